@@ -1,0 +1,44 @@
+// Chatter's error codes. They travel inside caf::error (category "chatter")
+// with a sentence for a person as context, and the D-Bus bridge maps each to
+// org.chatter.Chatter1.Error.<name>.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/error.hpp>
+
+namespace chatter {
+
+enum class errc : uint8_t {
+  invalid_argument = 1,
+  not_found,
+  already_exists,
+  authentication_failed,
+  rate_limited,
+  not_logged_in,
+  untrusted_key,
+  hub_unreachable,
+  internal,
+  timeout,
+};
+
+inline constexpr caf::atom_value error_category = caf::atom("chatter");
+
+// "InvalidArgument", "NotFound", ...: the last part of the D-Bus error name.
+const char* error_name(errc code);
+
+caf::error make_error(errc code, std::string sentence);
+
+// The name and the sentence of any error an actor answered, including CAF's
+// own (a request timeout becomes Timeout, anything else Internal).
+struct error_description {
+  std::string name;
+  std::string sentence;
+};
+error_description describe(const caf::error& err);
+
+// Renders our category in logs (actor_system_config::add_error_category).
+std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx);
+
+} // namespace chatter

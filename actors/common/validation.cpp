@@ -1,0 +1,75 @@
+#include "common/validation.hpp"
+
+namespace chatter {
+
+std::string check_username(std::string_view user) {
+  if (user.empty())
+    return "the user name is empty";
+  if (user.size() > max_username_length)
+    return "the user name is longer than 32 characters";
+  for (char c : user) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
+              || c == '_' || c == '-';
+    if (!ok)
+      return "the user name '" + std::string(user)
+             + "' may hold only a-z, 0-9, '.', '_' and '-'";
+  }
+  return {};
+}
+
+std::string check_password(std::string_view password) {
+  if (password.empty())
+    return "the password is empty";
+  if (password.size() > max_password_length)
+    return "the password is longer than 1024 bytes";
+  return {};
+}
+
+std::string check_display_name(std::string_view name) {
+  if (name.size() > max_display_name_length)
+    return "the display name is longer than 64 bytes";
+  if (!is_valid_utf8(name))
+    return "the display name is not valid UTF-8";
+  return {};
+}
+
+bool is_valid_utf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t extra;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size())
+      return false;
+    for (size_t k = 1; k <= extra; ++k) {
+      auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80)
+        return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800)
+        || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF
+        || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+} // namespace chatter

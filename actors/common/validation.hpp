@@ -1,0 +1,20 @@
+// Argument rules shared by the D-Bus bridge (first line of defence) and the
+// hub (which trusts no caller). Each returns an empty string when the value is
+// fine, else a sentence saying what is wrong.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace chatter {
+
+inline constexpr size_t max_username_length = 32;
+inline constexpr size_t max_password_length = 1024;
+inline constexpr size_t max_display_name_length = 64;
+
+std::string check_username(std::string_view user);
+std::string check_password(std::string_view password);
+std::string check_display_name(std::string_view name);
+bool is_valid_utf8(std::string_view text);
+
+} // namespace chatter

@@ -1,0 +1,29 @@
+#include "hub.hpp"
+
+#include "auth/auth.hpp"
+#include "common/errors.hpp"
+#include "registry/registry.hpp"
+#include "store/hub_store.hpp"
+
+namespace chatter {
+
+hub_handles spawn_hub(caf::actor_system& sys, const hub_config& config) {
+  registry_config reg{config.database_path, config.kdf};
+  auth_config auth_cfg;
+  auth_cfg.database_path = config.database_path;
+  auth_cfg.rechallenge_interval = config.rechallenge_interval;
+  // Both open the database on spawn; the registry first creates the schema.
+  // Creates or migrates the schema once, and fails here, loudly, when the
+  // file cannot be opened, rather than inside an actor.
+  { store::hub_store probe{config.database_path}; }
+  auto reg_handle = sys.spawn<caf::detached>(registry, reg);
+  auto auth_handle = sys.spawn<caf::detached>(auth, auth_cfg);
+  return {reg_handle, auth_handle};
+}
+
+void register_chatter_types(caf::actor_system_config& cfg) {
+  cfg.add_message_types<caf::id_block::chatter>();
+  cfg.add_error_category(error_category, render_error);
+}
+
+} // namespace chatter

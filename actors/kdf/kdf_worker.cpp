@@ -1,0 +1,21 @@
+#include "kdf/kdf_worker.hpp"
+
+#include "auth/scram.hpp"
+#include "common/errors.hpp"
+
+namespace chatter {
+
+kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self) {
+  return {
+    [self](derive_atom, const std::string& password, const bytes& salt,
+           const kdf_params& kdf) -> caf::result<derived_keys> {
+      self->quit();
+      if (!scram::acceptable(kdf))
+        return make_error(errc::authentication_failed,
+                          "the hub asked for KDF parameters below the floor");
+      return scram::derive(password, salt, kdf);
+    },
+  };
+}
+
+} // namespace chatter

@@ -1,0 +1,159 @@
+// Every message exchanged between Chatter's actors, local or remote: the data
+// types with their inspect() overloads and the atoms that name requests.
+// Atoms hold at most 10 characters (CAF 0.17). Anything that crosses a node
+// boundary must be declared here so both ends register the same types.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+namespace chatter {
+
+using bytes = std::vector<uint8_t>;
+
+// Argon2id cost, chosen by the hub at sign-up and replayed at every login.
+struct kdf_params {
+  uint32_t memory_kib = 19456;
+  uint32_t iterations = 2;
+  uint32_t parallelism = 1;
+};
+
+// The hub's answer to "I want to sign up": a fresh salt and the KDF cost.
+struct signup_offer {
+  bytes salt;
+  kdf_params kdf;
+};
+
+// What a client sends to create an account: SCRAM verifiers only. The hub
+// never sees the password nor the salted password.
+struct signup_request {
+  std::string user;
+  std::string display_name;
+  bytes salt;
+  kdf_params kdf;
+  bytes stored_key;
+  bytes server_key;
+};
+
+// The hub's first login answer: its nonce (client nonce + server part).
+struct login_challenge {
+  uint64_t attempt = 0;
+  std::string nonce;
+  bytes salt;
+  kdf_params kdf;
+};
+
+// The hub's final login answer: the session and the hub's own proof.
+struct login_grant {
+  std::string session;
+  bytes server_signature;
+  int64_t rechallenge_interval_ms = 0;
+};
+
+// A directory entry.
+struct user_record {
+  std::string user;
+  std::string display_name;
+  int64_t created_ms = 0;
+};
+
+// What the client derives from the password; never leaves the user's daemon.
+struct derived_keys {
+  bytes client_key;
+  bytes stored_key;
+  bytes server_key;
+};
+
+// One account as the daemon's front-ends see it.
+struct account_status {
+  std::string user;
+  bool authenticated = false;
+  int64_t last_reauthentication_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, kdf_params& x) {
+  return f(caf::meta::type_name("kdf_params"), x.memory_kib, x.iterations,
+           x.parallelism);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signup_offer& x) {
+  return f(caf::meta::type_name("signup_offer"), x.salt, x.kdf);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signup_request& x) {
+  return f(caf::meta::type_name("signup_request"), x.user, x.display_name,
+           x.salt, x.kdf, x.stored_key, x.server_key);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, login_challenge& x) {
+  return f(caf::meta::type_name("login_challenge"), x.attempt, x.nonce, x.salt,
+           x.kdf);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, login_grant& x) {
+  return f(caf::meta::type_name("login_grant"), x.session, x.server_signature,
+           x.rechallenge_interval_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_record& x) {
+  return f(caf::meta::type_name("user_record"), x.user, x.display_name,
+           x.created_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, derived_keys& x) {
+  return f(caf::meta::type_name("derived_keys"), x.client_key, x.stored_key,
+           x.server_key);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, account_status& x) {
+  return f(caf::meta::type_name("account_status"), x.user, x.authenticated,
+           x.last_reauthentication_ms);
+}
+
+} // namespace chatter
+
+CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(chatter, (chatter::bytes))
+  CAF_ADD_TYPE_ID(chatter, (chatter::kdf_params))
+  CAF_ADD_TYPE_ID(chatter, (chatter::signup_offer))
+  CAF_ADD_TYPE_ID(chatter, (chatter::signup_request))
+  CAF_ADD_TYPE_ID(chatter, (chatter::login_challenge))
+  CAF_ADD_TYPE_ID(chatter, (chatter::login_grant))
+  CAF_ADD_TYPE_ID(chatter, (chatter::user_record))
+  CAF_ADD_TYPE_ID(chatter, (chatter::derived_keys))
+  CAF_ADD_TYPE_ID(chatter, (chatter::account_status))
+
+  // registry
+  CAF_ADD_ATOM(chatter, chatter, offer_atom, "offer")
+  CAF_ADD_ATOM(chatter, chatter, signup_atom, "signup")
+  CAF_ADD_ATOM(chatter, chatter, lookup_atom, "lookup")
+  // auth
+  CAF_ADD_ATOM(chatter, chatter, login_atom, "login")
+  CAF_ADD_ATOM(chatter, chatter, proof_atom, "proof")
+  CAF_ADD_ATOM(chatter, chatter, logout_atom, "logout")
+  CAF_ADD_ATOM(chatter, chatter, challenge_atom, "challenge")
+  CAF_ADD_ATOM(chatter, chatter, answer_atom, "answer")
+  CAF_ADD_ATOM(chatter, chatter, revoked_atom, "revoked")
+  CAF_ADD_ATOM(chatter, chatter, due_atom, "due")
+  // user side
+  CAF_ADD_ATOM(chatter, chatter, derive_atom, "derive")
+  CAF_ADD_ATOM(chatter, chatter, register_atom, "register")
+  CAF_ADD_ATOM(chatter, chatter, status_atom, "status")
+  // events for the front-ends (the D-Bus bridge)
+  CAF_ADD_ATOM(chatter, chatter, known_atom, "known")
+  CAF_ADD_ATOM(chatter, chatter, authed_atom, "authed")
+  CAF_ADD_ATOM(chatter, chatter, reauth_atom, "reauth")
+
+CAF_END_TYPE_ID_BLOCK(chatter)

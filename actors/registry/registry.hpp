@@ -1,0 +1,19 @@
+// The registry actor (hub side): sign-up and the user directory.
+// Spawn it detached: it writes SQLite.
+#pragma once
+
+#include <string>
+
+#include "interfaces.hpp"
+
+namespace chatter {
+
+struct registry_config {
+  std::string database_path;
+  kdf_params kdf;  // the cost every new account's password is stretched with
+};
+
+registry_actor::behavior_type registry(registry_actor::pointer self,
+                                       registry_config config);
+
+} // namespace chatter

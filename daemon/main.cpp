@@ -1,0 +1,98 @@
+// chatterd: wires the actor system, the embedded hub, the account manager and
+// the D-Bus bridge, then waits for SIGINT/SIGTERM and shuts down in order.
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+
+#include <sdbus-c++/sdbus-c++.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "account/account_manager.hpp"
+#include "bridge.hpp"
+#include "hub.hpp"
+#include "names.hpp"
+#include "options.hpp"
+#include "version.hpp"
+
+namespace {
+
+std::unique_ptr<sdbus::IConnection> open_bus(const std::string& address) {
+  if (!address.empty())
+    return sdbus::createSessionBusConnectionWithAddress(address);
+  // Never the default connection: outside a login session it is the system bus.
+  return sdbus::createSessionBusConnection();
+}
+
+int run(const chatter::daemon_options& opts) {
+  namespace fs = std::filesystem;
+  // Block the signals before any thread starts, so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  fs::create_directories(opts.data_dir);
+  fs::permissions(opts.data_dir, fs::perms::owner_all, fs::perm_options::replace);
+
+  caf::actor_system_config cfg;
+  chatter::register_chatter_types(cfg);
+  caf::actor_system sys{cfg};
+
+  chatter::hub_config hub_cfg;
+  hub_cfg.database_path = (fs::path(opts.data_dir) / "hub" / "hub.db").string();
+  hub_cfg.rechallenge_interval = std::chrono::seconds(opts.rechallenge_interval);
+  auto hub = chatter::spawn_hub(sys, hub_cfg);
+
+  chatter::dbus::bus_loop loop{open_bus(opts.bus_address)};
+  chatter::dbus::bridge bridge{sys, loop, {chatter::version, "embedded"}};
+
+  chatter::account_manager_config mgr_cfg;
+  mgr_cfg.accounts_dir = (fs::path(opts.data_dir) / "accounts").string();
+  mgr_cfg.registry = hub.registry;
+  mgr_cfg.auth = hub.auth;
+  mgr_cfg.events = bridge.events();
+  mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;
+  auto manager = sys.spawn<caf::detached>(chatter::account_manager, mgr_cfg);
+
+  bridge.export_objects(manager);
+  loop.start();
+  spdlog::info("chatterd {} serving {} (data in {}, re-challenge every {} s)",
+               chatter::version, chatter::dbus::service_name, opts.data_dir,
+               opts.rechallenge_interval);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("chatterd: {} received, shutting down", strsignal(sig));
+
+  bridge.unexport_objects();
+  caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(hub.auth, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(hub.registry, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(bridge.events(), caf::exit_reason::user_shutdown);
+  sys.await_all_actors_done();
+  loop.stop();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  auto opts = chatter::parse_options(argc, argv);
+  auto logger = spdlog::stderr_color_mt("chatterd");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(opts.log_level));
+  try {
+    return run(opts);
+  } catch (const sdbus::Error& err) {
+    if (err.getName() == "org.freedesktop.DBus.Error.FileExists"
+        || err.getMessage().find("exists") != std::string::npos)
+      spdlog::critical("another chatterd already owns org.chatter.Chatter1 on this bus");
+    else
+      spdlog::critical("D-Bus: {}", err.what());
+  } catch (const std::exception& ex) {
+    spdlog::critical("{}", ex.what());
+  }
+  return 1;
+}

@@ -1,0 +1,79 @@
+#include "bridge.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "account_object.hpp"
+#include "manager_object.hpp"
+#include "names.hpp"
+
+namespace chatter::dbus {
+
+namespace {
+
+// Forwards account events to the loop thread, in the order they came.
+event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
+                                           bridge* owner) {
+  auto& loop = owner->loop();
+  return {
+    [owner, &loop](known_atom, const std::string& user) {
+      loop.post([owner, user] { owner->ensure_account(user); });
+    },
+    [owner, &loop](authed_atom, const account_status& status) {
+      loop.post([owner, status] { owner->ensure_account(status.user).update(status); });
+    },
+    [owner, &loop](reauth_atom, const std::string& user, int64_t ts) {
+      loop.post([owner, user, ts] { owner->ensure_account(user).reauthenticated(ts); });
+    },
+    [owner, &loop](revoked_atom, const std::string& user, const std::string& why) {
+      loop.post([owner, user, why] { owner->ensure_account(user).revoked(why); });
+    },
+  };
+}
+
+} // namespace
+
+bridge::bridge(caf::actor_system& sys, bus_loop& loop, bridge_info info)
+  : sys_(sys), loop_(loop), info_(std::move(info)) {
+  events_ = sys_.spawn(event_sink, this);
+}
+
+bridge::~bridge() {
+  caf::anon_send_exit(events_, caf::exit_reason::user_shutdown);
+}
+
+void bridge::export_objects(account_manager_actor manager) {
+  manager_ = std::move(manager);
+  manager_object_ = std::make_unique<manager_object>(loop_.connection(), *this);
+  loop_.connection().requestName(service_name);
+}
+
+void bridge::unexport_objects() {
+  loop_.run_sync([this] {
+    try {
+      loop_.connection().releaseName(service_name);
+    } catch (const sdbus::Error& err) {
+      spdlog::warn("releasing {}: {}", service_name, err.what());
+    }
+    accounts_.clear();
+    manager_object_.reset();
+  });
+}
+
+account_object& bridge::ensure_account(const std::string& user) {
+  auto i = accounts_.find(user);
+  if (i == accounts_.end())
+    i = accounts_
+          .emplace(user, std::make_unique<account_object>(loop_.connection(),
+                                                          *this, user))
+          .first;
+  return *i->second;
+}
+
+std::vector<std::string> bridge::account_names() const {
+  std::vector<std::string> names;
+  for (auto& [name, obj] : accounts_)
+    names.push_back(name);
+  return names;
+}
+
+} // namespace chatter::dbus

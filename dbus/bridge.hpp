@@ -1,0 +1,104 @@
+// The D-Bus bridge: the objects of API v1 and the glue between them and the
+// actors. A method validates its arguments, sends one request to one actor,
+// and answers its sdbus::Result when the reply comes back; actor events
+// arrive at the event sink actor and become property changes and signals.
+// Everything sd-bus happens on the bus_loop thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+
+#include "bus_loop.hpp"
+#include "interfaces.hpp"
+
+namespace chatter::dbus {
+
+class account_object;
+class manager_object;
+
+struct bridge_info {
+  std::string version;
+  std::string hub_address;  // "embedded" or HOST:PORT
+};
+
+class bridge {
+public:
+  static constexpr auto call_timeout = std::chrono::seconds(45);
+
+  bridge(caf::actor_system& sys, bus_loop& loop, bridge_info info);
+  ~bridge();
+
+  // The actor that receives account events; hand it to the account manager.
+  event_sink_actor events() const {
+    return events_;
+  }
+
+  // Exports the objects and takes the bus name. Call before loop.start().
+  void export_objects(account_manager_actor manager);
+  // Drops the objects and the name; call while the loop still runs.
+  void unexport_objects();
+
+  const bridge_info& info() const {
+    return info_;
+  }
+  const account_manager_actor& manager() const {
+    return manager_;
+  }
+  bus_loop& loop() {
+    return loop_;
+  }
+
+  // --- loop thread only ----------------------------------------------------
+  account_object& ensure_account(const std::string& user);
+  std::vector<std::string> account_names() const;
+
+  // Sends a request to `target` from a short-lived actor; `on_reply` (typed
+  // like the reply) or `on_error` then runs on the loop thread.
+  template <class Handle, class OnReply, class... Ts>
+  void ask(const Handle& target, OnReply on_reply,
+           std::function<void(const caf::error&)> on_error, Ts... xs);
+
+private:
+  template <class Sig>
+  struct on_loop;
+
+  caf::actor_system& sys_;
+  bus_loop& loop_;
+  bridge_info info_;
+  account_manager_actor manager_;
+  event_sink_actor events_;
+  std::unique_ptr<manager_object> manager_object_;
+  std::map<std::string, std::unique_ptr<account_object>> accounts_;
+};
+
+template <class C, class R, class... Args>
+struct bridge::on_loop<R (C::*)(Args...) const> {
+  template <class F>
+  static auto wrap(bus_loop* loop, F f) {
+    return [loop, f](Args... args) {
+      loop->post([f, values = std::make_tuple(std::decay_t<Args>(args)...)]() mutable {
+        std::apply(f, values);
+      });
+    };
+  }
+};
+
+template <class Handle, class OnReply, class... Ts>
+void bridge::ask(const Handle& target, OnReply on_reply,
+                 std::function<void(const caf::error&)> on_error, Ts... xs) {
+  auto* loop = &loop_;
+  auto reply = on_loop<decltype(&OnReply::operator())>::wrap(loop, on_reply);
+  sys_.spawn([=](caf::event_based_actor* self) {
+    self->request(target, call_timeout, xs...)
+      .then(reply, [loop, on_error](const caf::error& err) {
+        loop->post([on_error, err] { on_error(err); });
+      });
+  });
+}
+
+} // namespace chatter::dbus

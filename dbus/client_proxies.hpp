@@ -1,0 +1,75 @@
+// Client-side proxies generated from the same XML as the daemon's adaptors,
+// for chatterctl, the desktop clients and the tests. Signal handlers are
+// optional std::functions; a connection without an event loop still serves
+// plain method calls.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "chatter_account_proxy.h"
+#include "chatter_manager_proxy.h"
+#include "paths.hpp"
+
+namespace chatter::client {
+
+using dbus_paths::account_path;
+using dbus_paths::manager_path;
+using dbus_paths::service_name;
+
+class manager_client final
+  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::Manager_proxy,
+                                  sdbus::Properties_proxy> {
+public:
+  explicit manager_client(sdbus::IConnection& connection)
+    : ProxyInterfaces(connection, service_name, manager_path) {
+    registerProxy();
+  }
+  ~manager_client() {
+    unregisterProxy();
+  }
+
+private:
+  void onPropertiesChanged(const std::string&,
+                           const std::map<std::string, sdbus::Variant>&,
+                           const std::vector<std::string>&) override {
+  }
+};
+
+class account_client final
+  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::Account_proxy,
+                                  sdbus::Properties_proxy> {
+public:
+  std::function<void(int64_t)> on_reauthenticated;
+  std::function<void(const std::string&)> on_session_revoked;
+  std::function<void(const std::map<std::string, sdbus::Variant>&)>
+    on_properties_changed;
+
+  account_client(sdbus::IConnection& connection, const std::string& path)
+    : ProxyInterfaces(connection, service_name, path) {
+    registerProxy();
+  }
+  ~account_client() {
+    unregisterProxy();
+  }
+
+private:
+  void onReauthenticated(const int64_t& timestamp) override {
+    if (on_reauthenticated)
+      on_reauthenticated(timestamp);
+  }
+  void onSessionRevoked(const std::string& reason) override {
+    if (on_session_revoked)
+      on_session_revoked(reason);
+  }
+  void onPropertiesChanged(const std::string&,
+                           const std::map<std::string, sdbus::Variant>& changed,
+                           const std::vector<std::string>&) override {
+    if (on_properties_changed)
+      on_properties_changed(changed);
+  }
+};
+
+} // namespace chatter::client

@@ -1,0 +1,97 @@
+#include "manager_object.hpp"
+
+#include "account_object.hpp"
+#include "bridge.hpp"
+#include "common/validation.hpp"
+#include "names.hpp"
+
+namespace chatter::dbus {
+
+namespace {
+
+// Empty when the call's user and password are acceptable.
+std::string check_credentials(const std::string& user,
+                              const std::string& password) {
+  if (auto why = check_username(user); !why.empty())
+    return why;
+  return check_password(password);
+}
+
+} // namespace
+
+manager_object::manager_object(sdbus::IConnection& connection, bridge& owner)
+  : AdaptorInterfaces(connection, manager_path), bridge_(owner) {
+  registerAdaptor();
+}
+
+manager_object::~manager_object() {
+  unregisterAdaptor();
+}
+
+void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
+                              std::string user, std::string password,
+                              std::map<std::string, sdbus::Variant> options) {
+  if (auto why = check_credentials(user, password); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  std::string display_name = user;
+  for (auto& [key, value] : options) {
+    if (key != "display_name")
+      return result.returnError(to_dbus_error(
+        errc::invalid_argument,
+        "unknown option '" + key + "'; known options: display_name (s)"));
+    if (value.peekValueType() != "s")
+      return result.returnError(to_dbus_error(
+        errc::invalid_argument, "option display_name must be a string (s)"));
+    display_name = value.get<std::string>();
+    if (auto why = check_display_name(display_name); !why.empty())
+      return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  }
+  auto res = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
+  auto* owner = &bridge_;
+  owner->ask(
+    owner->manager(),
+    [owner, res, user](caf::ok_atom) {
+      owner->ensure_account(user);
+      res->returnResults(sdbus::ObjectPath(account_path(user)));
+    },
+    [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
+    register_atom_v, user, password, display_name);
+}
+
+void manager_object::Login(sdbus::Result<sdbus::ObjectPath>&& result,
+                           std::string user, std::string password) {
+  if (auto why = check_credentials(user, password); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
+  auto* owner = &bridge_;
+  owner->ask(
+    owner->manager(),
+    [owner, res, user](const account_status& status) {
+      owner->ensure_account(user).update(status);
+      res->returnResults(sdbus::ObjectPath(account_path(user)));
+    },
+    [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
+    login_atom_v, user, password);
+}
+
+std::vector<sdbus::ObjectPath> manager_object::ListAccounts() {
+  std::vector<sdbus::ObjectPath> paths;
+  for (auto& user : bridge_.account_names())
+    paths.emplace_back(account_path(user));
+  return paths;
+}
+
+std::string manager_object::Version() {
+  return bridge_.info().version;
+}
+
+std::string manager_object::HubAddress() {
+  return bridge_.info().hub_address;
+}
+
+bool manager_object::HubConnected() {
+  // The embedded hub lives in this process; remote hubs come with their link.
+  return true;
+}
+
+} // namespace chatter::dbus
