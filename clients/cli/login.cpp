@@ -1,0 +1,28 @@
+// chatterctl login USER: Manager.Login.
+#include <iostream>
+
+#include "client_proxies.hpp"
+#include "commands.hpp"
+
+namespace chatter::cli {
+
+void add_login_command(CLI::App& app, context& ctx) {
+  struct args {
+    std::string user;
+    bool password_stdin = false;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = app.add_subcommand("login", "log an account in; the daemon keeps the session");
+  cmd->add_option("user", a->user, "user name")->required();
+  cmd->add_flag("--password-stdin", a->password_stdin,
+                "read the password from the first line of stdin");
+  cmd->callback([a, &ctx] {
+    auto password = read_password(a->password_stdin, "Password for " + a->user + ": ");
+    client::manager_client manager(ctx.bus());
+    auto path = manager.Login(a->user, password);
+    ctx.print({{"account", std::string(path)}},
+              [&] { std::cout << "logged in " << a->user << '\n'; });
+  });
+}
+
+} // namespace chatter::cli

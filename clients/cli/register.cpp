@@ -1,0 +1,33 @@
+// chatterctl register USER: Manager.Register.
+#include <iostream>
+
+#include "client_proxies.hpp"
+#include "commands.hpp"
+
+namespace chatter::cli {
+
+void add_register_command(CLI::App& app, context& ctx) {
+  struct args {
+    std::string user;
+    std::string display_name;
+    bool password_stdin = false;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = app.add_subcommand("register", "create an account on the hub");
+  cmd->add_option("user", a->user, "user name: a-z, 0-9, '.', '_', '-'")->required();
+  cmd->add_option("--display-name", a->display_name, "name shown in the directory");
+  cmd->add_flag("--password-stdin", a->password_stdin,
+                "read the password from the first line of stdin");
+  cmd->callback([a, &ctx] {
+    auto password = read_password(a->password_stdin, "Password for " + a->user + ": ");
+    std::map<std::string, sdbus::Variant> options;
+    if (!a->display_name.empty())
+      options["display_name"] = sdbus::Variant(a->display_name);
+    client::manager_client manager(ctx.bus());
+    auto path = manager.Register(a->user, password, options);
+    ctx.print({{"account", std::string(path)}},
+              [&] { std::cout << "registered " << a->user << " (" << path << ")\n"; });
+  });
+}
+
+} // namespace chatter::cli
