@@ -1,0 +1,58 @@
+// chatterctl as a script would use it: passwords on stdin, JSON out, exit
+// statuses by error name.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+#include "world.hpp"
+
+using namespace chatter;
+
+TEST(chatterctl, register_login_status_logout) {
+  test::world world;
+  auto daemon = world.start_daemon({"--rechallenge-interval", "1"});
+  auto reg = world.chatterctl({"register", "alice", "--password-stdin"}, "correct horse\n");
+  ASSERT_EQ(reg.exit_code, 0) << reg.err;
+  auto login = world.chatterctl({"login", "alice", "--password-stdin"}, "correct horse\n");
+  ASSERT_EQ(login.exit_code, 0) << login.err;
+  auto first = world.chatterctl({"status", "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto status = nlohmann::json::parse(first.out);
+  EXPECT_EQ(status["hub"]["address"], "embedded");
+  ASSERT_EQ(status["accounts"].size(), 1u);
+  EXPECT_EQ(status["accounts"][0]["username"], "alice");
+  EXPECT_EQ(status["accounts"][0]["authenticated"], true);
+  auto t0 = status["accounts"][0]["last_reauthentication"].get<int64_t>();
+  ASSERT_TRUE(test::eventually([&] {
+    auto later = nlohmann::json::parse(world.chatterctl({"status", "--json"}).out);
+    return later["accounts"][0]["last_reauthentication"].get<int64_t>() > t0;
+  }, std::chrono::seconds(4)));
+  auto out = world.chatterctl({"logout", "alice"});
+  EXPECT_EQ(out.exit_code, 0) << out.err;
+  auto again = world.chatterctl({"logout", "alice"});
+  EXPECT_EQ(again.exit_code, 8);
+  EXPECT_NE(again.err.find("org.chatter.Chatter1.Error.NotLoggedIn"), std::string::npos);
+}
+
+TEST(chatterctl, exit_status_names_the_error) {
+  test::world world;
+  auto daemon = world.start_daemon();
+  EXPECT_EQ(world.chatterctl({"register", "alice", "--password-stdin"}, "pw\n").exit_code, 0);
+  auto dup = world.chatterctl({"register", "alice", "--password-stdin"}, "pw\n");
+  EXPECT_EQ(dup.exit_code, 5);
+  EXPECT_NE(dup.err.find("AlreadyExists"), std::string::npos);
+  EXPECT_EQ(world.chatterctl({"login", "alice", "--password-stdin"}, "nope\n").exit_code, 6);
+  EXPECT_EQ(world.chatterctl({"login", "Bad!", "--password-stdin"}, "pw\n").exit_code, 3);
+  EXPECT_EQ(world.chatterctl({"login", "ghost", "--password-stdin"}, "pw\n").exit_code, 4);
+  auto no_password = world.chatterctl({"login", "alice"});
+  EXPECT_NE(no_password.exit_code, 0);
+  EXPECT_NE(no_password.err.find("--password-stdin"), std::string::npos);
+}
+
+TEST(chatterctl, says_when_no_daemon_runs) {
+  test::world world;
+  auto r = world.chatterctl({"status"});
+  EXPECT_EQ(r.exit_code, 13) << r.err;
+  EXPECT_NE(r.err.find("ServiceUnknown"), std::string::npos) << r.err;
+}

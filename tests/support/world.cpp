@@ -1,0 +1,112 @@
+#include "world.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace chatter::test {
+
+namespace fs = std::filesystem;
+
+temp_dir::temp_dir() {
+  auto base = fs::temp_directory_path();
+  std::random_device rd;
+  for (;;) {
+    path_ = base / ("chatter-test-" + std::to_string(rd()));
+    if (fs::create_directory(path_))
+      break;
+  }
+}
+
+temp_dir::~temp_dir() {
+  std::error_code ec;
+  if (!std::getenv("CHATTER_KEEP_TEST_DIRS"))
+    fs::remove_all(path_, ec);
+}
+
+private_bus::private_bus() {
+  daemon_ = std::make_unique<child_process>(
+    std::vector<std::string>{"/usr/bin/dbus-daemon", "--session", "--nofork",
+                             "--print-address=1"},
+    std::map<std::string, std::string>{}, true);
+  address_ = daemon_->read_line();
+  if (address_.empty())
+    throw std::runtime_error("dbus-daemon printed no address");
+}
+
+std::unique_ptr<sdbus::IConnection> private_bus::connect() const {
+  return sdbus::createSessionBusConnectionWithAddress(address_);
+}
+
+chatterd_process::chatterd_process(const private_bus& bus,
+                                   const fs::path& data_home,
+                                   std::vector<std::string> extra_args)
+  : bus_(bus) {
+  log_ = data_home.parent_path() / "chatterd.log";
+  std::vector<std::string> argv{CHATTERD_PATH, "--bus-address", bus.address(),
+                                "--log-level", "debug"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<child_process>(
+    argv,
+    std::map<std::string, std::string>{{"XDG_DATA_HOME", data_home.string()},
+                                       {"DBUS_SESSION_BUS_ADDRESS", bus.address()}},
+    false, log_.string());
+}
+
+chatterd_process::~chatterd_process() {
+  if (process_->running())
+    process_->stop(SIGTERM);
+}
+
+void chatterd_process::wait_ready() {
+  auto conn = bus_.connect();
+  auto proxy = sdbus::createProxy(*conn, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    bool owned = false;
+    proxy->callMethod("NameHasOwner")
+      .onInterface("org.freedesktop.DBus")
+      .withArguments(std::string("org.chatter.Chatter1"))
+      .storeResultsTo(owned);
+    if (owned)
+      return;
+    if (!process_->running())
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::ifstream log(log_);
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  throw std::runtime_error("chatterd did not take its bus name; log:\n" + text);
+}
+
+int chatterd_process::terminate() {
+  return process_->stop(SIGTERM);
+}
+
+void chatterd_process::kill9() {
+  process_->stop(SIGKILL);
+}
+
+std::unique_ptr<chatterd_process> world::start_daemon(std::vector<std::string> args) {
+  auto d = std::make_unique<chatterd_process>(bus, data_home(), std::move(args));
+  d->wait_ready();
+  return d;
+}
+
+command_result world::chatterctl(std::vector<std::string> args,
+                                 const std::string& input) const {
+  args.insert(args.begin(), {CHATTERCTL_PATH, "--bus-address", bus.address()});
+  return run_command(args, {}, input);
+}
+
+command_result world::run(std::vector<std::string> argv) const {
+  return run_command(argv, {{"DBUS_SESSION_BUS_ADDRESS", bus.address()}});
+}
+
+} // namespace chatter::test
