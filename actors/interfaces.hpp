@@ -30,8 +30,8 @@ using auth_actor = caf::typed_actor<
 
 // Runs Argon2id off the scheduler's threads (spawned detached, one per use).
 using kdf_actor = caf::typed_actor<
-  caf::replies_to<derive_atom, std::string /*password*/, bytes /*salt*/,
-                  kdf_params>::with<derived_keys>>;
+  caf::replies_to<derive_atom, std::string /*password*/,
+                  bytes /*salt*/>::with<derived_keys>>;
 
 // One account of this daemon; extends session_peer_actor for the hub.
 using account_actor = caf::typed_actor<

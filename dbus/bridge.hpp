@@ -93,12 +93,14 @@ void bridge::ask(const Handle& target, OnReply on_reply,
                  std::function<void(const caf::error&)> on_error, Ts... xs) {
   auto* loop = &loop_;
   auto reply = on_loop<decltype(&OnReply::operator())>::wrap(loop, on_reply);
-  sys_.spawn([=](caf::event_based_actor* self) {
-    self->request(target, call_timeout, xs...)
+  // `to` is a spawn argument, not a capture: CAF 0.17 dereferences a null
+  // pointer (UB) when a function actor is spawned with no argument.
+  sys_.spawn([=](caf::event_based_actor* self, Handle to) {
+    self->request(to, call_timeout, xs...)
       .then(reply, [loop, on_error](const caf::error& err) {
         loop->post([on_error, err] { on_error(err); });
       });
-  });
+  }, target);
 }
 
 } // namespace chatter::dbus

@@ -70,9 +70,9 @@ account_actor::behavior_type account(account_actor::pointer self,
       self->request(auth, hub_timeout, login_atom_v, user, client_nonce)
         .then(
           [=](const login_challenge& challenge) mutable {
-            auto kdf = self->spawn<caf::detached>(kdf_worker);
+            auto kdf = self->spawn<caf::detached>(kdf_worker, challenge.kdf);
             self->request(kdf, kdf_timeout, derive_atom_v, password,
-                          challenge.salt, challenge.kdf)
+                          challenge.salt)
               .then(
                 [=](derived_keys& keys) mutable {
                   auto message = scram::login_auth_message(

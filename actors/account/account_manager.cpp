@@ -106,9 +106,8 @@ account_manager(account_manager_actor::pointer self,
       self->request(registry, hub_timeout, offer_atom_v, user)
         .then(
           [=](const signup_offer& offer) mutable {
-            auto kdf = self->spawn<caf::detached>(kdf_worker);
-            self->request(kdf, kdf_timeout, derive_atom_v, password, offer.salt,
-                          offer.kdf)
+            auto kdf = self->spawn<caf::detached>(kdf_worker, offer.kdf);
+            self->request(kdf, kdf_timeout, derive_atom_v, password, offer.salt)
               .then(
                 [=](const derived_keys& keys) mutable {
                   signup_request req{user,       display_name, offer.salt,

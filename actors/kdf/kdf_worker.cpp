@@ -5,10 +5,10 @@
 
 namespace chatter {
 
-kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self) {
+kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self, kdf_params kdf) {
   return {
-    [self](derive_atom, const std::string& password, const bytes& salt,
-           const kdf_params& kdf) -> caf::result<derived_keys> {
+    [self, kdf](derive_atom, const std::string& password,
+                const bytes& salt) -> caf::result<derived_keys> {
       self->quit();
       if (!scram::acceptable(kdf))
         return make_error(errc::authentication_failed,

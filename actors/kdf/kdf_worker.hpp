@@ -7,6 +7,9 @@
 
 namespace chatter {
 
-kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self);
+// `kdf` is the cost the hub asked for; fixed at spawn, so one worker stretches
+// with one set of parameters. (Spawning a function with no argument also
+// trips UBSan inside CAF 0.17's init_fun_factory.)
+kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self, kdf_params kdf);
 
 } // namespace chatter

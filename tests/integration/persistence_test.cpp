@@ -88,7 +88,8 @@ TEST(persistence, the_hub_database_holds_no_password_equivalent) {
     while (rows.executeStep()) {
       for (int i = 0; i < rows.getColumnCount(); ++i) {
         auto col = rows.getColumn(i);
-        auto value = col.isBlob() ? blob(col) : bytes(col.getString().begin(), col.getString().end());
+        auto as_text = col.getString();
+        auto value = col.isBlob() ? blob(col) : bytes(as_text.begin(), as_text.end());
         ++cells;
         EXPECT_NE(value, password_bytes) << table << "." << col.getName();
         EXPECT_NE(value, salted) << table << "." << col.getName() << " holds the Argon2 output";
