@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +68,8 @@ child_process::child_process(const std::vector<std::string>& argv,
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // A test that crashes must not leave its bus or daemon behind.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (capture_stdout)
       dup2(out_pipe[1], STDOUT_FILENO);
     if (!log_file.empty()) {
@@ -144,6 +147,7 @@ command_result run_command(const std::vector<std::string>& argv,
     throw std::runtime_error("pipe failed");
   pid_t pid = fork();
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     dup2(in_pipe[0], STDIN_FILENO);
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
