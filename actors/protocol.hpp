@@ -74,6 +74,38 @@ struct account_status {
   int64_t last_reauthentication_ms = 0;
 };
 
+// A sealed message: header (see chat/envelope.hpp), AEAD ciphertext, and the
+// sender's signature over both. The hub can route it but not read it.
+struct envelope {
+  bytes header;
+  bytes ciphertext;
+  bytes signature;
+};
+
+// An account's public keys as published at the hub: a signing key (its
+// identity, which the fingerprint names), an encryption key, and the signing
+// key's signature binding the encryption key and the suite to it. Keys are
+// X.509 SubjectPublicKeyInfo DER.
+struct public_identity {
+  std::string user;
+  std::string suite;
+  bytes signing_key;
+  bytes encryption_key;
+  bytes binding_signature;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, envelope& x) {
+  return f(caf::meta::type_name("envelope"), x.header, x.ciphertext,
+           x.signature);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, public_identity& x) {
+  return f(caf::meta::type_name("public_identity"), x.user, x.suite,
+           x.signing_key, x.encryption_key, x.binding_signature);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kdf_params& x) {
   return f(caf::meta::type_name("kdf_params"), x.memory_kib, x.iterations,
@@ -134,6 +166,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(chatter, (chatter::user_record))
   CAF_ADD_TYPE_ID(chatter, (chatter::derived_keys))
   CAF_ADD_TYPE_ID(chatter, (chatter::account_status))
+  CAF_ADD_TYPE_ID(chatter, (chatter::envelope))
+  CAF_ADD_TYPE_ID(chatter, (chatter::public_identity))
 
   // registry
   CAF_ADD_ATOM(chatter, chatter, offer_atom, "offer")

@@ -1,0 +1,287 @@
+#include "crypto/suites.hpp"
+
+#include <cstdio>
+
+#include <botan/curve25519.h>
+#include <botan/data_src.h>
+#include <botan/dl_group.h>
+#include <botan/dsa.h>
+#include <botan/ed25519.h>
+#include <botan/elgamal.h>
+#include <botan/pkcs8.h>
+#include <botan/pubkey.h>
+#include <botan/rsa.h>
+#include <botan/system_rng.h>
+#include <botan/x509_key.h>
+
+namespace chatter::crypto {
+
+namespace {
+
+constexpr size_t pkcs8_iterations = 100000;
+
+const char* signature_padding(suite_id id) {
+  switch (id) {
+    case suite_id::x25519_chacha20poly1305_ed25519: return "Pure";
+    case suite_id::rsa_oaep_pss_3072: return "PSSR(SHA-256,MGF1,32)";
+    case suite_id::elgamal_2048: return "EMSA1(SHA-256)";
+  }
+  return "";
+}
+
+bytes sign(const private_identity& id, const bytes& message) {
+  Botan::PK_Signer signer(*id.signing, Botan::system_rng(), signature_padding(id.suite));
+  return signer.sign_message(message, Botan::system_rng());
+}
+
+std::unique_ptr<Botan::Public_Key> load_public(const bytes& der) {
+  try {
+    return std::unique_ptr<Botan::Public_Key>(Botan::X509::load_key(der));
+  } catch (const std::exception&) {
+    throw crypto_error("a public key is malformed");
+  }
+}
+
+bool verify(suite_id suite, const bytes& signing_key_der, const bytes& message,
+            const bytes& signature) {
+  if (suite == suite_id::x25519_chacha20poly1305_ed25519) {
+    auto key = load_public(signing_key_der);
+    auto* ed = dynamic_cast<Botan::Ed25519_PublicKey*>(key.get());
+    return ed && ed25519_verify(ed->get_public_key(), message, signature);
+  }
+  auto key = load_public(signing_key_der);
+  if (suite == suite_id::rsa_oaep_pss_3072)
+    return key->algo_name() == "RSA" && rsa_pss_verify(*key, message, signature);
+  if (key->algo_name() != "DSA")
+    return false;
+  try {
+    Botan::PK_Verifier verifier(*key, signature_padding(suite));
+    return verifier.verify_message(message, signature);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bytes binding_bytes(const std::string& user, const std::string& suite,
+                    const bytes& encryption_key) {
+  std::string tag = "chatter-identity-v1\n" + user + "\n" + suite + "\n";
+  bytes out(tag.begin(), tag.end());
+  out.insert(out.end(), encryption_key.begin(), encryption_key.end());
+  return out;
+}
+
+bytes x25519_info(const bytes& eph, const bytes& recipient) {
+  std::string tag = "chatter-v1 x25519-chacha20poly1305-ed25519";
+  bytes info(tag.begin(), tag.end());
+  info.insert(info.end(), eph.begin(), eph.end());
+  info.insert(info.end(), recipient.begin(), recipient.end());
+  return info;
+}
+
+} // namespace
+
+std::optional<suite_id> parse_suite(const std::string& name) {
+  for (auto id : {suite_id::x25519_chacha20poly1305_ed25519,
+                  suite_id::rsa_oaep_pss_3072, suite_id::elgamal_2048})
+    if (name == suite_name(id))
+      return id;
+  return std::nullopt;
+}
+
+const char* suite_name(suite_id id) {
+  switch (id) {
+    case suite_id::x25519_chacha20poly1305_ed25519:
+      return "x25519-chacha20poly1305-ed25519";
+    case suite_id::rsa_oaep_pss_3072: return "rsa-oaep-pss-3072";
+    case suite_id::elgamal_2048: return "elgamal-2048";
+  }
+  return "";
+}
+
+std::vector<std::string> suite_names() {
+  return {suite_name(suite_id::x25519_chacha20poly1305_ed25519),
+          suite_name(suite_id::rsa_oaep_pss_3072),
+          suite_name(suite_id::elgamal_2048)};
+}
+
+private_identity generate_identity(suite_id suite) {
+  auto& rng = Botan::system_rng();
+  private_identity id;
+  id.suite = suite;
+  switch (suite) {
+    case suite_id::x25519_chacha20poly1305_ed25519:
+      id.signing = std::make_shared<Botan::Ed25519_PrivateKey>(rng);
+      id.encryption = std::make_shared<Botan::Curve25519_PrivateKey>(rng);
+      break;
+    case suite_id::rsa_oaep_pss_3072:
+      id.signing = std::make_shared<Botan::RSA_PrivateKey>(rng, 3072);
+      id.encryption = id.signing;
+      break;
+    case suite_id::elgamal_2048:
+      id.signing = std::make_shared<Botan::DSA_PrivateKey>(rng, Botan::DL_Group("dsa/botan/2048"));
+      id.encryption = std::make_shared<Botan::ElGamal_PrivateKey>(
+        rng, Botan::DL_Group("modp/ietf/2048"));
+      break;
+  }
+  return id;
+}
+
+public_identity public_of(const private_identity& id, const std::string& user) {
+  public_identity pub;
+  pub.user = user;
+  pub.suite = suite_name(id.suite);
+  pub.signing_key = Botan::X509::BER_encode(*id.signing);
+  pub.encryption_key = Botan::X509::BER_encode(*id.encryption);
+  pub.binding_signature = sign(id, binding_bytes(user, pub.suite, pub.encryption_key));
+  return pub;
+}
+
+bool verify_binding(const public_identity& pub) {
+  auto suite = parse_suite(pub.suite);
+  if (!suite)
+    return false;
+  try {
+    return verify(*suite, pub.signing_key,
+                  binding_bytes(pub.user, pub.suite, pub.encryption_key),
+                  pub.binding_signature);
+  } catch (const crypto_error&) {
+    return false;
+  }
+}
+
+std::string fingerprint(const public_identity& pub) {
+  auto digest = sha256(pub.signing_key);
+  std::string out;
+  for (size_t chunk = 0; chunk < 6; ++chunk) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 5; ++i)
+      v = (v << 8) | digest[chunk * 5 + i];
+    v %= 10000000000ULL;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%05llu %05llu",
+                  static_cast<unsigned long long>(v / 100000),
+                  static_cast<unsigned long long>(v % 100000));
+    if (!out.empty())
+      out += ' ';
+    out += buf;
+  }
+  return out;
+}
+
+locked_identity lock_identity(const private_identity& id, const std::string& password) {
+  auto& rng = Botan::system_rng();
+  locked_identity out;
+  out.suite = suite_name(id.suite);
+  out.signing_pem = Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(
+    *id.signing, rng, password, pkcs8_iterations, "AES-256/GCM", "SHA-256");
+  out.encryption_pem = id.encryption == id.signing
+                         ? out.signing_pem
+                         : Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(
+                           *id.encryption, rng, password, pkcs8_iterations,
+                           "AES-256/GCM", "SHA-256");
+  return out;
+}
+
+private_identity unlock_identity(const locked_identity& locked, const std::string& password) {
+  auto suite = parse_suite(locked.suite);
+  if (!suite)
+    throw crypto_error("unknown suite '" + locked.suite + "' in the key file");
+  auto load = [&](const std::string& pem) {
+    try {
+      Botan::DataSource_Memory src(pem);
+      return std::shared_ptr<Botan::Private_Key>(Botan::PKCS8::load_key(src, password));
+    } catch (const std::exception&) {
+      throw crypto_error("cannot unlock the private keys (wrong password or damaged file)");
+    }
+  };
+  private_identity id;
+  id.suite = *suite;
+  id.signing = load(locked.signing_pem);
+  id.encryption = locked.encryption_pem == locked.signing_pem ? id.signing
+                                                              : load(locked.encryption_pem);
+  return id;
+}
+
+envelope seal(const private_identity& sender, const public_identity& recipient,
+              envelope_header header, const std::string& plaintext) {
+  auto suite = parse_suite(recipient.suite);
+  if (!suite)
+    throw crypto_error("the recipient's suite '" + recipient.suite + "' is unknown");
+  auto& rng = Botan::system_rng();
+  header.suite = recipient.suite;
+  header.signer_suite = suite_name(sender.suite);
+  header.nonce = random_bytes(12);
+  bytes content_key;
+  auto recipient_key = load_public(recipient.encryption_key);
+  if (*suite == suite_id::x25519_chacha20poly1305_ed25519) {
+    auto* x = dynamic_cast<Botan::Curve25519_PublicKey*>(recipient_key.get());
+    if (!x)
+      throw crypto_error("the recipient's encryption key is not X25519");
+    Botan::Curve25519_PrivateKey eph(rng);
+    auto eph_priv = eph.get_x();
+    auto shared = x25519(bytes(eph_priv.begin(), eph_priv.end()), x->public_value());
+    if (!shared)
+      throw crypto_error("the recipient's X25519 key is of low order");
+    header.kem = eph.public_value();
+    content_key = hkdf_sha256(*shared, {}, x25519_info(header.kem, x->public_value()), 32);
+  } else {
+    bool rsa = *suite == suite_id::rsa_oaep_pss_3072;
+    if (recipient_key->algo_name() != (rsa ? "RSA" : "ElGamal"))
+      throw crypto_error("the recipient's encryption key does not match its suite");
+    content_key = random_bytes(32);
+    Botan::PK_Encryptor_EME enc(*recipient_key, rng, "OAEP(SHA-256)");
+    header.kem = enc.encrypt(content_key, rng);
+  }
+  envelope env;
+  env.header = encode_header(header);
+  bytes pt(plaintext.begin(), plaintext.end());
+  env.ciphertext = aead_seal(content_key, header.nonce, env.header, pt);
+  env.signature = sign(sender, signed_bytes(env));
+  return env;
+}
+
+opened_message open(const private_identity& me, const public_identity& sender,
+                    const envelope& env) {
+  auto header = decode_header(env.header);
+  if (!header)
+    throw crypto_error("malformed envelope header");
+  if (env.ciphertext.size() > max_ciphertext_bytes)
+    throw crypto_error("oversized ciphertext");
+  auto signer = parse_suite(header->signer_suite);
+  if (!signer || header->signer_suite != sender.suite)
+    throw crypto_error("the envelope names a signature suite the sender does not use");
+  if (!verify(*signer, sender.signing_key, signed_bytes(env), env.signature))
+    throw crypto_error("bad signature");
+  auto suite = parse_suite(header->suite);
+  if (!suite)
+    throw crypto_error("unknown suite '" + header->suite + "'");
+  if (*suite != me.suite)
+    throw crypto_error("the envelope is wrapped for another suite than ours");
+  std::optional<bytes> content_key;
+  if (*suite == suite_id::x25519_chacha20poly1305_ed25519) {
+    auto* mine = dynamic_cast<Botan::Curve25519_PrivateKey*>(me.encryption.get());
+    if (!mine)
+      throw crypto_error("our encryption key is not X25519");
+    auto priv = mine->get_x();
+    auto shared = x25519(bytes(priv.begin(), priv.end()), header->kem);
+    if (shared)
+      content_key = hkdf_sha256(*shared, {}, x25519_info(header->kem, mine->public_value()), 32);
+  } else if (*suite == suite_id::rsa_oaep_pss_3072) {
+    content_key = rsa_oaep_decrypt(*me.encryption, header->kem);
+  } else {
+    try {
+      Botan::PK_Decryptor_EME dec(*me.encryption, Botan::system_rng(), "OAEP(SHA-256)");
+      auto k = dec.decrypt(header->kem);
+      content_key = bytes(k.begin(), k.end());
+    } catch (const std::exception&) {
+    }
+  }
+  if (!content_key || content_key->size() != 32)
+    throw crypto_error("cannot unwrap the content key");
+  auto plain = aead_open(*content_key, header->nonce, env.header, env.ciphertext);
+  if (!plain)
+    throw crypto_error("the ciphertext or header was tampered with");
+  return {*header, std::string(plain->begin(), plain->end())};
+}
+
+} // namespace chatter::crypto

@@ -1,0 +1,76 @@
+// Chatter's cipher suites: identity keys, sealing a message to a recipient
+// and opening it, signatures, fingerprints, and the password-locked form of
+// the private keys. Pure functions over Botan; the crypto actor calls them.
+//
+// A suite names a key-wrapping scheme and a signature scheme. A message is
+// wrapped with the recipient's suite and signed with the sender's, so
+// accounts on different suites talk to each other; both names are in the
+// authenticated header.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <botan/pk_keys.h>
+
+#include "chat/envelope.hpp"
+#include "crypto/primitives.hpp"
+
+namespace chatter::crypto {
+
+enum class suite_id {
+  x25519_chacha20poly1305_ed25519,  // ephemeral X25519 + HKDF, Ed25519
+  rsa_oaep_pss_3072,                // RSA-OAEP wraps the key, RSA-PSS signs
+  elgamal_2048,                     // ElGamal (OAEP) wraps the key, DSA-2048 signs
+};
+
+inline constexpr const char* default_suite = "x25519-chacha20poly1305-ed25519";
+
+std::optional<suite_id> parse_suite(const std::string& name);
+const char* suite_name(suite_id id);
+std::vector<std::string> suite_names();
+
+struct private_identity {
+  suite_id suite = suite_id::x25519_chacha20poly1305_ed25519;
+  std::shared_ptr<Botan::Private_Key> signing;
+  std::shared_ptr<Botan::Private_Key> encryption;
+};
+
+private_identity generate_identity(suite_id suite);
+public_identity public_of(const private_identity& id, const std::string& user);
+
+// Checks the binding signature: the encryption key and suite are the
+// signing key's own.
+bool verify_binding(const public_identity& pub);
+
+// SHA-256 of the signing key as 12 groups of 5 digits, for people to compare.
+std::string fingerprint(const public_identity& pub);
+
+// The private keys as stored on disk: PKCS#8 PEM, encrypted under the
+// password (PBES2: PBKDF2-SHA-256, AES-256/GCM).
+struct locked_identity {
+  std::string suite;
+  std::string signing_pem;
+  std::string encryption_pem;
+};
+locked_identity lock_identity(const private_identity& id, const std::string& password);
+// Throws crypto_error for a wrong password or a damaged file.
+private_identity unlock_identity(const locked_identity& locked, const std::string& password);
+
+// Fills suite, signer_suite, kem and nonce of `header`; the caller sets the
+// rest (id, from, to, room, timestamp).
+envelope seal(const private_identity& sender, const public_identity& recipient,
+              envelope_header header, const std::string& plaintext);
+
+struct opened_message {
+  envelope_header header;
+  std::string text;
+};
+// Verifies the signature with `sender`'s key, then unwraps and decrypts.
+// Throws crypto_error saying what failed.
+opened_message open(const private_identity& me, const public_identity& sender,
+                    const envelope& env);
+
+} // namespace chatter::crypto
