@@ -42,8 +42,20 @@ void account_object::revoked(const std::string& reason) {
 
 void account_object::Logout(sdbus::Result<>&& result) {
   auto res = std::make_shared<sdbus::Result<>>(std::move(result));
+  auto* owner = &bridge_;
+  auto user = user_;
+  // The reply updates the cache itself: a caller reading Authenticated right
+  // after Logout returns must not see the old value.
   bridge_.ask(
-    bridge_.manager(), [res](caf::ok_atom) { res->returnResults(); },
+    bridge_.manager(),
+    [owner, user, res](caf::ok_atom) {
+      account_status logged_out;
+      logged_out.user = user;
+      logged_out.last_reauthentication_ms
+        = owner->ensure_account(user).status().last_reauthentication_ms;
+      owner->ensure_account(user).update(logged_out);
+      res->returnResults();
+    },
     [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
     logout_atom_v, user_);
 }

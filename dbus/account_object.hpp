@@ -21,6 +21,9 @@ public:
                  std::string user);
   ~account_object();
 
+  const account_status& status() const {
+    return status_;
+  }
   void update(const account_status& status);
   void reauthenticated(int64_t timestamp_ms);
   void revoked(const std::string& reason);
