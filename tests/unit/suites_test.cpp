@@ -11,7 +11,9 @@ namespace {
 
 // Key generation (RSA-3072 above all) is slow: one identity per suite per run.
 const private_identity& identity(suite_id s, int which = 0) {
-  static std::map<std::pair<suite_id, int>, private_identity> cache;
+  // Never destroyed: Botan's locked-memory pool is torn down at exit before
+  // function-local statics would be.
+  static auto& cache = *new std::map<std::pair<suite_id, int>, private_identity>;
   auto key = std::make_pair(s, which);
   auto i = cache.find(key);
   if (i == cache.end())
