@@ -2,6 +2,8 @@
 
 #include "auth/auth.hpp"
 #include "common/errors.hpp"
+#include "keys/keys.hpp"
+#include "mailbox/mailbox.hpp"
 #include "registry/registry.hpp"
 #include "store/hub_store.hpp"
 
@@ -16,9 +18,13 @@ hub_handles spawn_hub(caf::actor_system& sys, const hub_config& config) {
   // Creates or migrates the schema once, and fails here, loudly, when the
   // file cannot be opened, rather than inside an actor.
   { store::hub_store probe{config.database_path}; }
+  auto keys_handle = sys.spawn<caf::detached>(keys, config.database_path);
+  auto mailbox_handle = sys.spawn<caf::detached>(mailbox, config.database_path);
+  auth_cfg.listeners = {caf::actor_cast<session_listener_actor>(keys_handle),
+                        caf::actor_cast<session_listener_actor>(mailbox_handle)};
   auto reg_handle = sys.spawn<caf::detached>(registry, reg);
   auto auth_handle = sys.spawn<caf::detached>(auth, auth_cfg);
-  return {reg_handle, auth_handle};
+  return {reg_handle, auth_handle, keys_handle, mailbox_handle};
 }
 
 void register_chatter_types(caf::actor_system_config& cfg) {

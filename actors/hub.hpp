@@ -1,4 +1,5 @@
-// The hub: the set of hub-side actors (registry, auth) spawned together over
+// The hub: the set of hub-side actors (registry, auth, keys, mailbox) spawned
+// together over
 // one SQLite file. chatterd hosts it in-process by default.
 #pragma once
 
@@ -18,6 +19,8 @@ struct hub_config {
 struct hub_handles {
   registry_actor registry;
   auth_actor auth;
+  keys_actor keys;
+  mailbox_actor mailbox;
 };
 
 hub_handles spawn_hub(caf::actor_system& sys, const hub_config& config);

@@ -11,7 +11,35 @@ namespace chatter {
 // and notice of revocation. Handed to the hub at login.
 using session_peer_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string /*session*/, std::string /*nonce*/>,
-  caf::reacts_to<revoked_atom, std::string /*session*/, std::string /*reason*/>>;
+  caf::reacts_to<revoked_atom, std::string /*session*/, std::string /*reason*/>,
+  caf::reacts_to<deliver_atom, envelope>,
+  caf::reacts_to<receipt_atom, std::string /*message id*/, std::string /*recipient*/>>;
+
+// Hub actors that need to know who is logged in: auth tells them of every
+// session it grants and ends.
+using session_listener_actor = caf::typed_actor<
+  caf::reacts_to<online_atom, std::string /*session*/, std::string /*user*/,
+                 session_peer_actor>,
+  caf::reacts_to<offline_atom, std::string /*session*/>>;
+
+// The public-key directory.
+using keys_actor = caf::typed_actor<
+  caf::reacts_to<online_atom, std::string, std::string, session_peer_actor>,
+  caf::reacts_to<offline_atom, std::string>,
+  caf::replies_to<pubkey_atom, std::string /*session*/,
+                  public_identity>::with<caf::ok_atom>,
+  caf::replies_to<fetchkey_atom, std::string /*session*/,
+                  std::string /*user*/>::with<public_identity>>;
+
+// Store-and-forward of sealed envelopes; acks delete, and the sender hears
+// of it (a receipt).
+using mailbox_actor = caf::typed_actor<
+  caf::reacts_to<online_atom, std::string, std::string, session_peer_actor>,
+  caf::reacts_to<offline_atom, std::string>,
+  caf::replies_to<enqueue_atom, std::string /*session*/,
+                  envelope>::with<caf::ok_atom>,
+  caf::replies_to<ack_atom, std::string /*session*/, std::string /*sender*/,
+                  std::string /*message id*/>::with<caf::ok_atom>>;
 
 using registry_actor = caf::typed_actor<
   caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
@@ -28,26 +56,49 @@ using auth_actor = caf::typed_actor<
   caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>,
   caf::reacts_to<due_atom, std::string /*session*/>>;
 
-// Runs Argon2id off the scheduler's threads (spawned detached, one per use).
+// Runs Argon2id, and key generation, off the scheduler's threads (spawned
+// detached, one per use).
 using kdf_actor = caf::typed_actor<
   caf::replies_to<derive_atom, std::string /*password*/,
-                  bytes /*salt*/>::with<derived_keys>>;
+                  bytes /*salt*/>::with<derived_keys>,
+  caf::replies_to<keygen_atom, std::string /*user*/, std::string /*suite*/,
+                  std::string /*password*/>::with<locked_keys>>;
 
 // One account of this daemon; extends session_peer_actor for the hub.
 using account_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string, std::string>,
   caf::reacts_to<revoked_atom, std::string, std::string>,
+  caf::reacts_to<deliver_atom, envelope>,
+  caf::reacts_to<receipt_atom, std::string, std::string>,
   caf::replies_to<login_atom, std::string /*password*/>::with<account_status>,
   caf::replies_to<logout_atom>::with<caf::ok_atom>,
-  caf::replies_to<status_atom>::with<account_status>>;
+  caf::replies_to<status_atom>::with<account_status>,
+  caf::replies_to<send_atom, std::string /*to*/,
+                  std::string /*text*/>::with<std::string /*id*/>,
+  caf::replies_to<history_atom, std::string /*peer*/, int64_t /*before*/,
+                  uint32_t /*limit*/>::with<std::vector<message_record>>,
+  caf::replies_to<pendmsgs_atom>::with<std::vector<message_record>>,
+  caf::replies_to<ackmsgs_atom, std::vector<std::string>>::with<caf::ok_atom>,
+  caf::replies_to<fprint_atom, std::string /*user*/>::with<std::string>,
+  caf::replies_to<verify_atom, std::string /*user*/,
+                  std::string /*fingerprint*/>::with<caf::ok_atom>>;
 
 // The daemon's accounts: sign-up, login, logout.
 using account_manager_actor = caf::typed_actor<
   caf::replies_to<register_atom, std::string /*user*/, std::string /*password*/,
-                  std::string /*display name*/>::with<caf::ok_atom>,
+                  std::string /*display name*/, std::string /*suite*/>::with<caf::ok_atom>,
   caf::replies_to<login_atom, std::string /*user*/,
                   std::string /*password*/>::with<account_status>,
-  caf::replies_to<logout_atom, std::string /*user*/>::with<caf::ok_atom>>;
+  caf::replies_to<logout_atom, std::string /*user*/>::with<caf::ok_atom>,
+  // The account requests, with the account's user name first; forwarded to
+  // that account's actor, NotLoggedIn when it has none.
+  caf::replies_to<send_atom, std::string, std::string, std::string>::with<std::string>,
+  caf::replies_to<history_atom, std::string, std::string, int64_t,
+                  uint32_t>::with<std::vector<message_record>>,
+  caf::replies_to<pendmsgs_atom, std::string>::with<std::vector<message_record>>,
+  caf::replies_to<ackmsgs_atom, std::string, std::vector<std::string>>::with<caf::ok_atom>,
+  caf::replies_to<fprint_atom, std::string, std::string>::with<std::string>,
+  caf::replies_to<verify_atom, std::string, std::string, std::string>::with<caf::ok_atom>>;
 
 // Where account events go: the D-Bus bridge turns them into objects,
 // property changes and signals.
@@ -55,6 +106,11 @@ using event_sink_actor = caf::typed_actor<
   caf::reacts_to<known_atom, std::string /*user*/>,
   caf::reacts_to<authed_atom, account_status>,
   caf::reacts_to<reauth_atom, std::string /*user*/, int64_t /*ms*/>,
-  caf::reacts_to<revoked_atom, std::string /*user*/, std::string /*reason*/>>;
+  caf::reacts_to<revoked_atom, std::string /*user*/, std::string /*reason*/>,
+  caf::reacts_to<received_atom, std::string /*user*/, message_record>,
+  caf::reacts_to<state_atom, std::string /*user*/, std::string /*id*/,
+                 std::string /*peer*/, std::string /*state*/>,
+  caf::reacts_to<keychange_atom, std::string /*user*/, std::string /*contact*/,
+                 std::string /*new fingerprint*/>>;
 
 } // namespace chatter

@@ -72,7 +72,10 @@ struct account_status {
   std::string user;
   bool authenticated = false;
   int64_t last_reauthentication_ms = 0;
+  std::string suite;
+  std::string fingerprint;
 };
+
 
 // A sealed message: header (see chat/envelope.hpp), AEAD ciphertext, and the
 // sender's signature over both. The hub can route it but not read it.
@@ -94,6 +97,31 @@ struct public_identity {
   bytes binding_signature;
 };
 
+// An account's private keys as written to disk: PKCS#8 PEM, password-locked,
+// with the public identity beside them (readable while logged out).
+struct locked_keys {
+  std::string suite;
+  std::string signing_pem;
+  std::string encryption_pem;
+  public_identity identity;
+};
+
+// One message as the account's history and the front-ends see it.
+struct message_record {
+  std::string id;
+  std::string from;
+  std::string to;
+  std::string text;
+  int64_t timestamp_ms = 0;
+  std::string state;  // queued, sent, delivered, read, failed; received
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, message_record& x) {
+  return f(caf::meta::type_name("message_record"), x.id, x.from, x.to, x.text,
+           x.timestamp_ms, x.state);
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, envelope& x) {
   return f(caf::meta::type_name("envelope"), x.header, x.ciphertext,
@@ -104,6 +132,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, public_identity& x) {
   return f(caf::meta::type_name("public_identity"), x.user, x.suite,
            x.signing_key, x.encryption_key, x.binding_signature);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, locked_keys& x) {
+  return f(caf::meta::type_name("locked_keys"), x.suite, x.signing_pem,
+           x.encryption_pem, x.identity);
 }
 
 template <class Inspector>
@@ -150,7 +184,7 @@ typename Inspector::result_type inspect(Inspector& f, derived_keys& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account_status& x) {
   return f(caf::meta::type_name("account_status"), x.user, x.authenticated,
-           x.last_reauthentication_ms);
+           x.last_reauthentication_ms, x.suite, x.fingerprint);
 }
 
 } // namespace chatter
@@ -168,6 +202,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(chatter, (chatter::account_status))
   CAF_ADD_TYPE_ID(chatter, (chatter::envelope))
   CAF_ADD_TYPE_ID(chatter, (chatter::public_identity))
+  CAF_ADD_TYPE_ID(chatter, (chatter::message_record))
+  CAF_ADD_TYPE_ID(chatter, (chatter::locked_keys))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::message_record>))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<std::string>))
 
   // registry
   CAF_ADD_ATOM(chatter, chatter, offer_atom, "offer")
@@ -181,13 +219,32 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, answer_atom, "answer")
   CAF_ADD_ATOM(chatter, chatter, revoked_atom, "revoked")
   CAF_ADD_ATOM(chatter, chatter, due_atom, "due")
+  // keys and mailbox
+  CAF_ADD_ATOM(chatter, chatter, pubkey_atom, "pubkey")
+  CAF_ADD_ATOM(chatter, chatter, fetchkey_atom, "fetchkey")
+  CAF_ADD_ATOM(chatter, chatter, enqueue_atom, "enqueue")
+  CAF_ADD_ATOM(chatter, chatter, ack_atom, "ack")
+  CAF_ADD_ATOM(chatter, chatter, deliver_atom, "deliver")
+  CAF_ADD_ATOM(chatter, chatter, receipt_atom, "receipt")
+  CAF_ADD_ATOM(chatter, chatter, online_atom, "online")
+  CAF_ADD_ATOM(chatter, chatter, offline_atom, "offline")
   // user side
   CAF_ADD_ATOM(chatter, chatter, derive_atom, "derive")
+  CAF_ADD_ATOM(chatter, chatter, keygen_atom, "keygen")
   CAF_ADD_ATOM(chatter, chatter, register_atom, "register")
   CAF_ADD_ATOM(chatter, chatter, status_atom, "status")
+  CAF_ADD_ATOM(chatter, chatter, send_atom, "send")
+  CAF_ADD_ATOM(chatter, chatter, history_atom, "history")
+  CAF_ADD_ATOM(chatter, chatter, pendmsgs_atom, "pendmsgs")
+  CAF_ADD_ATOM(chatter, chatter, ackmsgs_atom, "ackmsgs")
+  CAF_ADD_ATOM(chatter, chatter, fprint_atom, "fprint")
+  CAF_ADD_ATOM(chatter, chatter, verify_atom, "verify")
   // events for the front-ends (the D-Bus bridge)
   CAF_ADD_ATOM(chatter, chatter, known_atom, "known")
   CAF_ADD_ATOM(chatter, chatter, authed_atom, "authed")
   CAF_ADD_ATOM(chatter, chatter, reauth_atom, "reauth")
+  CAF_ADD_ATOM(chatter, chatter, received_atom, "received")
+  CAF_ADD_ATOM(chatter, chatter, state_atom, "state")
+  CAF_ADD_ATOM(chatter, chatter, keychange_atom, "keychange")
 
 CAF_END_TYPE_ID_BLOCK(chatter)

@@ -52,6 +52,8 @@ int run(const chatter::daemon_options& opts) {
   mgr_cfg.accounts_dir = (fs::path(opts.data_dir) / "accounts").string();
   mgr_cfg.registry = hub.registry;
   mgr_cfg.auth = hub.auth;
+  mgr_cfg.keys = hub.keys;
+  mgr_cfg.mailbox = hub.mailbox;
   mgr_cfg.events = bridge.events();
   mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;
   auto manager = sys.spawn<caf::detached>(chatter::account_manager, mgr_cfg);
@@ -70,6 +72,8 @@ int run(const chatter::daemon_options& opts) {
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(hub.auth, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(hub.registry, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(hub.keys, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(hub.mailbox, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(bridge.events(), caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   loop.stop();

@@ -2,6 +2,8 @@
 
 #include "bridge.hpp"
 #include "names.hpp"
+#include "account/account.hpp"
+#include "common/validation.hpp"
 
 namespace chatter::dbus {
 
@@ -20,13 +22,122 @@ account_object::~account_object() {
 }
 
 void account_object::update(const account_status& status) {
-  bool changed = status.authenticated != status_.authenticated
-                 || status.last_reauthentication_ms
-                      != status_.last_reauthentication_ms;
+  std::vector<std::string> changed;
+  if (status.authenticated != status_.authenticated)
+    changed.push_back("Authenticated");
+  if (status.last_reauthentication_ms != status_.last_reauthentication_ms)
+    changed.push_back("LastReauthentication");
+  if (status.fingerprint != status_.fingerprint)
+    changed.push_back("Fingerprint");
+  if (status.suite != status_.suite)
+    changed.push_back("Suite");
   status_ = status;
-  if (changed)
-    emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME,
-                                {"Authenticated", "LastReauthentication"});
+  if (!changed.empty())
+    emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, changed);
+}
+
+void account_object::received(const message_record& m) {
+  emitMessageReceived(m.id, m.from, m.text, m.timestamp_ms, {});
+}
+
+void account_object::state_changed(const std::string& id, const std::string& peer,
+                                   const std::string& state) {
+  emitMessageStateChanged(id, peer, state, {});
+}
+
+void account_object::key_changed(const std::string& contact,
+                                 const std::string& fingerprint) {
+  emitKeyChanged(contact, fingerprint);
+}
+
+namespace {
+
+account_object::message_list to_dbus(const std::vector<message_record>& records) {
+  account_object::message_list out;
+  out.reserve(records.size());
+  for (auto& m : records)
+    out.emplace_back(m.id, m.from, m.to, m.text, m.timestamp_ms, m.state);
+  return out;
+}
+
+} // namespace
+
+void account_object::SendMessage(sdbus::Result<std::string>&& result, std::string to,
+                                 std::string text) {
+  if (auto why = check_username(to); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
+    return result.returnError(to_dbus_error(
+      errc::invalid_argument, "the text must be valid UTF-8, 1 byte to 64 KiB"));
+  auto res = share(std::move(result));
+  bridge_.ask(
+    bridge_.manager(), [res](const std::string& id) { res->returnResults(id); },
+    answer_error(res), send_atom_v, user_, to, text);
+}
+
+void account_object::GetHistory(sdbus::Result<message_list>&& result, std::string peer,
+                                int64_t before, uint32_t limit) {
+  if (auto why = check_username(peer); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  if (limit < 1 || limit > 1000)
+    return result.returnError(
+      to_dbus_error(errc::invalid_argument, "limit must be from 1 to 1000"));
+  auto res = share(std::move(result));
+  bridge_.ask(
+    bridge_.manager(),
+    [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
+    answer_error(res), history_atom_v, user_, peer, before, limit);
+}
+
+void account_object::ListPendingMessages(sdbus::Result<message_list>&& result) {
+  auto res = share(std::move(result));
+  bridge_.ask(
+    bridge_.manager(),
+    [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
+    answer_error(res), pendmsgs_atom_v, user_);
+}
+
+void account_object::AcknowledgeMessages(sdbus::Result<>&& result,
+                                         std::vector<std::string> ids) {
+  if (ids.size() > 10000)
+    return result.returnError(
+      to_dbus_error(errc::invalid_argument, "at most 10000 ids per call"));
+  for (auto& id : ids)
+    if (id.empty() || id.size() > 64)
+      return result.returnError(to_dbus_error(errc::invalid_argument, "malformed message id"));
+  auto res = share(std::move(result));
+  bridge_.ask(
+    bridge_.manager(), [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
+    ackmsgs_atom_v, user_, ids);
+}
+
+void account_object::GetFingerprint(sdbus::Result<std::string>&& result, std::string user) {
+  if (auto why = check_username(user); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask(
+    bridge_.manager(), [res](const std::string& fp) { res->returnResults(fp); },
+    answer_error(res), fprint_atom_v, user_, user);
+}
+
+void account_object::VerifyContact(sdbus::Result<>&& result, std::string user,
+                                   std::string fingerprint) {
+  if (auto why = check_username(user); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  if (fingerprint.empty() || fingerprint.size() > 128)
+    return result.returnError(to_dbus_error(errc::invalid_argument, "malformed fingerprint"));
+  auto res = share(std::move(result));
+  bridge_.ask(
+    bridge_.manager(), [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
+    verify_atom_v, user_, user, fingerprint);
+}
+
+std::string account_object::Fingerprint() {
+  return status_.fingerprint;
+}
+
+std::string account_object::Suite() {
+  return status_.suite;
 }
 
 void account_object::reauthenticated(int64_t timestamp_ms) {
@@ -49,10 +160,8 @@ void account_object::Logout(sdbus::Result<>&& result) {
   bridge_.ask(
     bridge_.manager(),
     [owner, user, res](caf::ok_atom) {
-      account_status logged_out;
-      logged_out.user = user;
-      logged_out.last_reauthentication_ms
-        = owner->ensure_account(user).status().last_reauthentication_ms;
+      auto logged_out = owner->ensure_account(user).status();
+      logged_out.authenticated = false;
       owner->ensure_account(user).update(logged_out);
       res->returnResults();
     },

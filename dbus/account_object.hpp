@@ -27,12 +27,31 @@ public:
   void update(const account_status& status);
   void reauthenticated(int64_t timestamp_ms);
   void revoked(const std::string& reason);
+  void received(const message_record& m);
+  void state_changed(const std::string& id, const std::string& peer,
+                     const std::string& state);
+  void key_changed(const std::string& contact, const std::string& fingerprint);
+
+  using message_list = std::vector<
+    sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>>;
 
 private:
   void Logout(sdbus::Result<>&& result) override;
+  void SendMessage(sdbus::Result<std::string>&& result, std::string to,
+                   std::string text) override;
+  void GetHistory(sdbus::Result<message_list>&& result, std::string peer,
+                  int64_t before, uint32_t limit) override;
+  void ListPendingMessages(sdbus::Result<message_list>&& result) override;
+  void AcknowledgeMessages(sdbus::Result<>&& result,
+                           std::vector<std::string> ids) override;
+  void GetFingerprint(sdbus::Result<std::string>&& result, std::string user) override;
+  void VerifyContact(sdbus::Result<>&& result, std::string user,
+                     std::string fingerprint) override;
   std::string Username() override;
   bool Authenticated() override;
   int64_t LastReauthentication() override;
+  std::string Fingerprint() override;
+  std::string Suite() override;
 
   bridge& bridge_;
   std::string user_;

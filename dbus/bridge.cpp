@@ -27,6 +27,17 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
     [owner, &loop](revoked_atom, const std::string& user, const std::string& why) {
       loop.post([owner, user, why] { owner->ensure_account(user).revoked(why); });
     },
+    [owner, &loop](received_atom, const std::string& user, const message_record& m) {
+      loop.post([owner, user, m] { owner->ensure_account(user).received(m); });
+    },
+    [owner, &loop](state_atom, const std::string& user, const std::string& id,
+                   const std::string& peer, const std::string& state) {
+      loop.post([=] { owner->ensure_account(user).state_changed(id, peer, state); });
+    },
+    [owner, &loop](keychange_atom, const std::string& user, const std::string& contact,
+                   const std::string& fp) {
+      loop.post([=] { owner->ensure_account(user).key_changed(contact, fp); });
+    },
   };
 }
 

@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include "bus_loop.hpp"
+#include "names.hpp"
 #include "interfaces.hpp"
 
 namespace chatter::dbus {
@@ -75,6 +76,18 @@ private:
   std::unique_ptr<manager_object> manager_object_;
   std::map<std::string, std::unique_ptr<account_object>> accounts_;
 };
+
+// A method's sdbus::Result, made shareable so the actor's reply can answer it.
+template <class... Ts>
+std::shared_ptr<sdbus::Result<Ts...>> share(sdbus::Result<Ts...>&& result) {
+  return std::make_shared<sdbus::Result<Ts...>>(std::move(result));
+}
+
+// The error callback that answers `res` with the named error.
+template <class Res>
+std::function<void(const caf::error&)> answer_error(std::shared_ptr<Res> res) {
+  return [res](const caf::error& err) { res->returnError(to_dbus_error(err)); };
+}
 
 template <class C, class R, class... Args>
 struct bridge::on_loop<R (C::*)(Args...) const> {

@@ -46,6 +46,14 @@ public:
   std::function<void(const std::string&)> on_session_revoked;
   std::function<void(const std::map<std::string, sdbus::Variant>&)>
     on_properties_changed;
+  std::function<void(const std::string& id, const std::string& from,
+                     const std::string& text, int64_t timestamp)>
+    on_message_received;
+  std::function<void(const std::string& id, const std::string& peer,
+                     const std::string& state)>
+    on_message_state_changed;
+  std::function<void(const std::string& user, const std::string& fingerprint)>
+    on_key_changed;
 
   account_client(sdbus::IConnection& connection, const std::string& path)
     : ProxyInterfaces(connection, service_name, path) {
@@ -59,6 +67,22 @@ private:
   void onReauthenticated(const int64_t& timestamp) override {
     if (on_reauthenticated)
       on_reauthenticated(timestamp);
+  }
+  void onMessageReceived(const std::string& id, const std::string& from,
+                         const std::string& text, const int64_t& timestamp,
+                         const std::map<std::string, sdbus::Variant>&) override {
+    if (on_message_received)
+      on_message_received(id, from, text, timestamp);
+  }
+  void onMessageStateChanged(const std::string& id, const std::string& peer,
+                             const std::string& state,
+                             const std::map<std::string, sdbus::Variant>&) override {
+    if (on_message_state_changed)
+      on_message_state_changed(id, peer, state);
+  }
+  void onKeyChanged(const std::string& user, const std::string& fingerprint) override {
+    if (on_key_changed)
+      on_key_changed(user, fingerprint);
   }
   void onSessionRevoked(const std::string& reason) override {
     if (on_session_revoked)

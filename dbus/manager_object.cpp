@@ -3,6 +3,7 @@
 #include "account_object.hpp"
 #include "bridge.hpp"
 #include "common/validation.hpp"
+#include "crypto/suites.hpp"
 #include "names.hpp"
 
 namespace chatter::dbus {
@@ -34,17 +35,29 @@ void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
   if (auto why = check_credentials(user, password); !why.empty())
     return result.returnError(to_dbus_error(errc::invalid_argument, why));
   std::string display_name = user;
+  std::string suite = crypto::default_suite;
   for (auto& [key, value] : options) {
-    if (key != "display_name")
+    if (key != "display_name" && key != "suite")
       return result.returnError(to_dbus_error(
         errc::invalid_argument,
-        "unknown option '" + key + "'; known options: display_name (s)"));
+        "unknown option '" + key + "'; known options: display_name (s), suite (s)"));
     if (value.peekValueType() != "s")
-      return result.returnError(to_dbus_error(
-        errc::invalid_argument, "option display_name must be a string (s)"));
-    display_name = value.get<std::string>();
-    if (auto why = check_display_name(display_name); !why.empty())
-      return result.returnError(to_dbus_error(errc::invalid_argument, why));
+      return result.returnError(
+        to_dbus_error(errc::invalid_argument, "option " + key + " must be a string (s)"));
+    if (key == "display_name") {
+      display_name = value.get<std::string>();
+      if (auto why = check_display_name(display_name); !why.empty())
+        return result.returnError(to_dbus_error(errc::invalid_argument, why));
+    } else {
+      suite = value.get<std::string>();
+      if (!crypto::parse_suite(suite)) {
+        std::string known;
+        for (auto& name : crypto::suite_names())
+          known += (known.empty() ? "" : ", ") + name;
+        return result.returnError(to_dbus_error(
+          errc::invalid_argument, "unknown suite '" + suite + "'; known: " + known));
+      }
+    }
   }
   auto res = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
   auto* owner = &bridge_;
@@ -55,7 +68,7 @@ void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
       res->returnResults(sdbus::ObjectPath(account_path(user)));
     },
     [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
-    register_atom_v, user, password, display_name);
+    register_atom_v, user, password, display_name, suite);
 }
 
 void manager_object::Login(sdbus::Result<sdbus::ObjectPath>&& result,

@@ -1,12 +1,21 @@
 #include "account/account.hpp"
 
+#include <deque>
+#include <filesystem>
+
+#include <botan/hex.h>
 #include <botan/mem_ops.h>
 #include <spdlog/spdlog.h>
 
+#include "account/identity_file.hpp"
 #include "auth/scram.hpp"
+#include "chat/envelope.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "common/validation.hpp"
+#include "crypto/suites.hpp"
 #include "kdf/kdf_worker.hpp"
+#include "store/account_store.hpp"
 
 namespace chatter {
 
@@ -21,7 +30,11 @@ struct account_state {
   std::string session;
   bytes client_key;
   bytes stored_key;
+  std::optional<crypto::private_identity> identity;
+  std::unique_ptr<store::account_store> store;
   bool login_under_way = false;
+  std::deque<envelope> early;  // delivered before the login finished
+  uint64_t dropped = 0;        // envelopes refused: forged, stale, malformed
 };
 
 void forget_session(account_state& st) {
@@ -29,7 +42,12 @@ void forget_session(account_state& st) {
   st.client_key.clear();
   st.stored_key.clear();
   st.session.clear();
+  st.identity.reset();
   st.status.authenticated = false;
+}
+
+std::string new_message_id() {
+  return Botan::hex_encode(crypto::random_bytes(16), false);
 }
 
 } // namespace
@@ -39,6 +57,12 @@ account_actor::behavior_type account(account_actor::pointer self,
   auto st = std::make_shared<account_state>();
   st->config = config;
   st->status.user = config.user;
+  st->store = std::make_unique<store::account_store>(
+    (std::filesystem::path(config.folder) / "account.db").string());
+  if (auto keys = load_identity_file(config.folder)) {
+    st->status.suite = keys->suite;
+    st->status.fingerprint = crypto::fingerprint(keys->identity);
+  }
   auto events = config.events;
   auto auth = config.auth;
   auto user = config.user;
@@ -55,11 +79,156 @@ account_actor::behavior_type account(account_actor::pointer self,
       .then([](caf::ok_atom) {}, [](const caf::error&) {});
   };
 
+  auto drop = [=](const std::string& why) {
+    ++st->dropped;
+    spdlog::warn("{}: dropped an envelope ({} so far): {}", user, st->dropped, why);
+  };
+
+  auto ack = [=](const std::string& from, const std::string& id) {
+    self->request(config.mailbox, hub_timeout, ack_atom_v, st->session, from, id)
+      .then([](caf::ok_atom) {},
+            [=](const caf::error& err) {
+              spdlog::warn("{}: the hub did not take an ack: {}", user, caf::to_string(err));
+            });
+  };
+
+  auto set_state = [=](const std::string& id, const std::string& state) {
+    auto peer = st->store->set_outgoing_state(user, id, state);
+    if (!peer.empty())
+      self->send(events, state_atom_v, user, id, peer, state);
+  };
+
+  // Hands an envelope to the hub; "sent" once the hub has it on disk.
+  auto push = [=](const std::string& id, const envelope& env) {
+    self->request(config.mailbox, hub_timeout, enqueue_atom_v, st->session, env)
+      .then([=](caf::ok_atom) { set_state(id, "sent"); },
+            [=](const caf::error& err) {
+              auto d = describe(err);
+              spdlog::warn("{}: message {} stays queued: {}", user, id, d.sentence);
+              if (d.name == "NotFound" || d.name == "InvalidArgument")
+                set_state(id, "failed");
+            });
+  };
+
+  // Records a key fetched from the hub against what we knew of the user:
+  // the first key is trusted on first use, a different one is held apart
+  // until VerifyContact, and announced.
+  auto learn_key = [=](const public_identity& fetched) -> std::optional<store::contact> {
+    if (fetched.user.empty() || !crypto::verify_binding(fetched))
+      return std::nullopt;
+    auto fp = crypto::fingerprint(fetched);
+    auto known = st->store->find_contact(fetched.user);
+    if (!known) {
+      store::contact c{fetched.user, fetched, fp, false, std::nullopt, {}};
+      st->store->put_contact(c);
+      return c;
+    }
+    if (known->fingerprint != fp && known->new_fingerprint != fp) {
+      known->new_key = fetched;
+      known->new_fingerprint = fp;
+      st->store->put_contact(*known);
+      spdlog::warn("{}: the key of {} changed", user, fetched.user);
+      self->send(events, keychange_atom_v, user, fetched.user, fp);
+    }
+    return known;
+  };
+
+  // Calls `next` with the contact's usable key, fetching it on first contact.
+  using key_callback = std::function<void(const caf::error&, const public_identity*)>;
+  auto with_key = [=](const std::string& peer, key_callback next) {
+    auto use = [next, peer](const store::contact& c) {
+      if (c.new_key)
+        return next(make_error(errc::untrusted_key,
+                               "the key of '" + peer + "' changed; compare fingerprints "
+                               "and call VerifyContact"),
+                    nullptr);
+      next({}, &c.key);
+    };
+    if (auto c = st->store->find_contact(peer))
+      return use(*c);
+    self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, peer)
+      .then(
+        [=](const public_identity& fetched) {
+          if (fetched.user != peer)
+            return next(make_error(errc::untrusted_key, "the hub answered with another user's key"),
+                        nullptr);
+          auto c = learn_key(fetched);
+          if (!c)
+            return next(make_error(errc::untrusted_key,
+                                   "the published key of '" + peer + "' does not verify"),
+                        nullptr);
+          use(*c);
+        },
+        [next](const caf::error& err) { next(err, nullptr); });
+  };
+
+  std::function<void(const envelope&)> receive;
+  receive = [=](const envelope& env) {
+    if (st->session.empty() || !st->identity) {
+      if (st->early.size() < 10000)
+        st->early.push_back(env);
+      return;
+    }
+    auto header = decode_header(env.header);
+    if (!header)
+      return drop("malformed header");
+    if (header->to != user) {
+      drop("addressed to " + header->to);
+      return ack(header->from, header->id);
+    }
+    if (st->store->has_message(header->from, header->id))
+      return ack(header->from, header->id);  // a resend: already shown once
+    auto now = now_ms();
+    if (header->timestamp_ms < now - max_message_age_ms
+        || header->timestamp_ms > now + max_clock_skew_ms) {
+      drop("stale or future timestamp from " + header->from);
+      return ack(header->from, header->id);
+    }
+    auto h = *header;
+    with_key(h.from, [=](const caf::error& err, const public_identity* key) {
+      if (err) {
+        // An unverified key change: keep it at the hub until the user decides.
+        return drop("not opened, sender key: " + describe(err).sentence);
+      }
+      try {
+        auto opened = crypto::open(*st->identity, *key, env);
+        message_record m{h.id, h.from, h.to, opened.text, h.timestamp_ms, "received"};
+        if (!is_valid_utf8(m.text) || m.text.size() > max_message_bytes) {
+          drop("text from " + h.from + " is not valid UTF-8 or too long");
+          return ack(h.from, h.id);
+        }
+        if (st->store->add_incoming(m))
+          self->send(events, received_atom_v, user, m);
+        ack(h.from, h.id);
+      } catch (const crypto::crypto_error& ex) {
+        // Perhaps the sender has a new key: if the hub says so, the envelope
+        // waits there until the user verifies it; else it is a forgery.
+        std::string why = ex.what();
+        self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, h.from)
+          .then(
+            [=](const public_identity& fetched) {
+              auto before = st->store->find_contact(h.from);
+              learn_key(fetched);
+              auto after = st->store->find_contact(h.from);
+              if (after && after->new_key && (!before || !before->new_key))
+                return drop("held until the new key of " + h.from + " is verified");
+              drop("from " + h.from + ": " + why);
+              ack(h.from, h.id);
+            },
+            [=](const caf::error&) { drop("from " + h.from + ": " + why); });
+      }
+    });
+  };
+
   return {
     [=](login_atom, const std::string& password) -> caf::result<account_status> {
       if (st->login_under_way)
         return make_error(errc::already_exists,
                           "a login of '" + user + "' is already under way");
+      auto locked = load_identity_file(st->config.folder);
+      if (!locked)
+        return make_error(errc::not_found, "no keys for '" + user
+                                             + "' on this machine (register here first)");
       st->login_under_way = true;
       auto rp = self->make_response_promise<account_status>();
       auto fail = [=](const caf::error& err) mutable {
@@ -71,39 +240,58 @@ account_actor::behavior_type account(account_actor::pointer self,
         .then(
           [=](const login_challenge& challenge) mutable {
             auto kdf = self->spawn<caf::detached>(kdf_worker, challenge.kdf);
-            self->request(kdf, kdf_timeout, derive_atom_v, password,
-                          challenge.salt)
+            self->request(kdf, kdf_timeout, derive_atom_v, password, challenge.salt)
               .then(
                 [=](derived_keys& keys) mutable {
                   auto message = scram::login_auth_message(
-                    user, client_nonce, challenge.nonce, challenge.salt,
-                    challenge.kdf);
-                  auto proof = scram::client_proof(keys.client_key,
-                                                   keys.stored_key, message);
+                    user, client_nonce, challenge.nonce, challenge.salt, challenge.kdf);
+                  auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
                   auto peer = caf::actor_cast<session_peer_actor>(self);
-                  self->request(auth, hub_timeout, proof_atom_v,
-                                challenge.attempt, proof, peer)
+                  self->request(auth, hub_timeout, proof_atom_v, challenge.attempt, proof, peer)
                     .then(
                       [=](const login_grant& grant) mutable {
-                        auto expected = scram::server_signature(keys.server_key,
-                                                                message);
-                        if (!scram::equal_constant_time(expected,
-                                                        grant.server_signature)) {
-                          fail(make_error(errc::authentication_failed,
-                                          "the hub could not prove it holds "
-                                          "this account's verifier"));
-                          return;
+                        auto expected = scram::server_signature(keys.server_key, message);
+                        if (!scram::equal_constant_time(expected, grant.server_signature)) {
+                          end_hub_session(grant.session);
+                          return fail(make_error(errc::authentication_failed,
+                                                 "the hub could not prove it holds "
+                                                 "this account's verifier"));
+                        }
+                        crypto::private_identity identity;
+                        try {
+                          identity = crypto::unlock_identity(
+                            {locked->suite, locked->signing_pem, locked->encryption_pem},
+                            password);
+                        } catch (const crypto::crypto_error& ex) {
+                          end_hub_session(grant.session);
+                          return fail(make_error(errc::authentication_failed, ex.what()));
                         }
                         if (!st->session.empty() && st->session != grant.session)
                           end_hub_session(st->session);
-                        st->login_under_way = false;
                         st->session = grant.session;
                         st->client_key = keys.client_key;
                         st->stored_key = keys.stored_key;
-                        st->status.authenticated = true;
-                        st->status.last_reauthentication_ms = now_ms();
-                        self->send(events, authed_atom_v, st->status);
-                        rp.deliver(st->status);
+                        st->identity = std::move(identity);
+                        self->request(config.keys, hub_timeout, pubkey_atom_v, grant.session,
+                                      locked->identity)
+                          .then(
+                            [=](caf::ok_atom) mutable {
+                              st->login_under_way = false;
+                              st->status.authenticated = true;
+                              st->status.last_reauthentication_ms = now_ms();
+                              self->send(events, authed_atom_v, st->status);
+                              rp.deliver(st->status);
+                              for (auto& [m, env] : st->store->queued_outgoing(user))
+                                push(m.id, env);
+                              auto early = std::move(st->early);
+                              for (auto& env : early)
+                                receive(env);
+                            },
+                            [=](const caf::error& err) mutable {
+                              forget_session(*st);
+                              end_hub_session(grant.session);
+                              fail(err);
+                            });
                       },
                       fail);
                 },
@@ -125,15 +313,13 @@ account_actor::behavior_type account(account_actor::pointer self,
       self->request(auth, hub_timeout, answer_atom_v, session, nonce, proof)
         .then(
           [=](int64_t accepted_ms) {
-            spdlog::debug("{}: re-challenge answer accepted", user);
             if (st->session != session)
               return;
             st->status.last_reauthentication_ms = accepted_ms;
             self->send(events, reauth_atom_v, user, accepted_ms);
           },
           [=](const caf::error& err) {
-            spdlog::debug("{}: re-challenge answer refused: {}", user,
-                          caf::to_string(err));
+            spdlog::debug("{}: re-challenge answer refused: {}", user, caf::to_string(err));
             if (st->session != session)
               return;
             end_session(describe(err).sentence);
@@ -145,6 +331,17 @@ account_actor::behavior_type account(account_actor::pointer self,
         return;
       end_session(reason);
     },
+    [=](deliver_atom, const envelope& env) {
+      if (self->current_sender() != config.mailbox.address())
+        return drop("an envelope not from our hub's mailbox");
+      receive(env);
+    },
+    [=](receipt_atom, const std::string& id, const std::string& recipient) {
+      if (self->current_sender() != config.mailbox.address())
+        return;
+      spdlog::debug("{}: {} received {}", user, recipient, id);
+      set_state(id, "delivered");
+    },
     [=](logout_atom) -> caf::result<caf::ok_atom> {
       if (st->session.empty())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
@@ -153,8 +350,104 @@ account_actor::behavior_type account(account_actor::pointer self,
       self->send(events, authed_atom_v, st->status);
       return caf::ok_atom_v;
     },
-    [=](status_atom) {
-      return st->status;
+    [=](status_atom) { return st->status; },
+    [=](send_atom, const std::string& to, const std::string& text) -> caf::result<std::string> {
+      if (st->session.empty() || !st->identity)
+        return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
+      if (auto why = check_username(to); !why.empty())
+        return make_error(errc::invalid_argument, why);
+      if (to == user)
+        return make_error(errc::invalid_argument, "a message to yourself goes nowhere");
+      if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
+        return make_error(errc::invalid_argument,
+                          "the text must be valid UTF-8, 1 byte to 64 KiB");
+      auto rp = self->make_response_promise<std::string>();
+      with_key(to, [=](const caf::error& err, const public_identity* key) mutable {
+        if (err)
+          { rp.deliver(err); return; }
+        envelope_header h;
+        h.id = new_message_id();
+        h.from = user;
+        h.to = to;
+        h.timestamp_ms = now_ms();
+        envelope env;
+        try {
+          env = crypto::seal(*st->identity, *key, h, text);
+        } catch (const crypto::crypto_error& ex) {
+          { rp.deliver(make_error(errc::untrusted_key, ex.what())); return; }
+        }
+        message_record m{h.id, user, to, text, h.timestamp_ms, "queued"};
+        try {
+          st->store->add_outgoing(m, env);
+        } catch (const std::exception& ex) {
+          spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
+          { rp.deliver(make_error(errc::internal, "cannot store the message")); return; }
+        }
+        // Durable now: the caller's id is a promise we can keep.
+        rp.deliver(h.id);
+        self->send(events, state_atom_v, user, h.id, to, std::string("queued"));
+        push(h.id, env);
+      });
+      return rp;
+    },
+    [=](history_atom, const std::string& peer, int64_t before,
+        uint32_t limit) -> caf::result<std::vector<message_record>> {
+      return st->store->history(peer, before <= 0 ? INT64_MAX : before, limit);
+    },
+    [=](pendmsgs_atom) { return st->store->pending_incoming(); },
+    [=](ackmsgs_atom, const std::vector<std::string>& ids) {
+      st->store->acknowledge(ids);
+      return caf::ok_atom_v;
+    },
+    [=](fprint_atom, const std::string& who) -> caf::result<std::string> {
+      if (who == user) {
+        if (st->status.fingerprint.empty())
+          return make_error(errc::not_found, "no keys for '" + user + "' on this machine");
+        return st->status.fingerprint;
+      }
+      auto answer = [=](caf::typed_response_promise<std::string> rp) mutable {
+        auto c = st->store->find_contact(who);
+        if (!c)
+          { rp.deliver(make_error(errc::not_found, "no key known for '" + who + "'")); return; }
+        rp.deliver(c->new_key ? c->new_fingerprint : c->fingerprint);
+      };
+      auto rp = self->make_response_promise<std::string>();
+      if (st->session.empty()) {
+        answer(rp);
+        return rp;
+      }
+      // Ask the hub for the current key, so a change shows here first.
+      self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, who)
+        .then([=](const public_identity& fetched) mutable {
+                if (fetched.user == who)
+                  learn_key(fetched);
+                answer(rp);
+              },
+              [=](const caf::error& err) mutable {
+                if (st->store->find_contact(who))
+                  answer(rp);
+                else
+                  rp.deliver(err);
+              });
+      return rp;
+    },
+    [=](verify_atom, const std::string& who,
+        const std::string& fingerprint) -> caf::result<caf::ok_atom> {
+      auto c = st->store->find_contact(who);
+      if (!c)
+        return make_error(errc::not_found, "no key known for '" + who + "'");
+      if (c->new_key && fingerprint == c->new_fingerprint) {
+        c->key = *c->new_key;
+        c->fingerprint = c->new_fingerprint;
+        c->new_key.reset();
+        c->new_fingerprint.clear();
+      } else if (fingerprint != c->fingerprint) {
+        return make_error(errc::untrusted_key,
+                          "that fingerprint is not the key of '" + who + "'");
+      }
+      c->verified = true;
+      st->store->put_contact(*c);
+      return caf::ok_atom_v;
     },
   };
 }

@@ -1,7 +1,10 @@
 // The account actor (user side): one per account this daemon logs in. It runs
-// the login exchange, keeps the session's ClientKey in memory (never the
-// password) and answers the hub's re-challenges with it, and reports every
-// change to the event sink.
+// the login exchange and answers the hub's re-challenges from the ClientKey it
+// keeps in memory (never the password); it unlocks the account's private keys
+// at login, seals and opens messages, keeps the history and the contacts'
+// trust in the account's SQLite file, and reports every change to the event
+// sink. Spawn it detached: it does SQLite and crypto on its own thread, so a
+// busy account never stalls another actor.
 #pragma once
 
 #include <string>
@@ -12,7 +15,10 @@ namespace chatter {
 
 struct account_config {
   std::string user;
+  std::string folder;  // accounts/<user>/
   auth_actor auth;
+  keys_actor keys;
+  mailbox_actor mailbox;
   event_sink_actor events;
   // Test hook: flip a bit of every re-challenge answer, so tests can watch
   // the hub revoke a session. Never set outside tests.
@@ -21,5 +27,12 @@ struct account_config {
 
 account_actor::behavior_type account(account_actor::pointer self,
                                      account_config config);
+
+// Message limits every entry point enforces.
+inline constexpr size_t max_message_bytes = 64 * 1024;
+// A received message older than this, or further in the future than the
+// skew, is refused as stale or forged.
+inline constexpr int64_t max_message_age_ms = 30LL * 24 * 3600 * 1000;
+inline constexpr int64_t max_clock_skew_ms = 5 * 60 * 1000;
 
 } // namespace chatter

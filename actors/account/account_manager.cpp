@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "account/account.hpp"
+#include "account/identity_file.hpp"
 #include "common/errors.hpp"
 #include "common/validation.hpp"
 #include "kdf/kdf_worker.hpp"
@@ -17,6 +18,11 @@ namespace chatter {
 namespace fs = std::filesystem;
 
 namespace {
+
+template <class T>
+struct reply_type {
+  using type = T;
+};
 
 constexpr auto hub_timeout = std::chrono::seconds(10);
 constexpr auto kdf_timeout = std::chrono::seconds(30);
@@ -39,11 +45,15 @@ std::set<std::string> scan_accounts(const fs::path& dir) {
   return found;
 }
 
+void make_private_folder(const fs::path& folder) {
+  fs::create_directories(folder);
+  fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace);
+}
+
 // Writes the account's folder (0700) and its account.json.
 void remember_account(const fs::path& dir, const std::string& user) {
   auto folder = dir / user;
-  fs::create_directories(folder);
-  fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace);
+  make_private_folder(folder);
   auto file = folder / "account.json";
   if (fs::exists(file))
     return;
@@ -84,16 +94,34 @@ account_manager(account_manager_actor::pointer self,
     auto i = st->accounts.find(user);
     if (i != st->accounts.end())
       return i->second;
-    account_config cfg{user, st->config.auth, st->config.events,
+    account_config cfg{user,
+                       (fs::path(st->config.accounts_dir) / user).string(),
+                       st->config.auth,
+                       st->config.keys,
+                       st->config.mailbox,
+                       st->config.events,
                        st->config.corrupt_rechallenge_for.count(user) > 0};
-    auto handle = self->spawn<caf::linked>(account, cfg);
+    make_private_folder(cfg.folder);
+    auto handle = self->spawn<caf::linked + caf::detached>(account, cfg);
     st->accounts.emplace(user, handle);
     return handle;
   };
 
+  // Hands an account request to that account's actor (spawned on demand for
+  // a known account: history and fingerprints work while logged out).
+  auto forward = [=](auto reply, const std::string& user,
+                     auto... xs) -> caf::result<typename decltype(reply)::type> {
+    if (auto why = check_username(user); !why.empty())
+      return make_error(errc::invalid_argument, why);
+    if (!st->accounts.count(user) && !st->known.count(user))
+      return make_error(errc::not_found, "no account named '" + user + "'");
+    return self->delegate(account_of(user), xs...);
+  };
+
   return {
     [=](register_atom, const std::string& user, const std::string& password,
-        const std::string& display_name) -> caf::result<caf::ok_atom> {
+        const std::string& display_name,
+        const std::string& suite) -> caf::result<caf::ok_atom> {
       if (auto why = check_username(user); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (auto why = check_password(password); !why.empty())
@@ -110,14 +138,31 @@ account_manager(account_manager_actor::pointer self,
             self->request(kdf, kdf_timeout, derive_atom_v, password, offer.salt)
               .then(
                 [=](const derived_keys& keys) mutable {
-                  signup_request req{user,       display_name, offer.salt,
-                                     offer.kdf,  keys.stored_key,
-                                     keys.server_key};
-                  self->request(registry, hub_timeout, signup_atom_v, req)
+                  auto keygen = self->spawn<caf::detached>(kdf_worker, offer.kdf);
+                  self->request(keygen, kdf_timeout, keygen_atom_v, user, suite, password)
                     .then(
-                      [=](caf::ok_atom) mutable {
-                        learn(user);
-                        rp.deliver(caf::ok_atom_v);
+                      [=](const locked_keys& identity) mutable {
+                        signup_request req{user,      display_name,    offer.salt,
+                                           offer.kdf, keys.stored_key, keys.server_key};
+                        self->request(registry, hub_timeout, signup_atom_v, req)
+                          .then(
+                            [=](caf::ok_atom) mutable {
+                              // Only now: a refused sign-up must not touch
+                              // the keys of an account of that name here.
+                              try {
+                                auto folder = fs::path(st->config.accounts_dir) / user;
+                                make_private_folder(folder);
+                                save_identity_file(folder.string(), identity);
+                              } catch (const std::exception& ex) {
+                                spdlog::error("keys of {} not saved: {}", user, ex.what());
+                                { rp.deliver(make_error(
+                                  errc::internal, "the account exists at the hub but its "
+                                                  "keys could not be saved here")); return; }
+                              }
+                              learn(user);
+                              rp.deliver(caf::ok_atom_v);
+                            },
+                            fail);
                       },
                       fail);
                 },
@@ -154,6 +199,29 @@ account_manager(account_manager_actor::pointer self,
         return make_error(errc::not_found, "no account named '" + user + "'");
       }
       return self->delegate(i->second, logout_atom_v);
+    },
+    [=](send_atom a, const std::string& user, const std::string& to,
+        const std::string& text) -> caf::result<std::string> {
+      return forward(reply_type<std::string>{}, user, a, to, text);
+    },
+    [=](history_atom a, const std::string& user, const std::string& peer, int64_t before,
+        uint32_t limit) -> caf::result<std::vector<message_record>> {
+      return forward(reply_type<std::vector<message_record>>{}, user, a, peer, before, limit);
+    },
+    [=](pendmsgs_atom a, const std::string& user) -> caf::result<std::vector<message_record>> {
+      return forward(reply_type<std::vector<message_record>>{}, user, a);
+    },
+    [=](ackmsgs_atom a, const std::string& user,
+        const std::vector<std::string>& ids) -> caf::result<caf::ok_atom> {
+      return forward(reply_type<caf::ok_atom>{}, user, a, ids);
+    },
+    [=](fprint_atom a, const std::string& user,
+        const std::string& who) -> caf::result<std::string> {
+      return forward(reply_type<std::string>{}, user, a, who);
+    },
+    [=](verify_atom a, const std::string& user, const std::string& who,
+        const std::string& fingerprint) -> caf::result<caf::ok_atom> {
+      return forward(reply_type<caf::ok_atom>{}, user, a, who, fingerprint);
     },
   };
 }

@@ -15,6 +15,8 @@ struct account_manager_config {
   std::string accounts_dir;
   registry_actor registry;
   auth_actor auth;
+  keys_actor keys;
+  mailbox_actor mailbox;
   event_sink_actor events;
   std::set<std::string> corrupt_rechallenge_for;  // test hook, see account.hpp
 };

@@ -83,7 +83,13 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
                               config.lockout_cap};
   auto interval = config.rechallenge_interval;
 
-  auto revoke = [self, st](const std::string& token, const std::string& reason) {
+  auto announce_end = [self, config](const std::string& token) {
+    for (auto& listener : config.listeners)
+      self->send(listener, offline_atom_v, token);
+  };
+
+  auto revoke = [self, st, announce_end](const std::string& token,
+                                         const std::string& reason) {
     auto i = st->sessions.find(token);
     if (i == st->sessions.end())
       return;
@@ -91,12 +97,18 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
     self->send(i->second.peer, revoked_atom_v, token, reason);
     self->demonitor(i->second.peer.address());
     st->sessions.erase(i);
+    announce_end(token);
   };
 
-  self->set_down_handler([st](caf::down_msg& msg) {
-    for (auto i = st->sessions.begin(); i != st->sessions.end();)
-      i = i->second.peer.address() == msg.source ? st->sessions.erase(i)
-                                                 : std::next(i);
+  self->set_down_handler([st, announce_end](caf::down_msg& msg) {
+    for (auto i = st->sessions.begin(); i != st->sessions.end();) {
+      if (i->second.peer.address() == msg.source) {
+        announce_end(i->first);
+        i = st->sessions.erase(i);
+      } else {
+        ++i;
+      }
+    }
   });
 
   return {
@@ -166,6 +178,10 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
       st->sessions[token] = session{attempt.user, cred.stored_key, peer, node, {}};
       self->monitor(peer);
       self->delayed_send(self, interval, due_atom_v, token);
+      // Before the grant: the client's next request to a listener then finds
+      // the session known there.
+      for (auto& listener : config.listeners)
+        self->send(listener, online_atom_v, token, attempt.user, peer);
       spdlog::info("auth: {} logged in", attempt.user);
       return login_grant{token, scram::server_signature(cred.server_key, message),
                          interval.count()};
@@ -216,6 +232,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
       spdlog::info("auth: {} logged out", i->second.user);
       self->demonitor(i->second.peer.address());
       st->sessions.erase(i);
+      announce_end(token);
       return caf::ok_atom_v;
     },
   };

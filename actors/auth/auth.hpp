@@ -19,6 +19,8 @@ struct auth_config {
   unsigned free_failures_per_node = 20;
   std::chrono::milliseconds lockout_base{std::chrono::seconds(30)};
   std::chrono::milliseconds lockout_cap{std::chrono::minutes(15)};
+  // Told of every session granted and ended (keys, mailbox).
+  std::vector<session_listener_actor> listeners;
 };
 
 auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config);

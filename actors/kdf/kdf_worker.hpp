@@ -1,5 +1,6 @@
 // A one-shot worker that stretches a password with Argon2id (~25 ms of CPU
-// and 19 MiB) and quits. Spawn it detached so the scheduler's threads keep
+// and 19 MiB), or makes and locks an account's identity keys (RSA-3072: up
+// to seconds), and quits. Spawn it detached so the scheduler's threads keep
 // serving other actors meanwhile.
 #pragma once
 

@@ -27,6 +27,34 @@ const migration_list hub_migrations = {
       server_key  BLOB NOT NULL
     );
   )sql",
+  // 2: key directory and mailbox. The mailbox holds ciphertext only.
+  R"sql(
+    CREATE TABLE public_keys (
+      username       TEXT PRIMARY KEY NOT NULL
+                     REFERENCES users(username) ON DELETE CASCADE,
+      suite          TEXT NOT NULL,
+      signing_key    BLOB NOT NULL,
+      encryption_key BLOB NOT NULL,
+      binding        BLOB NOT NULL,
+      published_ms   INTEGER NOT NULL
+    );
+    CREATE TABLE mailbox (
+      recipient  TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+      sender     TEXT NOT NULL,
+      id         TEXT NOT NULL,
+      header     BLOB NOT NULL,
+      ciphertext BLOB NOT NULL,
+      signature  BLOB NOT NULL,
+      queued_ms  INTEGER NOT NULL,
+      PRIMARY KEY (recipient, sender, id)
+    );
+    CREATE TABLE receipts (
+      sender    TEXT NOT NULL,
+      recipient TEXT NOT NULL,
+      id        TEXT NOT NULL,
+      PRIMARY KEY (sender, recipient, id)
+    );
+  )sql",
 };
 
 bytes blob_of(const SQLite::Column& col) {
@@ -95,6 +123,89 @@ hub_store::find_credentials(const std::string& user) {
   rec.stored_key = blob_of(q.getColumn(4));
   rec.server_key = blob_of(q.getColumn(5));
   return rec;
+}
+
+void hub_store::put_public_key(const public_identity& pub, int64_t published_ms) {
+  SQLite::Statement q(*db_, "INSERT OR REPLACE INTO public_keys(username, suite, "
+                            "signing_key, encryption_key, binding, published_ms) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
+  q.bind(1, pub.user);
+  q.bind(2, pub.suite);
+  q.bind(3, pub.signing_key.data(), static_cast<int>(pub.signing_key.size()));
+  q.bind(4, pub.encryption_key.data(), static_cast<int>(pub.encryption_key.size()));
+  q.bind(5, pub.binding_signature.data(), static_cast<int>(pub.binding_signature.size()));
+  q.bind(6, published_ms);
+  q.exec();
+}
+
+std::optional<public_identity> hub_store::find_public_key(const std::string& user) {
+  SQLite::Statement q(*db_, "SELECT suite, signing_key, encryption_key, binding "
+                            "FROM public_keys WHERE username = ?");
+  q.bind(1, user);
+  if (!q.executeStep())
+    return std::nullopt;
+  return public_identity{user, q.getColumn(0).getString(), blob_of(q.getColumn(1)),
+                         blob_of(q.getColumn(2)), blob_of(q.getColumn(3))};
+}
+
+bool hub_store::add_envelope(const std::string& recipient, const std::string& sender,
+                             const std::string& id, const envelope& env,
+                             int64_t queued_ms) {
+  SQLite::Statement q(*db_, "INSERT OR IGNORE INTO mailbox(recipient, sender, id, "
+                            "header, ciphertext, signature, queued_ms) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, recipient);
+  q.bind(2, sender);
+  q.bind(3, id);
+  q.bind(4, env.header.data(), static_cast<int>(env.header.size()));
+  q.bind(5, env.ciphertext.data(), static_cast<int>(env.ciphertext.size()));
+  q.bind(6, env.signature.data(), static_cast<int>(env.signature.size()));
+  q.bind(7, queued_ms);
+  return q.exec() > 0;
+}
+
+std::vector<envelope> hub_store::envelopes_for(const std::string& recipient) {
+  SQLite::Statement q(*db_, "SELECT header, ciphertext, signature FROM mailbox "
+                            "WHERE recipient = ? ORDER BY queued_ms, rowid");
+  q.bind(1, recipient);
+  std::vector<envelope> out;
+  while (q.executeStep())
+    out.push_back({blob_of(q.getColumn(0)), blob_of(q.getColumn(1)),
+                   blob_of(q.getColumn(2))});
+  return out;
+}
+
+bool hub_store::remove_envelope(const std::string& recipient,
+                                const std::string& sender, const std::string& id) {
+  SQLite::Statement q(*db_, "DELETE FROM mailbox WHERE recipient = ? AND sender = ? "
+                            "AND id = ?");
+  q.bind(1, recipient);
+  q.bind(2, sender);
+  q.bind(3, id);
+  return q.exec() > 0;
+}
+
+void hub_store::add_receipt(const std::string& sender, const receipt& r) {
+  SQLite::Statement q(*db_, "INSERT OR IGNORE INTO receipts(sender, recipient, id) "
+                            "VALUES (?, ?, ?)");
+  q.bind(1, sender);
+  q.bind(2, r.recipient);
+  q.bind(3, r.id);
+  q.exec();
+}
+
+std::vector<hub_store::receipt> hub_store::take_receipts(const std::string& sender) {
+  SQLite::Transaction tx(*db_);
+  SQLite::Statement q(*db_, "SELECT id, recipient FROM receipts WHERE sender = ?");
+  q.bind(1, sender);
+  std::vector<receipt> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
+  SQLite::Statement del(*db_, "DELETE FROM receipts WHERE sender = ?");
+  del.bind(1, sender);
+  del.exec();
+  tx.commit();
+  return out;
 }
 
 } // namespace chatter::store

@@ -28,6 +28,8 @@ protected:
   void TearDown() override {
     caf::anon_send_exit(hub_.auth, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(hub_.registry, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub_.keys, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub_.mailbox, caf::exit_reason::user_shutdown);
     self_.reset();
   }
 

@@ -1,0 +1,61 @@
+// Who is logged in, as a hub actor other than auth knows it: auth announces
+// every session (online/offline) and this table answers "which user is this
+// session, and is the caller on that session's node?".
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "interfaces.hpp"
+
+namespace chatter {
+
+class session_table {
+public:
+  void add(const std::string& session, const std::string& user,
+           const session_peer_actor& peer) {
+    sessions_[session] = {user, peer};
+    by_user_[user].insert(session);
+  }
+
+  void remove(const std::string& session) {
+    auto i = sessions_.find(session);
+    if (i == sessions_.end())
+      return;
+    auto& set = by_user_[i->second.user];
+    set.erase(session);
+    if (set.empty())
+      by_user_.erase(i->second.user);
+    sessions_.erase(i);
+  }
+
+  // The session's user, if the session exists and `caller` is on its node.
+  std::optional<std::string> user_of(const std::string& session,
+                                     const caf::strong_actor_ptr& caller) const {
+    auto i = sessions_.find(session);
+    if (i == sessions_.end() || !caller || caller->node() != i->second.peer.node())
+      return std::nullopt;
+    return i->second.user;
+  }
+
+  std::vector<session_peer_actor> peers_of(const std::string& user) const {
+    std::vector<session_peer_actor> out;
+    auto i = by_user_.find(user);
+    if (i != by_user_.end())
+      for (auto& s : i->second)
+        out.push_back(sessions_.at(s).peer);
+    return out;
+  }
+
+private:
+  struct entry {
+    std::string user;
+    session_peer_actor peer;
+  };
+  std::map<std::string, entry> sessions_;
+  std::map<std::string, std::set<std::string>> by_user_;
+};
+
+} // namespace chatter

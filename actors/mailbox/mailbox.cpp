@@ -1,0 +1,70 @@
+#include "mailbox/mailbox.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "chat/envelope.hpp"
+#include "common/clock.hpp"
+#include "common/errors.hpp"
+#include "common/session_table.hpp"
+#include "store/hub_store.hpp"
+
+namespace chatter {
+
+mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
+                                     std::string database_path) {
+  auto store = std::make_shared<store::hub_store>(database_path);
+  auto sessions = std::make_shared<session_table>();
+  auto refused = std::make_shared<uint64_t>(0);
+
+  auto refuse = [=](errc code, const std::string& why) {
+    ++*refused;
+    spdlog::warn("mailbox: refused an envelope ({} so far): {}", *refused, why);
+    return make_error(code, why);
+  };
+
+  return {
+    [=](online_atom, const std::string& session, const std::string& user,
+        const session_peer_actor& peer) {
+      sessions->add(session, user, peer);
+      for (auto& env : store->envelopes_for(user))
+        self->send(peer, deliver_atom_v, env);
+      for (auto& r : store->take_receipts(user))
+        self->send(peer, receipt_atom_v, r.id, r.recipient);
+    },
+    [=](offline_atom, const std::string& session) { sessions->remove(session); },
+    [=](enqueue_atom, const std::string& session,
+        const envelope& env) -> caf::result<caf::ok_atom> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse(errc::not_logged_in, "sending needs a session");
+      auto header = decode_header(env.header);
+      if (!header || env.ciphertext.size() > max_ciphertext_bytes
+          || env.signature.size() > 1024)
+        return refuse(errc::invalid_argument, "malformed envelope");
+      if (header->from != *user)
+        return refuse(errc::invalid_argument, "the envelope's sender is not you");
+      if (!store->find_user(header->to))
+        return make_error(errc::not_found, "no user named '" + header->to + "'");
+      if (store->add_envelope(header->to, header->from, header->id, env, now_ms()))
+        for (auto& peer : sessions->peers_of(header->to))
+          self->send(peer, deliver_atom_v, env);
+      return caf::ok_atom_v;
+    },
+    [=](ack_atom, const std::string& session, const std::string& sender,
+        const std::string& id) -> caf::result<caf::ok_atom> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse(errc::not_logged_in, "acknowledging needs a session");
+      if (store->remove_envelope(*user, sender, id)) {
+        auto peers = sessions->peers_of(sender);
+        if (peers.empty())
+          store->add_receipt(sender, {id, *user});
+        for (auto& peer : peers)
+          self->send(peer, receipt_atom_v, id, *user);
+      }
+      return caf::ok_atom_v;
+    },
+  };
+}
+
+} // namespace chatter
