@@ -13,5 +13,18 @@ void add_login_command(CLI::App& app, context& ctx);
 void add_logout_command(CLI::App& app, context& ctx);
 void add_accounts_command(CLI::App& app, context& ctx);
 void add_status_command(CLI::App& app, context& ctx);
+void add_send_command(CLI::App& app, context& ctx);
+void add_history_command(CLI::App& app, context& ctx);
+void add_pending_command(CLI::App& app, context& ctx);
+void add_ack_command(CLI::App& app, context& ctx);
+void add_fingerprint_command(CLI::App& app, context& ctx);
+void add_verify_command(CLI::App& app, context& ctx);
+void add_watch_command(CLI::App& app, context& ctx);
+
+// A message as JSON and as one line of text.
+nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::string,
+                                                std::string, int64_t, std::string>& m);
+std::string message_line(const sdbus::Struct<std::string, std::string, std::string,
+                                             std::string, int64_t, std::string>& m);
 
 } // namespace chatter::cli

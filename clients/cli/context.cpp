@@ -4,6 +4,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "client_proxies.hpp"
+
 #include <termios.h>
 #include <unistd.h>
 
@@ -15,6 +17,17 @@ sdbus::IConnection& context::bus() {
                     ? sdbus::createSessionBusConnection()
                     : sdbus::createSessionBusConnectionWithAddress(bus_address);
   return *connection_;
+}
+
+std::string context::account_path() {
+  if (!as.empty())
+    return client::account_path(as);
+  client::manager_client manager(bus());
+  auto accounts = manager.ListAccounts();
+  if (accounts.size() == 1)
+    return accounts[0];
+  throw std::runtime_error(accounts.empty() ? "the daemon knows no account yet: register one"
+                                            : "several accounts: say which with --as USER");
 }
 
 void context::print(const nlohmann::json& value,

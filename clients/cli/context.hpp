@@ -15,8 +15,13 @@ namespace chatter::cli {
 struct context {
   std::string bus_address;  // empty: the session bus
   bool json = false;
+  std::string as;  // --as: the account a command acts for
 
   sdbus::IConnection& bus();
+
+  // The account path for --as; without --as, the only account the daemon
+  // knows, else an error asking for --as.
+  std::string account_path();
 
   // Prints `value` as one JSON document with --json, else runs `as_text`.
   void print(const nlohmann::json& value, const std::function<void()>& as_text) const;

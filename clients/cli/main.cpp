@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.add_option("--bus-address", ctx.bus_address,
                  "D-Bus address of the daemon's bus (default: the session bus)");
   app.add_flag("--json", ctx.json, "print JSON instead of text");
+  app.add_option("--as", ctx.as, "the account to act for (default: the only one)");
   app.require_subcommand(1);
   app.fallthrough();  // --json and --bus-address also after the sub-command
   chatter::cli::add_register_command(app, ctx);
@@ -23,6 +24,13 @@ int main(int argc, char** argv) {
   chatter::cli::add_logout_command(app, ctx);
   chatter::cli::add_accounts_command(app, ctx);
   chatter::cli::add_status_command(app, ctx);
+  chatter::cli::add_send_command(app, ctx);
+  chatter::cli::add_history_command(app, ctx);
+  chatter::cli::add_pending_command(app, ctx);
+  chatter::cli::add_ack_command(app, ctx);
+  chatter::cli::add_fingerprint_command(app, ctx);
+  chatter::cli::add_verify_command(app, ctx);
+  chatter::cli::add_watch_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

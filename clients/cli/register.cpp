@@ -10,12 +10,15 @@ void add_register_command(CLI::App& app, context& ctx) {
   struct args {
     std::string user;
     std::string display_name;
+    std::string suite;
     bool password_stdin = false;
   };
   auto a = std::make_shared<args>();
   auto* cmd = app.add_subcommand("register", "create an account on the hub");
   cmd->add_option("user", a->user, "user name: a-z, 0-9, '.', '_', '-'")->required();
   cmd->add_option("--display-name", a->display_name, "name shown in the directory");
+  cmd->add_option("--suite", a->suite,
+                  "x25519-chacha20poly1305-ed25519 (default), rsa-oaep-pss-3072 or elgamal-2048");
   cmd->add_flag("--password-stdin", a->password_stdin,
                 "read the password from the first line of stdin");
   cmd->callback([a, &ctx] {
@@ -23,6 +26,8 @@ void add_register_command(CLI::App& app, context& ctx) {
     std::map<std::string, sdbus::Variant> options;
     if (!a->display_name.empty())
       options["display_name"] = sdbus::Variant(a->display_name);
+    if (!a->suite.empty())
+      options["suite"] = sdbus::Variant(a->suite);
     client::manager_client manager(ctx.bus());
     auto path = manager.Register(a->user, password, options);
     ctx.print({{"account", std::string(path)}},

@@ -1,0 +1,45 @@
+// chatterctl [--as USER] history PEER: Account.GetHistory, oldest first.
+#include <iostream>
+
+#include "client_proxies.hpp"
+#include "commands.hpp"
+
+namespace chatter::cli {
+
+nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::string,
+                                                std::string, int64_t, std::string>& m) {
+  return {{"id", m.get<0>()},   {"from", m.get<1>()},      {"to", m.get<2>()},
+          {"text", m.get<3>()}, {"timestamp", m.get<4>()}, {"state", m.get<5>()}};
+}
+
+std::string message_line(const sdbus::Struct<std::string, std::string, std::string,
+                                             std::string, int64_t, std::string>& m) {
+  return std::to_string(m.get<4>()) + " " + m.get<1>() + " -> " + m.get<2>() + " ["
+         + m.get<5>() + "] " + m.get<3>();
+}
+
+void add_history_command(CLI::App& app, context& ctx) {
+  struct args {
+    std::string peer;
+    int64_t before = 0;
+    uint32_t limit = 50;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = app.add_subcommand("history", "the conversation with PEER, oldest first");
+  cmd->add_option("peer", a->peer, "the other side")->required();
+  cmd->add_option("--before", a->before, "only messages older than this (ms since epoch)");
+  cmd->add_option("--limit", a->limit, "at most this many (1-1000)")->capture_default_str();
+  cmd->callback([a, &ctx] {
+    client::account_client account(ctx.bus(), ctx.account_path());
+    auto messages = account.GetHistory(a->peer, a->before, a->limit);
+    auto list = nlohmann::json::array();
+    for (auto& m : messages)
+      list.push_back(message_json(m));
+    ctx.print(list, [&] {
+      for (auto& m : messages)
+        std::cout << message_line(m) << '\n';
+    });
+  });
+}
+
+} // namespace chatter::cli

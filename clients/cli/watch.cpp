@@ -1,0 +1,117 @@
+// chatterctl watch: one line per signal of the daemon (JSON with --json),
+// until interrupted or --for seconds have passed.
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <systemd/sd-bus.h>
+
+#include "client_proxies.hpp"
+#include "commands.hpp"
+
+namespace chatter::cli {
+
+namespace {
+
+std::string account_of(const std::string& path) {
+  char* user = nullptr;
+  if (sd_bus_path_decode(path.c_str(), dbus_paths::accounts_path, &user) <= 0 || !user)
+    return {};
+  std::string out(user);
+  std::free(user);
+  return out;
+}
+
+// The signal's arguments as JSON, for the signals of API v1.
+nlohmann::json arguments(sdbus::Message& msg) {
+  auto name = msg.getMemberName();
+  std::string s1, s2, s3;
+  int64_t x = 0;
+  std::map<std::string, sdbus::Variant> extras;
+  if (name == "MessageReceived") {
+    msg >> s1 >> s2 >> s3 >> x >> extras;
+    return {{"id", s1}, {"from", s2}, {"text", s3}, {"timestamp", x}};
+  }
+  if (name == "MessageStateChanged") {
+    msg >> s1 >> s2 >> s3 >> extras;
+    return {{"id", s1}, {"peer", s2}, {"state", s3}};
+  }
+  if (name == "KeyChanged") {
+    msg >> s1 >> s2;
+    return {{"user", s1}, {"fingerprint", s2}};
+  }
+  if (name == "Reauthenticated") {
+    msg >> x;
+    return {{"timestamp", x}};
+  }
+  if (name == "SessionRevoked") {
+    msg >> s1;
+    return {{"reason", s1}};
+  }
+  if (name == "PropertiesChanged") {
+    std::map<std::string, sdbus::Variant> changed;
+    std::vector<std::string> invalidated;
+    msg >> s1 >> changed >> invalidated;
+    nlohmann::json props = nlohmann::json::object();
+    for (auto& [k, v] : changed) {
+      auto type = v.peekValueType();
+      if (type == "b")
+        props[k] = v.get<bool>();
+      else if (type == "x")
+        props[k] = v.get<int64_t>();
+      else if (type == "s")
+        props[k] = v.get<std::string>();
+    }
+    return {{"interface", s1}, {"changed", props}};
+  }
+  return nlohmann::json::object();
+}
+
+} // namespace
+
+void add_watch_command(CLI::App& app, context& ctx) {
+  auto seconds = std::make_shared<double>(0);
+  auto* cmd = app.add_subcommand("watch", "print the daemon's signals as they come");
+  cmd->add_option("--for", *seconds, "stop after this many seconds (default: never)");
+  cmd->callback([seconds, &ctx] {
+    auto& bus = ctx.bus();
+    auto slot = bus.addMatch(
+      "type='signal',sender='org.chatter.Chatter1'", [&ctx](sdbus::Message& msg) {
+        nlohmann::json line = {{"signal", msg.getMemberName()}, {"path", msg.getPath()}};
+        if (auto user = account_of(msg.getPath()); !user.empty())
+          line["account"] = user;
+        try {
+          line.update(arguments(msg));
+        } catch (const sdbus::Error&) {
+          // A signal of a newer API: name and path only.
+        }
+        if (ctx.json) {
+          std::cout << line.dump() << std::endl;
+        } else {
+          std::cout << line["signal"].get<std::string>() << ' '
+                    << line.value("account", line["path"].get<std::string>());
+          for (auto& [k, v] : line.items())
+            if (k != "signal" && k != "path" && k != "account")
+              std::cout << ' ' << k << '=' << v.dump();
+          std::cout << std::endl;
+        }
+      });
+    bus.enterEventLoopAsync();
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    if (*seconds > 0) {
+      timespec limit{static_cast<time_t>(*seconds),
+                     static_cast<long>((*seconds - static_cast<time_t>(*seconds)) * 1e9)};
+      sigtimedwait(&stop, nullptr, &limit);
+    } else {
+      int sig;
+      sigwait(&stop, &sig);
+    }
+    bus.leaveEventLoop();
+  });
+}
+
+} // namespace chatter::cli
