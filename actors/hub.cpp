@@ -20,9 +20,10 @@ hub_handles spawn_hub(caf::actor_system& sys, const hub_config& config) {
   { store::hub_store probe{config.database_path}; }
   auto keys_handle = sys.spawn<caf::detached>(keys, config.database_path);
   auto mailbox_handle = sys.spawn<caf::detached>(mailbox, config.database_path);
-  auth_cfg.listeners = {caf::actor_cast<session_listener_actor>(keys_handle),
-                        caf::actor_cast<session_listener_actor>(mailbox_handle)};
   auto reg_handle = sys.spawn<caf::detached>(registry, reg);
+  auth_cfg.listeners = {caf::actor_cast<session_listener_actor>(keys_handle),
+                        caf::actor_cast<session_listener_actor>(mailbox_handle),
+                        caf::actor_cast<session_listener_actor>(reg_handle)};
   auto auth_handle = sys.spawn<caf::detached>(auth, auth_cfg);
   return {reg_handle, auth_handle, keys_handle, mailbox_handle};
 }

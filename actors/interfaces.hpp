@@ -13,7 +13,9 @@ using session_peer_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string /*session*/, std::string /*nonce*/>,
   caf::reacts_to<revoked_atom, std::string /*session*/, std::string /*reason*/>,
   caf::reacts_to<deliver_atom, envelope>,
-  caf::reacts_to<receipt_atom, std::string /*message id*/, std::string /*recipient*/>>;
+  caf::reacts_to<receipt_atom, std::string /*message id*/, std::string /*recipient*/,
+                 std::string /*delivered or read*/>,
+  caf::reacts_to<presence_atom, presence_info /*of a watched user*/>>;
 
 // Hub actors that need to know who is logged in: auth tells them of every
 // session it grants and ends.
@@ -39,12 +41,39 @@ using mailbox_actor = caf::typed_actor<
   caf::replies_to<enqueue_atom, std::string /*session*/,
                   envelope>::with<caf::ok_atom>,
   caf::replies_to<ack_atom, std::string /*session*/, std::string /*sender*/,
-                  std::string /*message id*/>::with<caf::ok_atom>>;
+                  std::string /*message id*/>::with<caf::ok_atom>,
+  // The recipient read these messages of `sender`: read receipts.
+  caf::replies_to<readrcpt_atom, std::string /*session*/, std::string /*sender*/,
+                  std::vector<std::string> /*ids*/>::with<caf::ok_atom>>;
 
+// Sign-up, the directory, presence and rooms. Everything but sign-up needs a
+// session.
 using registry_actor = caf::typed_actor<
+  caf::reacts_to<online_atom, std::string, std::string, session_peer_actor>,
+  caf::reacts_to<offline_atom, std::string>,
   caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
   caf::replies_to<signup_atom, signup_request>::with<caf::ok_atom>,
-  caf::replies_to<lookup_atom, std::string /*user*/>::with<user_record>>;
+  caf::replies_to<lookup_atom, std::string /*session*/,
+                  std::string /*user*/>::with<user_record>,
+  caf::replies_to<search_atom, std::string /*session*/, std::string /*query*/,
+                  uint32_t /*limit*/>::with<std::vector<presence_info>>,
+  caf::replies_to<presence_atom, std::string /*session*/, std::string /*status*/,
+                  std::string /*message*/>::with<caf::ok_atom>,
+  // Presence changes of these users go to the session from now on; the
+  // answer is their presence now.
+  caf::replies_to<watch_atom, std::string /*session*/,
+                  std::vector<std::string>>::with<std::vector<presence_info>>,
+  caf::replies_to<unwatch_atom, std::string /*session*/,
+                  std::string /*user*/>::with<caf::ok_atom>,
+  caf::replies_to<roomnew_atom, std::string /*session*/, std::string /*room*/,
+                  std::vector<std::string> /*members*/>::with<room_info>,
+  caf::replies_to<roominv_atom, std::string /*session*/, std::string /*room*/,
+                  std::string /*user*/>::with<room_info>,
+  caf::replies_to<roomleave_atom, std::string /*session*/,
+                  std::string /*room*/>::with<caf::ok_atom>,
+  caf::replies_to<roomget_atom, std::string /*session*/,
+                  std::string /*room*/>::with<room_info>,
+  caf::replies_to<rooms_atom, std::string /*session*/>::with<std::vector<room_info>>>;
 
 using auth_actor = caf::typed_actor<
   caf::replies_to<login_atom, std::string /*user*/,
@@ -69,7 +98,8 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string, std::string>,
   caf::reacts_to<revoked_atom, std::string, std::string>,
   caf::reacts_to<deliver_atom, envelope>,
-  caf::reacts_to<receipt_atom, std::string, std::string>,
+  caf::reacts_to<receipt_atom, std::string, std::string, std::string>,
+  caf::reacts_to<presence_atom, presence_info>,
   caf::replies_to<login_atom, std::string /*password*/>::with<account_status>,
   caf::replies_to<logout_atom>::with<caf::ok_atom>,
   caf::replies_to<status_atom>::with<account_status>,
@@ -81,24 +111,31 @@ using account_actor = caf::typed_actor<
   caf::replies_to<ackmsgs_atom, std::vector<std::string>>::with<caf::ok_atom>,
   caf::replies_to<fprint_atom, std::string /*user*/>::with<std::string>,
   caf::replies_to<verify_atom, std::string /*user*/,
-                  std::string /*fingerprint*/>::with<caf::ok_atom>>;
+                  std::string /*fingerprint*/>::with<caf::ok_atom>,
+  caf::replies_to<presence_atom, std::string /*status*/,
+                  std::string /*message*/>::with<caf::ok_atom>,
+  caf::replies_to<search_atom, std::string /*query*/,
+                  uint32_t /*limit*/>::with<std::vector<presence_info>>,
+  caf::replies_to<addcont_atom, std::string /*user*/>::with<caf::ok_atom>,
+  caf::replies_to<rmcont_atom, std::string /*user*/>::with<caf::ok_atom>,
+  caf::replies_to<contacts_atom>::with<std::vector<contact_info>>,
+  caf::replies_to<markread_atom, std::string /*peer or #room*/>::with<caf::ok_atom>,
+  caf::replies_to<roomnew_atom, std::string /*room*/,
+                  std::vector<std::string> /*members*/>::with<room_info>,
+  caf::replies_to<roominv_atom, std::string /*room*/, std::string /*user*/>::with<room_info>,
+  caf::replies_to<roomleave_atom, std::string /*room*/>::with<caf::ok_atom>,
+  caf::replies_to<rooms_atom>::with<std::vector<room_info>>>;
 
-// The daemon's accounts: sign-up, login, logout.
+// The daemon's accounts: sign-up, login, logout, and the actor of each.
 using account_manager_actor = caf::typed_actor<
   caf::replies_to<register_atom, std::string /*user*/, std::string /*password*/,
                   std::string /*display name*/, std::string /*suite*/>::with<caf::ok_atom>,
   caf::replies_to<login_atom, std::string /*user*/,
                   std::string /*password*/>::with<account_status>,
   caf::replies_to<logout_atom, std::string /*user*/>::with<caf::ok_atom>,
-  // The account requests, with the account's user name first; forwarded to
-  // that account's actor, NotLoggedIn when it has none.
-  caf::replies_to<send_atom, std::string, std::string, std::string>::with<std::string>,
-  caf::replies_to<history_atom, std::string, std::string, int64_t,
-                  uint32_t>::with<std::vector<message_record>>,
-  caf::replies_to<pendmsgs_atom, std::string>::with<std::vector<message_record>>,
-  caf::replies_to<ackmsgs_atom, std::string, std::vector<std::string>>::with<caf::ok_atom>,
-  caf::replies_to<fprint_atom, std::string, std::string>::with<std::string>,
-  caf::replies_to<verify_atom, std::string, std::string, std::string>::with<caf::ok_atom>>;
+  // The actor of a known account (spawned on demand: history and
+  // fingerprints work while logged out); NotFound for an unknown one.
+  caf::replies_to<account_atom, std::string /*user*/>::with<account_actor>>;
 
 // Where account events go: the D-Bus bridge turns them into objects,
 // property changes and signals.
@@ -111,6 +148,10 @@ using event_sink_actor = caf::typed_actor<
   caf::reacts_to<state_atom, std::string /*user*/, std::string /*id*/,
                  std::string /*peer*/, std::string /*state*/>,
   caf::reacts_to<keychange_atom, std::string /*user*/, std::string /*contact*/,
-                 std::string /*new fingerprint*/>>;
+                 std::string /*new fingerprint*/>,
+  caf::reacts_to<presence_atom, std::string /*user*/, presence_info /*of a contact*/>,
+  caf::reacts_to<arrived_atom, std::string /*user*/, std::string /*interlocutor*/,
+                 std::string /*display name*/>,
+  caf::reacts_to<stats_atom, std::string /*user*/, uint64_t /*envelopes dropped*/>>;
 
 } // namespace chatter

@@ -74,6 +74,33 @@ struct account_status {
   int64_t last_reauthentication_ms = 0;
   std::string suite;
   std::string fingerprint;
+  std::string display_name;
+  std::string presence = "offline";  // online, away, busy, offline
+};
+
+// A user's presence as the hub's registry knows it: the directory's answer
+// and the event fanned out to the sessions that watch the user.
+struct presence_info {
+  std::string user;
+  std::string display_name;
+  std::string status;  // online, away, busy, offline
+  std::string message;
+};
+
+// One entry of an account's contact list, as the front-ends see it.
+struct contact_info {
+  std::string user;
+  std::string display_name;
+  std::string presence;
+  std::string trust;  // tofu (first key seen), verified, changed, none (no key yet)
+  std::string fingerprint;
+};
+
+// A room (group chat) as the hub keeps it: a name and its members.
+struct room_info {
+  std::string name;
+  std::string owner;
+  std::vector<std::string> members;
 };
 
 
@@ -184,7 +211,25 @@ typename Inspector::result_type inspect(Inspector& f, derived_keys& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account_status& x) {
   return f(caf::meta::type_name("account_status"), x.user, x.authenticated,
-           x.last_reauthentication_ms, x.suite, x.fingerprint);
+           x.last_reauthentication_ms, x.suite, x.fingerprint, x.display_name,
+           x.presence);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, presence_info& x) {
+  return f(caf::meta::type_name("presence_info"), x.user, x.display_name,
+           x.status, x.message);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, contact_info& x) {
+  return f(caf::meta::type_name("contact_info"), x.user, x.display_name,
+           x.presence, x.trust, x.fingerprint);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, room_info& x) {
+  return f(caf::meta::type_name("room_info"), x.name, x.owner, x.members);
 }
 
 } // namespace chatter
@@ -206,11 +251,27 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(chatter, (chatter::locked_keys))
   CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::message_record>))
   CAF_ADD_TYPE_ID(chatter, (std::vector<std::string>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::presence_info))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::presence_info>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::contact_info))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::contact_info>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::room_info))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::room_info>))
 
   // registry
   CAF_ADD_ATOM(chatter, chatter, offer_atom, "offer")
   CAF_ADD_ATOM(chatter, chatter, signup_atom, "signup")
   CAF_ADD_ATOM(chatter, chatter, lookup_atom, "lookup")
+  CAF_ADD_ATOM(chatter, chatter, search_atom, "search")
+  CAF_ADD_ATOM(chatter, chatter, watch_atom, "watch")
+  CAF_ADD_ATOM(chatter, chatter, unwatch_atom, "unwatch")
+  CAF_ADD_ATOM(chatter, chatter, presence_atom, "presence")
+  // rooms: membership at the hub
+  CAF_ADD_ATOM(chatter, chatter, roomnew_atom, "roomnew")
+  CAF_ADD_ATOM(chatter, chatter, roominv_atom, "roominv")
+  CAF_ADD_ATOM(chatter, chatter, roomleave_atom, "roomleave")
+  CAF_ADD_ATOM(chatter, chatter, roomget_atom, "roomget")
+  CAF_ADD_ATOM(chatter, chatter, rooms_atom, "rooms")
   // auth
   CAF_ADD_ATOM(chatter, chatter, login_atom, "login")
   CAF_ADD_ATOM(chatter, chatter, proof_atom, "proof")
@@ -226,6 +287,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, ack_atom, "ack")
   CAF_ADD_ATOM(chatter, chatter, deliver_atom, "deliver")
   CAF_ADD_ATOM(chatter, chatter, receipt_atom, "receipt")
+  CAF_ADD_ATOM(chatter, chatter, readrcpt_atom, "readrcpt")
   CAF_ADD_ATOM(chatter, chatter, online_atom, "online")
   CAF_ADD_ATOM(chatter, chatter, offline_atom, "offline")
   // user side
@@ -239,6 +301,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, ackmsgs_atom, "ackmsgs")
   CAF_ADD_ATOM(chatter, chatter, fprint_atom, "fprint")
   CAF_ADD_ATOM(chatter, chatter, verify_atom, "verify")
+  CAF_ADD_ATOM(chatter, chatter, addcont_atom, "addcont")
+  CAF_ADD_ATOM(chatter, chatter, rmcont_atom, "rmcont")
+  CAF_ADD_ATOM(chatter, chatter, contacts_atom, "contacts")
+  CAF_ADD_ATOM(chatter, chatter, markread_atom, "markread")
+  CAF_ADD_ATOM(chatter, chatter, stats_atom, "stats")
+  CAF_ADD_ATOM(chatter, chatter, account_atom, "account")
   // events for the front-ends (the D-Bus bridge)
   CAF_ADD_ATOM(chatter, chatter, known_atom, "known")
   CAF_ADD_ATOM(chatter, chatter, authed_atom, "authed")
@@ -246,5 +314,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, received_atom, "received")
   CAF_ADD_ATOM(chatter, chatter, state_atom, "state")
   CAF_ADD_ATOM(chatter, chatter, keychange_atom, "keychange")
+  CAF_ADD_ATOM(chatter, chatter, arrived_atom, "arrived")
 
 CAF_END_TYPE_ID_BLOCK(chatter)

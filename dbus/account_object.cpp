@@ -31,13 +31,33 @@ void account_object::update(const account_status& status) {
     changed.push_back("Fingerprint");
   if (status.suite != status_.suite)
     changed.push_back("Suite");
+  if (status.display_name != status_.display_name)
+    changed.push_back("DisplayName");
+  if (status.presence != status_.presence)
+    changed.push_back("Presence");
   status_ = status;
   if (!changed.empty())
     emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, changed);
 }
 
 void account_object::received(const message_record& m) {
-  emitMessageReceived(m.id, m.from, m.text, m.timestamp_ms, {});
+  std::map<std::string, sdbus::Variant> extras;
+  if (is_room_address(m.to))
+    extras["room"] = sdbus::Variant(m.to);
+  emitMessageReceived(m.id, m.from, m.text, m.timestamp_ms, extras);
+}
+
+void account_object::presence_changed(const presence_info& info) {
+  emitPresenceChanged(info.user, info.status, info.message);
+}
+
+void account_object::arrived(const std::string& contact, const std::string& display_name) {
+  emitInterlocutorArrived(contact, display_name);
+}
+
+void account_object::stats(uint64_t dropped) {
+  dropped_ = dropped;
+  emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, {"Stats"});
 }
 
 void account_object::state_changed(const std::string& id, const std::string& peer,
@@ -52,6 +72,11 @@ void account_object::key_changed(const std::string& contact,
 
 namespace {
 
+// The room name of a room method's argument; a leading '#' is accepted.
+std::string room_name(const std::string& room) {
+  return is_room_address(room) ? room.substr(1) : room;
+}
+
 account_object::message_list to_dbus(const std::vector<message_record>& records) {
   account_object::message_list out;
   out.reserve(records.size());
@@ -64,37 +89,35 @@ account_object::message_list to_dbus(const std::vector<message_record>& records)
 
 void account_object::SendMessage(sdbus::Result<std::string>&& result, std::string to,
                                  std::string text) {
-  if (auto why = check_username(to); !why.empty())
+  if (auto why = check_peer(to); !why.empty())
     return result.returnError(to_dbus_error(errc::invalid_argument, why));
   if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
     return result.returnError(to_dbus_error(
       errc::invalid_argument, "the text must be valid UTF-8, 1 byte to 64 KiB"));
   auto res = share(std::move(result));
-  bridge_.ask(
-    bridge_.manager(), [res](const std::string& id) { res->returnResults(id); },
-    answer_error(res), send_atom_v, user_, to, text);
+  bridge_.ask_account(
+    user_, [res](const std::string& id) { res->returnResults(id); }, answer_error(res),
+    send_atom_v, to, text);
 }
 
 void account_object::GetHistory(sdbus::Result<message_list>&& result, std::string peer,
                                 int64_t before, uint32_t limit) {
-  if (auto why = check_username(peer); !why.empty())
+  if (auto why = check_peer(peer); !why.empty())
     return result.returnError(to_dbus_error(errc::invalid_argument, why));
   if (limit < 1 || limit > 1000)
     return result.returnError(
       to_dbus_error(errc::invalid_argument, "limit must be from 1 to 1000"));
   auto res = share(std::move(result));
-  bridge_.ask(
-    bridge_.manager(),
-    [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
-    answer_error(res), history_atom_v, user_, peer, before, limit);
+  bridge_.ask_account(
+    user_, [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
+    answer_error(res), history_atom_v, peer, before, limit);
 }
 
 void account_object::ListPendingMessages(sdbus::Result<message_list>&& result) {
   auto res = share(std::move(result));
-  bridge_.ask(
-    bridge_.manager(),
-    [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
-    answer_error(res), pendmsgs_atom_v, user_);
+  bridge_.ask_account(
+    user_, [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
+    answer_error(res), pendmsgs_atom_v);
 }
 
 void account_object::AcknowledgeMessages(sdbus::Result<>&& result,
@@ -106,18 +129,18 @@ void account_object::AcknowledgeMessages(sdbus::Result<>&& result,
     if (id.empty() || id.size() > 64)
       return result.returnError(to_dbus_error(errc::invalid_argument, "malformed message id"));
   auto res = share(std::move(result));
-  bridge_.ask(
-    bridge_.manager(), [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
-    ackmsgs_atom_v, user_, ids);
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), ackmsgs_atom_v,
+    ids);
 }
 
 void account_object::GetFingerprint(sdbus::Result<std::string>&& result, std::string user) {
   if (auto why = check_username(user); !why.empty())
     return result.returnError(to_dbus_error(errc::invalid_argument, why));
   auto res = share(std::move(result));
-  bridge_.ask(
-    bridge_.manager(), [res](const std::string& fp) { res->returnResults(fp); },
-    answer_error(res), fprint_atom_v, user_, user);
+  bridge_.ask_account(
+    user_, [res](const std::string& fp) { res->returnResults(fp); }, answer_error(res),
+    fprint_atom_v, user);
 }
 
 void account_object::VerifyContact(sdbus::Result<>&& result, std::string user,
@@ -127,9 +150,132 @@ void account_object::VerifyContact(sdbus::Result<>&& result, std::string user,
   if (fingerprint.empty() || fingerprint.size() > 128)
     return result.returnError(to_dbus_error(errc::invalid_argument, "malformed fingerprint"));
   auto res = share(std::move(result));
-  bridge_.ask(
-    bridge_.manager(), [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
-    verify_atom_v, user_, user, fingerprint);
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), verify_atom_v,
+    user, fingerprint);
+}
+
+void account_object::MarkRead(sdbus::Result<>&& result, std::string peer) {
+  if (auto why = check_peer(peer); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), markread_atom_v,
+    peer);
+}
+
+void account_object::SetPresence(sdbus::Result<>&& result, std::string status,
+                                 std::string message) {
+  if (auto why = check_presence(status, message); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), presence_atom_v,
+    status, message);
+}
+
+void account_object::SearchDirectory(sdbus::Result<user_list>&& result, std::string query,
+                                     uint32_t limit) {
+  if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
+    return result.returnError(
+      to_dbus_error(errc::invalid_argument, "the search needs 1 to 64 bytes of UTF-8 text"));
+  if (limit < 1 || limit > 100)
+    return result.returnError(
+      to_dbus_error(errc::invalid_argument, "limit must be from 1 to 100"));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_,
+    [res](const std::vector<presence_info>& found) {
+      user_list out;
+      for (auto& p : found)
+        out.emplace_back(p.user, p.display_name, p.status, p.message);
+      res->returnResults(out);
+    },
+    answer_error(res), search_atom_v, query, limit);
+}
+
+void account_object::AddContact(sdbus::Result<>&& result, std::string user) {
+  if (auto why = check_username(user); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), addcont_atom_v,
+    user);
+}
+
+void account_object::RemoveContact(sdbus::Result<>&& result, std::string user) {
+  if (auto why = check_username(user); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), rmcont_atom_v,
+    user);
+}
+
+void account_object::ListContacts(sdbus::Result<contact_list>&& result) {
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_,
+    [res](const std::vector<contact_info>& contacts) {
+      contact_list out;
+      for (auto& c : contacts)
+        out.emplace_back(c.user, c.display_name, c.presence, c.trust, c.fingerprint);
+      res->returnResults(out);
+    },
+    answer_error(res), contacts_atom_v);
+}
+
+void account_object::CreateRoom(sdbus::Result<>&& result, std::string name,
+                                std::vector<std::string> members) {
+  auto room = room_name(name);
+  if (auto why = check_room_name(room); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  if (members.size() > 256)
+    return result.returnError(
+      to_dbus_error(errc::invalid_argument, "a room has at most 256 members"));
+  for (auto& m : members)
+    if (auto why = check_username(m); !why.empty())
+      return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](const room_info&) { res->returnResults(); }, answer_error(res),
+    roomnew_atom_v, room, members);
+}
+
+void account_object::InviteToRoom(sdbus::Result<>&& result, std::string room,
+                                  std::string user) {
+  auto name = room_name(room);
+  if (auto why = check_room_name(name); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  if (auto why = check_username(user); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](const room_info&) { res->returnResults(); }, answer_error(res),
+    roominv_atom_v, name, user);
+}
+
+void account_object::LeaveRoom(sdbus::Result<>&& result, std::string room) {
+  auto name = room_name(room);
+  if (auto why = check_room_name(name); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
+    roomleave_atom_v, name);
+}
+
+void account_object::ListRooms(sdbus::Result<room_list>&& result) {
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_,
+    [res](const std::vector<room_info>& rooms) {
+      room_list out;
+      for (auto& r : rooms)
+        out.emplace_back(r.name, r.owner, r.members);
+      res->returnResults(out);
+    },
+    answer_error(res), rooms_atom_v);
 }
 
 std::string account_object::Fingerprint() {
@@ -171,6 +317,18 @@ void account_object::Logout(sdbus::Result<>&& result) {
 
 std::string account_object::Username() {
   return user_;
+}
+
+std::string account_object::DisplayName() {
+  return status_.display_name;
+}
+
+std::string account_object::Presence() {
+  return status_.presence;
+}
+
+std::map<std::string, uint64_t> account_object::Stats() {
+  return {{"dropped_envelopes", dropped_}};
 }
 
 bool account_object::Authenticated() {

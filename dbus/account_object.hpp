@@ -31,9 +31,17 @@ public:
   void state_changed(const std::string& id, const std::string& peer,
                      const std::string& state);
   void key_changed(const std::string& contact, const std::string& fingerprint);
+  void presence_changed(const presence_info& info);
+  void arrived(const std::string& contact, const std::string& display_name);
+  void stats(uint64_t dropped);
 
   using message_list = std::vector<
     sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>>;
+  using user_list = std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>>;
+  using contact_list = std::vector<
+    sdbus::Struct<std::string, std::string, std::string, std::string, std::string>>;
+  using room_list =
+    std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>>;
 
 private:
   void Logout(sdbus::Result<>&& result) override;
@@ -47,7 +55,22 @@ private:
   void GetFingerprint(sdbus::Result<std::string>&& result, std::string user) override;
   void VerifyContact(sdbus::Result<>&& result, std::string user,
                      std::string fingerprint) override;
+  void MarkRead(sdbus::Result<>&& result, std::string peer) override;
+  void SetPresence(sdbus::Result<>&& result, std::string status, std::string message) override;
+  void SearchDirectory(sdbus::Result<user_list>&& result, std::string query,
+                       uint32_t limit) override;
+  void AddContact(sdbus::Result<>&& result, std::string user) override;
+  void RemoveContact(sdbus::Result<>&& result, std::string user) override;
+  void ListContacts(sdbus::Result<contact_list>&& result) override;
+  void CreateRoom(sdbus::Result<>&& result, std::string name,
+                  std::vector<std::string> members) override;
+  void InviteToRoom(sdbus::Result<>&& result, std::string room, std::string user) override;
+  void LeaveRoom(sdbus::Result<>&& result, std::string room) override;
+  void ListRooms(sdbus::Result<room_list>&& result) override;
   std::string Username() override;
+  std::string DisplayName() override;
+  std::string Presence() override;
+  std::map<std::string, uint64_t> Stats() override;
   bool Authenticated() override;
   int64_t LastReauthentication() override;
   std::string Fingerprint() override;
@@ -56,6 +79,7 @@ private:
   bridge& bridge_;
   std::string user_;
   account_status status_;
+  uint64_t dropped_ = 0;
 };
 
 } // namespace chatter::dbus

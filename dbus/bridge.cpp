@@ -38,6 +38,16 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
                    const std::string& fp) {
       loop.post([=] { owner->ensure_account(user).key_changed(contact, fp); });
     },
+    [owner, &loop](presence_atom, const std::string& user, const presence_info& info) {
+      loop.post([=] { owner->ensure_account(user).presence_changed(info); });
+    },
+    [owner, &loop](arrived_atom, const std::string& user, const std::string& contact,
+                   const std::string& display_name) {
+      loop.post([=] { owner->ensure_account(user).arrived(contact, display_name); });
+    },
+    [owner, &loop](stats_atom, const std::string& user, uint64_t dropped) {
+      loop.post([=] { owner->ensure_account(user).stats(dropped); });
+    },
   };
 }
 

@@ -64,6 +64,11 @@ public:
   void ask(const Handle& target, OnReply on_reply,
            std::function<void(const caf::error&)> on_error, Ts... xs);
 
+  // ask() to the actor of `user`'s account (the manager finds or spawns it).
+  template <class OnReply, class... Ts>
+  void ask_account(const std::string& user, OnReply on_reply,
+                   std::function<void(const caf::error&)> on_error, Ts... xs);
+
 private:
   template <class Sig>
   struct on_loop;
@@ -114,6 +119,24 @@ void bridge::ask(const Handle& target, OnReply on_reply,
         loop->post([on_error, err] { on_error(err); });
       });
   }, target);
+}
+
+template <class OnReply, class... Ts>
+void bridge::ask_account(const std::string& user, OnReply on_reply,
+                         std::function<void(const caf::error&)> on_error, Ts... xs) {
+  auto* loop = &loop_;
+  auto reply = on_loop<decltype(&OnReply::operator())>::wrap(loop, on_reply);
+  auto fail = [loop, on_error](const caf::error& err) {
+    loop->post([on_error, err] { on_error(err); });
+  };
+  sys_.spawn([=](caf::event_based_actor* self, account_manager_actor manager) {
+    self->request(manager, call_timeout, account_atom_v, user)
+      .then(
+        [=](const account_actor& account) {
+          self->request(account, call_timeout, xs...).then(reply, fail);
+        },
+        fail);
+  }, manager_);
 }
 
 } // namespace chatter::dbus

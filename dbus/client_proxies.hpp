@@ -54,6 +54,15 @@ public:
     on_message_state_changed;
   std::function<void(const std::string& user, const std::string& fingerprint)>
     on_key_changed;
+  std::function<void(const std::string& user, const std::string& status,
+                     const std::string& message)>
+    on_presence_changed;
+  std::function<void(const std::string& user, const std::string& display_name)>
+    on_interlocutor_arrived;
+  // The extras map of the last MessageReceived (room, ...), for callers that
+  // need more than on_message_received's arguments.
+  std::function<void(const std::string& id, const std::map<std::string, sdbus::Variant>&)>
+    on_message_extras;
 
   account_client(sdbus::IConnection& connection, const std::string& path)
     : ProxyInterfaces(connection, service_name, path) {
@@ -70,7 +79,9 @@ private:
   }
   void onMessageReceived(const std::string& id, const std::string& from,
                          const std::string& text, const int64_t& timestamp,
-                         const std::map<std::string, sdbus::Variant>&) override {
+                         const std::map<std::string, sdbus::Variant>& extras) override {
+    if (on_message_extras)
+      on_message_extras(id, extras);
     if (on_message_received)
       on_message_received(id, from, text, timestamp);
   }
@@ -79,6 +90,16 @@ private:
                              const std::map<std::string, sdbus::Variant>&) override {
     if (on_message_state_changed)
       on_message_state_changed(id, peer, state);
+  }
+  void onPresenceChanged(const std::string& user, const std::string& status,
+                         const std::string& message) override {
+    if (on_presence_changed)
+      on_presence_changed(user, status, message);
+  }
+  void onInterlocutorArrived(const std::string& user,
+                             const std::string& display_name) override {
+    if (on_interlocutor_arrived)
+      on_interlocutor_arrived(user, display_name);
   }
   void onKeyChanged(const std::string& user, const std::string& fingerprint) override {
     if (on_key_changed)

@@ -1,12 +1,12 @@
 #include "account/account.hpp"
 
-#include <deque>
 #include <filesystem>
 
 #include <botan/hex.h>
 #include <botan/mem_ops.h>
 #include <spdlog/spdlog.h>
 
+#include "account/account_state.hpp"
 #include "account/identity_file.hpp"
 #include "auth/scram.hpp"
 #include "chat/envelope.hpp"
@@ -21,21 +21,7 @@ namespace chatter {
 
 namespace {
 
-constexpr auto hub_timeout = std::chrono::seconds(10);
 constexpr auto kdf_timeout = std::chrono::seconds(30);
-
-struct account_state {
-  account_config config;
-  account_status status;
-  std::string session;
-  bytes client_key;
-  bytes stored_key;
-  std::optional<crypto::private_identity> identity;
-  std::unique_ptr<store::account_store> store;
-  bool login_under_way = false;
-  std::deque<envelope> early;  // delivered before the login finished
-  uint64_t dropped = 0;        // envelopes refused: forged, stale, malformed
-};
 
 void forget_session(account_state& st) {
   Botan::secure_scrub_memory(st.client_key.data(), st.client_key.size());
@@ -44,6 +30,32 @@ void forget_session(account_state& st) {
   st.session.clear();
   st.identity.reset();
   st.status.authenticated = false;
+  st.presence.clear();
+  st.arrived.clear();
+  st.status.presence = "offline";
+}
+
+using keys_callback =
+  std::function<void(const caf::error&, const std::vector<public_identity>&)>;
+
+// Keys of several peers, fetched one after the other; stops at the first error.
+struct key_walk {
+  std::vector<std::string> peers;
+  std::vector<public_identity> found;
+  keys_callback next;
+};
+
+template <class WithKey>
+void collect_keys(WithKey with_key, std::shared_ptr<key_walk> walk) {
+  if (walk->found.size() == walk->peers.size())
+    return walk->next({}, walk->found);
+  with_key(walk->peers[walk->found.size()],
+           [with_key, walk](const caf::error& err, const public_identity* key) {
+             if (err)
+               return walk->next(err, {});
+             walk->found.push_back(*key);
+             collect_keys(with_key, walk);
+           });
 }
 
 std::string new_message_id() {
@@ -82,6 +94,7 @@ account_actor::behavior_type account(account_actor::pointer self,
   auto drop = [=](const std::string& why) {
     ++st->dropped;
     spdlog::warn("{}: dropped an envelope ({} so far): {}", user, st->dropped, why);
+    self->send(events, stats_atom_v, user, st->dropped);
   };
 
   auto ack = [=](const std::string& from, const std::string& id) {
@@ -98,10 +111,14 @@ account_actor::behavior_type account(account_actor::pointer self,
       self->send(events, state_atom_v, user, id, peer, state);
   };
 
-  // Hands an envelope to the hub; "sent" once the hub has it on disk.
-  auto push = [=](const std::string& id, const envelope& env) {
-    self->request(config.mailbox, hub_timeout, enqueue_atom_v, st->session, env)
-      .then([=](caf::ok_atom) { set_state(id, "sent"); },
+  // Hands an envelope to the hub; "sent" once the hub has every envelope of
+  // the message on disk.
+  auto push = [=](const std::string& id, const store::outbound& out) {
+    self->request(config.mailbox, hub_timeout, enqueue_atom_v, st->session, out.env)
+      .then([=](caf::ok_atom) {
+              if (st->store->hub_has(id, out.recipient))
+                set_state(id, "sent");
+            },
             [=](const caf::error& err) {
               auto d = describe(err);
               spdlog::warn("{}: message {} stays queued: {}", user, id, d.sentence);
@@ -162,6 +179,10 @@ account_actor::behavior_type account(account_actor::pointer self,
         [next](const caf::error& err) { next(err, nullptr); });
   };
 
+  auto with_keys = [=](std::vector<std::string> peers, keys_callback next) {
+    collect_keys(with_key, std::make_shared<key_walk>(key_walk{std::move(peers), {}, next}));
+  };
+
   std::function<void(const envelope&)> receive;
   receive = [=](const envelope& env) {
     if (st->session.empty() || !st->identity) {
@@ -174,6 +195,10 @@ account_actor::behavior_type account(account_actor::pointer self,
       return drop("malformed header");
     if (header->to != user) {
       drop("addressed to " + header->to);
+      return ack(header->from, header->id);
+    }
+    if (!header->room.empty() && !check_room_name(header->room).empty()) {
+      drop("a malformed room name from " + header->from);
       return ack(header->from, header->id);
     }
     if (st->store->has_message(header->from, header->id))
@@ -192,13 +217,17 @@ account_actor::behavior_type account(account_actor::pointer self,
       }
       try {
         auto opened = crypto::open(*st->identity, *key, env);
-        message_record m{h.id, h.from, h.to, opened.text, h.timestamp_ms, "received"};
+        // A room message belongs to the room's conversation.
+        auto to = h.room.empty() ? h.to : "#" + h.room;
+        message_record m{h.id, h.from, to, opened.text, h.timestamp_ms, "received"};
         if (!is_valid_utf8(m.text) || m.text.size() > max_message_bytes) {
           drop("text from " + h.from + " is not valid UTF-8 or too long");
           return ack(h.from, h.id);
         }
-        if (st->store->add_incoming(m))
+        if (st->store->add_incoming(m)) {
+          social::interlocutor_seen(self, st, h.from);
           self->send(events, received_atom_v, user, m);
+        }
         ack(h.from, h.id);
       } catch (const crypto::crypto_error& ex) {
         // Perhaps the sender has a new key: if the hub says so, the envelope
@@ -279,10 +308,12 @@ account_actor::behavior_type account(account_actor::pointer self,
                               st->login_under_way = false;
                               st->status.authenticated = true;
                               st->status.last_reauthentication_ms = now_ms();
+                              st->status.presence = "online";
                               self->send(events, authed_atom_v, st->status);
                               rp.deliver(st->status);
-                              for (auto& [m, env] : st->store->queued_outgoing(user))
-                                push(m.id, env);
+                              social::start_session(self, st);
+                              for (auto& q : st->store->queued_outgoing())
+                                push(q.id, q.out);
                               auto early = std::move(st->early);
                               for (auto& env : early)
                                 receive(env);
@@ -336,11 +367,19 @@ account_actor::behavior_type account(account_actor::pointer self,
         return drop("an envelope not from our hub's mailbox");
       receive(env);
     },
-    [=](receipt_atom, const std::string& id, const std::string& recipient) {
+    [=](receipt_atom, const std::string& id, const std::string& recipient,
+        const std::string& state) {
       if (self->current_sender() != config.mailbox.address())
         return;
-      spdlog::debug("{}: {} received {}", user, recipient, id);
-      set_state(id, "delivered");
+      if (state != "delivered" && state != "read")
+        return;
+      spdlog::debug("{}: {} has {} {}", user, recipient, state, id);
+      set_state(id, state);
+    },
+    [=](presence_atom, const presence_info& info) {
+      if (self->current_sender() != config.registry.address() || !st->logged_in())
+        return;
+      social::presence_changed(self, st, info);
     },
     [=](logout_atom) -> caf::result<caf::ok_atom> {
       if (st->session.empty())
@@ -352,9 +391,9 @@ account_actor::behavior_type account(account_actor::pointer self,
     },
     [=](status_atom) { return st->status; },
     [=](send_atom, const std::string& to, const std::string& text) -> caf::result<std::string> {
-      if (st->session.empty() || !st->identity)
+      if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      if (auto why = check_username(to); !why.empty())
+      if (auto why = check_peer(to); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (to == user)
         return make_error(errc::invalid_argument, "a message to yourself goes nowhere");
@@ -362,32 +401,64 @@ account_actor::behavior_type account(account_actor::pointer self,
         return make_error(errc::invalid_argument,
                           "the text must be valid UTF-8, 1 byte to 64 KiB");
       auto rp = self->make_response_promise<std::string>();
-      with_key(to, [=](const caf::error& err, const public_identity* key) mutable {
-        if (err)
-          { rp.deliver(err); return; }
-        envelope_header h;
-        h.id = new_message_id();
-        h.from = user;
-        h.to = to;
-        h.timestamp_ms = now_ms();
-        envelope env;
-        try {
-          env = crypto::seal(*st->identity, *key, h, text);
-        } catch (const crypto::crypto_error& ex) {
-          { rp.deliver(make_error(errc::untrusted_key, ex.what())); return; }
-        }
-        message_record m{h.id, user, to, text, h.timestamp_ms, "queued"};
-        try {
-          st->store->add_outgoing(m, env);
-        } catch (const std::exception& ex) {
-          spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
-          { rp.deliver(make_error(errc::internal, "cannot store the message")); return; }
-        }
-        // Durable now: the caller's id is a promise we can keep.
-        rp.deliver(h.id);
-        self->send(events, state_atom_v, user, h.id, to, std::string("queued"));
-        push(h.id, env);
-      });
+      // Seals one envelope per recipient, all with the same id, and stores
+      // them with the message before answering: the id is then a promise.
+      auto seal_for = [=](const std::vector<std::string>& recipients,
+                          const std::string& room) mutable {
+        with_keys(recipients, [=](const caf::error& err,
+                                  const std::vector<public_identity>& keys) mutable {
+          if (err) {
+            rp.deliver(err);
+            return;
+          }
+          envelope_header h;
+          h.id = new_message_id();
+          h.from = user;
+          h.room = room;
+          h.timestamp_ms = now_ms();
+          std::vector<store::outbound> outs;
+          try {
+            for (auto& key : keys) {
+              h.to = key.user;
+              outs.push_back({key.user, crypto::seal(*st->identity, key, h, text)});
+            }
+          } catch (const crypto::crypto_error& ex) {
+            rp.deliver(make_error(errc::untrusted_key, ex.what()));
+            return;
+          }
+          message_record m{h.id, user, to, text, h.timestamp_ms, "queued"};
+          try {
+            st->store->add_outgoing(m, outs);
+          } catch (const std::exception& ex) {
+            spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
+            rp.deliver(make_error(errc::internal, "cannot store the message"));
+            return;
+          }
+          rp.deliver(h.id);
+          self->send(events, state_atom_v, user, h.id, to, std::string("queued"));
+          if (outs.empty()) {  // a room with nobody else in it
+            set_state(h.id, "sent");
+            return;
+          }
+          for (auto& out : outs)
+            push(h.id, out);
+        });
+      };
+      if (!is_room_address(to)) {
+        seal_for({to}, "");
+        return rp;
+      }
+      auto room = to.substr(1);
+      self->request(config.registry, hub_timeout, roomget_atom_v, st->session, room)
+        .then(
+          [=](const room_info& info) mutable {
+            std::vector<std::string> others;
+            for (auto& member : info.members)
+              if (member != user)
+                others.push_back(member);
+            seal_for(others, room);
+          },
+          [=](const caf::error& err) mutable { rp.deliver(err); });
       return rp;
     },
     [=](history_atom, const std::string& peer, int64_t before,
@@ -395,6 +466,54 @@ account_actor::behavior_type account(account_actor::pointer self,
       return st->store->history(peer, before <= 0 ? INT64_MAX : before, limit);
     },
     [=](pendmsgs_atom) { return st->store->pending_incoming(); },
+    [=](markread_atom, const std::string& peer) -> caf::result<caf::ok_atom> {
+      if (auto why = check_peer(peer); !why.empty())
+        return make_error(errc::invalid_argument, why);
+      std::map<std::string, std::vector<std::string>> by_sender;
+      for (auto& [sender, id] : st->store->mark_read(peer))
+        by_sender[sender].push_back(id);
+      // Read receipts are a courtesy: logged out, the messages are read here
+      // and their senders are not told.
+      if (st->logged_in())
+        for (auto& [sender, ids] : by_sender)
+          self->request(config.mailbox, hub_timeout, readrcpt_atom_v, st->session, sender, ids)
+            .then([](caf::ok_atom) {}, [](const caf::error&) {});
+      return caf::ok_atom_v;
+    },
+    [=](presence_atom, const std::string& status, const std::string& message) {
+      return social::set_presence(self, st, status, message);
+    },
+    [=](search_atom, const std::string& query,
+        uint32_t limit) -> caf::result<std::vector<presence_info>> {
+      if (!st->logged_in())
+        return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
+      return self->delegate(config.registry, search_atom_v, st->session, query, limit);
+    },
+    [=](addcont_atom, const std::string& who) { return social::add_contact(self, st, who); },
+    [=](rmcont_atom, const std::string& who) { return social::remove_contact(self, st, who); },
+    [=](contacts_atom) { return social::list_contacts(st); },
+    [=](roomnew_atom, const std::string& room,
+        const std::vector<std::string>& members) -> caf::result<room_info> {
+      if (!st->logged_in())
+        return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
+      return self->delegate(config.registry, roomnew_atom_v, st->session, room, members);
+    },
+    [=](roominv_atom, const std::string& room,
+        const std::string& invitee) -> caf::result<room_info> {
+      if (!st->logged_in())
+        return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
+      return self->delegate(config.registry, roominv_atom_v, st->session, room, invitee);
+    },
+    [=](roomleave_atom, const std::string& room) -> caf::result<caf::ok_atom> {
+      if (!st->logged_in())
+        return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
+      return self->delegate(config.registry, roomleave_atom_v, st->session, room);
+    },
+    [=](rooms_atom) -> caf::result<std::vector<room_info>> {
+      if (!st->logged_in())
+        return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
+      return self->delegate(config.registry, rooms_atom_v, st->session);
+    },
     [=](ackmsgs_atom, const std::vector<std::string>& ids) {
       st->store->acknowledge(ids);
       return caf::ok_atom_v;

@@ -16,6 +16,7 @@ namespace chatter {
 struct account_config {
   std::string user;
   std::string folder;  // accounts/<user>/
+  registry_actor registry;
   auth_actor auth;
   keys_actor keys;
   mailbox_actor mailbox;

@@ -19,11 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-template <class T>
-struct reply_type {
-  using type = T;
-};
-
 constexpr auto hub_timeout = std::chrono::seconds(10);
 constexpr auto kdf_timeout = std::chrono::seconds(30);
 
@@ -96,6 +91,7 @@ account_manager(account_manager_actor::pointer self,
       return i->second;
     account_config cfg{user,
                        (fs::path(st->config.accounts_dir) / user).string(),
+                       st->config.registry,
                        st->config.auth,
                        st->config.keys,
                        st->config.mailbox,
@@ -105,17 +101,6 @@ account_manager(account_manager_actor::pointer self,
     auto handle = self->spawn<caf::linked + caf::detached>(account, cfg);
     st->accounts.emplace(user, handle);
     return handle;
-  };
-
-  // Hands an account request to that account's actor (spawned on demand for
-  // a known account: history and fingerprints work while logged out).
-  auto forward = [=](auto reply, const std::string& user,
-                     auto... xs) -> caf::result<typename decltype(reply)::type> {
-    if (auto why = check_username(user); !why.empty())
-      return make_error(errc::invalid_argument, why);
-    if (!st->accounts.count(user) && !st->known.count(user))
-      return make_error(errc::not_found, "no account named '" + user + "'");
-    return self->delegate(account_of(user), xs...);
   };
 
   return {
@@ -200,28 +185,12 @@ account_manager(account_manager_actor::pointer self,
       }
       return self->delegate(i->second, logout_atom_v);
     },
-    [=](send_atom a, const std::string& user, const std::string& to,
-        const std::string& text) -> caf::result<std::string> {
-      return forward(reply_type<std::string>{}, user, a, to, text);
-    },
-    [=](history_atom a, const std::string& user, const std::string& peer, int64_t before,
-        uint32_t limit) -> caf::result<std::vector<message_record>> {
-      return forward(reply_type<std::vector<message_record>>{}, user, a, peer, before, limit);
-    },
-    [=](pendmsgs_atom a, const std::string& user) -> caf::result<std::vector<message_record>> {
-      return forward(reply_type<std::vector<message_record>>{}, user, a);
-    },
-    [=](ackmsgs_atom a, const std::string& user,
-        const std::vector<std::string>& ids) -> caf::result<caf::ok_atom> {
-      return forward(reply_type<caf::ok_atom>{}, user, a, ids);
-    },
-    [=](fprint_atom a, const std::string& user,
-        const std::string& who) -> caf::result<std::string> {
-      return forward(reply_type<std::string>{}, user, a, who);
-    },
-    [=](verify_atom a, const std::string& user, const std::string& who,
-        const std::string& fingerprint) -> caf::result<caf::ok_atom> {
-      return forward(reply_type<caf::ok_atom>{}, user, a, who, fingerprint);
+    [=](account_atom, const std::string& user) -> caf::result<account_actor> {
+      if (auto why = check_username(user); !why.empty())
+        return make_error(errc::invalid_argument, why);
+      if (!st->accounts.count(user) && !st->known.count(user))
+        return make_error(errc::not_found, "no account named '" + user + "'");
+      return account_of(user);
     },
   };
 }

@@ -40,6 +40,13 @@ public:
     return i->second.user;
   }
 
+  std::optional<session_peer_actor> peer_of(const std::string& session) const {
+    auto i = sessions_.find(session);
+    if (i == sessions_.end())
+      return std::nullopt;
+    return i->second.peer;
+  }
+
   std::vector<session_peer_actor> peers_of(const std::string& user) const {
     std::vector<session_peer_actor> out;
     auto i = by_user_.find(user);

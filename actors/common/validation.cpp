@@ -17,6 +17,26 @@ std::string check_username(std::string_view user) {
   return {};
 }
 
+std::string check_room_name(std::string_view room) {
+  if (room.empty() || room.size() > max_username_length)
+    return "a room name has 1 to 32 characters";
+  if (!check_username(room).empty())
+    return "the room name '" + std::string(room) + "' may hold only a-z, 0-9, '.', '_' and '-'";
+  return {};
+}
+
+std::string check_peer(std::string_view peer) {
+  return is_room_address(peer) ? check_room_name(peer.substr(1)) : check_username(peer);
+}
+
+std::string check_presence(std::string_view status, std::string_view message) {
+  if (status != "online" && status != "away" && status != "busy")
+    return "the presence '" + std::string(status) + "' is not one of online, away, busy";
+  if (message.size() > 256 || !is_valid_utf8(message))
+    return "the presence message must be valid UTF-8, at most 256 bytes";
+  return {};
+}
+
 std::string check_password(std::string_view password) {
   if (password.empty())
     return "the password is empty";

@@ -15,6 +15,16 @@ inline constexpr size_t max_display_name_length = 64;
 std::string check_username(std::string_view user);
 std::string check_password(std::string_view password);
 std::string check_display_name(std::string_view name);
+// Room names follow the user-name rules; a conversation with a room is
+// addressed as "#name".
+std::string check_room_name(std::string_view room);
+inline bool is_room_address(std::string_view peer) {
+  return !peer.empty() && peer[0] == '#';
+}
+// A conversation: a user name or "#room".
+std::string check_peer(std::string_view peer);
+// A presence status a user may set, and its free-text message.
+std::string check_presence(std::string_view status, std::string_view message);
 bool is_valid_utf8(std::string_view text);
 
 } // namespace chatter

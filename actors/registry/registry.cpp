@@ -1,5 +1,6 @@
 #include "registry/registry.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 
@@ -9,6 +10,8 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/validation.hpp"
+#include "common/session_table.hpp"
+#include "registry/presence_table.hpp"
 #include "store/hub_store.hpp"
 
 namespace chatter {
@@ -24,6 +27,8 @@ struct pending_offer {
 
 constexpr auto offer_lifetime = std::chrono::minutes(5);
 constexpr size_t max_pending_offers = 10000;
+constexpr uint32_t max_search_results = 100;
+constexpr size_t max_room_members = 256;
 
 void drop_expired(std::unordered_map<std::string, pending_offer>& offers) {
   auto now = std::chrono::steady_clock::now();
@@ -33,13 +38,61 @@ void drop_expired(std::unordered_map<std::string, pending_offer>& offers) {
 
 } // namespace
 
-registry_actor::behavior_type registry(registry_actor::pointer,
+registry_actor::behavior_type registry(registry_actor::pointer self,
                                        registry_config config) {
   auto store = std::make_shared<store::hub_store>(config.database_path);
   auto offers = std::make_shared<std::unordered_map<std::string, pending_offer>>();
+  auto sessions = std::make_shared<session_table>();
+  auto presence = std::make_shared<presence_table>();
+  auto refused = std::make_shared<uint64_t>(0);
   spdlog::info("registry: hub database {} (schema {})", config.database_path,
                store->version());
+
+  auto refuse = [=](const std::string& what) {
+    ++*refused;
+    spdlog::warn("registry: refused {} without a session ({} so far)", what, *refused);
+    return make_error(errc::not_logged_in, what + " needs a session");
+  };
+
+  auto info_of = [=](const user_record& u) {
+    auto p = presence->of(u.user);
+    return presence_info{u.user, u.display_name, p.state, p.message};
+  };
+
+  // Tells every session watching `user` of its presence now.
+  auto fan_out = [=](const std::string& user) {
+    auto rec = store->find_user(user);
+    if (!rec)
+      return;
+    auto info = info_of(*rec);
+    for (auto& session : presence->watchers_of(user))
+      if (auto peer = sessions->peer_of(session))
+        self->send(*peer, presence_atom_v, info);
+  };
+
+  auto room_of_member = [=](const std::string& room,
+                            const std::string& user) -> caf::expected<room_info> {
+    if (auto why = check_room_name(room); !why.empty())
+      return make_error(errc::invalid_argument, why);
+    auto info = store->find_room(room);
+    if (!info || std::find(info->members.begin(), info->members.end(), user)
+                   == info->members.end())
+      return make_error(errc::not_found, "you are in no room named '#" + room + "'");
+    return *info;
+  };
+
   return {
+    [=](online_atom, const std::string& session, const std::string& user,
+        const session_peer_actor& peer) {
+      sessions->add(session, user, peer);
+      if (presence->session_started(session, user))
+        fan_out(user);
+    },
+    [=](offline_atom, const std::string& session) {
+      sessions->remove(session);
+      if (auto user = presence->session_ended(session))
+        fan_out(*user);
+    },
     [=](offer_atom, const std::string& user) -> caf::result<signup_offer> {
       if (auto why = check_username(user); !why.empty())
         return make_error(errc::invalid_argument, why);
@@ -87,12 +140,130 @@ registry_actor::behavior_type registry(registry_actor::pointer,
       spdlog::info("registry: signed up {}", req.user);
       return caf::ok_atom_v;
     },
-    [=](lookup_atom, const std::string& user) -> caf::result<user_record> {
+    [=](lookup_atom, const std::string& session,
+        const std::string& user) -> caf::result<user_record> {
+      if (!sessions->user_of(session, self->current_sender()))
+        return refuse("a directory lookup");
       if (auto why = check_username(user); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (auto rec = store->find_user(user))
         return *rec;
       return make_error(errc::not_found, "no user named '" + user + "'");
+    },
+    [=](search_atom, const std::string& session, const std::string& query,
+        uint32_t limit) -> caf::result<std::vector<presence_info>> {
+      if (!sessions->user_of(session, self->current_sender()))
+        return refuse("a directory search");
+      if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
+        return make_error(errc::invalid_argument,
+                          "the search needs 1 to 64 bytes of UTF-8 text");
+      if (limit < 1 || limit > max_search_results)
+        return make_error(errc::invalid_argument, "limit must be from 1 to 100");
+      std::vector<presence_info> out;
+      for (auto& rec : store->search_users(query, limit))
+        out.push_back(info_of(rec));
+      return out;
+    },
+    [=](presence_atom, const std::string& session, const std::string& status,
+        const std::string& message) -> caf::result<caf::ok_atom> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse("setting a presence");
+      if (auto why = check_presence(status, message); !why.empty())
+        return make_error(errc::invalid_argument, why);
+      if (presence->set(*user, status, message))
+        fan_out(*user);
+      return caf::ok_atom_v;
+    },
+    [=](watch_atom, const std::string& session,
+        const std::vector<std::string>& users) -> caf::result<std::vector<presence_info>> {
+      if (!sessions->user_of(session, self->current_sender()))
+        return refuse("watching presence");
+      std::vector<presence_info> out;
+      for (auto& user : users) {
+        if (!check_username(user).empty())
+          continue;
+        auto rec = store->find_user(user);
+        if (!rec)
+          continue;
+        if (!presence->watch(session, user))
+          return make_error(errc::rate_limited, "a session may watch at most 5000 users");
+        out.push_back(info_of(*rec));
+      }
+      return out;
+    },
+    [=](unwatch_atom, const std::string& session,
+        const std::string& user) -> caf::result<caf::ok_atom> {
+      if (!sessions->user_of(session, self->current_sender()))
+        return refuse("unwatching presence");
+      presence->unwatch(session, user);
+      return caf::ok_atom_v;
+    },
+    [=](roomnew_atom, const std::string& session, const std::string& room,
+        const std::vector<std::string>& members) -> caf::result<room_info> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse("creating a room");
+      if (auto why = check_room_name(room); !why.empty())
+        return make_error(errc::invalid_argument, why);
+      if (members.size() > max_room_members)
+        return make_error(errc::invalid_argument, "a room has at most 256 members");
+      for (auto& m : members) {
+        if (auto why = check_username(m); !why.empty())
+          return make_error(errc::invalid_argument, why);
+        if (!store->find_user(m))
+          return make_error(errc::not_found, "no user named '" + m + "'");
+      }
+      try {
+        store->create_room(room, *user, members, now_ms());
+      } catch (const store::conflict&) {
+        return make_error(errc::already_exists, "the room name '#" + room + "' is taken");
+      }
+      return *store->find_room(room);
+    },
+    [=](roominv_atom, const std::string& session, const std::string& room,
+        const std::string& invitee) -> caf::result<room_info> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse("inviting to a room");
+      auto info = room_of_member(room, *user);
+      if (!info)
+        return info.error();
+      if (auto why = check_username(invitee); !why.empty())
+        return make_error(errc::invalid_argument, why);
+      if (!store->find_user(invitee))
+        return make_error(errc::not_found, "no user named '" + invitee + "'");
+      if (info->members.size() >= max_room_members)
+        return make_error(errc::invalid_argument, "a room has at most 256 members");
+      store->add_member(room, invitee);
+      return *store->find_room(room);
+    },
+    [=](roomleave_atom, const std::string& session,
+        const std::string& room) -> caf::result<caf::ok_atom> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse("leaving a room");
+      auto info = room_of_member(room, *user);
+      if (!info)
+        return info.error();
+      store->remove_member(room, *user);
+      return caf::ok_atom_v;
+    },
+    [=](roomget_atom, const std::string& session,
+        const std::string& room) -> caf::result<room_info> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse("reading a room");
+      auto info = room_of_member(room, *user);
+      if (!info)
+        return info.error();
+      return *info;
+    },
+    [=](rooms_atom, const std::string& session) -> caf::result<std::vector<room_info>> {
+      auto user = sessions->user_of(session, self->current_sender());
+      if (!user)
+        return refuse("listing rooms");
+      return store->rooms_of(*user);
     },
   };
 }

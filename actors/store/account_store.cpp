@@ -41,15 +41,41 @@ const migration_list account_migrations = {
       new_fingerprint TEXT
     );
   )sql",
+  // 2: the contact list a person keeps, and one sealed envelope per
+  // recipient (a room message has one per member) until the hub has it.
+  R"sql(
+    CREATE TABLE address_book (
+      username     TEXT PRIMARY KEY NOT NULL,
+      display_name TEXT NOT NULL,
+      added_ms     INTEGER NOT NULL
+    );
+    CREATE TABLE outbox (
+      id         TEXT NOT NULL,
+      recipient  TEXT NOT NULL,
+      header     BLOB NOT NULL,
+      ciphertext BLOB NOT NULL,
+      signature  BLOB NOT NULL,
+      PRIMARY KEY (id, recipient)
+    );
+    INSERT INTO outbox SELECT id, recipient, envelope_header, envelope_ciphertext,
+      envelope_signature FROM messages
+      WHERE outgoing = 1 AND envelope_header IS NOT NULL;
+    UPDATE messages SET envelope_header = NULL, envelope_ciphertext = NULL,
+      envelope_signature = NULL;
+  )sql",
 };
 
-bytes blob_of(const SQLite::Column& col) {
-  auto p = static_cast<const uint8_t*>(col.getBlob());
-  return bytes(p, p + col.getBytes());
-}
-
-void bind_blob(SQLite::Statement& q, int i, const bytes& b) {
-  q.bind(i, b.data(), static_cast<int>(b.size()));
+// Outgoing states only move forward; failed is final.
+int state_rank(const std::string& state) {
+  if (state == "queued")
+    return 0;
+  if (state == "sent")
+    return 1;
+  if (state == "delivered")
+    return 2;
+  if (state == "read")
+    return 3;
+  return 4;  // failed
 }
 
 message_record record_of(SQLite::Statement& q) {
@@ -67,11 +93,11 @@ account_store::account_store(const std::string& path)
   : db_(open_database(path, account_migrations)) {
 }
 
-void account_store::add_outgoing(const message_record& m, const envelope& env) {
+void account_store::add_outgoing(const message_record& m,
+                                 const std::vector<outbound>& envelopes) {
+  SQLite::Transaction tx(*db_);
   SQLite::Statement q(*db_, "INSERT INTO messages(sender, id, recipient, peer, outgoing, "
-                            "text, timestamp_ms, state, envelope_header, "
-                            "envelope_ciphertext, envelope_signature) "
-                            "VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)");
+                            "text, timestamp_ms, state) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
   q.bind(1, m.from);
   q.bind(2, m.id);
   q.bind(3, m.to);
@@ -79,10 +105,32 @@ void account_store::add_outgoing(const message_record& m, const envelope& env) {
   q.bind(5, m.text);
   q.bind(6, m.timestamp_ms);
   q.bind(7, m.state);
-  bind_blob(q, 8, env.header);
-  bind_blob(q, 9, env.ciphertext);
-  bind_blob(q, 10, env.signature);
   q.exec();
+  SQLite::Statement o(*db_, "INSERT INTO outbox(id, recipient, header, ciphertext, signature) "
+                            "VALUES (?, ?, ?, ?, ?)");
+  for (auto& out : envelopes) {
+    o.bind(1, m.id);
+    o.bind(2, out.recipient);
+    bind_blob(o, 3, out.env.header);
+    bind_blob(o, 4, out.env.ciphertext);
+    bind_blob(o, 5, out.env.signature);
+    o.exec();
+    o.reset();
+  }
+  tx.commit();
+}
+
+bool account_store::hub_has(const std::string& id, const std::string& recipient) {
+  SQLite::Transaction tx(*db_);
+  SQLite::Statement del(*db_, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
+  del.bind(1, id);
+  del.bind(2, recipient);
+  del.exec();
+  SQLite::Statement left(*db_, "SELECT 1 FROM outbox WHERE id = ?");
+  left.bind(1, id);
+  bool done = !left.executeStep();
+  tx.commit();
+  return done;
 }
 
 bool account_store::add_incoming(const message_record& m) {
@@ -92,7 +140,8 @@ bool account_store::add_incoming(const message_record& m) {
   q.bind(1, m.from);
   q.bind(2, m.id);
   q.bind(3, m.to);
-  q.bind(4, m.from);
+  // A room message belongs to the room's conversation, "#room".
+  q.bind(4, !m.to.empty() && m.to[0] == '#' ? m.to : m.from);
   q.bind(5, m.text);
   q.bind(6, m.timestamp_ms);
   q.bind(7, m.state);
@@ -109,18 +158,16 @@ bool account_store::has_message(const std::string& from, const std::string& id) 
 std::string account_store::set_outgoing_state(const std::string& me,
                                               const std::string& id,
                                               const std::string& state) {
-  SQLite::Statement peer(*db_, "SELECT peer FROM messages WHERE sender = ? AND id = ? "
-                               "AND outgoing = 1");
-  peer.bind(1, me);
-  peer.bind(2, id);
-  if (!peer.executeStep())
+  SQLite::Statement cur(*db_, "SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
+                              "AND outgoing = 1");
+  cur.bind(1, me);
+  cur.bind(2, id);
+  if (!cur.executeStep())
     return {};
-  auto who = peer.getColumn(0).getString();
-  SQLite::Statement q(*db_, state == "queued"
-                              ? "UPDATE messages SET state = ? WHERE sender = ? AND id = ?"
-                              : "UPDATE messages SET state = ?, envelope_header = NULL, "
-                                "envelope_ciphertext = NULL, envelope_signature = NULL "
-                                "WHERE sender = ? AND id = ?");
+  auto who = cur.getColumn(0).getString();
+  if (state_rank(state) <= state_rank(cur.getColumn(1).getString()))
+    return {};
+  SQLite::Statement q(*db_, "UPDATE messages SET state = ? WHERE sender = ? AND id = ?");
   q.bind(1, state);
   q.bind(2, me);
   q.bind(3, id);
@@ -128,18 +175,16 @@ std::string account_store::set_outgoing_state(const std::string& me,
   return who;
 }
 
-std::vector<std::pair<message_record, envelope>>
-account_store::queued_outgoing(const std::string& me) {
-  SQLite::Statement q(*db_, std::string("SELECT ") + record_columns
-                              + ", envelope_header, envelope_ciphertext, envelope_signature "
-                                "FROM messages WHERE sender = ? AND outgoing = 1 "
-                                "AND state = 'queued' AND envelope_header IS NOT NULL "
-                                "ORDER BY timestamp_ms, rowid");
-  q.bind(1, me);
-  std::vector<std::pair<message_record, envelope>> out;
+std::vector<account_store::queued> account_store::queued_outgoing() {
+  SQLite::Statement q(*db_, "SELECT o.id, o.recipient, o.header, o.ciphertext, o.signature "
+                            "FROM outbox o JOIN messages m ON m.id = o.id AND m.outgoing = 1 "
+                            "ORDER BY m.timestamp_ms, m.rowid");
+  std::vector<queued> out;
   while (q.executeStep())
-    out.emplace_back(record_of(q), envelope{blob_of(q.getColumn(6)), blob_of(q.getColumn(7)),
-                                            blob_of(q.getColumn(8))});
+    out.push_back({q.getColumn(0).getString(),
+                   {q.getColumn(1).getString(),
+                    envelope{blob_of(q.getColumn(2)), blob_of(q.getColumn(3)),
+                             blob_of(q.getColumn(4))}}});
   return out;
 }
 
@@ -164,6 +209,23 @@ std::vector<message_record> account_store::pending_incoming() {
   std::vector<message_record> out;
   while (q.executeStep())
     out.push_back(record_of(q));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>>
+account_store::mark_read(const std::string& peer) {
+  SQLite::Transaction tx(*db_);
+  SQLite::Statement q(*db_, "SELECT sender, id FROM messages WHERE peer = ? AND outgoing = 0 "
+                            "AND state = 'received'");
+  q.bind(1, peer);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.executeStep())
+    out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+  SQLite::Statement u(*db_, "UPDATE messages SET state = 'read', pending = 0 "
+                            "WHERE peer = ? AND outgoing = 0 AND state = 'received'");
+  u.bind(1, peer);
+  u.exec();
+  tx.commit();
   return out;
 }
 
@@ -222,6 +284,35 @@ void account_store::put_contact(const contact& c) {
       q.bind(i);
   }
   q.exec();
+}
+
+} // namespace chatter::store
+
+namespace chatter::store {
+
+void account_store::add_to_address_book(const std::string& user,
+                                        const std::string& display_name, int64_t added_ms) {
+  SQLite::Statement q(*db_, "INSERT INTO address_book(username, display_name, added_ms) "
+                            "VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET "
+                            "display_name = excluded.display_name");
+  q.bind(1, user);
+  q.bind(2, display_name);
+  q.bind(3, added_ms);
+  q.exec();
+}
+
+bool account_store::remove_from_address_book(const std::string& user) {
+  SQLite::Statement q(*db_, "DELETE FROM address_book WHERE username = ?");
+  q.bind(1, user);
+  return q.exec() > 0;
+}
+
+std::vector<std::pair<std::string, std::string>> account_store::address_book() {
+  SQLite::Statement q(*db_, "SELECT username, display_name FROM address_book ORDER BY username");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.executeStep())
+    out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+  return out;
 }
 
 } // namespace chatter::store

@@ -55,12 +55,21 @@ const migration_list hub_migrations = {
       PRIMARY KEY (sender, recipient, id)
     );
   )sql",
+  // 3: rooms and their members; receipts say how far a message got.
+  R"sql(
+    CREATE TABLE rooms (
+      name       TEXT PRIMARY KEY NOT NULL,
+      owner      TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+      created_ms INTEGER NOT NULL
+    );
+    CREATE TABLE room_members (
+      room     TEXT NOT NULL REFERENCES rooms(name) ON DELETE CASCADE,
+      username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+      PRIMARY KEY (room, username)
+    );
+    ALTER TABLE receipts ADD COLUMN state TEXT NOT NULL DEFAULT 'delivered';
+  )sql",
 };
-
-bytes blob_of(const SQLite::Column& col) {
-  auto p = static_cast<const uint8_t*>(col.getBlob());
-  return bytes(p, p + col.getBytes());
-}
 
 } // namespace
 
@@ -177,30 +186,49 @@ std::vector<envelope> hub_store::envelopes_for(const std::string& recipient) {
 
 bool hub_store::remove_envelope(const std::string& recipient,
                                 const std::string& sender, const std::string& id) {
+  // The receipt is written in the same transaction: a crash between the two
+  // would otherwise lose it, and the sender would never see "delivered".
+  SQLite::Transaction tx(*db_);
   SQLite::Statement q(*db_, "DELETE FROM mailbox WHERE recipient = ? AND sender = ? "
                             "AND id = ?");
   q.bind(1, recipient);
   q.bind(2, sender);
   q.bind(3, id);
-  return q.exec() > 0;
+  bool removed = q.exec() > 0;
+  if (removed)
+    add_receipt(sender, {id, recipient, "delivered"});
+  tx.commit();
+  return removed;
 }
 
 void hub_store::add_receipt(const std::string& sender, const receipt& r) {
-  SQLite::Statement q(*db_, "INSERT OR IGNORE INTO receipts(sender, recipient, id) "
-                            "VALUES (?, ?, ?)");
+  // A later state replaces an earlier one: read implies delivered.
+  SQLite::Statement q(*db_, "INSERT INTO receipts(sender, recipient, id, state) "
+                            "VALUES (?, ?, ?, ?) ON CONFLICT(sender, recipient, id) "
+                            "DO UPDATE SET state = excluded.state "
+                            "WHERE excluded.state = 'read'");
   q.bind(1, sender);
   q.bind(2, r.recipient);
   q.bind(3, r.id);
+  q.bind(4, r.state);
   q.exec();
+}
+
+void hub_store::add_receipts(const std::string& sender, const std::vector<receipt>& rs) {
+  SQLite::Transaction tx(*db_);
+  for (auto& r : rs)
+    add_receipt(sender, r);
+  tx.commit();
 }
 
 std::vector<hub_store::receipt> hub_store::take_receipts(const std::string& sender) {
   SQLite::Transaction tx(*db_);
-  SQLite::Statement q(*db_, "SELECT id, recipient FROM receipts WHERE sender = ?");
+  SQLite::Statement q(*db_, "SELECT id, recipient, state FROM receipts WHERE sender = ?");
   q.bind(1, sender);
   std::vector<receipt> out;
   while (q.executeStep())
-    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                   q.getColumn(2).getString()});
   SQLite::Statement del(*db_, "DELETE FROM receipts WHERE sender = ?");
   del.bind(1, sender);
   del.exec();

@@ -1,5 +1,6 @@
-// The hub's durable state: the user directory and the SCRAM verifiers.
-// Owned by the hub actors (registry writes, auth reads); one connection each.
+// The hub's durable state: the user directory and the SCRAM verifiers, the
+// key directory, the mailbox, and rooms (hub_store_rooms.cpp). Owned by the
+// hub actors (registry writes, the others read); one connection each.
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 
 #include "protocol.hpp"
 #include "store/database.hpp"
+#include "store/sqlite_util.hpp"
 
 namespace chatter::store {
 
@@ -39,16 +41,36 @@ public:
   bool add_envelope(const std::string& recipient, const std::string& sender,
                     const std::string& id, const envelope& env, int64_t queued_ms);
   std::vector<envelope> envelopes_for(const std::string& recipient);
+  // Removes an acknowledged envelope and, in the same transaction, keeps a
+  // "delivered" receipt for its sender; false when it was not queued.
   bool remove_envelope(const std::string& recipient, const std::string& sender,
                        const std::string& id);
 
-  // Receipts for senders who were offline when their message was acked.
+  // Receipts for senders, kept until the sender's next login takes them
+  // (also sent at once to an online sender: receipts are idempotent).
   struct receipt {
     std::string id;
     std::string recipient;
+    std::string state = "delivered";  // or "read"
   };
   void add_receipt(const std::string& sender, const receipt& r);
+  void add_receipts(const std::string& sender, const std::vector<receipt>& rs);
   std::vector<receipt> take_receipts(const std::string& sender);
+
+  // The directory: users whose name or display name contains `query`
+  // (case-insensitive), names starting with it first.
+  std::vector<user_record> search_users(const std::string& query, uint32_t limit);
+
+  // Rooms: membership is the hub's, so a member cannot be forged in.
+  // create_room throws conflict when the name is taken.
+  void create_room(const std::string& room, const std::string& owner,
+                   const std::vector<std::string>& members, int64_t created_ms);
+  std::optional<room_info> find_room(const std::string& room);
+  std::vector<room_info> rooms_of(const std::string& user);
+  bool is_member(const std::string& room, const std::string& user);
+  void add_member(const std::string& room, const std::string& user);
+  // Removes the member; the room goes with its last member.
+  void remove_member(const std::string& room, const std::string& user);
 
   int version() {
     return schema_version(*db_);

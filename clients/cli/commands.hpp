@@ -20,6 +20,11 @@ void add_ack_command(CLI::App& app, context& ctx);
 void add_fingerprint_command(CLI::App& app, context& ctx);
 void add_verify_command(CLI::App& app, context& ctx);
 void add_watch_command(CLI::App& app, context& ctx);
+void add_search_command(CLI::App& app, context& ctx);
+void add_presence_command(CLI::App& app, context& ctx);
+void add_contacts_command(CLI::App& app, context& ctx);
+void add_room_command(CLI::App& app, context& ctx);
+void add_read_command(CLI::App& app, context& ctx);
 
 // A message as JSON and as one line of text.
 nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::string,

@@ -21,7 +21,9 @@ void add_status_command(CLI::App& app, context& ctx) {
       out["accounts"].push_back({{"username", account.Username()},
                                  {"authenticated", account.Authenticated()},
                                  {"last_reauthentication",
-                                  account.LastReauthentication()}});
+                                  account.LastReauthentication()},
+                                 {"display_name", account.DisplayName()},
+                                 {"presence", account.Presence()}});
     }
     ctx.print(out, [&] {
       std::cout << "chatterd " << out["version"].get<std::string>() << ", hub "
@@ -30,7 +32,8 @@ void add_status_command(CLI::App& app, context& ctx) {
                 << '\n';
       for (auto& a : out["accounts"])
         std::cout << "  " << a["username"].get<std::string>() << ": "
-                  << (a["authenticated"].get<bool>() ? "logged in" : "logged out")
+                  << (a["authenticated"].get<bool>() ? "logged in" : "logged out") << ", "
+                  << a["presence"].get<std::string>()
                   << ", last re-authentication "
                   << a["last_reauthentication"].get<int64_t>() << " ms\n";
     });

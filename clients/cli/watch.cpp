@@ -30,7 +30,11 @@ nlohmann::json arguments(sdbus::Message& msg) {
   std::map<std::string, sdbus::Variant> extras;
   if (name == "MessageReceived") {
     msg >> s1 >> s2 >> s3 >> x >> extras;
-    return {{"id", s1}, {"from", s2}, {"text", s3}, {"timestamp", x}};
+    nlohmann::json out = {{"id", s1}, {"from", s2}, {"text", s3}, {"timestamp", x}};
+    if (auto room = extras.find("room");
+        room != extras.end() && room->second.peekValueType() == "s")
+      out["room"] = room->second.get<std::string>();
+    return out;
   }
   if (name == "MessageStateChanged") {
     msg >> s1 >> s2 >> s3 >> extras;
@@ -39,6 +43,14 @@ nlohmann::json arguments(sdbus::Message& msg) {
   if (name == "KeyChanged") {
     msg >> s1 >> s2;
     return {{"user", s1}, {"fingerprint", s2}};
+  }
+  if (name == "PresenceChanged") {
+    msg >> s1 >> s2 >> s3;
+    return {{"user", s1}, {"status", s2}, {"message", s3}};
+  }
+  if (name == "InterlocutorArrived") {
+    msg >> s1 >> s2;
+    return {{"user", s1}, {"display_name", s2}};
   }
   if (name == "Reauthenticated") {
     msg >> x;

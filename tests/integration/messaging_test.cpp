@@ -181,7 +181,13 @@ TEST_F(messaging, offline_delivery_survives_kill9_exactly_once) {
   ASSERT_TRUE(eventually([&] {
     auto h = account("alice").GetHistory("bob", 0, 10);
     return h.size() == 3 && h[0].get<5>() == "delivered" && h[2].get<5>() == "delivered";
-  })) << "alice should hear of the delivery at her next login";
+  })) << "alice should hear of the delivery at her next login; states: " << [&] {
+    std::string out;
+    for (auto& m : account("alice").GetHistory("bob", 0, 10))
+      out += m.get<5>() + " ";
+    std::ifstream log(daemon_->log_file());
+    return out + "\n" + std::string((std::istreambuf_iterator<char>(log)), {});
+  }();
   auto history = account("bob").GetHistory("alice", 0, 10);
   ASSERT_EQ(history.size(), 3u);
   std::set<std::string> seen;

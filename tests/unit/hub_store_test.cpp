@@ -27,7 +27,7 @@ signup_request make_request(const std::string& user) {
 TEST(hub_store, new_file_is_migrated_to_the_current_schema) {
   test::temp_dir dir;
   store::hub_store s{(dir.path() / "hub" / "hub.db").string()};
-  EXPECT_EQ(s.version(), 2);
+  EXPECT_EQ(s.version(), 3);
   SQLite::Database db((dir.path() / "hub" / "hub.db").string());
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
@@ -67,7 +67,7 @@ TEST(hub_store, survives_reopening) {
   { store::hub_store s{path}; s.add_user(req, 1); }
   store::hub_store again{path};
   EXPECT_EQ(again.find_credentials("alice")->stored_key, req.stored_key);
-  EXPECT_EQ(again.version(), 2);
+  EXPECT_EQ(again.version(), 3);
 }
 
 TEST(hub_store, refuses_a_newer_schema) {
@@ -76,4 +76,66 @@ TEST(hub_store, refuses_a_newer_schema) {
   { store::hub_store s{path}; }
   { SQLite::Database db(path, SQLite::OPEN_READWRITE); db.exec("PRAGMA user_version=99"); }
   EXPECT_THROW(store::hub_store{path}, std::runtime_error);
+}
+
+TEST(hub_store, directory_search_ranks_prefixes_and_escapes_wildcards) {
+  test::temp_dir dir;
+  store::hub_store s{(dir.path() / "hub.db").string()};
+  for (auto name : {"alice", "malice", "bob", "al_x"}) {
+    auto req = make_request(name);
+    req.display_name = std::string("Display ") + name;
+    s.add_user(req, 1);
+  }
+  auto found = s.search_users("ali", 10);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].user, "alice");  // prefix first
+  EXPECT_EQ(found[1].user, "malice");
+  EXPECT_EQ(s.search_users("DISPLAY B", 10).at(0).user, "bob");
+  EXPECT_EQ(s.search_users("al_", 10).size(), 1u) << "_ is literal";
+  EXPECT_TRUE(s.search_users("%", 10).empty());
+  EXPECT_EQ(s.search_users("display", 2).size(), 2u);
+}
+
+TEST(hub_store, rooms_keep_members_and_vanish_with_the_last) {
+  test::temp_dir dir;
+  store::hub_store s{(dir.path() / "hub.db").string()};
+  for (auto name : {"alice", "bob", "carol"})
+    s.add_user(make_request(name), 1);
+  s.create_room("lab", "alice", {"bob"}, 5);
+  EXPECT_THROW(s.create_room("lab", "bob", {}, 6), store::conflict);
+  EXPECT_TRUE(s.is_member("lab", "alice"));
+  EXPECT_FALSE(s.is_member("lab", "carol"));
+  s.add_member("lab", "carol");
+  EXPECT_EQ(s.find_room("lab")->members, (std::vector<std::string>{"alice", "bob", "carol"}));
+  EXPECT_EQ(s.rooms_of("carol").size(), 1u);
+  for (auto name : {"alice", "bob", "carol"})
+    s.remove_member("lab", name);
+  EXPECT_FALSE(s.find_room("lab"));
+}
+
+TEST(hub_store, a_read_receipt_replaces_a_delivered_one) {
+  test::temp_dir dir;
+  store::hub_store s{(dir.path() / "hub.db").string()};
+  s.add_receipt("alice", {"m1", "bob", "delivered"});
+  s.add_receipt("alice", {"m1", "bob", "read"});
+  s.add_receipt("alice", {"m1", "bob", "delivered"});  // late, must not undo read
+  auto r = s.take_receipts("alice");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].state, "read");
+  EXPECT_TRUE(s.take_receipts("alice").empty());
+}
+
+TEST(hub_store, removing_an_envelope_keeps_its_receipt_in_the_same_transaction) {
+  test::temp_dir dir;
+  store::hub_store s{(dir.path() / "hub.db").string()};
+  s.add_user(make_request("bob"), 1);
+  envelope env{{1, 2, 3}, {4, 5}, {6}};
+  ASSERT_TRUE(s.add_envelope("bob", "alice", "m1", env, 10));
+  ASSERT_TRUE(s.remove_envelope("bob", "alice", "m1"));
+  EXPECT_FALSE(s.remove_envelope("bob", "alice", "m1"));
+  auto r = s.take_receipts("alice");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, "m1");
+  EXPECT_EQ(r[0].recipient, "bob");
+  EXPECT_EQ(r[0].state, "delivered");
 }

@@ -1,0 +1,53 @@
+// chatterctl [--as USER] search QUERY / presence STATUS [MESSAGE]:
+// Account.SearchDirectory and Account.SetPresence.
+#include <iomanip>
+#include <iostream>
+
+#include "client_proxies.hpp"
+#include "commands.hpp"
+
+namespace chatter::cli {
+
+void add_search_command(CLI::App& app, context& ctx) {
+  struct args {
+    std::string query;
+    uint32_t limit = 20;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = app.add_subcommand("search", "find users in the hub's directory");
+  cmd->add_option("query", a->query, "part of a user name or display name")->required();
+  cmd->add_option("--limit", a->limit, "at most this many (1-100, default 20)");
+  cmd->callback([a, &ctx] {
+    client::account_client account(ctx.bus(), ctx.account_path());
+    auto users = account.SearchDirectory(a->query, a->limit);
+    auto json = nlohmann::json::array();
+    for (auto& u : users)
+      json.push_back({{"username", u.get<0>()}, {"display_name", u.get<1>()},
+                      {"presence", u.get<2>()}, {"message", u.get<3>()}});
+    ctx.print(json, [&] {
+      for (auto& u : users)
+        std::cout << std::left << std::setw(20) << u.get<0>() << ' ' << std::setw(24)
+                  << u.get<1>() << ' ' << u.get<2>()
+                  << (u.get<3>().empty() ? "" : " (" + u.get<3>() + ")") << '\n';
+    });
+  });
+}
+
+void add_presence_command(CLI::App& app, context& ctx) {
+  struct args {
+    std::string status;
+    std::string message;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = app.add_subcommand("presence", "set your presence: online, away or busy");
+  cmd->add_option("status", a->status, "online, away or busy")->required();
+  cmd->add_option("message", a->message, "a short note for your contacts");
+  cmd->callback([a, &ctx] {
+    client::account_client account(ctx.bus(), ctx.account_path());
+    account.SetPresence(a->status, a->message);
+    ctx.print({{"presence", a->status}, {"message", a->message}},
+              [&] { std::cout << "presence " << a->status << '\n'; });
+  });
+}
+
+} // namespace chatter::cli
