@@ -93,6 +93,14 @@ using kdf_actor = caf::typed_actor<
   caf::replies_to<keygen_atom, std::string /*user*/, std::string /*suite*/,
                   std::string /*password*/>::with<locked_keys>>;
 
+// Sealing and opening messages: stateless workers in a pool, one per core,
+// so a burst uses every core and no account waits behind another's crypto.
+// Crypto failures answer UntrustedKey with what failed.
+using crypto_actor = caf::typed_actor<
+  caf::replies_to<seal_atom, seal_order>::with<std::vector<envelope> /*one per recipient*/>,
+  caf::replies_to<open_atom, identity_ref /*me*/, public_identity /*sender*/,
+                  envelope>::with<std::string /*text*/>>;
+
 // One account of this daemon; extends session_peer_actor for the hub.
 using account_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string, std::string>,

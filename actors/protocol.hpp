@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,17 @@
 namespace chatter {
 
 using bytes = std::vector<uint8_t>;
+
+namespace crypto {
+struct private_identity;
+} // namespace crypto
+
+// An account's unlocked private keys: held by its account actor from login
+// to logout and lent, read-only, to the crypto workers. Local only: it never
+// crosses a node, so it has no inspect() (see CAF_ALLOW_UNSAFE_MESSAGE_TYPE
+// below).
+using identity_ref = std::shared_ptr<const crypto::private_identity>;
+
 
 // Argon2id cost, chosen by the hub at sign-up and replayed at every login.
 struct kdf_params {
@@ -122,6 +134,17 @@ struct public_identity {
   bytes signing_key;
   bytes encryption_key;
   bytes binding_signature;
+};
+
+// A message to seal, once per recipient, all under the same id.
+struct seal_order {
+  identity_ref sender;
+  std::vector<public_identity> recipients;
+  std::string id;
+  std::string from;
+  std::string room;  // empty for one-to-one
+  int64_t timestamp_ms = 0;
+  std::string text;
 };
 
 // An account's private keys as written to disk: PKCS#8 PEM, password-locked,
@@ -234,6 +257,9 @@ typename Inspector::result_type inspect(Inspector& f, room_info& x) {
 
 } // namespace chatter
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chatter::identity_ref)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chatter::seal_order)
+
 CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(chatter, (chatter::bytes))
@@ -293,6 +319,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   // user side
   CAF_ADD_ATOM(chatter, chatter, derive_atom, "derive")
   CAF_ADD_ATOM(chatter, chatter, keygen_atom, "keygen")
+  CAF_ADD_ATOM(chatter, chatter, seal_atom, "seal")
+  CAF_ADD_ATOM(chatter, chatter, open_atom, "open")
   CAF_ADD_ATOM(chatter, chatter, register_atom, "register")
   CAF_ADD_ATOM(chatter, chatter, status_atom, "status")
   CAF_ADD_ATOM(chatter, chatter, send_atom, "send")

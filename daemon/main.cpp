@@ -10,6 +10,7 @@
 
 #include "account/account_manager.hpp"
 #include "bridge.hpp"
+#include "crypto/crypto_pool.hpp"
 #include "hub.hpp"
 #include "names.hpp"
 #include "options.hpp"
@@ -54,6 +55,7 @@ int run(const chatter::daemon_options& opts) {
   mgr_cfg.auth = hub.auth;
   mgr_cfg.keys = hub.keys;
   mgr_cfg.mailbox = hub.mailbox;
+  mgr_cfg.crypto = chatter::spawn_crypto_pool(sys);
   mgr_cfg.events = bridge.events();
   mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;
   auto manager = sys.spawn<caf::detached>(chatter::account_manager, mgr_cfg);
@@ -70,6 +72,7 @@ int run(const chatter::daemon_options& opts) {
 
   bridge.unexport_objects();
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(mgr_cfg.crypto, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(hub.auth, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(hub.registry, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(hub.keys, caf::exit_reason::user_shutdown);

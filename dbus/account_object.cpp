@@ -169,9 +169,18 @@ void account_object::SetPresence(sdbus::Result<>&& result, std::string status,
   if (auto why = check_presence(status, message); !why.empty())
     return result.returnError(to_dbus_error(errc::invalid_argument, why));
   auto res = share(std::move(result));
+  auto* owner = &bridge_;
+  auto user = user_;
+  // The reply updates the cache itself: the event may come after it.
   bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), presence_atom_v,
-    status, message);
+    user_,
+    [owner, user, status, res](caf::ok_atom) {
+      auto now = owner->ensure_account(user).status();
+      now.presence = status;
+      owner->ensure_account(user).update(now);
+      res->returnResults();
+    },
+    answer_error(res), presence_atom_v, status, message);
 }
 
 void account_object::SearchDirectory(sdbus::Result<user_list>&& result, std::string query,

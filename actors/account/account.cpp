@@ -22,6 +22,8 @@ namespace chatter {
 namespace {
 
 constexpr auto kdf_timeout = std::chrono::seconds(30);
+// RSA-3072 and ElGamal take milliseconds; a room seals one envelope per member.
+constexpr auto crypto_timeout = std::chrono::seconds(20);
 
 void forget_session(account_state& st) {
   Botan::secure_scrub_memory(st.client_key.data(), st.client_key.size());
@@ -185,7 +187,7 @@ account_actor::behavior_type account(account_actor::pointer self,
 
   std::function<void(const envelope&)> receive;
   receive = [=](const envelope& env) {
-    if (st->session.empty() || !st->identity) {
+    if (!st->logged_in()) {
       if (st->early.size() < 10000)
         st->early.push_back(env);
       return;
@@ -215,37 +217,43 @@ account_actor::behavior_type account(account_actor::pointer self,
         // An unverified key change: keep it at the hub until the user decides.
         return drop("not opened, sender key: " + describe(err).sentence);
       }
-      try {
-        auto opened = crypto::open(*st->identity, *key, env);
-        // A room message belongs to the room's conversation.
-        auto to = h.room.empty() ? h.to : "#" + h.room;
-        message_record m{h.id, h.from, to, opened.text, h.timestamp_ms, "received"};
-        if (!is_valid_utf8(m.text) || m.text.size() > max_message_bytes) {
-          drop("text from " + h.from + " is not valid UTF-8 or too long");
-          return ack(h.from, h.id);
-        }
-        if (st->store->add_incoming(m)) {
-          social::interlocutor_seen(self, st, h.from);
-          self->send(events, received_atom_v, user, m);
-        }
-        ack(h.from, h.id);
-      } catch (const crypto::crypto_error& ex) {
-        // Perhaps the sender has a new key: if the hub says so, the envelope
-        // waits there until the user verifies it; else it is a forgery.
-        std::string why = ex.what();
-        self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, h.from)
-          .then(
-            [=](const public_identity& fetched) {
-              auto before = st->store->find_contact(h.from);
-              learn_key(fetched);
-              auto after = st->store->find_contact(h.from);
-              if (after && after->new_key && (!before || !before->new_key))
-                return drop("held until the new key of " + h.from + " is verified");
-              drop("from " + h.from + ": " + why);
-              ack(h.from, h.id);
-            },
-            [=](const caf::error&) { drop("from " + h.from + ": " + why); });
-      }
+      auto sender_key = *key;
+      self->request(config.crypto, crypto_timeout, open_atom_v, st->identity, sender_key, env)
+        .then(
+          [=](const std::string& text) {
+            // A room message belongs to the room's conversation.
+            auto to = h.room.empty() ? h.to : "#" + h.room;
+            message_record m{h.id, h.from, to, text, h.timestamp_ms, "received"};
+            if (!is_valid_utf8(m.text) || m.text.size() > max_message_bytes) {
+              drop("text from " + h.from + " is not valid UTF-8 or too long");
+              return ack(h.from, h.id);
+            }
+            if (st->store->add_incoming(m)) {
+              social::interlocutor_seen(self, st, h.from);
+              self->send(events, received_atom_v, user, m);
+            }
+            ack(h.from, h.id);
+          },
+          [=](const caf::error& err) {
+            auto d = describe(err);
+            if (d.name != "UntrustedKey")  // no answer: the hub keeps it, it comes again
+              return drop("not opened now (" + d.sentence + "); left at the hub");
+            // Perhaps the sender has a new key: if the hub says so, the
+            // envelope waits there until the user verifies it; else it is a
+            // forgery.
+            self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, h.from)
+              .then(
+                [=](const public_identity& fetched) {
+                  auto before = st->store->find_contact(h.from);
+                  learn_key(fetched);
+                  auto after = st->store->find_contact(h.from);
+                  if (after && after->new_key && (!before || !before->new_key))
+                    return drop("held until the new key of " + h.from + " is verified");
+                  drop("from " + h.from + ": " + d.sentence);
+                  ack(h.from, h.id);
+                },
+                [=](const caf::error&) { drop("from " + h.from + ": " + d.sentence); });
+          });
     });
   };
 
@@ -286,11 +294,12 @@ account_actor::behavior_type account(account_actor::pointer self,
                                                  "the hub could not prove it holds "
                                                  "this account's verifier"));
                         }
-                        crypto::private_identity identity;
+                        identity_ref identity;
                         try {
-                          identity = crypto::unlock_identity(
-                            {locked->suite, locked->signing_pem, locked->encryption_pem},
-                            password);
+                          identity = std::make_shared<const crypto::private_identity>(
+                            crypto::unlock_identity(
+                              {locked->suite, locked->signing_pem, locked->encryption_pem},
+                              password));
                         } catch (const crypto::crypto_error& ex) {
                           end_hub_session(grant.session);
                           return fail(make_error(errc::authentication_failed, ex.what()));
@@ -411,37 +420,31 @@ account_actor::behavior_type account(account_actor::pointer self,
             rp.deliver(err);
             return;
           }
-          envelope_header h;
-          h.id = new_message_id();
-          h.from = user;
-          h.room = room;
-          h.timestamp_ms = now_ms();
-          std::vector<store::outbound> outs;
-          try {
-            for (auto& key : keys) {
-              h.to = key.user;
-              outs.push_back({key.user, crypto::seal(*st->identity, key, h, text)});
-            }
-          } catch (const crypto::crypto_error& ex) {
-            rp.deliver(make_error(errc::untrusted_key, ex.what()));
-            return;
-          }
-          message_record m{h.id, user, to, text, h.timestamp_ms, "queued"};
-          try {
-            st->store->add_outgoing(m, outs);
-          } catch (const std::exception& ex) {
-            spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
-            rp.deliver(make_error(errc::internal, "cannot store the message"));
-            return;
-          }
-          rp.deliver(h.id);
-          self->send(events, state_atom_v, user, h.id, to, std::string("queued"));
-          if (outs.empty()) {  // a room with nobody else in it
-            set_state(h.id, "sent");
-            return;
-          }
-          for (auto& out : outs)
-            push(h.id, out);
+          seal_order order{st->identity, keys, new_message_id(), user, room, now_ms(), text};
+          self->request(config.crypto, crypto_timeout, seal_atom_v, order)
+            .then(
+              [=](const std::vector<envelope>& sealed) mutable {
+                std::vector<store::outbound> outs;
+                for (size_t i = 0; i < sealed.size() && i < keys.size(); ++i)
+                  outs.push_back({keys[i].user, sealed[i]});
+                message_record m{order.id, user, to, text, order.timestamp_ms, "queued"};
+                try {
+                  st->store->add_outgoing(m, outs);
+                } catch (const std::exception& ex) {
+                  spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
+                  rp.deliver(make_error(errc::internal, "cannot store the message"));
+                  return;
+                }
+                rp.deliver(order.id);
+                self->send(events, state_atom_v, user, order.id, to, std::string("queued"));
+                if (outs.empty()) {  // a room with nobody else in it
+                  set_state(order.id, "sent");
+                  return;
+                }
+                for (auto& out : outs)
+                  push(order.id, out);
+              },
+              [=](const caf::error& err) mutable { rp.deliver(err); });
         });
       };
       if (!is_room_address(to)) {

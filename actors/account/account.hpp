@@ -20,6 +20,7 @@ struct account_config {
   auth_actor auth;
   keys_actor keys;
   mailbox_actor mailbox;
+  crypto_actor crypto;
   event_sink_actor events;
   // Test hook: flip a bit of every re-challenge answer, so tests can watch
   // the hub revoke a session. Never set outside tests.

@@ -95,6 +95,7 @@ account_manager(account_manager_actor::pointer self,
                        st->config.auth,
                        st->config.keys,
                        st->config.mailbox,
+                       st->config.crypto,
                        st->config.events,
                        st->config.corrupt_rechallenge_for.count(user) > 0};
     make_private_folder(cfg.folder);

@@ -17,6 +17,7 @@ struct account_manager_config {
   auth_actor auth;
   keys_actor keys;
   mailbox_actor mailbox;
+  crypto_actor crypto;
   event_sink_actor events;
   std::set<std::string> corrupt_rechallenge_for;  // test hook, see account.hpp
 };

@@ -22,7 +22,7 @@ struct account_state {
   std::string session;
   bytes client_key;
   bytes stored_key;
-  std::optional<crypto::private_identity> identity;
+  identity_ref identity;  // unlocked at login, dropped at logout
   std::unique_ptr<store::account_store> store;
   bool login_under_way = false;
   std::deque<envelope> early;  // delivered before the login finished
@@ -31,7 +31,7 @@ struct account_state {
   std::set<std::string> arrived;  // interlocutors announced in this session
 
   bool logged_in() const {
-    return !session.empty() && identity.has_value();
+    return !session.empty() && identity != nullptr;
   }
 };
 
