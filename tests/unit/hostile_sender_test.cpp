@@ -1,0 +1,237 @@
+// A hostile member of the hub against a real account actor: mallory logs in
+// for real (scripted SCRAM, a raw CAF peer), publishes real keys, and sends
+// bob crafted envelopes through the real mailbox. Everything bad is dropped
+// and counted, nothing is shown, and bob still reads the next good message.
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+#include "account/account_manager.hpp"
+#include "auth/scram.hpp"
+#include "chat/envelope.hpp"
+#include "common/clock.hpp"
+#include "common/errors.hpp"
+#include "crypto/crypto_pool.hpp"
+#include "crypto/suites.hpp"
+#include "hub.hpp"
+#include "world.hpp"
+
+using namespace chatter;
+using namespace std::chrono_literals;
+
+namespace {
+
+// What bob's daemon would show on D-Bus.
+struct shown {
+  std::mutex m;
+  std::vector<message_record> received;
+  uint64_t dropped = 0;
+
+  size_t count() {
+    std::lock_guard<std::mutex> g(m);
+    return received.size();
+  }
+  uint64_t drops() {
+    std::lock_guard<std::mutex> g(m);
+    return dropped;
+  }
+};
+
+event_sink_actor::behavior_type recording_sink(event_sink_actor::pointer,
+                                               std::shared_ptr<shown> out) {
+  return {
+    [](known_atom, const std::string&) {},
+    [](authed_atom, const account_status&) {},
+    [](reauth_atom, const std::string&, int64_t) {},
+    [](revoked_atom, const std::string&, const std::string&) {},
+    [out](received_atom, const std::string&, const message_record& m) {
+      std::lock_guard<std::mutex> g(out->m);
+      out->received.push_back(m);
+    },
+    [](state_atom, const std::string&, const std::string&, const std::string&,
+       const std::string&) {},
+    [](keychange_atom, const std::string&, const std::string&, const std::string&) {},
+    [](presence_atom, const std::string&, const presence_info&) {},
+    [](arrived_atom, const std::string&, const std::string&, const std::string&) {},
+    [out](stats_atom, const std::string&, uint64_t dropped) {
+      std::lock_guard<std::mutex> g(out->m);
+      out->dropped = dropped;
+    },
+  };
+}
+
+bool eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 250 && !done(); ++i)
+    std::this_thread::sleep_for(20ms);
+  return done();
+}
+
+class hostile_sender : public testing::Test {
+protected:
+  void SetUp() override {
+    register_chatter_types(cfg_);
+    sys_ = std::make_unique<caf::actor_system>(cfg_);
+    hub_config hc;
+    hc.database_path = (dir_.path() / "hub.db").string();
+    hc.kdf = {8192, 1, 1};
+    hub_ = spawn_hub(*sys_, hc);
+    self_ = std::make_unique<caf::scoped_actor>(*sys_);
+    bob_sees_ = std::make_shared<shown>();
+    account_manager_config mc;
+    mc.accounts_dir = (dir_.path() / "accounts").string();
+    mc.registry = hub_.registry;
+    mc.auth = hub_.auth;
+    mc.keys = hub_.keys;
+    mc.mailbox = hub_.mailbox;
+    mc.crypto = crypto_ = spawn_crypto_pool(*sys_, 2);
+    mc.events = sink_ = sys_->spawn(recording_sink, bob_sees_);
+    manager_ = sys_->spawn<caf::detached>(account_manager, mc);
+    ask<caf::ok_atom>(manager_, register_atom_v, std::string("bob"), std::string("pw-bob"),
+                      std::string("Bob"), std::string(crypto::default_suite));
+    ask<account_status>(manager_, login_atom_v, std::string("bob"), std::string("pw-bob"));
+    mallory_session_ = log_in_mallory();
+    bob_key_ = ask<public_identity>(hub_.keys, fetchkey_atom_v, mallory_session_,
+                                    std::string("bob"))
+                 .first;
+  }
+
+  void TearDown() override {
+    for (auto h : {caf::actor_cast<caf::actor>(manager_), caf::actor_cast<caf::actor>(crypto_),
+                   caf::actor_cast<caf::actor>(sink_), caf::actor_cast<caf::actor>(hub_.auth),
+                   caf::actor_cast<caf::actor>(hub_.registry),
+                   caf::actor_cast<caf::actor>(hub_.keys),
+                   caf::actor_cast<caf::actor>(hub_.mailbox)})
+      caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+    self_.reset();
+  }
+
+  template <class T, class Handle, class... Ts>
+  std::pair<T, caf::error> ask(const Handle& h, Ts... xs) {
+    std::pair<T, caf::error> out;
+    (*self_)->request(h, 10s, xs...).receive(
+      [&](T& value) { out.first = std::move(value); },
+      [&](caf::error& err) { out.second = std::move(err); });
+    return out;
+  }
+
+  // Signs up and logs in "mallory" the way a daemon would, with this test's
+  // own actor as the session's peer; publishes a real identity.
+  std::string log_in_mallory() {
+    auto offer = ask<signup_offer>(hub_.registry, offer_atom_v, std::string("mallory")).first;
+    auto keys = scram::derive("pw-m", offer.salt, offer.kdf);
+    ask<caf::ok_atom>(hub_.registry, signup_atom_v,
+                      signup_request{"mallory", "Mallory", offer.salt, offer.kdf,
+                                     keys.stored_key, keys.server_key});
+    auto nonce = scram::random_nonce();
+    auto challenge = ask<login_challenge>(hub_.auth, login_atom_v, std::string("mallory"), nonce)
+                       .first;
+    auto message = scram::login_auth_message("mallory", nonce, challenge.nonce, challenge.salt,
+                                             challenge.kdf);
+    auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
+    auto peer = caf::actor_cast<session_peer_actor>((*self_)->address());
+    auto grant = ask<login_grant>(hub_.auth, proof_atom_v, challenge.attempt, proof, peer);
+    EXPECT_FALSE(grant.second) << caf::to_string(grant.second);
+    mallory_ = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
+    auto published = ask<caf::ok_atom>(hub_.keys, pubkey_atom_v, grant.first.session,
+                                       crypto::public_of(mallory_, "mallory"));
+    EXPECT_FALSE(published.second) << caf::to_string(published.second);
+    return grant.first.session;
+  }
+
+  envelope_header header(const std::string& id, int64_t ts = now_ms()) {
+    envelope_header h;
+    h.id = id;
+    h.from = "mallory";
+    h.to = "bob";
+    h.timestamp_ms = ts;
+    return h;
+  }
+
+  envelope sealed(const std::string& id, const std::string& text, int64_t ts = now_ms()) {
+    return crypto::seal(mallory_, bob_key_, header(id, ts), text);
+  }
+
+  // The mailbox's answer to mallory's enqueue: "" or the error's name.
+  std::string enqueue(const envelope& env, const std::string& session = "") {
+    auto [ok, err] = ask<caf::ok_atom>(hub_.mailbox, enqueue_atom_v,
+                                       session.empty() ? mallory_session_ : session, env);
+    return err ? describe(err).name : "";
+  }
+
+  caf::actor_system_config cfg_;
+  std::unique_ptr<caf::actor_system> sys_;
+  test::temp_dir dir_;
+  hub_handles hub_;
+  crypto_actor crypto_;
+  event_sink_actor sink_;
+  account_manager_actor manager_;
+  std::unique_ptr<caf::scoped_actor> self_;
+  std::shared_ptr<shown> bob_sees_;
+  std::string mallory_session_;
+  crypto::private_identity mallory_;
+  public_identity bob_key_;
+};
+
+} // namespace
+
+TEST_F(hostile_sender, forged_tampered_replayed_and_stale_envelopes_are_dropped_and_counted) {
+  ASSERT_EQ(bob_key_.user, "bob");
+  auto good = sealed("good-1", "hello bob");
+  ASSERT_EQ(enqueue(good), "");
+  ASSERT_TRUE(eventually([&] { return bob_sees_->count() == 1; }));
+
+  uint64_t expected_drops = 0;
+  auto send_bad = [&](envelope env, const char* what) {
+    ASSERT_EQ(enqueue(env), "") << what;
+    ++expected_drops;
+    ASSERT_TRUE(eventually([&] { return bob_sees_->drops() == expected_drops; })) << what;
+  };
+
+  auto flipped_ciphertext = sealed("bad-1", "x");
+  flipped_ciphertext.ciphertext[0] ^= 1;
+  send_bad(flipped_ciphertext, "tampered ciphertext");
+
+  auto other_id = sealed("bad-2", "x");
+  auto h = *decode_header(other_id.header);
+  h.id = "bad-2-renamed";
+  other_id.header = encode_header(h);
+  send_bad(other_id, "tampered header");
+
+  auto bad_signature = sealed("bad-3", "x");
+  for (auto& b : bad_signature.signature)
+    b ^= 0x5a;
+  send_bad(bad_signature, "wrong signature");
+
+  auto stranger = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
+  send_bad(crypto::seal(mallory_, crypto::public_of(stranger, "bob"), header("bad-4"), "x"),
+           "sealed to another key");
+
+  auto unknown_suite = sealed("bad-5", "x");
+  auto hs = *decode_header(unknown_suite.header);
+  hs.suite = "rot13";
+  unknown_suite.header = encode_header(hs);
+  send_bad(unknown_suite, "unknown suite");
+
+  send_bad(sealed("bad-6", std::string("\xff\xfe not utf-8")), "invalid UTF-8 inside");
+  send_bad(sealed("bad-7", "old", now_ms() - 31LL * 24 * 3600 * 1000), "stale timestamp");
+  send_bad(sealed("bad-8", "future", now_ms() + 3600 * 1000), "future timestamp");
+
+  // Refused at the hub: never reaches bob.
+  EXPECT_EQ(enqueue(sealed("big", std::string(64 * 1024 + 100, 'x'))), "InvalidArgument");
+  auto hf = header("forged-from");
+  hf.from = "bob";
+  EXPECT_EQ(enqueue(crypto::seal(mallory_, bob_key_, hf, "as bob")), "InvalidArgument");
+  EXPECT_EQ(enqueue(good, "not-a-session"), "NotLoggedIn");
+  EXPECT_EQ(enqueue(envelope{{1, 2, 3}, {}, {}}), "InvalidArgument");
+
+  // A replay of a message bob has: acknowledged again, not shown again.
+  ASSERT_EQ(enqueue(good), "");
+  ASSERT_EQ(enqueue(sealed("good-2", "still here?")), "");
+  ASSERT_TRUE(eventually([&] { return bob_sees_->count() == 2; }));
+  std::this_thread::sleep_for(200ms);
+  std::lock_guard<std::mutex> g(bob_sees_->m);
+  ASSERT_EQ(bob_sees_->received.size(), 2u);
+  EXPECT_EQ(bob_sees_->received[0].text, "hello bob");
+  EXPECT_EQ(bob_sees_->received[1].text, "still here?");
+  EXPECT_EQ(bob_sees_->dropped, expected_drops);
+}
