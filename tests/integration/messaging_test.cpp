@@ -11,6 +11,7 @@
 
 #include "client_proxies.hpp"
 #include "crypto/suites.hpp"
+#include "daemon_test.hpp"
 #include "helpers.hpp"
 #include "world.hpp"
 
@@ -54,40 +55,11 @@ struct inbox {
   }
 };
 
-class messaging : public testing::Test {
+class messaging : public test::daemon_test {
 protected:
-  void start() {
-    // Proxies first, then the connection they use.
-    accounts_.clear();
-    manager_.reset();
-    conn_.reset();
-    daemon_ = world_.start_daemon();
-    conn_ = world_.bus.connect();
-    manager_ = std::make_unique<client::manager_client>(*conn_);
-  }
-
-  client::account_client& account(const std::string& user) {
-    auto& slot = accounts_[user];
-    if (!slot)
-      slot = std::make_unique<client::account_client>(*conn_, client::account_path(user));
-    return *slot;
-  }
-
   void join(const std::string& user, const std::string& suite = crypto::default_suite) {
-    manager_->Register(user, "pw-" + user, {{"suite", sdbus::Variant(suite)}});
-    manager_->Login(user, "pw-" + user);
+    daemon_test::join(user, {{"suite", sdbus::Variant(suite)}});
   }
-
-  void restart() {
-    daemon_->kill9();
-    start();
-  }
-
-  test::world world_;
-  std::unique_ptr<test::chatterd_process> daemon_;
-  std::unique_ptr<sdbus::IConnection> conn_;
-  std::unique_ptr<client::manager_client> manager_;
-  std::map<std::string, std::unique_ptr<client::account_client>> accounts_;
 };
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "client_proxies.hpp"
+#include "daemon_test.hpp"
 #include "helpers.hpp"
 #include "world.hpp"
 
@@ -71,34 +72,18 @@ struct observer {
   }
 };
 
-class social : public testing::Test {
+class social : public test::daemon_test {
 protected:
   void SetUp() override {
-    daemon_ = world_.start_daemon();
-    conn_ = world_.bus.connect();
-    manager_ = std::make_unique<client::manager_client>(*conn_);
+    start();
   }
   void TearDown() override {
     conn_->leaveEventLoop();
   }
 
-  client::account_client& account(const std::string& user) {
-    auto& slot = accounts_[user];
-    if (!slot)
-      slot = std::make_unique<client::account_client>(*conn_, client::account_path(user));
-    return *slot;
-  }
-
   void join(const std::string& user, const std::string& display_name) {
-    manager_->Register(user, "pw-" + user, {{"display_name", sdbus::Variant(display_name)}});
-    manager_->Login(user, "pw-" + user);
+    daemon_test::join(user, {{"display_name", sdbus::Variant(display_name)}});
   }
-
-  test::world world_;
-  std::unique_ptr<test::chatterd_process> daemon_;
-  std::unique_ptr<sdbus::IConnection> conn_;
-  std::unique_ptr<client::manager_client> manager_;
-  std::map<std::string, std::unique_ptr<client::account_client>> accounts_;
 };
 
 } // namespace

@@ -5,46 +5,17 @@
 #include "auth/scram.hpp"
 #include "common/errors.hpp"
 #include "hub.hpp"
-#include "world.hpp"
+#include "hub_test.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
 
 namespace {
 
-class hub_actors : public testing::Test {
+class hub_actors : public test::hub_test {
 protected:
   void SetUp() override {
-    register_chatter_types(cfg_);
-    sys_ = std::make_unique<caf::actor_system>(cfg_);
-    hub_config hc;
-    hc.database_path = (dir_.path() / "hub.db").string();
-    hc.rechallenge_interval = 200ms;
-    hc.kdf = {8192, 1, 1};
-    hub_ = spawn_hub(*sys_, hc);
-    self_ = std::make_unique<caf::scoped_actor>(*sys_);
-  }
-
-  void TearDown() override {
-    caf::anon_send_exit(hub_.auth, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub_.registry, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub_.keys, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub_.mailbox, caf::exit_reason::user_shutdown);
-    self_.reset();
-  }
-
-  caf::scoped_actor& self() {
-    return *self_;
-  }
-
-  // Any request, answered as (value or error).
-  template <class T, class Handle, class... Ts>
-  std::pair<T, caf::error> ask(const Handle& h, Ts... xs) {
-    std::pair<T, caf::error> out;
-    self()->request(h, 5s, xs...).receive(
-      [&](T& value) { out.first = std::move(value); },
-      [&](caf::error& err) { out.second = std::move(err); });
-    return out;
+    start_hub(200ms);
   }
 
   std::string error_name_of(const caf::error& err) {
@@ -86,11 +57,6 @@ protected:
     return out;
   }
 
-  caf::actor_system_config cfg_;
-  std::unique_ptr<caf::actor_system> sys_;
-  test::temp_dir dir_;
-  hub_handles hub_;
-  std::unique_ptr<caf::scoped_actor> self_;
 };
 
 } // namespace

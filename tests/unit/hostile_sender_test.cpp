@@ -14,7 +14,7 @@
 #include "crypto/crypto_pool.hpp"
 #include "crypto/suites.hpp"
 #include "hub.hpp"
-#include "world.hpp"
+#include "hub_test.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
@@ -66,16 +66,10 @@ bool eventually(const std::function<bool()>& done) {
   return done();
 }
 
-class hostile_sender : public testing::Test {
+class hostile_sender : public test::hub_test {
 protected:
   void SetUp() override {
-    register_chatter_types(cfg_);
-    sys_ = std::make_unique<caf::actor_system>(cfg_);
-    hub_config hc;
-    hc.database_path = (dir_.path() / "hub.db").string();
-    hc.kdf = {8192, 1, 1};
-    hub_ = spawn_hub(*sys_, hc);
-    self_ = std::make_unique<caf::scoped_actor>(*sys_);
+    start_hub(60s);
     bob_sees_ = std::make_shared<shown>();
     account_manager_config mc;
     mc.accounts_dir = (dir_.path() / "accounts").string();
@@ -96,22 +90,10 @@ protected:
   }
 
   void TearDown() override {
-    for (auto h : {caf::actor_cast<caf::actor>(manager_), caf::actor_cast<caf::actor>(crypto_),
-                   caf::actor_cast<caf::actor>(sink_), caf::actor_cast<caf::actor>(hub_.auth),
-                   caf::actor_cast<caf::actor>(hub_.registry),
-                   caf::actor_cast<caf::actor>(hub_.keys),
-                   caf::actor_cast<caf::actor>(hub_.mailbox)})
-      caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
-    self_.reset();
-  }
-
-  template <class T, class Handle, class... Ts>
-  std::pair<T, caf::error> ask(const Handle& h, Ts... xs) {
-    std::pair<T, caf::error> out;
-    (*self_)->request(h, 10s, xs...).receive(
-      [&](T& value) { out.first = std::move(value); },
-      [&](caf::error& err) { out.second = std::move(err); });
-    return out;
+    caf::anon_send_exit(manager_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(crypto_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(sink_, caf::exit_reason::user_shutdown);
+    hub_test::TearDown();
   }
 
   // Signs up and logs in "mallory" the way a daemon would, with this test's
@@ -128,7 +110,7 @@ protected:
     auto message = scram::login_auth_message("mallory", nonce, challenge.nonce, challenge.salt,
                                              challenge.kdf);
     auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
-    auto peer = caf::actor_cast<session_peer_actor>((*self_)->address());
+    auto peer = caf::actor_cast<session_peer_actor>(self()->address());
     auto grant = ask<login_grant>(hub_.auth, proof_atom_v, challenge.attempt, proof, peer);
     EXPECT_FALSE(grant.second) << caf::to_string(grant.second);
     mallory_ = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
@@ -158,14 +140,9 @@ protected:
     return err ? describe(err).name : "";
   }
 
-  caf::actor_system_config cfg_;
-  std::unique_ptr<caf::actor_system> sys_;
-  test::temp_dir dir_;
-  hub_handles hub_;
   crypto_actor crypto_;
   event_sink_actor sink_;
   account_manager_actor manager_;
-  std::unique_ptr<caf::scoped_actor> self_;
   std::shared_ptr<shown> bob_sees_;
   std::string mallory_session_;
   crypto::private_identity mallory_;

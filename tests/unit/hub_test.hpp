@@ -1,0 +1,58 @@
+// The base of the tests that drive hub actors in-process with CAF messages:
+// an actor system with Chatter's types, the hub over a temporary SQLite
+// file (a cheap KDF cost), a scoped actor to ask from, torn down in order.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "hub.hpp"
+#include "world.hpp"
+
+namespace chatter::test {
+
+class hub_test : public testing::Test {
+protected:
+  void start_hub(std::chrono::milliseconds rechallenge_interval) {
+    register_chatter_types(cfg_);
+    sys_ = std::make_unique<caf::actor_system>(cfg_);
+    hub_config hc;
+    hc.database_path = (dir_.path() / "hub.db").string();
+    hc.rechallenge_interval = rechallenge_interval;
+    hc.kdf = {8192, 1, 1};
+    hub_ = spawn_hub(*sys_, hc);
+    self_ = std::make_unique<caf::scoped_actor>(*sys_);
+  }
+
+  void TearDown() override {
+    caf::anon_send_exit(hub_.auth, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub_.registry, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub_.keys, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub_.mailbox, caf::exit_reason::user_shutdown);
+    self_.reset();
+  }
+
+  caf::scoped_actor& self() {
+    return *self_;
+  }
+
+  // Any request, answered as (value or error).
+  template <class T, class Handle, class... Ts>
+  std::pair<T, caf::error> ask(const Handle& h, Ts... xs) {
+    std::pair<T, caf::error> out;
+    self()->request(h, std::chrono::seconds(10), xs...).receive(
+      [&](T& value) { out.first = std::move(value); },
+      [&](caf::error& err) { out.second = std::move(err); });
+    return out;
+  }
+
+  caf::actor_system_config cfg_;
+  std::unique_ptr<caf::actor_system> sys_;
+  temp_dir dir_;
+  hub_handles hub_;
+  std::unique_ptr<caf::scoped_actor> self_;
+};
+
+} // namespace chatter::test
