@@ -28,8 +28,29 @@ hub_handles spawn_hub(caf::actor_system& sys, const hub_config& config) {
   return {reg_handle, auth_handle, keys_handle, mailbox_handle};
 }
 
+namespace {
+
+hub_front_actor::behavior_type hub_front(hub_front_actor::pointer, hub_handles hub) {
+  return {
+    [hub](hello_atom) {
+      return std::vector<caf::actor>{caf::actor_cast<caf::actor>(hub.registry),
+                                     caf::actor_cast<caf::actor>(hub.auth),
+                                     caf::actor_cast<caf::actor>(hub.keys),
+                                     caf::actor_cast<caf::actor>(hub.mailbox)};
+    },
+  };
+}
+
+} // namespace
+
+hub_front_actor spawn_hub_front(caf::actor_system& sys, const hub_handles& hub) {
+  return sys.spawn(hub_front, hub);
+}
+
 void register_chatter_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::chatter>();
+  // Typed handles that cross nodes (a member hands its account to auth).
+  cfg.add_message_type<session_peer_actor>("chatter::session_peer_actor");
   cfg.add_error_category(error_category, render_error);
 }
 

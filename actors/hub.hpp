@@ -16,14 +16,10 @@ struct hub_config {
   kdf_params kdf;
 };
 
-struct hub_handles {
-  registry_actor registry;
-  auth_actor auth;
-  keys_actor keys;
-  mailbox_actor mailbox;
-};
-
 hub_handles spawn_hub(caf::actor_system& sys, const hub_config& config);
+
+// The actor a listening hub publishes: it answers "hello" with the handles.
+hub_front_actor spawn_hub_front(caf::actor_system& sys, const hub_handles& hub);
 
 // Registers Chatter's message types and error category with a config.
 void register_chatter_types(caf::actor_system_config& cfg);

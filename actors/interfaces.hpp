@@ -85,6 +85,26 @@ using auth_actor = caf::typed_actor<
   caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>,
   caf::reacts_to<due_atom, std::string /*session*/>>;
 
+// What a hub publishes on the network: "hello" answers its four actors
+// (registry, auth, keys, mailbox), so a member needs one port and one
+// handle. Plain actor handles: CAF serialises them without registration.
+using hub_front_actor = caf::typed_actor<
+  caf::replies_to<hello_atom>::with<std::vector<caf::actor>>>;
+
+// The hub's handles as the user side holds them, local or remote alike.
+struct hub_handles {
+  registry_actor registry;
+  auth_actor auth;
+  keys_actor keys;
+  mailbox_actor mailbox;
+};
+
+// Who hears that the hub came (its handles) or went: the account manager,
+// which tells its accounts.
+using hub_listener_actor = caf::typed_actor<
+  caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
+  caf::reacts_to<hubdown_atom>>;
+
 // Runs Argon2id, and key generation, off the scheduler's threads (spawned
 // detached, one per use).
 using kdf_actor = caf::typed_actor<
@@ -108,6 +128,8 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<deliver_atom, envelope>,
   caf::reacts_to<receipt_atom, std::string, std::string, std::string>,
   caf::reacts_to<presence_atom, presence_info>,
+  caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
+  caf::reacts_to<hubdown_atom>,
   caf::replies_to<login_atom, std::string /*password*/>::with<account_status>,
   caf::replies_to<logout_atom>::with<caf::ok_atom>,
   caf::replies_to<status_atom>::with<account_status>,
@@ -136,6 +158,8 @@ using account_actor = caf::typed_actor<
 
 // The daemon's accounts: sign-up, login, logout, and the actor of each.
 using account_manager_actor = caf::typed_actor<
+  caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
+  caf::reacts_to<hubdown_atom>,
   caf::replies_to<register_atom, std::string /*user*/, std::string /*password*/,
                   std::string /*display name*/, std::string /*suite*/>::with<caf::ok_atom>,
   caf::replies_to<login_atom, std::string /*user*/,
@@ -160,6 +184,8 @@ using event_sink_actor = caf::typed_actor<
   caf::reacts_to<presence_atom, std::string /*user*/, presence_info /*of a contact*/>,
   caf::reacts_to<arrived_atom, std::string /*user*/, std::string /*interlocutor*/,
                  std::string /*display name*/>,
-  caf::reacts_to<stats_atom, std::string /*user*/, uint64_t /*envelopes dropped*/>>;
+  caf::reacts_to<stats_atom, std::string /*user*/, uint64_t /*envelopes dropped*/>,
+  caf::reacts_to<hubup_atom, std::string /*address*/>,
+  caf::reacts_to<hubdown_atom, std::string /*address*/>>;
 
 } // namespace chatter

@@ -316,6 +316,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, readrcpt_atom, "readrcpt")
   CAF_ADD_ATOM(chatter, chatter, online_atom, "online")
   CAF_ADD_ATOM(chatter, chatter, offline_atom, "offline")
+  // the hub's front door and the link to a remote hub
+  CAF_ADD_ATOM(chatter, chatter, hello_atom, "hello")
+  CAF_ADD_ATOM(chatter, chatter, hubup_atom, "hubup")
+  CAF_ADD_ATOM(chatter, chatter, hubdown_atom, "hubdown")
+  CAF_ADD_ATOM(chatter, chatter, retry_atom, "retry")
   // user side
   CAF_ADD_ATOM(chatter, chatter, derive_atom, "derive")
   CAF_ADD_ATOM(chatter, chatter, keygen_atom, "keygen")

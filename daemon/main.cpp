@@ -4,6 +4,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <iostream>
+
+#include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +15,7 @@
 #include "account/account_manager.hpp"
 #include "bridge.hpp"
 #include "crypto/crypto_pool.hpp"
+#include "link/hub_link.hpp"
 #include "hub.hpp"
 #include "names.hpp"
 #include "options.hpp"
@@ -37,17 +42,47 @@ int run(const chatter::daemon_options& opts) {
   fs::create_directories(opts.data_dir);
   fs::permissions(opts.data_dir, fs::perms::owner_all, fs::perm_options::replace);
 
+  bool embedded = opts.hub.empty();
+  bool tls = !opts.tls_cert.empty();
   caf::actor_system_config cfg;
   chatter::register_chatter_types(cfg);
+  // The network layer only when asked for: by default nothing listens.
+  if (!opts.listen.empty() || !embedded)
+    cfg.load<caf::io::middleman>();
+  if (tls) {
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = opts.tls_cert;
+    cfg.openssl_key = opts.tls_key;
+    cfg.openssl_cafile = opts.tls_ca;
+  }
   caf::actor_system sys{cfg};
 
-  chatter::hub_config hub_cfg;
-  hub_cfg.database_path = (fs::path(opts.data_dir) / "hub" / "hub.db").string();
-  hub_cfg.rechallenge_interval = std::chrono::seconds(opts.rechallenge_interval);
-  auto hub = chatter::spawn_hub(sys, hub_cfg);
+  chatter::hub_handles hub;
+  if (embedded) {
+    chatter::hub_config hub_cfg;
+    hub_cfg.database_path = (fs::path(opts.data_dir) / "hub" / "hub.db").string();
+    hub_cfg.rechallenge_interval = std::chrono::seconds(opts.rechallenge_interval);
+    hub = chatter::spawn_hub(sys, hub_cfg);
+  }
+  chatter::hub_front_actor front;
+  if (!opts.listen.empty()) {
+    front = chatter::spawn_hub_front(sys, hub);
+    auto host = opts.listen.host.c_str();
+    // SO_REUSEADDR: a restarted hub gets its port back at once.
+    auto port = tls ? caf::openssl::publish(front, opts.listen.port, host, true)
+                    : sys.middleman().publish(front, opts.listen.port, host, true);
+    if (!port)
+      throw std::runtime_error("cannot listen on " + opts.listen.str() + ": "
+                               + sys.render(port.error()));
+    // Scripts and tests read this line to learn a port chosen by the system.
+    std::cout << "chatterd: hub listening on " << opts.listen.host << ':' << *port
+              << (tls ? " (TLS)" : "") << std::endl;
+    spdlog::info("hub listening on {}:{}{}", opts.listen.host, *port, tls ? " (TLS)" : "");
+  }
 
   chatter::dbus::bus_loop loop{open_bus(opts.bus_address)};
-  chatter::dbus::bridge bridge{sys, loop, {chatter::version, "embedded"}};
+  chatter::dbus::bridge bridge{sys, loop,
+                               {chatter::version, embedded ? "embedded" : opts.hub.str()}};
 
   chatter::account_manager_config mgr_cfg;
   mgr_cfg.accounts_dir = (fs::path(opts.data_dir) / "accounts").string();
@@ -59,24 +94,41 @@ int run(const chatter::daemon_options& opts) {
   mgr_cfg.events = bridge.events();
   mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;
   auto manager = sys.spawn<caf::detached>(chatter::account_manager, mgr_cfg);
+  chatter::hub_link_actor link;
+  if (!embedded) {
+    chatter::hub_link_config link_cfg;
+    link_cfg.host = opts.hub.host;
+    link_cfg.port = opts.hub.port;
+    link_cfg.middleman =
+      tls ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+    link_cfg.manager = caf::actor_cast<chatter::hub_listener_actor>(manager);
+    link_cfg.events = bridge.events();
+    link = sys.spawn(chatter::hub_link, link_cfg);
+  }
 
   bridge.export_objects(manager);
   loop.start();
-  spdlog::info("chatterd {} serving {} (data in {}, re-challenge every {} s)",
+  spdlog::info("chatterd {} serving {} (data in {}, hub {}, re-challenge every {} s)",
                chatter::version, chatter::dbus::service_name, opts.data_dir,
-               opts.rechallenge_interval);
+               embedded ? "embedded" : opts.hub.str(), opts.rechallenge_interval);
 
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("chatterd: {} received, shutting down", strsignal(sig));
 
   bridge.unexport_objects();
+  if (link)
+    caf::anon_send_exit(link, caf::exit_reason::user_shutdown);
+  if (front)
+    caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(mgr_cfg.crypto, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(hub.auth, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(hub.registry, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(hub.keys, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(hub.mailbox, caf::exit_reason::user_shutdown);
+  if (embedded) {
+    caf::anon_send_exit(hub.auth, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub.registry, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub.keys, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub.mailbox, caf::exit_reason::user_shutdown);
+  }
   caf::anon_send_exit(bridge.events(), caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   loop.stop();

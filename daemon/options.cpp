@@ -16,13 +16,51 @@ std::string default_data_dir() {
   return "./chatter-data";
 }
 
+std::string default_config_file() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/chatter/chatterd.conf";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.config/chatter/chatterd.conf";
+  return "chatterd.conf";
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+namespace {
+
+// HOST:PORT, or [V6]:PORT.
+endpoint parse_endpoint(const std::string& text, const std::string& what) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw CLI::ValidationError(what, "'" + text + "' is not HOST:PORT");
+  endpoint e;
+  e.host = text.substr(0, colon);
+  if (e.host.front() == '[' && e.host.back() == ']')
+    e.host = e.host.substr(1, e.host.size() - 2);
+  auto port = text.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5
+      || std::stoul(port) > 65535)
+    throw CLI::ValidationError(what, "the port of '" + text + "' is not 0-65535");
+  e.port = static_cast<uint16_t>(std::stoul(port));
+  return e;
+}
+
+} // namespace
+
 daemon_options parse_options(int argc, char** argv) {
   daemon_options opts;
   opts.data_dir = default_data_dir();
   CLI::App app{"chatterd: the Chatter messaging daemon.\n"
-               "Serves org.chatter.Chatter1 on the session bus and hosts an "
-               "embedded hub (registry, authentication) over SQLite files in "
-               "the data directory; nothing listens on the network."};
+               "Serves org.chatter.Chatter1 on the session bus. By default it "
+               "hosts an embedded hub (registry, authentication, keys, mailbox) "
+               "over SQLite files in the data directory and nothing listens on "
+               "the network; --listen publishes that hub to other hosts, --hub "
+               "joins another host's hub instead. Every option can also be set "
+               "in the config file (INI: name = value)."};
+  app.set_config("--config", default_config_file(), "read options from this file");
+  std::string listen, hub;
   app.set_version_flag("--version", std::string("chatterd ") + version);
   app.add_option("--data-dir", opts.data_dir,
                  "where the hub database and the accounts live")
@@ -36,11 +74,44 @@ daemon_options parse_options(int argc, char** argv) {
   app.add_option("--log-level", opts.log_level, "trace, debug, info, warn or error")
     ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
     ->capture_default_str();
+  auto* listen_opt = app.add_option(
+    "--listen", listen,
+    "publish the hub on HOST:PORT for other hosts' daemons (port 0: any free "
+    "port, printed on stdout as 'chatterd: hub listening on HOST:PORT')");
+  app.add_option("--hub", hub, "join the remote hub at HOST:PORT; host no hub here")
+    ->excludes(listen_opt);
+  app.add_flag("--insecure", opts.insecure,
+               "allow --listen on a non-loopback address without TLS");
+  auto* cert = app.add_option("--tls-cert", opts.tls_cert,
+                              "this host's certificate (PEM), signed by the group's CA")
+                 ->check(CLI::ExistingFile);
+  auto* key = app.add_option("--tls-key", opts.tls_key, "its private key (PEM)")
+                ->check(CLI::ExistingFile);
+  auto* ca = app.add_option("--tls-ca", opts.tls_ca, "the group's CA certificate (PEM)")
+               ->check(CLI::ExistingFile);
+  cert->needs(key)->needs(ca);
+  key->needs(cert);
+  ca->needs(cert);
   // Tests only: answer every re-challenge of USER wrongly.
   app.add_option("--test-corrupt-rechallenge", opts.corrupt_rechallenge_for)
     ->group("");
   try {
     app.parse(argc, argv);
+    if (!listen.empty())
+      opts.listen = parse_endpoint(listen, "--listen");
+    if (!hub.empty()) {
+      opts.hub = parse_endpoint(hub, "--hub");
+      if (opts.hub.port == 0)
+        throw CLI::ValidationError("--hub", "the hub's port cannot be 0");
+    }
+    if (!opts.listen.empty() && !is_loopback(opts.listen.host) && opts.tls_cert.empty()
+        && !opts.insecure)
+      throw CLI::ValidationError(
+        "--listen", "refusing to publish the hub on " + opts.listen.str()
+                      + " without TLS: anyone who reaches that address could talk to "
+                        "the hub's actors in clear. Give --tls-cert, --tls-key and "
+                        "--tls-ca (see README), listen on 127.0.0.1, or add --insecure "
+                        "on a network you trust");
   } catch (const CLI::ParseError& e) {
     std::exit(app.exit(e));
   }

@@ -1,13 +1,32 @@
 // chatterd's command line: what it parses and the defaults a user gets.
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 
 namespace chatter {
 
+// HOST:PORT as given on the command line.
+struct endpoint {
+  std::string host;
+  uint16_t port = 0;
+  bool empty() const {
+    return host.empty();
+  }
+  std::string str() const {
+    return host + ":" + std::to_string(port);
+  }
+};
+
 struct daemon_options {
   std::string data_dir;         // holds hub/ and accounts/
+  endpoint listen;              // publish the embedded hub here
+  endpoint hub;                 // join this remote hub instead of hosting one
+  bool insecure = false;        // allow --listen off loopback without TLS
+  std::string tls_cert;         // PEM files of the group's private CA
+  std::string tls_key;
+  std::string tls_ca;
   int rechallenge_interval = 60;  // seconds
   std::string bus_address;      // empty: the session bus
   std::string log_level = "info";
@@ -19,5 +38,11 @@ daemon_options parse_options(int argc, char** argv);
 
 // $XDG_DATA_HOME/chatter, else ~/.local/share/chatter.
 std::string default_data_dir();
+
+// $XDG_CONFIG_HOME/chatter/chatterd.conf, else ~/.config/chatter/chatterd.conf.
+std::string default_config_file();
+
+// Whether listening on `host` stays on this machine.
+bool is_loopback(const std::string& host);
 
 } // namespace chatter

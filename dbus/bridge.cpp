@@ -48,6 +48,12 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
     [owner, &loop](stats_atom, const std::string& user, uint64_t dropped) {
       loop.post([=] { owner->ensure_account(user).stats(dropped); });
     },
+    [owner, &loop](hubup_atom, const std::string&) {
+      loop.post([=] { owner->hub_connected(true); });
+    },
+    [owner, &loop](hubdown_atom, const std::string&) {
+      loop.post([=] { owner->hub_connected(false); });
+    },
   };
 }
 
@@ -88,6 +94,11 @@ account_object& bridge::ensure_account(const std::string& user) {
                                                           *this, user))
           .first;
   return *i->second;
+}
+
+void bridge::hub_connected(bool connected) {
+  if (manager_object_)
+    manager_object_->hub_connected(connected);
 }
 
 std::vector<std::string> bridge::account_names() const {

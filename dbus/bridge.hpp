@@ -57,6 +57,7 @@ public:
   // --- loop thread only ----------------------------------------------------
   account_object& ensure_account(const std::string& user);
   std::vector<std::string> account_names() const;
+  void hub_connected(bool connected);
 
   // Sends a request to `target` from a short-lived actor; `on_reply` (typed
   // like the reply) or `on_error` then runs on the loop thread.

@@ -21,7 +21,9 @@ std::string check_credentials(const std::string& user,
 } // namespace
 
 manager_object::manager_object(sdbus::IConnection& connection, bridge& owner)
-  : AdaptorInterfaces(connection, manager_path), bridge_(owner) {
+  : AdaptorInterfaces(connection, manager_path),
+    bridge_(owner),
+    hub_connected_(owner.info().hub_address == "embedded") {
   registerAdaptor();
 }
 
@@ -103,8 +105,14 @@ std::string manager_object::HubAddress() {
 }
 
 bool manager_object::HubConnected() {
-  // The embedded hub lives in this process; remote hubs come with their link.
-  return true;
+  return hub_connected_;
+}
+
+void manager_object::hub_connected(bool connected) {
+  if (connected == hub_connected_)
+    return;
+  hub_connected_ = connected;
+  emitPropertiesChangedSignal(Manager_adaptor::INTERFACE_NAME, {"HubConnected"});
 }
 
 } // namespace chatter::dbus

@@ -11,10 +11,14 @@ class bridge;
 
 class manager_object final
   : public sdbus::AdaptorInterfaces<org::chatter::Chatter1::Manager_adaptor,
-                                    sdbus::ObjectManager_adaptor> {
+                                    sdbus::ObjectManager_adaptor,
+                                    sdbus::Properties_adaptor> {
 public:
   manager_object(sdbus::IConnection& connection, bridge& owner);
   ~manager_object();
+
+  // The link to the hub came up or went down (loop thread).
+  void hub_connected(bool connected);
 
 private:
   void Register(sdbus::Result<sdbus::ObjectPath>&& result, std::string user,
@@ -28,6 +32,7 @@ private:
   bool HubConnected() override;
 
   bridge& bridge_;
+  bool hub_connected_;
 };
 
 } // namespace chatter::dbus

@@ -27,8 +27,10 @@ constexpr auto crypto_timeout = std::chrono::seconds(20);
 
 void forget_session(account_state& st) {
   Botan::secure_scrub_memory(st.client_key.data(), st.client_key.size());
+  Botan::secure_scrub_memory(st.server_key.data(), st.server_key.size());
   st.client_key.clear();
   st.stored_key.clear();
+  st.server_key.clear();
   st.session.clear();
   st.identity.reset();
   st.status.authenticated = false;
@@ -78,7 +80,6 @@ account_actor::behavior_type account(account_actor::pointer self,
     st->status.fingerprint = crypto::fingerprint(keys->identity);
   }
   auto events = config.events;
-  auto auth = config.auth;
   auto user = config.user;
 
   auto end_session = [=](const std::string& reason) {
@@ -89,7 +90,7 @@ account_actor::behavior_type account(account_actor::pointer self,
 
   // Best effort: the hub also drops the session when we stop answering.
   auto end_hub_session = [=](const std::string& session) {
-    self->request(auth, hub_timeout, logout_atom_v, session)
+    self->request(st->config.auth, hub_timeout, logout_atom_v, session)
       .then([](caf::ok_atom) {}, [](const caf::error&) {});
   };
 
@@ -100,7 +101,7 @@ account_actor::behavior_type account(account_actor::pointer self,
   };
 
   auto ack = [=](const std::string& from, const std::string& id) {
-    self->request(config.mailbox, hub_timeout, ack_atom_v, st->session, from, id)
+    self->request(st->config.mailbox, hub_timeout, ack_atom_v, st->session, from, id)
       .then([](caf::ok_atom) {},
             [=](const caf::error& err) {
               spdlog::warn("{}: the hub did not take an ack: {}", user, caf::to_string(err));
@@ -116,7 +117,7 @@ account_actor::behavior_type account(account_actor::pointer self,
   // Hands an envelope to the hub; "sent" once the hub has every envelope of
   // the message on disk.
   auto push = [=](const std::string& id, const store::outbound& out) {
-    self->request(config.mailbox, hub_timeout, enqueue_atom_v, st->session, out.env)
+    self->request(st->config.mailbox, hub_timeout, enqueue_atom_v, st->session, out.env)
       .then([=](caf::ok_atom) {
               if (st->store->hub_has(id, out.recipient))
                 set_state(id, "sent");
@@ -165,7 +166,12 @@ account_actor::behavior_type account(account_actor::pointer self,
     };
     if (auto c = st->store->find_contact(peer))
       return use(*c);
-    self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, peer)
+    if (st->session.empty())
+      return next(make_error(errc::hub_unreachable, "the key of '" + peer
+                                                      + "' is not known here and the hub "
+                                                        "is away; try again when it is back"),
+                  nullptr);
+    self->request(st->config.keys, hub_timeout, fetchkey_atom_v, st->session, peer)
       .then(
         [=](const public_identity& fetched) {
           if (fetched.user != peer)
@@ -241,7 +247,7 @@ account_actor::behavior_type account(account_actor::pointer self,
             // Perhaps the sender has a new key: if the hub says so, the
             // envelope waits there until the user verifies it; else it is a
             // forgery.
-            self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, h.from)
+            self->request(st->config.keys, hub_timeout, fetchkey_atom_v, st->session, h.from)
               .then(
                 [=](const public_identity& fetched) {
                   auto before = st->store->find_contact(h.from);
@@ -255,6 +261,98 @@ account_actor::behavior_type account(account_actor::pointer self,
                 [=](const caf::error&) { drop("from " + h.from + ": " + d.sentence); });
           });
     });
+  };
+
+  // The SCRAM exchange after the hub's challenge: our proof, the grant, and
+  // the hub's own proof checked.
+  using grant_callback = std::function<void(const caf::error&, const login_grant&)>;
+  auto prove = [=](const login_challenge& challenge, const std::string& client_nonce,
+                   const derived_keys& keys, grant_callback done) {
+    auto message = scram::login_auth_message(user, client_nonce, challenge.nonce,
+                                             challenge.salt, challenge.kdf);
+    auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
+    auto peer = caf::actor_cast<session_peer_actor>(self);
+    self->request(st->config.auth, hub_timeout, proof_atom_v, challenge.attempt, proof, peer)
+      .then(
+        [=](const login_grant& grant) {
+          auto expected = scram::server_signature(keys.server_key, message);
+          if (!scram::equal_constant_time(expected, grant.server_signature)) {
+            end_hub_session(grant.session);
+            return done(make_error(errc::authentication_failed,
+                                   "the hub could not prove it holds this account's verifier"),
+                        {});
+          }
+          done({}, grant);
+        },
+        [=](const caf::error& err) { done(err, {}); });
+  };
+
+  // A granted session becomes this account's: keys published, presence
+  // watched, the outbox flushed, early envelopes opened.
+  auto open_session = [=](const login_grant& grant, const derived_keys& keys,
+                          std::function<void(const caf::error&)> done) {
+    auto locked = load_identity_file(st->config.folder);
+    if (!locked) {
+      end_hub_session(grant.session);
+      return done(make_error(errc::not_found, "the keys of '" + user + "' are gone"));
+    }
+    if (!st->session.empty() && st->session != grant.session)
+      end_hub_session(st->session);
+    st->session = grant.session;
+    st->client_key = keys.client_key;
+    st->stored_key = keys.stored_key;
+    st->server_key = keys.server_key;
+    self->request(st->config.keys, hub_timeout, pubkey_atom_v, grant.session, locked->identity)
+      .then(
+        [=](caf::ok_atom) {
+          st->status.authenticated = true;
+          st->status.last_reauthentication_ms = now_ms();
+          st->status.presence = "online";
+          self->send(events, authed_atom_v, st->status);
+          done({});
+          social::start_session(self, st);
+          for (auto& q : st->store->queued_outgoing())
+            push(q.id, q.out);
+          auto early = std::move(st->early);
+          for (auto& env : early)
+            receive(env);
+        },
+        [=](const caf::error& err) {
+          end_hub_session(grant.session);
+          st->session.clear();
+          done(err);
+        });
+  };
+
+  // After the hub came back: the same SCRAM login, from the keys held in
+  // memory since the password was typed.
+  auto relogin = [=] {
+    if (st->client_key.empty() || !st->identity || st->login_under_way)
+      return;
+    st->login_under_way = true;
+    derived_keys keys{st->client_key, st->stored_key, st->server_key};
+    auto nonce = scram::random_nonce();
+    auto failed = [=](const caf::error& err) {
+      st->login_under_way = false;
+      spdlog::warn("{}: logging in again failed: {}", user, describe(err).sentence);
+      if (describe(err).name == "AuthenticationFailed")
+        end_session("the hub no longer accepts this account's keys; log in again");
+    };
+    self->request(st->config.auth, hub_timeout, login_atom_v, user, nonce)
+      .then(
+        [=](const login_challenge& challenge) {
+          prove(challenge, nonce, keys, [=](const caf::error& err, const login_grant& grant) {
+            if (err)
+              return failed(err);
+            open_session(grant, keys, [=](const caf::error& err) {
+              if (err)
+                return failed(err);
+              st->login_under_way = false;
+              spdlog::info("{}: logged in again after the hub came back", user);
+            });
+          });
+        },
+        failed);
   };
 
   return {
@@ -273,84 +371,70 @@ account_actor::behavior_type account(account_actor::pointer self,
         rp.deliver(err);
       };
       auto client_nonce = scram::random_nonce();
-      self->request(auth, hub_timeout, login_atom_v, user, client_nonce)
+      self->request(st->config.auth, hub_timeout, login_atom_v, user, client_nonce)
         .then(
           [=](const login_challenge& challenge) mutable {
             auto kdf = self->spawn<caf::detached>(kdf_worker, challenge.kdf);
             self->request(kdf, kdf_timeout, derive_atom_v, password, challenge.salt)
               .then(
                 [=](derived_keys& keys) mutable {
-                  auto message = scram::login_auth_message(
-                    user, client_nonce, challenge.nonce, challenge.salt, challenge.kdf);
-                  auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
-                  auto peer = caf::actor_cast<session_peer_actor>(self);
-                  self->request(auth, hub_timeout, proof_atom_v, challenge.attempt, proof, peer)
-                    .then(
-                      [=](const login_grant& grant) mutable {
-                        auto expected = scram::server_signature(keys.server_key, message);
-                        if (!scram::equal_constant_time(expected, grant.server_signature)) {
-                          end_hub_session(grant.session);
-                          return fail(make_error(errc::authentication_failed,
-                                                 "the hub could not prove it holds "
-                                                 "this account's verifier"));
-                        }
-                        identity_ref identity;
-                        try {
-                          identity = std::make_shared<const crypto::private_identity>(
-                            crypto::unlock_identity(
-                              {locked->suite, locked->signing_pem, locked->encryption_pem},
-                              password));
-                        } catch (const crypto::crypto_error& ex) {
-                          end_hub_session(grant.session);
-                          return fail(make_error(errc::authentication_failed, ex.what()));
-                        }
-                        if (!st->session.empty() && st->session != grant.session)
-                          end_hub_session(st->session);
-                        st->session = grant.session;
-                        st->client_key = keys.client_key;
-                        st->stored_key = keys.stored_key;
-                        st->identity = std::move(identity);
-                        self->request(config.keys, hub_timeout, pubkey_atom_v, grant.session,
-                                      locked->identity)
-                          .then(
-                            [=](caf::ok_atom) mutable {
-                              st->login_under_way = false;
-                              st->status.authenticated = true;
-                              st->status.last_reauthentication_ms = now_ms();
-                              st->status.presence = "online";
-                              self->send(events, authed_atom_v, st->status);
-                              rp.deliver(st->status);
-                              social::start_session(self, st);
-                              for (auto& q : st->store->queued_outgoing())
-                                push(q.id, q.out);
-                              auto early = std::move(st->early);
-                              for (auto& env : early)
-                                receive(env);
-                            },
-                            [=](const caf::error& err) mutable {
+                  prove(challenge, client_nonce, keys,
+                        [=](const caf::error& err, const login_grant& grant) mutable {
+                          if (err)
+                            return fail(err);
+                          try {
+                            st->identity = std::make_shared<const crypto::private_identity>(
+                              crypto::unlock_identity({locked->suite, locked->signing_pem,
+                                                       locked->encryption_pem},
+                                                      password));
+                          } catch (const crypto::crypto_error& ex) {
+                            end_hub_session(grant.session);
+                            return fail(make_error(errc::authentication_failed, ex.what()));
+                          }
+                          open_session(grant, keys, [=](const caf::error& err) mutable {
+                            if (err) {
                               forget_session(*st);
-                              end_hub_session(grant.session);
-                              fail(err);
-                            });
-                      },
-                      fail);
+                              return fail(err);
+                            }
+                            st->login_under_way = false;
+                            rp.deliver(st->status);
+                          });
+                        });
                 },
                 fail);
           },
           fail);
       return rp;
     },
+    [=](hubup_atom, const registry_actor& registry, const auth_actor& auth,
+        const keys_actor& keys, const mailbox_actor& mailbox) {
+      st->config.registry = registry;
+      st->config.auth = auth;
+      st->config.keys = keys;
+      st->config.mailbox = mailbox;
+      relogin();
+    },
+    [=](hubdown_atom) {
+      // The session died with the hub; the keys stay, to log in again.
+      if (st->session.empty())
+        return;
+      st->session.clear();
+      st->presence.clear();
+      st->status.authenticated = false;
+      st->status.presence = "offline";
+      self->send(events, authed_atom_v, st->status);
+    },
     [=](challenge_atom, const std::string& session, const std::string& nonce) {
       // Only the hub we logged in with may challenge, and only our session.
       spdlog::debug("{}: re-challenged", user);
-      if (self->current_sender() != auth.address() || session != st->session
+      if (self->current_sender() != st->config.auth.address() || session != st->session
           || st->session.empty())
         return;
       auto message = scram::rechallenge_auth_message(user, session, nonce);
       auto proof = scram::client_proof(st->client_key, st->stored_key, message);
       if (st->config.corrupt_rechallenge_answers)
         proof[0] ^= 0x01;
-      self->request(auth, hub_timeout, answer_atom_v, session, nonce, proof)
+      self->request(st->config.auth, hub_timeout, answer_atom_v, session, nonce, proof)
         .then(
           [=](int64_t accepted_ms) {
             if (st->session != session)
@@ -366,19 +450,19 @@ account_actor::behavior_type account(account_actor::pointer self,
           });
     },
     [=](revoked_atom, const std::string& session, const std::string& reason) {
-      if (self->current_sender() != auth.address() || session != st->session
+      if (self->current_sender() != st->config.auth.address() || session != st->session
           || st->session.empty())
         return;
       end_session(reason);
     },
     [=](deliver_atom, const envelope& env) {
-      if (self->current_sender() != config.mailbox.address())
+      if (self->current_sender() != st->config.mailbox.address())
         return drop("an envelope not from our hub's mailbox");
       receive(env);
     },
     [=](receipt_atom, const std::string& id, const std::string& recipient,
         const std::string& state) {
-      if (self->current_sender() != config.mailbox.address())
+      if (self->current_sender() != st->config.mailbox.address())
         return;
       if (state != "delivered" && state != "read")
         return;
@@ -386,7 +470,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       set_state(id, state);
     },
     [=](presence_atom, const presence_info& info) {
-      if (self->current_sender() != config.registry.address() || !st->logged_in())
+      if (self->current_sender() != st->config.registry.address() || !st->logged_in())
         return;
       social::presence_changed(self, st, info);
     },
@@ -400,7 +484,8 @@ account_actor::behavior_type account(account_actor::pointer self,
     },
     [=](status_atom) { return st->status; },
     [=](send_atom, const std::string& to, const std::string& text) -> caf::result<std::string> {
-      if (!st->logged_in())
+      // Unlocked is enough: while the hub is away, messages wait here.
+      if (!st->identity)
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
       if (auto why = check_peer(to); !why.empty())
         return make_error(errc::invalid_argument, why);
@@ -452,7 +537,10 @@ account_actor::behavior_type account(account_actor::pointer self,
         return rp;
       }
       auto room = to.substr(1);
-      self->request(config.registry, hub_timeout, roomget_atom_v, st->session, room)
+      if (st->session.empty())
+        return make_error(errc::hub_unreachable, "the hub, which knows who is in #" + room
+                                                   + ", is away; try again when it is back");
+      self->request(st->config.registry, hub_timeout, roomget_atom_v, st->session, room)
         .then(
           [=](const room_info& info) mutable {
             std::vector<std::string> others;
@@ -479,7 +567,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       // and their senders are not told.
       if (st->logged_in())
         for (auto& [sender, ids] : by_sender)
-          self->request(config.mailbox, hub_timeout, readrcpt_atom_v, st->session, sender, ids)
+          self->request(st->config.mailbox, hub_timeout, readrcpt_atom_v, st->session, sender, ids)
             .then([](caf::ok_atom) {}, [](const caf::error&) {});
       return caf::ok_atom_v;
     },
@@ -490,7 +578,7 @@ account_actor::behavior_type account(account_actor::pointer self,
         uint32_t limit) -> caf::result<std::vector<presence_info>> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(config.registry, search_atom_v, st->session, query, limit);
+      return self->delegate(st->config.registry, search_atom_v, st->session, query, limit);
     },
     [=](addcont_atom, const std::string& who) { return social::add_contact(self, st, who); },
     [=](rmcont_atom, const std::string& who) { return social::remove_contact(self, st, who); },
@@ -499,23 +587,23 @@ account_actor::behavior_type account(account_actor::pointer self,
         const std::vector<std::string>& members) -> caf::result<room_info> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(config.registry, roomnew_atom_v, st->session, room, members);
+      return self->delegate(st->config.registry, roomnew_atom_v, st->session, room, members);
     },
     [=](roominv_atom, const std::string& room,
         const std::string& invitee) -> caf::result<room_info> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(config.registry, roominv_atom_v, st->session, room, invitee);
+      return self->delegate(st->config.registry, roominv_atom_v, st->session, room, invitee);
     },
     [=](roomleave_atom, const std::string& room) -> caf::result<caf::ok_atom> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(config.registry, roomleave_atom_v, st->session, room);
+      return self->delegate(st->config.registry, roomleave_atom_v, st->session, room);
     },
     [=](rooms_atom) -> caf::result<std::vector<room_info>> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(config.registry, rooms_atom_v, st->session);
+      return self->delegate(st->config.registry, rooms_atom_v, st->session);
     },
     [=](ackmsgs_atom, const std::vector<std::string>& ids) {
       st->store->acknowledge(ids);
@@ -539,7 +627,7 @@ account_actor::behavior_type account(account_actor::pointer self,
         return rp;
       }
       // Ask the hub for the current key, so a change shows here first.
-      self->request(config.keys, hub_timeout, fetchkey_atom_v, st->session, who)
+      self->request(st->config.keys, hub_timeout, fetchkey_atom_v, st->session, who)
         .then([=](const public_identity& fetched) mutable {
                 if (fetched.user == who)
                   learn_key(fetched);

@@ -24,6 +24,7 @@ constexpr auto kdf_timeout = std::chrono::seconds(30);
 
 struct manager_state {
   account_manager_config config;
+  bool hub_up = false;
   std::set<std::string> known;
   std::map<std::string, account_actor> accounts;
 };
@@ -68,6 +69,7 @@ account_manager(account_manager_actor::pointer self,
                 account_manager_config config) {
   auto st = std::make_shared<manager_state>();
   st->config = config;
+  st->hub_up = config.registry != nullptr;  // the embedded hub is always there
   fs::create_directories(config.accounts_dir);
   st->known = scan_accounts(config.accounts_dir);
   for (auto& user : st->known)
@@ -104,12 +106,34 @@ account_manager(account_manager_actor::pointer self,
     return handle;
   };
 
+  auto hub_unreachable = [] {
+    return make_error(errc::hub_unreachable,
+                      "the hub is unreachable; chatterd keeps trying to reconnect");
+  };
+
   return {
+    [=](hubup_atom, const registry_actor& registry, const auth_actor& auth,
+        const keys_actor& keys, const mailbox_actor& mailbox) {
+      st->config.registry = registry;
+      st->config.auth = auth;
+      st->config.keys = keys;
+      st->config.mailbox = mailbox;
+      st->hub_up = true;
+      for (auto& [user, account] : st->accounts)
+        self->send(account, hubup_atom_v, registry, auth, keys, mailbox);
+    },
+    [=](hubdown_atom) {
+      st->hub_up = false;
+      for (auto& [user, account] : st->accounts)
+        self->send(account, hubdown_atom_v);
+    },
     [=](register_atom, const std::string& user, const std::string& password,
         const std::string& display_name,
         const std::string& suite) -> caf::result<caf::ok_atom> {
       if (auto why = check_username(user); !why.empty())
         return make_error(errc::invalid_argument, why);
+      if (!st->hub_up)
+        return hub_unreachable();
       if (auto why = check_password(password); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (auto why = check_display_name(display_name); !why.empty())
@@ -163,6 +187,8 @@ account_manager(account_manager_actor::pointer self,
         return make_error(errc::invalid_argument, why);
       if (auto why = check_password(password); !why.empty())
         return make_error(errc::invalid_argument, why);
+      if (!st->hub_up)
+        return hub_unreachable();
       auto rp = self->make_response_promise<account_status>();
       self->request(account_of(user), kdf_timeout + 2 * hub_timeout,
                     login_atom_v, password)

@@ -22,6 +22,7 @@ struct account_state {
   std::string session;
   bytes client_key;
   bytes stored_key;
+  bytes server_key;  // to check the hub's proof when logging in again
   identity_ref identity;  // unlocked at login, dropped at logout
   std::unique_ptr<store::account_store> store;
   bool login_under_way = false;

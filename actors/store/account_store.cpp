@@ -95,7 +95,7 @@ account_store::account_store(const std::string& path)
 
 void account_store::add_outgoing(const message_record& m,
                                  const std::vector<outbound>& envelopes) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "INSERT INTO messages(sender, id, recipient, peer, outgoing, "
                             "text, timestamp_ms, state) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
   q.bind(1, m.from);
@@ -121,7 +121,7 @@ void account_store::add_outgoing(const message_record& m,
 }
 
 bool account_store::hub_has(const std::string& id, const std::string& recipient) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement del(*db_, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
   del.bind(1, id);
   del.bind(2, recipient);
@@ -214,7 +214,7 @@ std::vector<message_record> account_store::pending_incoming() {
 
 std::vector<std::pair<std::string, std::string>>
 account_store::mark_read(const std::string& peer) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "SELECT sender, id FROM messages WHERE peer = ? AND outgoing = 0 "
                             "AND state = 'received'");
   q.bind(1, peer);
@@ -230,7 +230,7 @@ account_store::mark_read(const std::string& peer) {
 }
 
 void account_store::acknowledge(const std::vector<std::string>& ids) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "UPDATE messages SET pending = 0 WHERE id = ? AND outgoing = 0");
   for (auto& id : ids) {
     q.bind(1, id);

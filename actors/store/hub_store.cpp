@@ -78,7 +78,7 @@ hub_store::hub_store(const std::string& path)
 }
 
 void hub_store::add_user(const signup_request& req, int64_t created_ms) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement exists(*db_, "SELECT 1 FROM users WHERE username = ?");
   exists.bind(1, req.user);
   if (exists.executeStep())
@@ -188,7 +188,7 @@ bool hub_store::remove_envelope(const std::string& recipient,
                                 const std::string& sender, const std::string& id) {
   // The receipt is written in the same transaction: a crash between the two
   // would otherwise lose it, and the sender would never see "delivered".
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "DELETE FROM mailbox WHERE recipient = ? AND sender = ? "
                             "AND id = ?");
   q.bind(1, recipient);
@@ -215,14 +215,14 @@ void hub_store::add_receipt(const std::string& sender, const receipt& r) {
 }
 
 void hub_store::add_receipts(const std::string& sender, const std::vector<receipt>& rs) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   for (auto& r : rs)
     add_receipt(sender, r);
   tx.commit();
 }
 
 std::vector<hub_store::receipt> hub_store::take_receipts(const std::string& sender) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "SELECT id, recipient, state FROM receipts WHERE sender = ?");
   q.bind(1, sender);
   std::vector<receipt> out;

@@ -42,7 +42,7 @@ std::vector<user_record> hub_store::search_users(const std::string& query,
 
 void hub_store::create_room(const std::string& room, const std::string& owner,
                             const std::vector<std::string>& members, int64_t created_ms) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement exists(*db_, "SELECT 1 FROM rooms WHERE name = ?");
   exists.bind(1, room);
   if (exists.executeStep())
@@ -107,7 +107,7 @@ void hub_store::add_member(const std::string& room, const std::string& user) {
 }
 
 void hub_store::remove_member(const std::string& room, const std::string& user) {
-  SQLite::Transaction tx(*db_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "DELETE FROM room_members WHERE room = ? AND username = ?");
   q.bind(1, room);
   q.bind(2, user);

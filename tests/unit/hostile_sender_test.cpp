@@ -57,6 +57,8 @@ event_sink_actor::behavior_type recording_sink(event_sink_actor::pointer,
       std::lock_guard<std::mutex> g(out->m);
       out->dropped = dropped;
     },
+    [](hubup_atom, const std::string&) {},
+    [](hubdown_atom, const std::string&) {},
   };
 }
 

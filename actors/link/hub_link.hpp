@@ -1,0 +1,32 @@
+// The link to a remote hub (user side, `chatterd --hub HOST:PORT`): connects
+// through CAF's middleman (plain TCP or TLS, whichever middleman actor it is
+// given), asks the hub's front for its four actors, watches the connection,
+// and reconnects with exponential backoff when it drops. The account manager
+// hears hubup (with the handles) and hubdown; the event sink too, for the
+// Manager's HubConnected property.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <caf/io/middleman_actor.hpp>
+
+#include "interfaces.hpp"
+
+namespace chatter {
+
+struct hub_link_config {
+  std::string host;
+  uint16_t port = 0;
+  caf::io::middleman_actor middleman;
+  hub_listener_actor manager;
+  event_sink_actor events;
+  std::chrono::milliseconds first_retry{250};
+  std::chrono::milliseconds max_retry{std::chrono::seconds(10)};
+};
+
+using hub_link_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;
+
+hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_config config);
+
+} // namespace chatter
