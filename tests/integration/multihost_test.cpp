@@ -171,6 +171,70 @@ TEST_F(multihost, garbage_on_the_hub_port_harms_nobody) {
   EXPECT_EQ(b_.account->GetHistory("alice", 0, 10).at(0).get<0>(), id);
 }
 
+TEST_F(multihost, tls_admits_the_group_and_nobody_else) {
+  test::temp_dir certs;
+  auto dir = certs.path().string();
+  auto made = test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "hub", "alice",
+                                 "bob"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto stranger_dir = (certs.path() / "other").string();
+  ASSERT_EQ(test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", stranger_dir, "eve"})
+              .exit_code,
+            0);
+  auto tls = [&](const std::string& d, const std::string& name) {
+    return std::vector<std::string>{"--tls-cert", d + "/" + name + ".pem", "--tls-key",
+                                    d + "/" + name + ".key", "--tls-ca", d + "/ca.pem"};
+  };
+  auto hub_args = tls(dir, "hub");
+  hub_args.insert(hub_args.begin(), {"--listen", "127.0.0.1:0"});
+  hub_ = hub_world_.start_daemon(hub_args);
+  port_ = listening_port(hub_->log_file());
+  ASSERT_NE(port_, 0);
+  EXPECT_NE(test::read_file(hub_->log_file()).find("(TLS)"), std::string::npos);
+
+  auto join = [&](member& m, const std::string& user) {
+    auto args = tls(dir, user);
+    args.insert(args.begin(), {"--hub", "127.0.0.1:" + std::to_string(port_)});
+    m.daemon = m.world.start_daemon(args);
+    m.conn = m.world.bus.connect();
+    m.manager = std::make_unique<client::manager_client>(*m.conn);
+    ASSERT_TRUE(eventually([&] { return m.manager->HubConnected(); }, 10s))
+      << test::read_file(m.daemon->log_file());
+    m.manager->Register(user, "pw-" + user, {});
+    m.manager->Login(user, "pw-" + user);
+    m.account = std::make_unique<client::account_client>(*m.conn, client::account_path(user));
+  };
+  join(a_, "alice");
+  join(b_, "bob");
+  auto id = a_.account->SendMessage("bob", "over TLS");
+  ASSERT_TRUE(eventually([&] { return !b_.account->GetHistory("alice", 0, 10).empty(); }, 10s));
+  EXPECT_EQ(b_.account->GetHistory("alice", 0, 10).at(0).get<0>(), id);
+
+  // A host whose certificate another CA signed never gets in.
+  member eve;
+  auto args = tls(stranger_dir, "eve");
+  args.insert(args.begin(), {"--hub", "127.0.0.1:" + std::to_string(port_)});
+  eve.daemon = eve.world.start_daemon(args);
+  eve.conn = eve.world.bus.connect();
+  eve.manager = std::make_unique<client::manager_client>(*eve.conn);
+  std::this_thread::sleep_for(2s);
+  EXPECT_FALSE(eve.manager->HubConnected());
+  EXPECT_EQ(error_of([&] { eve.manager->Register("eve", "pw", {}); }), err("HubUnreachable"));
+}
+
+TEST_F(multihost, the_config_file_sets_what_flags_set) {
+  test::temp_dir config_home;
+  std::filesystem::create_directories(config_home.path() / "chatter");
+  {
+    std::ofstream conf(config_home.path() / "chatter" / "chatterd.conf");
+    conf << "# chatterd.conf\nlisten = 127.0.0.1:0\nrechallenge-interval = 1\n";
+  }
+  hub_ = hub_world_.start_daemon({}, {{"XDG_CONFIG_HOME", config_home.path().string()}});
+  port_ = listening_port(hub_->log_file());
+  EXPECT_NE(port_, 0) << "the config file's listen = was not read";
+  EXPECT_NE(test::read_file(hub_->log_file()).find("re-challenge every 1 s"), std::string::npos);
+}
+
 TEST(multihost_options, listening_off_loopback_needs_tls_or_insecure) {
   test::world w;
   auto r = w.run({CHATTERD_PATH, "--listen", "0.0.0.0:4242"});

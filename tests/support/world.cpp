@@ -46,17 +46,21 @@ std::unique_ptr<sdbus::IConnection> private_bus::connect() const {
 
 chatterd_process::chatterd_process(const private_bus& bus,
                                    const fs::path& data_home,
-                                   std::vector<std::string> extra_args)
+                                   std::vector<std::string> extra_args,
+                                   std::map<std::string, std::string> extra_env)
   : bus_(bus) {
   log_ = data_home.parent_path() / "chatterd.log";
   std::vector<std::string> argv{CHATTERD_PATH, "--bus-address", bus.address(),
                                 "--log-level", "debug"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  process_ = std::make_unique<child_process>(
-    argv,
-    std::map<std::string, std::string>{{"XDG_DATA_HOME", data_home.string()},
-                                       {"DBUS_SESSION_BUS_ADDRESS", bus.address()}},
-    false, log_.string());
+  // Its own config home too: a developer's chatterd.conf must not leak in.
+  std::map<std::string, std::string> env{
+    {"XDG_DATA_HOME", data_home.string()},
+    {"XDG_CONFIG_HOME", (data_home.parent_path() / "config").string()},
+    {"DBUS_SESSION_BUS_ADDRESS", bus.address()}};
+  for (auto& [k, v] : extra_env)
+    env[k] = v;
+  process_ = std::make_unique<child_process>(argv, env, false, log_.string());
 }
 
 chatterd_process::~chatterd_process() {
@@ -93,8 +97,9 @@ void chatterd_process::kill9() {
   process_->stop(SIGKILL);
 }
 
-std::unique_ptr<chatterd_process> world::start_daemon(std::vector<std::string> args) {
-  auto d = std::make_unique<chatterd_process>(bus, data_home(), std::move(args));
+std::unique_ptr<chatterd_process> world::start_daemon(std::vector<std::string> args,
+                                                      std::map<std::string, std::string> env) {
+  auto d = std::make_unique<chatterd_process>(bus, data_home(), std::move(args), std::move(env));
   d->wait_ready();
   return d;
 }

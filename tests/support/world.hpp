@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,7 +44,8 @@ private:
 class chatterd_process {
 public:
   chatterd_process(const private_bus& bus, const std::filesystem::path& data_home,
-                   std::vector<std::string> extra_args = {});
+                   std::vector<std::string> extra_args = {},
+                   std::map<std::string, std::string> extra_env = {});
   ~chatterd_process();
 
   // Waits until org.chatter.Chatter1 is owned (or fails the test).
@@ -72,7 +74,8 @@ public:
     return data_home() / "chatter" / "hub" / "hub.db";
   }
   // Starts a daemon on this world's bus and data and waits for it.
-  std::unique_ptr<chatterd_process> start_daemon(std::vector<std::string> args = {});
+  std::unique_ptr<chatterd_process> start_daemon(std::vector<std::string> args = {},
+                                                 std::map<std::string, std::string> env = {});
   // Runs chatterctl against this world's bus.
   command_result chatterctl(std::vector<std::string> args,
                             const std::string& input = {}) const;
