@@ -235,6 +235,87 @@ TEST_F(multihost, the_config_file_sets_what_flags_set) {
   EXPECT_NE(test::read_file(hub_->log_file()).find("re-challenge every 1 s"), std::string::npos);
 }
 
+namespace {
+
+// Two network namespaces of this test's own, joined by a veth pair:
+// 10.231.0.1 (the hub's) and 10.231.0.2 (the members'). Removed at the end.
+class namespaces {
+public:
+  namespaces() {
+    auto tag = std::to_string(::getpid());
+    hub_ns = "chatter-hub-" + tag;
+    member_ns = "chatter-mem-" + tag;
+    ok_ = sh("ip netns add " + hub_ns) && sh("ip netns add " + member_ns)
+          && sh("ip link add ch" + tag + "a netns " + hub_ns + " type veth peer name ch" + tag
+                + "b netns " + member_ns)
+          && sh("ip -n " + hub_ns + " addr add 10.231.0.1/24 dev ch" + tag + "a")
+          && sh("ip -n " + member_ns + " addr add 10.231.0.2/24 dev ch" + tag + "b")
+          && sh("ip -n " + hub_ns + " link set ch" + tag + "a up")
+          && sh("ip -n " + member_ns + " link set ch" + tag + "b up")
+          && sh("ip -n " + hub_ns + " link set lo up") && sh("ip -n " + member_ns + " link set lo up");
+  }
+  ~namespaces() {
+    sh("ip netns del " + hub_ns);
+    sh("ip netns del " + member_ns);
+  }
+  bool ok() const {
+    return ok_;
+  }
+  std::string hub_ns, member_ns;
+
+private:
+  static bool sh(const std::string& cmd) {
+    return test::run_command({"/bin/sh", "-c", cmd + " 2>/dev/null"}).exit_code == 0;
+  }
+  bool ok_ = false;
+};
+
+} // namespace
+
+TEST_F(multihost, across_network_namespaces_over_a_veth_pair) {
+  if (::geteuid() != 0)
+    GTEST_SKIP() << "needs root to make network namespaces";
+  namespaces ns;
+  if (!ns.ok())
+    GTEST_SKIP() << "ip netns/veth not available here (no CAP_NET_ADMIN or no iproute2)";
+  hub_world_.launcher = {"/usr/sbin/ip", "netns", "exec", ns.hub_ns};
+  // Off loopback without TLS: allowed only because this network is the
+  // test's own (two namespaces, one cable).
+  hub_ = hub_world_.start_daemon({"--listen", "10.231.0.1:0", "--insecure"});
+  uint16_t port = 0;
+  eventually([&] {
+    std::smatch m;
+    auto log = test::read_file(hub_->log_file());
+    static const std::regex pattern("hub listening on 10\\.231\\.0\\.1:([0-9]+)");
+    if (std::regex_search(log, m, pattern))
+      port = static_cast<uint16_t>(std::stoi(m[1]));
+    return port != 0;
+  });
+  ASSERT_NE(port, 0);
+  for (auto* m : {&a_, &b_})
+    m->world.launcher = {"/usr/sbin/ip", "netns", "exec", ns.member_ns};
+  a_.daemon = a_.world.start_daemon({"--hub", "10.231.0.1:" + std::to_string(port)});
+  b_.daemon = b_.world.start_daemon({"--hub", "10.231.0.1:" + std::to_string(port)});
+  for (auto [m, user] : {std::pair{&a_, "alice"}, std::pair{&b_, "bob"}}) {
+    m->conn = m->world.bus.connect();
+    m->manager = std::make_unique<client::manager_client>(*m->conn);
+    ASSERT_TRUE(eventually([&] { return m->manager->HubConnected(); }, 10s))
+      << test::read_file(m->daemon->log_file());
+    m->manager->Register(user, std::string("pw-") + user, {});
+    m->manager->Login(user, std::string("pw-") + user);
+    m->account = std::make_unique<client::account_client>(*m->conn, client::account_path(user));
+  }
+  auto id = a_.account->SendMessage("bob", "across the veth");
+  ASSERT_TRUE(eventually([&] { return !b_.account->GetHistory("alice", 0, 10).empty(); }, 10s));
+  EXPECT_EQ(b_.account->GetHistory("alice", 0, 10).at(0).get<0>(), id);
+  // Stop the daemons before their namespaces go.
+  a_.account.reset();
+  b_.account.reset();
+  a_.daemon.reset();
+  b_.daemon.reset();
+  hub_.reset();
+}
+
 TEST(multihost_options, listening_off_loopback_needs_tls_or_insecure) {
   test::world w;
   auto r = w.run({CHATTERD_PATH, "--listen", "0.0.0.0:4242"});

@@ -30,11 +30,14 @@ temp_dir::~temp_dir() {
     fs::remove_all(path_, ec);
 }
 
-private_bus::private_bus() {
-  daemon_ = std::make_unique<child_process>(
-    std::vector<std::string>{"/usr/bin/dbus-daemon", "--session", "--nofork",
-                             "--print-address=1"},
-    std::map<std::string, std::string>{}, true);
+private_bus::private_bus(const fs::path& socket) {
+  // A path socket, not the default abstract one: abstract sockets belong to
+  // a network namespace, and some tests run daemons in namespaces of their own.
+  std::vector<std::string> argv{"/usr/bin/dbus-daemon", "--session", "--nofork",
+                                "--print-address=1"};
+  if (!socket.empty())
+    argv.push_back("--address=unix:path=" + socket.string());
+  daemon_ = std::make_unique<child_process>(argv, std::map<std::string, std::string>{}, true);
   address_ = daemon_->read_line();
   if (address_.empty())
     throw std::runtime_error("dbus-daemon printed no address");
@@ -47,11 +50,13 @@ std::unique_ptr<sdbus::IConnection> private_bus::connect() const {
 chatterd_process::chatterd_process(const private_bus& bus,
                                    const fs::path& data_home,
                                    std::vector<std::string> extra_args,
-                                   std::map<std::string, std::string> extra_env)
+                                   std::map<std::string, std::string> extra_env,
+                                   std::vector<std::string> launcher)
   : bus_(bus) {
   log_ = data_home.parent_path() / "chatterd.log";
-  std::vector<std::string> argv{CHATTERD_PATH, "--bus-address", bus.address(),
-                                "--log-level", "debug"};
+  std::vector<std::string> argv = launcher;
+  argv.insert(argv.end(),
+              {CHATTERD_PATH, "--bus-address", bus.address(), "--log-level", "debug"});
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // Its own config home too: a developer's chatterd.conf must not leak in.
   std::map<std::string, std::string> env{
@@ -99,7 +104,8 @@ void chatterd_process::kill9() {
 
 std::unique_ptr<chatterd_process> world::start_daemon(std::vector<std::string> args,
                                                       std::map<std::string, std::string> env) {
-  auto d = std::make_unique<chatterd_process>(bus, data_home(), std::move(args), std::move(env));
+  auto d = std::make_unique<chatterd_process>(bus, data_home(), std::move(args), std::move(env),
+                                              launcher);
   d->wait_ready();
   return d;
 }

@@ -29,7 +29,8 @@ private:
 
 class private_bus {
 public:
-  private_bus();
+  // Listens on `socket` (a path) when given, else where dbus-daemon likes.
+  explicit private_bus(const std::filesystem::path& socket = {});
   const std::string& address() const {
     return address_;
   }
@@ -45,7 +46,8 @@ class chatterd_process {
 public:
   chatterd_process(const private_bus& bus, const std::filesystem::path& data_home,
                    std::vector<std::string> extra_args = {},
-                   std::map<std::string, std::string> extra_env = {});
+                   std::map<std::string, std::string> extra_env = {},
+                   std::vector<std::string> launcher = {});
   ~chatterd_process();
 
   // Waits until org.chatter.Chatter1 is owned (or fails the test).
@@ -65,7 +67,9 @@ private:
 class world {
 public:
   temp_dir dir;
-  private_bus bus;
+  private_bus bus{dir.path() / "bus.socket"};
+  // Prepended to every daemon's command line (e.g. ip netns exec NS).
+  std::vector<std::string> launcher;
 
   std::filesystem::path data_home() const {
     return dir.path() / "data";

@@ -1,0 +1,206 @@
+// Messages between two daemons through a remote hub, beside raw CAF remote
+// request/response measured in the same run on the same loopback: the
+// reference says what the transport alone costs here and now. Prints one
+// Markdown table (metric, Chatter, reference, ratio). Not a test: nothing
+// here passes or fails.
+//   remote_hub_bench [MESSAGES]   (default 2000)
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "client_proxies.hpp"
+#include "world.hpp"
+
+using namespace std::chrono;
+using namespace chatter;
+
+namespace {
+
+using clock_type = steady_clock;
+
+double seconds_since(clock_type::time_point t0) {
+  return duration<double>(clock_type::now() - t0).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+}
+
+// --- the reference: raw CAF remote request/response --------------------------
+
+struct caf_reference {
+  double serial_rtt_us = 0;
+  double pipelined_per_s = 0;
+};
+
+caf::behavior echo(caf::event_based_actor*, int) {
+  return {[](int x) { return x; }};
+}
+
+caf_reference measure_caf(int serial, int pipelined) {
+  caf::actor_system_config cfg_a, cfg_b;
+  cfg_a.load<caf::io::middleman>();
+  cfg_b.load<caf::io::middleman>();
+  caf::actor_system a{cfg_a}, b{cfg_b};
+  auto server = a.spawn(echo, 0);
+  auto port = a.middleman().publish(server, 0, "127.0.0.1");
+  auto remote = b.middleman().remote_actor("127.0.0.1", *port);
+  caf_reference out;
+  caf::scoped_actor self{b};
+  for (int i = 0; i < 200; ++i)  // warm-up
+    self->request(*remote, seconds(5), i).receive([](int) {}, [](caf::error&) {});
+  auto t0 = clock_type::now();
+  for (int i = 0; i < serial; ++i)
+    self->request(*remote, seconds(5), i).receive([](int) {}, [](caf::error&) {});
+  out.serial_rtt_us = seconds_since(t0) * 1e6 / serial;
+  // Pipelined, at most 1000 in flight (CAF's response map is linear past that).
+  std::atomic<int> done{0};
+  auto t1 = clock_type::now();
+  b.spawn([&, target = *remote](caf::event_based_actor* me) {
+    auto sent = std::make_shared<int>(0);
+    auto pump = std::make_shared<std::function<void()>>();
+    *pump = [=, &done] {
+      while (*sent - done < 1000 && *sent < pipelined) {
+        ++*sent;
+        me->request(target, seconds(30), *sent).then([=, &done](int) {
+          ++done;
+          (*pump)();
+        });
+      }
+    };
+    (*pump)();
+  });
+  while (done < pipelined)
+    std::this_thread::sleep_for(milliseconds(1));
+  out.pipelined_per_s = pipelined / seconds_since(t1);
+  caf::anon_send_exit(server, caf::exit_reason::user_shutdown);
+  return out;
+}
+
+// --- Chatter: alice -> bob through a remote hub -------------------------------
+
+struct host {
+  test::world world;
+  std::unique_ptr<test::chatterd_process> daemon;
+  std::unique_ptr<sdbus::IConnection> conn;
+  std::unique_ptr<client::manager_client> manager;
+  std::unique_ptr<client::account_client> account;
+};
+
+uint16_t port_of(const std::filesystem::path& log) {
+  std::regex pattern("hub listening on 127\\.0\\.0\\.1:([0-9]+)");
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(log);
+    std::string line;
+    std::smatch m;
+    while (std::getline(in, line))
+      if (std::regex_search(line, m, pattern))
+        return static_cast<uint16_t>(std::stoi(m[1]));
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  throw std::runtime_error("the hub printed no port");
+}
+
+void join(host& h, uint16_t port, const std::string& user) {
+  h.daemon = h.world.start_daemon({"--hub", "127.0.0.1:" + std::to_string(port),
+                                  });
+  h.conn = h.world.bus.connect();
+  h.manager = std::make_unique<client::manager_client>(*h.conn);
+  while (!h.manager->HubConnected())
+    std::this_thread::sleep_for(milliseconds(20));
+  h.manager->Register(user, "pw-" + user, {});
+  h.manager->Login(user, "pw-" + user);
+  h.account = std::make_unique<client::account_client>(*h.conn, client::account_path(user));
+}
+
+struct chatter_figures {
+  double per_s = 0;
+  double p50_ms = 0, p99_ms = 0;
+};
+
+chatter_figures measure_chatter(int messages) {
+  host hub, alice, bob;
+  hub.daemon = hub.world.start_daemon({"--listen", "127.0.0.1:0"});
+  auto port = port_of(hub.daemon->log_file());
+  join(alice, port, "alice");
+  join(bob, port, "bob");
+
+  std::mutex m;
+  std::condition_variable cv;
+  std::map<std::string, clock_type::time_point> arrived;
+  bob.account->on_message_received = [&](const std::string& id, const std::string&,
+                                         const std::string&, int64_t) {
+    std::lock_guard<std::mutex> g(m);
+    arrived[id] = clock_type::now();
+    cv.notify_all();
+  };
+  bob.conn->enterEventLoopAsync();
+  auto wait_for = [&](size_t n) {
+    std::unique_lock<std::mutex> g(m);
+    cv.wait_for(g, seconds(120), [&] { return arrived.size() >= n; });
+    return arrived.size();
+  };
+
+  // Unloaded latency: one message at a time.
+  std::vector<double> latencies;
+  for (int i = 0; i < 100; ++i) {
+    auto t0 = clock_type::now();
+    alice.account->SendMessage("bob", "ping " + std::to_string(i));
+    wait_for(static_cast<size_t>(i + 1));
+    latencies.push_back(seconds_since(t0) * 1e3);
+  }
+  chatter_figures out;
+  out.p50_ms = percentile(latencies, 0.5);
+  out.p99_ms = percentile(latencies, 0.99);
+
+  // Sustained: alice's client sends from two threads (D-Bus calls are
+  // synchronous), bob's daemon receives; counted until the last arrives.
+  auto base = arrived.size();
+  auto t0 = clock_type::now();
+  std::vector<std::thread> senders;
+  for (int t = 0; t < 2; ++t)
+    senders.emplace_back([&, t] {
+      auto conn = alice.world.bus.connect();
+      client::account_client a(*conn, client::account_path("alice"));
+      for (int i = t; i < messages; i += 2)
+        a.SendMessage("bob", "load " + std::to_string(i));
+    });
+  for (auto& s : senders)
+    s.join();
+  auto got = wait_for(base + static_cast<size_t>(messages)) - base;
+  out.per_s = static_cast<double>(got) / seconds_since(t0);
+  bob.conn->leaveEventLoop();
+  if (got < static_cast<size_t>(messages))
+    std::cerr << "only " << got << " of " << messages << " arrived within the limit\n";
+  return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int messages = argc > 1 ? std::atoi(argv[1]) : 2000;
+  auto ref = measure_caf(2000, 20000);
+  auto chat = measure_chatter(messages);
+  std::printf("| metric | Chatter | reference | ratio |\n|---|---|---|---|\n");
+  std::printf("| alice->bob via remote hub, msgs/s (ref: raw CAF remote pipelined req/s) "
+              "| %.0f | %.0f | %.3f |\n",
+              chat.per_s, ref.pipelined_per_s, chat.per_s / ref.pipelined_per_s);
+  std::printf("| unloaded latency p50, ms (ref: raw CAF remote round trip) | %.2f | %.3f "
+              "| %.1f |\n",
+              chat.p50_ms, ref.serial_rtt_us / 1e3, chat.p50_ms / (ref.serial_rtt_us / 1e3));
+  std::printf("| unloaded latency p99, ms (ref: raw CAF remote round trip) | %.2f | %.3f "
+              "| %.1f |\n",
+              chat.p99_ms, ref.serial_rtt_us / 1e3, chat.p99_ms / (ref.serial_rtt_us / 1e3));
+  return 0;
+}
