@@ -130,6 +130,7 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<presence_atom, presence_info>,
   caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
   caf::reacts_to<hubdown_atom>,
+  caf::reacts_to<retry_atom>,  // the outbox timer
   caf::replies_to<login_atom, std::string /*password*/>::with<account_status>,
   caf::replies_to<logout_atom>::with<caf::ok_atom>,
   caf::replies_to<status_atom>::with<account_status>,

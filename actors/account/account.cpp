@@ -24,6 +24,8 @@ namespace {
 constexpr auto kdf_timeout = std::chrono::seconds(30);
 // RSA-3072 and ElGamal take milliseconds; a room seals one envelope per member.
 constexpr auto crypto_timeout = std::chrono::seconds(20);
+// How often queued envelopes are offered to the hub again.
+constexpr auto outbox_retry = std::chrono::seconds(5);
 
 void forget_session(account_state& st) {
   Botan::secure_scrub_memory(st.client_key.data(), st.client_key.size());
@@ -80,6 +82,7 @@ account_actor::behavior_type account(account_actor::pointer self,
     st->status.fingerprint = crypto::fingerprint(keys->identity);
   }
   auto events = config.events;
+  self->delayed_send(self, outbox_retry, retry_atom_v);
   auto user = config.user;
 
   auto end_session = [=](const std::string& reason) {
@@ -117,12 +120,17 @@ account_actor::behavior_type account(account_actor::pointer self,
   // Hands an envelope to the hub; "sent" once the hub has every envelope of
   // the message on disk.
   auto push = [=](const std::string& id, const store::outbound& out) {
+    auto key = std::make_pair(id, out.recipient);
+    if (!st->in_flight.insert(key).second)
+      return;  // already on its way
     self->request(st->config.mailbox, hub_timeout, enqueue_atom_v, st->session, out.env)
       .then([=](caf::ok_atom) {
+              st->in_flight.erase(key);
               if (st->store->hub_has(id, out.recipient))
                 set_state(id, "sent");
             },
             [=](const caf::error& err) {
+              st->in_flight.erase(key);
               auto d = describe(err);
               spdlog::warn("{}: message {} stays queued: {}", user, id, d.sentence);
               if (d.name == "NotFound" || d.name == "InvalidArgument")
@@ -413,6 +421,14 @@ account_actor::behavior_type account(account_actor::pointer self,
       st->config.keys = keys;
       st->config.mailbox = mailbox;
       relogin();
+    },
+    [=](retry_atom) {
+      // What the hub refused or never answered goes again; the hub and the
+      // recipient drop duplicates by (sender, id).
+      if (st->logged_in())
+        for (auto& q : st->store->queued_outgoing())
+          push(q.id, q.out);
+      self->delayed_send(self, outbox_retry, retry_atom_v);
     },
     [=](hubdown_atom) {
       // The session died with the hub; the keys stay, to log in again.

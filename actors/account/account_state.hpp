@@ -30,6 +30,7 @@ struct account_state {
   uint64_t dropped = 0;        // envelopes refused: forged, stale, malformed
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
   std::set<std::string> arrived;  // interlocutors announced in this session
+  std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door
 
   bool logged_in() const {
     return !session.empty() && identity != nullptr;

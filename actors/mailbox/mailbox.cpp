@@ -4,6 +4,7 @@
 
 #include "chat/envelope.hpp"
 #include "common/clock.hpp"
+#include "common/node_rate_limit.hpp"
 #include "common/errors.hpp"
 #include "common/session_table.hpp"
 #include "store/hub_store.hpp"
@@ -15,6 +16,9 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
   auto store = std::make_shared<store::hub_store>(database_path);
   auto sessions = std::make_shared<session_table>();
   auto refused = std::make_shared<uint64_t>(0);
+  // Per remote host: far above what people type, well below a flood. The
+  // hub's own node (accounts of the daemon hosting it) is not limited.
+  auto per_node = std::make_shared<node_rate_limit>(1000, 5000);
 
   auto refuse = [=](errc code, const std::string& why) {
     ++*refused;
@@ -42,7 +46,11 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
     [=](offline_atom, const std::string& session) { sessions->remove(session); },
     [=](enqueue_atom, const std::string& session,
         const envelope& env) -> caf::result<caf::ok_atom> {
-      auto user = sessions->user_of(session, self->current_sender());
+      auto sender = self->current_sender();
+      if (sender && sender->node() != self->node()
+          && !per_node->allow(caf::to_string(sender->node())))
+        return refuse(errc::rate_limited, "too many envelopes from this host; slow down");
+      auto user = sessions->user_of(session, sender);
       if (!user)
         return refuse(errc::not_logged_in, "sending needs a session");
       auto header = decode_header(env.header);

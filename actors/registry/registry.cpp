@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/validation.hpp"
+#include "common/node_rate_limit.hpp"
 #include "common/session_table.hpp"
 #include "registry/presence_table.hpp"
 #include "store/hub_store.hpp"
@@ -45,6 +46,8 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
   auto sessions = std::make_shared<session_table>();
   auto presence = std::make_shared<presence_table>();
   auto refused = std::make_shared<uint64_t>(0);
+  // Directory searches cost a table scan: 20 a second per host, bursts of 100.
+  auto searches = std::make_shared<node_rate_limit>(20, 100);
   spdlog::info("registry: hub database {} (schema {})", config.database_path,
                store->version());
 
@@ -154,6 +157,9 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
         uint32_t limit) -> caf::result<std::vector<presence_info>> {
       if (!sessions->user_of(session, self->current_sender()))
         return refuse("a directory search");
+      if (self->current_sender()->node() != self->node()
+          && !searches->allow(caf::to_string(self->current_sender()->node())))
+        return make_error(errc::rate_limited, "too many searches from this host; slow down");
       if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
         return make_error(errc::invalid_argument,
                           "the search needs 1 to 64 bytes of UTF-8 text");
