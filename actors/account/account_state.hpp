@@ -45,8 +45,7 @@ inline constexpr auto hub_timeout = std::chrono::seconds(10);
 // social.cpp: contacts, presence and the directory.
 namespace social {
 
-// After a login: learn this account's display name, watch the contacts'
-// presence, and say who is here.
+// After a login: watch the contacts' presence, and say who is here.
 void start_session(account_actor::pointer self, const account_state_ptr& st);
 // A contact's presence changed (or is first known).
 void presence_changed(account_actor::pointer self, const account_state_ptr& st,

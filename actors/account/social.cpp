@@ -48,14 +48,6 @@ void watch(account_actor::pointer self, const account_state_ptr& st,
 } // namespace
 
 void start_session(account_actor::pointer self, const account_state_ptr& st) {
-  auto session = st->session;
-  self->request(st->config.registry, hub_timeout, lookup_atom_v, session, st->config.user)
-    .then(
-      [self, st](const user_record& me) {
-        st->status.display_name = me.display_name;
-        self->send(st->config.events, authed_atom_v, st->status);
-      },
-      [](const caf::error&) {});
   std::vector<std::string> users;
   for (auto& [name, display] : st->store->address_book())
     users.push_back(name);
