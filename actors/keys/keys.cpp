@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/clock.hpp"
+#include "common/guarded.hpp"
 #include "common/errors.hpp"
 #include "common/session_table.hpp"
 #include "common/validation.hpp"
@@ -20,29 +21,33 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
     [=](offline_atom, const std::string& session) { sessions->remove(session); },
     [=](pubkey_atom, const std::string& session,
         const public_identity& pub) -> caf::result<caf::ok_atom> {
-      auto user = sessions->user_of(session, self->current_sender());
-      if (!user)
-        return make_error(errc::not_logged_in, "publishing keys needs a session");
-      if (pub.user != *user)
-        return make_error(errc::invalid_argument, "you can publish your own keys only");
-      if (!crypto::parse_suite(pub.suite) || !crypto::verify_binding(pub))
-        return make_error(errc::invalid_argument,
-                          "the identity's binding signature does not verify");
-      store->put_public_key(pub, now_ms());
-      spdlog::info("keys: {} published a {} identity", pub.user, pub.suite);
-      return caf::ok_atom_v;
+      return guarded("keys", [&]() -> caf::result<caf::ok_atom> {
+        auto user = sessions->user_of(session, self->current_sender());
+        if (!user)
+          return make_error(errc::not_logged_in, "publishing keys needs a session");
+        if (pub.user != *user)
+          return make_error(errc::invalid_argument, "you can publish your own keys only");
+        if (!crypto::parse_suite(pub.suite) || !crypto::verify_binding(pub))
+          return make_error(errc::invalid_argument,
+                            "the identity's binding signature does not verify");
+        store->put_public_key(pub, now_ms());
+        spdlog::info("keys: {} published a {} identity", pub.user, pub.suite);
+        return caf::ok_atom_v;
+      });
     },
     [=](fetchkey_atom, const std::string& session,
         const std::string& user) -> caf::result<public_identity> {
-      if (!sessions->user_of(session, self->current_sender()))
-        return make_error(errc::not_logged_in, "fetching keys needs a session");
-      if (auto why = check_username(user); !why.empty())
-        return make_error(errc::invalid_argument, why);
-      if (auto pub = store->find_public_key(user))
-        return *pub;
-      if (!store->find_user(user))
-        return make_error(errc::not_found, "no user named '" + user + "'");
-      return make_error(errc::not_found, "'" + user + "' has published no keys yet");
+      return guarded("keys", [&]() -> caf::result<public_identity> {
+        if (!sessions->user_of(session, self->current_sender()))
+          return make_error(errc::not_logged_in, "fetching keys needs a session");
+        if (auto why = check_username(user); !why.empty())
+          return make_error(errc::invalid_argument, why);
+        if (auto pub = store->find_public_key(user))
+          return *pub;
+        if (!store->find_user(user))
+          return make_error(errc::not_found, "no user named '" + user + "'");
+        return make_error(errc::not_found, "'" + user + "' has published no keys yet");
+      });
     },
   };
 }

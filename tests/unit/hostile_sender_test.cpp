@@ -4,6 +4,8 @@
 // and counted, nothing is shown, and bob still reads the next good message.
 #include <mutex>
 
+#include <SQLiteCpp/Database.h>
+
 #include <gtest/gtest.h>
 
 #include "account/account_manager.hpp"
@@ -213,4 +215,18 @@ TEST_F(hostile_sender, forged_tampered_replayed_and_stale_envelopes_are_dropped_
   EXPECT_EQ(bob_sees_->received[0].text, "hello bob");
   EXPECT_EQ(bob_sees_->received[1].text, "still here?");
   EXPECT_EQ(bob_sees_->dropped, expected_drops);
+}
+
+TEST_F(hostile_sender, the_mailbox_outlives_a_failing_database) {
+  // Another process holds the hub's file locked past the busy timeout: the
+  // enqueue fails with a named error, and the mailbox serves on once the
+  // lock is gone (CAF 0.17 would end an actor whose handler throws).
+  SQLite::Database other((dir_.path() / "hub.db").string(), SQLite::OPEN_READWRITE);
+  other.exec("BEGIN EXCLUSIVE");
+  EXPECT_EQ(enqueue(sealed("while-locked", "x")), "Internal");
+  other.exec("ROLLBACK");
+  EXPECT_EQ(enqueue(sealed("after-lock", "back again")), "");
+  ASSERT_TRUE(eventually([&] { return bob_sees_->count() == 1; }));
+  std::lock_guard<std::mutex> g(bob_sees_->m);
+  EXPECT_EQ(bob_sees_->received[0].text, "back again");
 }
