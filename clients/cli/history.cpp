@@ -1,4 +1,5 @@
 // chatterctl [--as USER] history PEER: Account.GetHistory, oldest first.
+#include <ctime>
 #include <iostream>
 
 #include "client_proxies.hpp"
@@ -14,8 +15,14 @@ nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::s
 
 std::string message_line(const sdbus::Struct<std::string, std::string, std::string,
                                              std::string, int64_t, std::string>& m) {
-  return std::to_string(m.get<4>()) + " " + m.get<1>() + " -> " + m.get<2>() + " ["
-         + m.get<5>() + "] " + m.get<3>();
+  // Local time for people; --json keeps the milliseconds for scripts.
+  auto seconds = static_cast<std::time_t>(m.get<4>() / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &local);
+  return std::string(when) + " " + m.get<1>() + " -> " + m.get<2>() + " [" + m.get<5>() + "] "
+         + m.get<3>();
 }
 
 void add_history_command(CLI::App& app, context& ctx) {

@@ -56,3 +56,52 @@ TEST(chatterctl, says_when_no_daemon_runs) {
   EXPECT_EQ(r.exit_code, 13) << r.err;
   EXPECT_NE(r.err.find("ServiceUnknown"), std::string::npos) << r.err;
 }
+
+TEST(chatterctl, the_issue_story_search_contacts_send_history_read_rooms) {
+  test::world world;
+  auto daemon = world.start_daemon();
+  for (auto [user, name] : {std::pair{"alice", "Alice L."}, std::pair{"bob", "Bob"},
+                            std::pair{"carol", "Carol"}}) {
+    ASSERT_EQ(world.chatterctl({"register", user, "--display-name", name, "--password-stdin"},
+                               "pw\n")
+                .exit_code,
+              0);
+    ASSERT_EQ(world.chatterctl({"login", user, "--password-stdin"}, "pw\n").exit_code, 0);
+  }
+  auto found = world.chatterctl({"--as", "bob", "search", "ali", "--json"});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  auto users = nlohmann::json::parse(found.out);
+  ASSERT_EQ(users.size(), 1u);
+  EXPECT_EQ(users[0]["username"], "alice");
+  EXPECT_EQ(users[0]["display_name"], "Alice L.");
+  EXPECT_EQ(users[0]["presence"], "online");
+  EXPECT_EQ(world.chatterctl({"--as", "bob", "contacts", "add", "alice"}).exit_code, 0);
+  auto contacts = nlohmann::json::parse(world.chatterctl({"--as", "bob", "contacts", "--json"}).out);
+  ASSERT_EQ(contacts.size(), 1u);
+  EXPECT_EQ(contacts[0]["username"], "alice");
+
+  auto sent = world.chatterctl({"--as", "alice", "send", "bob", "Bonjour Bob"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  auto id = sent.out.substr(0, sent.out.find('\n'));
+  ASSERT_TRUE(test::eventually([&] {
+    auto h = nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
+    return h.size() == 1 && h[0]["id"] == id && h[0]["text"] == "Bonjour Bob";
+  }));
+  EXPECT_EQ(world.chatterctl({"--as", "bob", "read", "alice"}).exit_code, 0);
+  ASSERT_TRUE(test::eventually([&] {
+    auto h = nlohmann::json::parse(world.chatterctl({"--as", "alice", "history", "bob", "--json"}).out);
+    return h.size() == 1 && h[0]["state"] == "read";
+  }));
+
+  ASSERT_EQ(world.chatterctl({"--as", "alice", "room", "create", "lab", "bob", "carol"}).exit_code, 0);
+  ASSERT_EQ(world.chatterctl({"--as", "alice", "send", "#lab", "hi all"}).exit_code, 0);
+  ASSERT_TRUE(test::eventually([&] {
+    auto h = nlohmann::json::parse(world.chatterctl({"--as", "carol", "history", "#lab", "--json"}).out);
+    return h.size() == 1 && h[0]["text"] == "hi all" && h[0]["from"] == "alice";
+  }));
+  auto rooms = nlohmann::json::parse(world.chatterctl({"--as", "bob", "room", "list", "--json"}).out);
+  ASSERT_EQ(rooms.size(), 1u);
+  EXPECT_EQ(rooms[0]["room"], "lab");
+  EXPECT_EQ(world.chatterctl({"--as", "alice", "presence", "sleeping"}).exit_code, 3);
+  EXPECT_EQ(world.chatterctl({"--as", "alice", "room", "leave", "nowhere"}).exit_code, 4);
+}
