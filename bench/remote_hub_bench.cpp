@@ -12,7 +12,6 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <regex>
 #include <thread>
 
 #include <caf/all.hpp>
@@ -98,20 +97,6 @@ struct host {
   std::unique_ptr<client::account_client> account;
 };
 
-uint16_t port_of(const std::filesystem::path& log) {
-  std::regex pattern("hub listening on 127\\.0\\.0\\.1:([0-9]+)");
-  for (int i = 0; i < 200; ++i) {
-    std::ifstream in(log);
-    std::string line;
-    std::smatch m;
-    while (std::getline(in, line))
-      if (std::regex_search(line, m, pattern))
-        return static_cast<uint16_t>(std::stoi(m[1]));
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  throw std::runtime_error("the hub printed no port");
-}
-
 void join(host& h, uint16_t port, const std::string& user) {
   h.daemon = h.world.start_daemon({"--hub", "127.0.0.1:" + std::to_string(port),
                                   });
@@ -132,7 +117,9 @@ struct chatter_figures {
 chatter_figures measure_chatter(int messages) {
   host hub, alice, bob;
   hub.daemon = hub.world.start_daemon({"--listen", "127.0.0.1:0"});
-  auto port = port_of(hub.daemon->log_file());
+  auto port = test::printed_hub_port(hub.daemon->log_file());
+  if (port == 0)
+    throw std::runtime_error("the hub printed no port");
   join(alice, port, "alice");
   join(bob, port, "bob");
 

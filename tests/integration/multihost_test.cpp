@@ -10,7 +10,6 @@
 
 #include <fstream>
 #include <random>
-#include <regex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -26,23 +25,6 @@ using test::eventually;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The port a hub daemon printed ("chatterd: hub listening on HOST:PORT");
-// the last one, since a restarted daemon appends to the same log.
-uint16_t listening_port(const std::filesystem::path& log) {
-  uint16_t port = 0;
-  eventually([&] {
-    std::ifstream in(log);
-    std::string line;
-    std::smatch m;
-    static const std::regex pattern("hub listening on 127\\.0\\.0\\.1:([0-9]+)");
-    while (std::getline(in, line))
-      if (std::regex_search(line, m, pattern))
-        port = static_cast<uint16_t>(std::stoi(m[1]));
-    return port != 0;
-  });
-  return port;
-}
 
 // One member host: its world, daemon, connection and proxies.
 struct member {
@@ -67,7 +49,7 @@ class multihost : public testing::Test {
 protected:
   void start_hub(uint16_t port = 0) {
     hub_ = hub_world_.start_daemon({"--listen", "127.0.0.1:" + std::to_string(port)});
-    port_ = listening_port(hub_->log_file());
+    port_ = test::printed_hub_port(hub_->log_file());
     ASSERT_NE(port_, 0) << "the hub printed no port";
   }
 
@@ -188,7 +170,7 @@ TEST_F(multihost, tls_admits_the_group_and_nobody_else) {
   auto hub_args = tls(dir, "hub");
   hub_args.insert(hub_args.begin(), {"--listen", "127.0.0.1:0"});
   hub_ = hub_world_.start_daemon(hub_args);
-  port_ = listening_port(hub_->log_file());
+  port_ = test::printed_hub_port(hub_->log_file());
   ASSERT_NE(port_, 0);
   EXPECT_NE(test::read_file(hub_->log_file()).find("(TLS)"), std::string::npos);
 
@@ -230,7 +212,7 @@ TEST_F(multihost, the_config_file_sets_what_flags_set) {
     conf << "# chatterd.conf\nlisten = 127.0.0.1:0\nrechallenge-interval = 1\n";
   }
   hub_ = hub_world_.start_daemon({}, {{"XDG_CONFIG_HOME", config_home.path().string()}});
-  port_ = listening_port(hub_->log_file());
+  port_ = test::printed_hub_port(hub_->log_file());
   EXPECT_NE(port_, 0) << "the config file's listen = was not read";
   EXPECT_NE(test::read_file(hub_->log_file()).find("re-challenge every 1 s"), std::string::npos);
 }
@@ -282,15 +264,7 @@ TEST_F(multihost, across_network_namespaces_over_a_veth_pair) {
   // Off loopback without TLS: allowed only because this network is the
   // test's own (two namespaces, one cable).
   hub_ = hub_world_.start_daemon({"--listen", "10.231.0.1:0", "--insecure"});
-  uint16_t port = 0;
-  eventually([&] {
-    std::smatch m;
-    auto log = test::read_file(hub_->log_file());
-    static const std::regex pattern("hub listening on 10\\.231\\.0\\.1:([0-9]+)");
-    if (std::regex_search(log, m, pattern))
-      port = static_cast<uint16_t>(std::stoi(m[1]));
-    return port != 0;
-  });
+  auto port = test::printed_hub_port(hub_->log_file(), "10.231.0.1");
   ASSERT_NE(port, 0);
   for (auto* m : {&a_, &b_})
     m->world.launcher = {"/usr/sbin/ip", "netns", "exec", ns.member_ns};

@@ -102,6 +102,22 @@ void chatterd_process::kill9() {
   process_->stop(SIGKILL);
 }
 
+uint16_t printed_hub_port(const fs::path& log, const std::string& host) {
+  const std::string marker = "hub listening on " + host + ":";
+  for (int attempt = 0; attempt < 250; ++attempt) {
+    std::ifstream in(log);
+    std::string line;
+    uint16_t port = 0;
+    while (std::getline(in, line))
+      if (auto at = line.find(marker); at != std::string::npos)
+        port = static_cast<uint16_t>(std::stoi(line.substr(at + marker.size())));
+    if (port != 0)
+      return port;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return 0;
+}
+
 std::unique_ptr<chatterd_process> world::start_daemon(std::vector<std::string> args,
                                                       std::map<std::string, std::string> env) {
   auto d = std::make_unique<chatterd_process>(bus, data_home(), std::move(args), std::move(env),

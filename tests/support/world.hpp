@@ -64,6 +64,11 @@ private:
   std::filesystem::path log_;
 };
 
+// The port a hub daemon printed on its log ("chatterd: hub listening on
+// HOST:PORT"), the last one (a restarted daemon appends); 0 when none came
+// within a few seconds.
+uint16_t printed_hub_port(const std::filesystem::path& log, const std::string& host = "127.0.0.1");
+
 class world {
 public:
   temp_dir dir;
