@@ -9,6 +9,7 @@
 #include "auth/scram.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "common/guarded.hpp"
 #include "common/validation.hpp"
 #include "store/hub_store.hpp"
 
@@ -114,40 +115,42 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
   return {
     [=](login_atom, const std::string& user,
         const std::string& client_nonce) -> caf::result<login_challenge> {
-      if (auto why = check_username(user); !why.empty())
-        return make_error(errc::invalid_argument, why);
-      if (client_nonce.empty() || client_nonce.size() > max_client_nonce)
-        return make_error(errc::invalid_argument, "malformed client nonce");
-      auto now = steady::now();
-      auto node = sender_node(self);
-      if (auto wait = st->per_user.wait_time(user, now); wait.count() > 0)
-        return make_error(errc::rate_limited,
-                          "too many failed logins for '" + user + "'; "
-                            + wait_sentence(wait));
-      if (auto wait = st->per_node.wait_time(node_key(node), now);
-          wait.count() > 0)
-        return make_error(errc::rate_limited,
-                          "too many failed logins from this host; "
-                            + wait_sentence(wait));
-      auto credentials = st->store->find_credentials(user);
-      if (!credentials)
-        return make_error(errc::not_found, "no user named '" + user + "'");
-      drop_expired_attempts(*st);
-      if (st->attempts.size() >= max_attempts)
-        return make_error(errc::rate_limited,
-                          "too many logins under way; try again shortly");
-      login_attempt attempt;
-      attempt.user = user;
-      attempt.client_nonce = client_nonce;
-      attempt.nonce = client_nonce + scram::random_nonce();
-      attempt.credentials = std::move(*credentials);
-      attempt.node = node;
-      attempt.expires = now + attempt_lifetime;
-      auto id = st->next_attempt++;
-      login_challenge challenge{id, attempt.nonce, attempt.credentials.salt,
-                                attempt.credentials.kdf};
-      st->attempts.emplace(id, std::move(attempt));
-      return challenge;
+      return guarded("auth", [&]() -> caf::result<login_challenge> {
+        if (auto why = check_username(user); !why.empty())
+          return make_error(errc::invalid_argument, why);
+        if (client_nonce.empty() || client_nonce.size() > max_client_nonce)
+          return make_error(errc::invalid_argument, "malformed client nonce");
+        auto now = steady::now();
+        auto node = sender_node(self);
+        if (auto wait = st->per_user.wait_time(user, now); wait.count() > 0)
+          return make_error(errc::rate_limited,
+                            "too many failed logins for '" + user + "'; "
+                              + wait_sentence(wait));
+        if (auto wait = st->per_node.wait_time(node_key(node), now);
+            wait.count() > 0)
+          return make_error(errc::rate_limited,
+                            "too many failed logins from this host; "
+                              + wait_sentence(wait));
+        auto credentials = st->store->find_credentials(user);
+        if (!credentials)
+          return make_error(errc::not_found, "no user named '" + user + "'");
+        drop_expired_attempts(*st);
+        if (st->attempts.size() >= max_attempts)
+          return make_error(errc::rate_limited,
+                            "too many logins under way; try again shortly");
+        login_attempt attempt;
+        attempt.user = user;
+        attempt.client_nonce = client_nonce;
+        attempt.nonce = client_nonce + scram::random_nonce();
+        attempt.credentials = std::move(*credentials);
+        attempt.node = node;
+        attempt.expires = now + attempt_lifetime;
+        auto id = st->next_attempt++;
+        login_challenge challenge{id, attempt.nonce, attempt.credentials.salt,
+                                  attempt.credentials.kdf};
+        st->attempts.emplace(id, std::move(attempt));
+        return challenge;
+      });
     },
     [=](proof_atom, uint64_t id, const bytes& proof,
         const session_peer_actor& peer) -> caf::result<login_grant> {

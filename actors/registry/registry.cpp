@@ -9,6 +9,7 @@
 #include "auth/scram.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "common/guarded.hpp"
 #include "common/validation.hpp"
 #include "common/node_rate_limit.hpp"
 #include "common/session_table.hpp"
@@ -87,28 +88,34 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
   return {
     [=](online_atom, const std::string& session, const std::string& user,
         const session_peer_actor& peer) {
-      sessions->add(session, user, peer);
-      if (presence->session_started(session, user))
-        fan_out(user);
+      guarded("registry", [&] {
+        sessions->add(session, user, peer);
+        if (presence->session_started(session, user))
+          fan_out(user);
+      });
     },
     [=](offline_atom, const std::string& session) {
-      sessions->remove(session);
-      if (auto user = presence->session_ended(session))
-        fan_out(*user);
+      guarded("registry", [&] {
+        sessions->remove(session);
+        if (auto user = presence->session_ended(session))
+          fan_out(*user);
+      });
     },
     [=](offer_atom, const std::string& user) -> caf::result<signup_offer> {
-      if (auto why = check_username(user); !why.empty())
-        return make_error(errc::invalid_argument, why);
-      if (store->find_user(user))
-        return make_error(errc::already_exists,
-                          "the user name '" + user + "' is taken");
-      drop_expired(*offers);
-      if (offers->size() >= max_pending_offers)
-        return make_error(errc::rate_limited,
-                          "too many sign-ups under way; try again in a minute");
-      auto salt = scram::random_bytes(16);
-      (*offers)[user] = {salt, std::chrono::steady_clock::now() + offer_lifetime};
-      return signup_offer{salt, config.kdf};
+      return guarded("registry", [&]() -> caf::result<signup_offer> {
+        if (auto why = check_username(user); !why.empty())
+          return make_error(errc::invalid_argument, why);
+        if (store->find_user(user))
+          return make_error(errc::already_exists,
+                            "the user name '" + user + "' is taken");
+        drop_expired(*offers);
+        if (offers->size() >= max_pending_offers)
+          return make_error(errc::rate_limited,
+                            "too many sign-ups under way; try again in a minute");
+        auto salt = scram::random_bytes(16);
+        (*offers)[user] = {salt, std::chrono::steady_clock::now() + offer_lifetime};
+        return signup_offer{salt, config.kdf};
+      });
     },
     [=](signup_atom, const signup_request& req) -> caf::result<caf::ok_atom> {
       if (auto why = check_username(req.user); !why.empty())
@@ -145,58 +152,66 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     },
     [=](lookup_atom, const std::string& session,
         const std::string& user) -> caf::result<user_record> {
-      if (!sessions->user_of(session, self->current_sender()))
-        return refuse("a directory lookup");
-      if (auto why = check_username(user); !why.empty())
-        return make_error(errc::invalid_argument, why);
-      if (auto rec = store->find_user(user))
-        return *rec;
-      return make_error(errc::not_found, "no user named '" + user + "'");
+      return guarded("registry", [&]() -> caf::result<user_record> {
+        if (!sessions->user_of(session, self->current_sender()))
+          return refuse("a directory lookup");
+        if (auto why = check_username(user); !why.empty())
+          return make_error(errc::invalid_argument, why);
+        if (auto rec = store->find_user(user))
+          return *rec;
+        return make_error(errc::not_found, "no user named '" + user + "'");
+      });
     },
     [=](search_atom, const std::string& session, const std::string& query,
         uint32_t limit) -> caf::result<std::vector<presence_info>> {
-      if (!sessions->user_of(session, self->current_sender()))
-        return refuse("a directory search");
-      if (self->current_sender()->node() != self->node()
-          && !searches->allow(caf::to_string(self->current_sender()->node())))
-        return make_error(errc::rate_limited, "too many searches from this host; slow down");
-      if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
-        return make_error(errc::invalid_argument,
-                          "the search needs 1 to 64 bytes of UTF-8 text");
-      if (limit < 1 || limit > max_search_results)
-        return make_error(errc::invalid_argument, "limit must be from 1 to 100");
-      std::vector<presence_info> out;
-      for (auto& rec : store->search_users(query, limit))
-        out.push_back(info_of(rec));
-      return out;
+      return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
+        if (!sessions->user_of(session, self->current_sender()))
+          return refuse("a directory search");
+        if (self->current_sender()->node() != self->node()
+            && !searches->allow(caf::to_string(self->current_sender()->node())))
+          return make_error(errc::rate_limited, "too many searches from this host; slow down");
+        if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
+          return make_error(errc::invalid_argument,
+                            "the search needs 1 to 64 bytes of UTF-8 text");
+        if (limit < 1 || limit > max_search_results)
+          return make_error(errc::invalid_argument, "limit must be from 1 to 100");
+        std::vector<presence_info> out;
+        for (auto& rec : store->search_users(query, limit))
+          out.push_back(info_of(rec));
+        return out;
+      });
     },
     [=](presence_atom, const std::string& session, const std::string& status,
         const std::string& message) -> caf::result<caf::ok_atom> {
-      auto user = sessions->user_of(session, self->current_sender());
-      if (!user)
-        return refuse("setting a presence");
-      if (auto why = check_presence(status, message); !why.empty())
-        return make_error(errc::invalid_argument, why);
-      if (presence->set(*user, status, message))
-        fan_out(*user);
-      return caf::ok_atom_v;
+      return guarded("registry", [&]() -> caf::result<caf::ok_atom> {
+        auto user = sessions->user_of(session, self->current_sender());
+        if (!user)
+          return refuse("setting a presence");
+        if (auto why = check_presence(status, message); !why.empty())
+          return make_error(errc::invalid_argument, why);
+        if (presence->set(*user, status, message))
+          fan_out(*user);
+        return caf::ok_atom_v;
+      });
     },
     [=](watch_atom, const std::string& session,
         const std::vector<std::string>& users) -> caf::result<std::vector<presence_info>> {
-      if (!sessions->user_of(session, self->current_sender()))
-        return refuse("watching presence");
-      std::vector<presence_info> out;
-      for (auto& user : users) {
-        if (!check_username(user).empty())
-          continue;
-        auto rec = store->find_user(user);
-        if (!rec)
-          continue;
-        if (!presence->watch(session, user))
-          return make_error(errc::rate_limited, "a session may watch at most 5000 users");
-        out.push_back(info_of(*rec));
-      }
-      return out;
+      return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
+        if (!sessions->user_of(session, self->current_sender()))
+          return refuse("watching presence");
+        std::vector<presence_info> out;
+        for (auto& user : users) {
+          if (!check_username(user).empty())
+            continue;
+          auto rec = store->find_user(user);
+          if (!rec)
+            continue;
+          if (!presence->watch(session, user))
+            return make_error(errc::rate_limited, "a session may watch at most 5000 users");
+          out.push_back(info_of(*rec));
+        }
+        return out;
+      });
     },
     [=](unwatch_atom, const std::string& session,
         const std::string& user) -> caf::result<caf::ok_atom> {
@@ -207,69 +222,79 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     },
     [=](roomnew_atom, const std::string& session, const std::string& room,
         const std::vector<std::string>& members) -> caf::result<room_info> {
-      auto user = sessions->user_of(session, self->current_sender());
-      if (!user)
-        return refuse("creating a room");
-      if (auto why = check_room_name(room); !why.empty())
-        return make_error(errc::invalid_argument, why);
-      if (members.size() > max_room_members)
-        return make_error(errc::invalid_argument, "a room has at most 256 members");
-      for (auto& m : members) {
-        if (auto why = check_username(m); !why.empty())
+      return guarded("registry", [&]() -> caf::result<room_info> {
+        auto user = sessions->user_of(session, self->current_sender());
+        if (!user)
+          return refuse("creating a room");
+        if (auto why = check_room_name(room); !why.empty())
           return make_error(errc::invalid_argument, why);
-        if (!store->find_user(m))
-          return make_error(errc::not_found, "no user named '" + m + "'");
-      }
-      try {
-        store->create_room(room, *user, members, now_ms());
-      } catch (const store::conflict&) {
-        return make_error(errc::already_exists, "the room name '#" + room + "' is taken");
-      }
-      return *store->find_room(room);
+        if (members.size() > max_room_members)
+          return make_error(errc::invalid_argument, "a room has at most 256 members");
+        for (auto& m : members) {
+          if (auto why = check_username(m); !why.empty())
+            return make_error(errc::invalid_argument, why);
+          if (!store->find_user(m))
+            return make_error(errc::not_found, "no user named '" + m + "'");
+        }
+        try {
+          store->create_room(room, *user, members, now_ms());
+        } catch (const store::conflict&) {
+          return make_error(errc::already_exists, "the room name '#" + room + "' is taken");
+        }
+        return *store->find_room(room);
+      });
     },
     [=](roominv_atom, const std::string& session, const std::string& room,
         const std::string& invitee) -> caf::result<room_info> {
-      auto user = sessions->user_of(session, self->current_sender());
-      if (!user)
-        return refuse("inviting to a room");
-      auto info = room_of_member(room, *user);
-      if (!info)
-        return info.error();
-      if (auto why = check_username(invitee); !why.empty())
-        return make_error(errc::invalid_argument, why);
-      if (!store->find_user(invitee))
-        return make_error(errc::not_found, "no user named '" + invitee + "'");
-      if (info->members.size() >= max_room_members)
-        return make_error(errc::invalid_argument, "a room has at most 256 members");
-      store->add_member(room, invitee);
-      return *store->find_room(room);
+      return guarded("registry", [&]() -> caf::result<room_info> {
+        auto user = sessions->user_of(session, self->current_sender());
+        if (!user)
+          return refuse("inviting to a room");
+        auto info = room_of_member(room, *user);
+        if (!info)
+          return info.error();
+        if (auto why = check_username(invitee); !why.empty())
+          return make_error(errc::invalid_argument, why);
+        if (!store->find_user(invitee))
+          return make_error(errc::not_found, "no user named '" + invitee + "'");
+        if (info->members.size() >= max_room_members)
+          return make_error(errc::invalid_argument, "a room has at most 256 members");
+        store->add_member(room, invitee);
+        return *store->find_room(room);
+      });
     },
     [=](roomleave_atom, const std::string& session,
         const std::string& room) -> caf::result<caf::ok_atom> {
-      auto user = sessions->user_of(session, self->current_sender());
-      if (!user)
-        return refuse("leaving a room");
-      auto info = room_of_member(room, *user);
-      if (!info)
-        return info.error();
-      store->remove_member(room, *user);
-      return caf::ok_atom_v;
+      return guarded("registry", [&]() -> caf::result<caf::ok_atom> {
+        auto user = sessions->user_of(session, self->current_sender());
+        if (!user)
+          return refuse("leaving a room");
+        auto info = room_of_member(room, *user);
+        if (!info)
+          return info.error();
+        store->remove_member(room, *user);
+        return caf::ok_atom_v;
+      });
     },
     [=](roomget_atom, const std::string& session,
         const std::string& room) -> caf::result<room_info> {
-      auto user = sessions->user_of(session, self->current_sender());
-      if (!user)
-        return refuse("reading a room");
-      auto info = room_of_member(room, *user);
-      if (!info)
-        return info.error();
-      return *info;
+      return guarded("registry", [&]() -> caf::result<room_info> {
+        auto user = sessions->user_of(session, self->current_sender());
+        if (!user)
+          return refuse("reading a room");
+        auto info = room_of_member(room, *user);
+        if (!info)
+          return info.error();
+        return *info;
+      });
     },
     [=](rooms_atom, const std::string& session) -> caf::result<std::vector<room_info>> {
-      auto user = sessions->user_of(session, self->current_sender());
-      if (!user)
-        return refuse("listing rooms");
-      return store->rooms_of(*user);
+      return guarded("registry", [&]() -> caf::result<std::vector<room_info>> {
+        auto user = sessions->user_of(session, self->current_sender());
+        if (!user)
+          return refuse("listing rooms");
+        return store->rooms_of(*user);
+      });
     },
   };
 }

@@ -217,15 +217,22 @@ TEST_F(hostile_sender, forged_tampered_replayed_and_stale_envelopes_are_dropped_
   EXPECT_EQ(bob_sees_->dropped, expected_drops);
 }
 
-TEST_F(hostile_sender, the_mailbox_outlives_a_failing_database) {
+TEST_F(hostile_sender, hub_actors_outlive_a_failing_database) {
   // Another process holds the hub's file locked past the busy timeout: the
   // enqueue fails with a named error, and the mailbox serves on once the
   // lock is gone (CAF 0.17 would end an actor whose handler throws).
   SQLite::Database other((dir_.path() / "hub.db").string(), SQLite::OPEN_READWRITE);
+  auto new_room = [&](const std::string& name) {
+    auto [room, err] = ask<room_info>(hub_.registry, roomnew_atom_v, mallory_session_, name,
+                                      std::vector<std::string>{"bob"});
+    return err ? describe(err).name : "";
+  };
   other.exec("BEGIN EXCLUSIVE");
   EXPECT_EQ(enqueue(sealed("while-locked", "x")), "Internal");
+  EXPECT_EQ(new_room("locked-out"), "Internal");
   other.exec("ROLLBACK");
   EXPECT_EQ(enqueue(sealed("after-lock", "back again")), "");
+  EXPECT_EQ(new_room("lab"), "") << "the registry serves on too";
   ASSERT_TRUE(eventually([&] { return bob_sees_->count() == 1; }));
   std::lock_guard<std::mutex> g(bob_sees_->m);
   EXPECT_EQ(bob_sees_->received[0].text, "back again");
