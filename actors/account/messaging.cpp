@@ -107,14 +107,16 @@ void messaging::push(const std::string& id, const store::outbound& out) {
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
+  auto events = st_->config.events;
   auto key = std::make_pair(id, out.recipient);
   if (!st->in_flight.insert(key).second)
     return;  // already on its way
   self->request(st->config.mailbox, hub_timeout, enqueue_atom_v, st->session, out.env)
     .then([=](caf::ok_atom) {
             st->in_flight.erase(key);
-            if (st->store->hub_has(id, out.recipient))
-              set_state(id, "sent");
+            auto peer = st->store->hub_has(user, id, out.recipient);
+            if (!peer.empty())
+              self->send(events, state_atom_v, user, id, peer, std::string("sent"));
           },
           [=](const caf::error& err) {
             st->in_flight.erase(key);

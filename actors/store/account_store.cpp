@@ -120,7 +120,10 @@ void account_store::add_outgoing(const message_record& m,
   tx.commit();
 }
 
-bool account_store::hub_has(const std::string& id, const std::string& recipient) {
+std::string account_store::hub_has(const std::string& me, const std::string& id,
+                                   const std::string& recipient) {
+  // One commit, not two: the outbox row goes and, with the last one, the
+  // message turns "sent" (an fsync is most of what a message costs here).
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement del(*db_, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
   del.bind(1, id);
@@ -128,9 +131,11 @@ bool account_store::hub_has(const std::string& id, const std::string& recipient)
   del.exec();
   SQLite::Statement left(*db_, "SELECT 1 FROM outbox WHERE id = ?");
   left.bind(1, id);
-  bool done = !left.executeStep();
+  std::string peer;
+  if (!left.executeStep())
+    peer = set_outgoing_state(me, id, "sent");
   tx.commit();
-  return done;
+  return peer;
 }
 
 bool account_store::add_incoming(const message_record& m) {

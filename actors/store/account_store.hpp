@@ -38,9 +38,11 @@ public:
   // Outgoing: stored with one envelope per recipient in one transaction,
   // state "queued".
   void add_outgoing(const message_record& m, const std::vector<outbound>& envelopes);
-  // The hub has the envelope of `id` for `recipient`: drops it; true when
-  // none of that message's envelopes is left to hand over.
-  bool hub_has(const std::string& id, const std::string& recipient);
+  // The hub has the envelope of `id` for `recipient`: drops it and, when it
+  // was the message's last, moves the message to "sent" in the same
+  // transaction. Returns the peer when the state moved, else "".
+  std::string hub_has(const std::string& me, const std::string& id,
+                      const std::string& recipient);
   // Incoming: false when (from, id) is already there (a replay or a resend).
   bool add_incoming(const message_record& m);
   bool has_message(const std::string& from, const std::string& id);
