@@ -18,6 +18,7 @@
 #include <caf/io/all.hpp>
 
 #include "client_proxies.hpp"
+#include "member_host.hpp"
 #include "world.hpp"
 
 using namespace std::chrono;
@@ -89,39 +90,23 @@ caf_reference measure_caf(int serial, int pipelined) {
 
 // --- Chatter: alice -> bob through a remote hub -------------------------------
 
-struct host {
-  test::world world;
-  std::unique_ptr<test::chatterd_process> daemon;
-  std::unique_ptr<sdbus::IConnection> conn;
-  std::unique_ptr<client::manager_client> manager;
-  std::unique_ptr<client::account_client> account;
-};
-
-void join(host& h, uint16_t port, const std::string& user) {
-  h.daemon = h.world.start_daemon({"--hub", "127.0.0.1:" + std::to_string(port),
-                                  });
-  h.conn = h.world.bus.connect();
-  h.manager = std::make_unique<client::manager_client>(*h.conn);
-  while (!h.manager->HubConnected())
-    std::this_thread::sleep_for(milliseconds(20));
-  h.manager->Register(user, "pw-" + user, {});
-  h.manager->Login(user, "pw-" + user);
-  h.account = std::make_unique<client::account_client>(*h.conn, client::account_path(user));
-}
-
 struct chatter_figures {
   double per_s = 0;
   double p50_ms = 0, p99_ms = 0;
 };
 
 chatter_figures measure_chatter(int messages) {
-  host hub, alice, bob;
-  hub.daemon = hub.world.start_daemon({"--listen", "127.0.0.1:0"});
-  auto port = test::printed_hub_port(hub.daemon->log_file());
+  test::world hub;
+  auto hub_daemon = hub.start_daemon({"--listen", "127.0.0.1:0"});
+  auto port = test::printed_hub_port(hub_daemon->log_file());
   if (port == 0)
     throw std::runtime_error("the hub printed no port");
-  join(alice, port, "alice");
-  join(bob, port, "bob");
+  test::member_host alice, bob;
+  for (auto [m, user] : {std::pair{&alice, "alice"}, std::pair{&bob, "bob"}}) {
+    if (!m->start(test::hub_args("127.0.0.1", port)))
+      throw std::runtime_error("the hub did not answer");
+    m->join(user);
+  }
 
   std::mutex m;
   std::condition_variable cv;

@@ -16,6 +16,7 @@
 
 #include "client_proxies.hpp"
 #include "helpers.hpp"
+#include "member_host.hpp"
 #include "world.hpp"
 
 using namespace chatter;
@@ -26,24 +27,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One member host: its world, daemon, connection and proxies.
-struct member {
-  test::world world;
-  std::unique_ptr<test::chatterd_process> daemon;
-  std::unique_ptr<sdbus::IConnection> conn;
-  std::unique_ptr<client::manager_client> manager;
-  std::unique_ptr<client::account_client> account;
-
-  void start(uint16_t hub_port, const std::string& user) {
-    daemon = world.start_daemon({"--hub", "127.0.0.1:" + std::to_string(hub_port)});
-    conn = world.bus.connect();
-    manager = std::make_unique<client::manager_client>(*conn);
-    ASSERT_TRUE(eventually([&] { return manager->HubConnected(); }));
-    manager->Register(user, "pw-" + user, {});
-    manager->Login(user, "pw-" + user);
-    account = std::make_unique<client::account_client>(*conn, client::account_path(user));
-  }
-};
+// A member host that joins the hub at 127.0.0.1:`port` as `user`.
+void start_member(test::member_host& m, uint16_t port, const std::string& user) {
+  ASSERT_TRUE(m.start(test::hub_args("127.0.0.1", port)))
+    << test::read_file(m.daemon->log_file());
+  m.join(user);
+}
 
 class multihost : public testing::Test {
 protected:
@@ -56,15 +45,15 @@ protected:
   test::world hub_world_;
   std::unique_ptr<test::chatterd_process> hub_;
   uint16_t port_ = 0;
-  member a_, b_;
+  test::member_host a_, b_;
 };
 
 } // namespace
 
 TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
   start_hub();
-  a_.start(port_, "alice");
-  b_.start(port_, "bob");
+  start_member(a_, port_, "alice");
+  start_member(b_, port_, "bob");
   EXPECT_EQ(a_.manager->HubAddress(), "127.0.0.1:" + std::to_string(port_));
 
   // Presence crosses hosts too.
@@ -130,8 +119,8 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
 
 TEST_F(multihost, garbage_on_the_hub_port_harms_nobody) {
   start_hub();
-  a_.start(port_, "alice");
-  b_.start(port_, "bob");
+  start_member(a_, port_, "alice");
+  start_member(b_, port_, "bob");
   std::mt19937 rng(42);
   for (int round = 0; round < 3; ++round) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -174,17 +163,12 @@ TEST_F(multihost, tls_admits_the_group_and_nobody_else) {
   ASSERT_NE(port_, 0);
   EXPECT_NE(test::read_file(hub_->log_file()).find("(TLS)"), std::string::npos);
 
-  auto join = [&](member& m, const std::string& user) {
+  auto join = [&](test::member_host& m, const std::string& user) {
     auto args = tls(dir, user);
-    args.insert(args.begin(), {"--hub", "127.0.0.1:" + std::to_string(port_)});
-    m.daemon = m.world.start_daemon(args);
-    m.conn = m.world.bus.connect();
-    m.manager = std::make_unique<client::manager_client>(*m.conn);
-    ASSERT_TRUE(eventually([&] { return m.manager->HubConnected(); }, 10s))
-      << test::read_file(m.daemon->log_file());
-    m.manager->Register(user, "pw-" + user, {});
-    m.manager->Login(user, "pw-" + user);
-    m.account = std::make_unique<client::account_client>(*m.conn, client::account_path(user));
+    auto hub = test::hub_args("127.0.0.1", port_);
+    args.insert(args.begin(), hub.begin(), hub.end());
+    ASSERT_TRUE(m.start(args)) << test::read_file(m.daemon->log_file());
+    m.join(user);
   };
   join(a_, "alice");
   join(b_, "bob");
@@ -193,13 +177,11 @@ TEST_F(multihost, tls_admits_the_group_and_nobody_else) {
   EXPECT_EQ(b_.account->GetHistory("alice", 0, 10).at(0).get<0>(), id);
 
   // A host whose certificate another CA signed never gets in.
-  member eve;
+  test::member_host eve;
   auto args = tls(stranger_dir, "eve");
-  args.insert(args.begin(), {"--hub", "127.0.0.1:" + std::to_string(port_)});
-  eve.daemon = eve.world.start_daemon(args);
-  eve.conn = eve.world.bus.connect();
-  eve.manager = std::make_unique<client::manager_client>(*eve.conn);
-  std::this_thread::sleep_for(2s);
+  auto hub = test::hub_args("127.0.0.1", port_);
+  args.insert(args.begin(), hub.begin(), hub.end());
+  EXPECT_FALSE(eve.start(args, 2s)) << "a host of another CA got in";
   EXPECT_FALSE(eve.manager->HubConnected());
   EXPECT_EQ(error_of([&] { eve.manager->Register("eve", "pw", {}); }), err("HubUnreachable"));
 }
@@ -268,16 +250,10 @@ TEST_F(multihost, across_network_namespaces_over_a_veth_pair) {
   ASSERT_NE(port, 0);
   for (auto* m : {&a_, &b_})
     m->world.launcher = {"/usr/sbin/ip", "netns", "exec", ns.member_ns};
-  a_.daemon = a_.world.start_daemon({"--hub", "10.231.0.1:" + std::to_string(port)});
-  b_.daemon = b_.world.start_daemon({"--hub", "10.231.0.1:" + std::to_string(port)});
   for (auto [m, user] : {std::pair{&a_, "alice"}, std::pair{&b_, "bob"}}) {
-    m->conn = m->world.bus.connect();
-    m->manager = std::make_unique<client::manager_client>(*m->conn);
-    ASSERT_TRUE(eventually([&] { return m->manager->HubConnected(); }, 10s))
+    ASSERT_TRUE(m->start(test::hub_args("10.231.0.1", port)))
       << test::read_file(m->daemon->log_file());
-    m->manager->Register(user, std::string("pw-") + user, {});
-    m->manager->Login(user, std::string("pw-") + user);
-    m->account = std::make_unique<client::account_client>(*m->conn, client::account_path(user));
+    m->join(user);
   }
   auto id = a_.account->SendMessage("bob", "across the veth");
   ASSERT_TRUE(eventually([&] { return !b_.account->GetHistory("alice", 0, 10).empty(); }, 10s));
