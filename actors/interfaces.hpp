@@ -187,6 +187,34 @@ using event_sink_actor = caf::typed_actor<
                  std::string /*display name*/>,
   caf::reacts_to<stats_atom, std::string /*user*/, uint64_t /*envelopes dropped*/>,
   caf::reacts_to<hubup_atom, std::string /*address*/>,
-  caf::reacts_to<hubdown_atom, std::string /*address*/>>;
+  caf::reacts_to<hubdown_atom, std::string /*address*/>,
+  // The robot did something (ActionPerformed), or its state changed.
+  caf::reacts_to<performed_atom, std::string /*action*/, std::string /*detail*/>,
+  caf::reacts_to<tuxstate_atom, std::string /*backend*/, bool /*connected*/,
+                 bool /*react on arrival*/, bool /*react on message*/>>;
+
+// Who hears of new interlocutors and incoming messages besides the
+// front-ends: the Tux Droid robot.
+using interlocutor_listener_actor = caf::typed_actor<
+  caf::reacts_to<arrived_atom, std::string /*user*/, std::string /*interlocutor*/,
+                 std::string /*display name*/>,
+  caf::reacts_to<received_atom, std::string /*user*/, message_record>>;
+
+// The robot: reacts to arrivals and messages, speaks and moves on request.
+// Requests answer once queued, never after the robot is done: a slow robot
+// never delays a D-Bus reply.
+using tuxdroid_actor = interlocutor_listener_actor::extend<
+  caf::replies_to<speak_atom, std::string /*text*/>::with<caf::ok_atom>,
+  caf::replies_to<perform_atom, std::string /*action*/>::with<caf::ok_atom>,
+  caf::replies_to<react_atom, bool /*on arrival*/, bool /*on message*/>::with<caf::ok_atom>,
+  caf::reacts_to<flush_atom>,  // the coalescing window closed: next turn
+  caf::reacts_to<probe_atom>>;  // time to ask whether the robot is there
+
+// The robot's backend on a thread of its own: it blocks on HTTP or on
+// espeak-ng. One turn at a time; answers whether the robot is connected.
+using tux_worker_actor = caf::typed_actor<
+  caf::replies_to<perform_atom, std::string /*speech*/,
+                  std::vector<std::string> /*actions*/>::with<bool /*connected*/>,
+  caf::replies_to<probe_atom>::with<std::string /*backend*/, bool /*connected*/>>;
 
 } // namespace chatter

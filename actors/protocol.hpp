@@ -348,5 +348,13 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, state_atom, "state")
   CAF_ADD_ATOM(chatter, chatter, keychange_atom, "keychange")
   CAF_ADD_ATOM(chatter, chatter, arrived_atom, "arrived")
+  // the Tux Droid robot
+  CAF_ADD_ATOM(chatter, chatter, speak_atom, "speak")
+  CAF_ADD_ATOM(chatter, chatter, perform_atom, "perform")
+  CAF_ADD_ATOM(chatter, chatter, react_atom, "react")
+  CAF_ADD_ATOM(chatter, chatter, flush_atom, "flush")
+  CAF_ADD_ATOM(chatter, chatter, probe_atom, "probe")
+  CAF_ADD_ATOM(chatter, chatter, performed_atom, "performed")
+  CAF_ADD_ATOM(chatter, chatter, tuxstate_atom, "tuxstate")
 
 CAF_END_TYPE_ID_BLOCK(chatter)

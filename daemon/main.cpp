@@ -19,6 +19,7 @@
 #include "hub.hpp"
 #include "names.hpp"
 #include "options.hpp"
+#include "tuxdroid/tuxdroid.hpp"
 #include "version.hpp"
 
 namespace {
@@ -84,6 +85,19 @@ int run(const chatter::daemon_options& opts) {
   chatter::dbus::bridge bridge{sys, loop,
                                {chatter::version, embedded ? "embedded" : opts.hub.str()}};
 
+  chatter::tuxdroid_config tux_cfg;
+  tux_cfg.backend.kind = opts.tux_backend;
+  tux_cfg.backend.host = opts.tux_server.host;
+  tux_cfg.backend.port = opts.tux_server.port;
+  tux_cfg.backend.language = opts.tux_language;
+  tux_cfg.backend.voice = opts.tux_voice;
+  tux_cfg.backend.wav_dir = opts.tux_wav_dir;
+  tux_cfg.greeting = opts.tux_greeting;
+  tux_cfg.react_on_arrival = opts.tux_react_on_arrival;
+  tux_cfg.react_on_message = opts.tux_react_on_message;
+  tux_cfg.events = bridge.events();
+  auto robot = chatter::spawn_tuxdroid(sys, tux_cfg);
+
   chatter::account_manager_config mgr_cfg;
   mgr_cfg.accounts_dir = (fs::path(opts.data_dir) / "accounts").string();
   mgr_cfg.registry = hub.registry;
@@ -92,6 +106,7 @@ int run(const chatter::daemon_options& opts) {
   mgr_cfg.mailbox = hub.mailbox;
   mgr_cfg.crypto = chatter::spawn_crypto_pool(sys);
   mgr_cfg.events = bridge.events();
+  mgr_cfg.robot = robot;
   mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;
   auto manager = sys.spawn<caf::detached>(chatter::account_manager, mgr_cfg);
   chatter::hub_link_actor link;
@@ -106,7 +121,7 @@ int run(const chatter::daemon_options& opts) {
     link = sys.spawn(chatter::hub_link, link_cfg);
   }
 
-  bridge.export_objects(manager);
+  bridge.export_objects(manager, robot);
   loop.start();
   spdlog::info("chatterd {} serving {} (data in {}, hub {}, re-challenge every {} s)",
                chatter::version, chatter::dbus::service_name, opts.data_dir,
@@ -123,6 +138,7 @@ int run(const chatter::daemon_options& opts) {
     caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(mgr_cfg.crypto, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(robot, caf::exit_reason::user_shutdown);
   if (embedded) {
     caf::anon_send_exit(hub.auth, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(hub.registry, caf::exit_reason::user_shutdown);

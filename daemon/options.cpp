@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tuxdroid/backend.hpp"
+#include "tuxdroid/speech.hpp"
 #include "version.hpp"
 
 namespace chatter {
@@ -92,6 +94,40 @@ daemon_options parse_options(int argc, char** argv) {
   cert->needs(key)->needs(ca);
   key->needs(cert);
   ca->needs(cert);
+  std::string tux_server = opts.tux_server.str();
+  app.add_option("--tux-backend", opts.tux_backend,
+                 "how the Tux Droid robot acts: tuxhttp (the Tux Droid server's HTTP "
+                 "API), espeak (speech through espeak-ng, motions logged), log (both "
+                 "logged), auto (tuxhttp if its server answers, else log)")
+    ->check(CLI::IsMember(std::vector<std::string>(std::begin(tux::backend_kinds),
+                                                   std::end(tux::backend_kinds))))
+    ->capture_default_str()
+    ->group("Tux Droid");
+  app.add_option("--tux-server", tux_server, "the Tux Droid server's HOST:PORT")
+    ->capture_default_str()
+    ->group("Tux Droid");
+  app.add_option("--tux-language", opts.tux_language, "the robot's sentences: en or fr")
+    ->check(CLI::IsMember(tux::languages()))
+    ->capture_default_str()
+    ->group("Tux Droid");
+  app.add_option("--tux-greeting", opts.tux_greeting,
+                 "what the robot says when one interlocutor arrives; {name} is "
+                 "replaced (default: the language's, \"{name} is here\")")
+    ->group("Tux Droid");
+  app.add_option("--tux-voice", opts.tux_voice,
+                 "the tuxhttp locutor or the espeak-ng voice (default: the language's)")
+    ->group("Tux Droid");
+  app.add_option("--tux-espeak-wav-dir", opts.tux_wav_dir,
+                 "espeak: write each utterance to a WAV file in DIR instead of playing it")
+    ->group("Tux Droid");
+  app.add_option("--tux-react-on-arrival", opts.tux_react_on_arrival,
+                 "greet each new interlocutor (true or false)")
+    ->capture_default_str()
+    ->group("Tux Droid");
+  app.add_option("--tux-react-on-message", opts.tux_react_on_message,
+                 "read out each incoming message (true or false)")
+    ->capture_default_str()
+    ->group("Tux Droid");
   // Tests only: answer every re-challenge of USER wrongly.
   app.add_option("--test-corrupt-rechallenge", opts.corrupt_rechallenge_for)
     ->group("");
@@ -99,6 +135,12 @@ daemon_options parse_options(int argc, char** argv) {
     app.parse(argc, argv);
     if (!listen.empty())
       opts.listen = parse_endpoint(listen, "--listen");
+    opts.tux_server = parse_endpoint(tux_server, "--tux-server");
+    if (opts.tux_server.port == 0)
+      throw CLI::ValidationError("--tux-server", "the Tux Droid server's port cannot be 0");
+    if (!opts.tux_greeting.empty() && opts.tux_greeting.find("{name}") == std::string::npos)
+      throw CLI::ValidationError("--tux-greeting", "the greeting needs {name} where the "
+                                                   "interlocutor's name goes");
     if (!hub.empty()) {
       opts.hub = parse_endpoint(hub, "--hub");
       if (opts.hub.port == 0)

@@ -31,6 +31,15 @@ struct daemon_options {
   std::string bus_address;      // empty: the session bus
   std::string log_level = "info";
   std::set<std::string> corrupt_rechallenge_for;  // test hook
+  // The Tux Droid robot.
+  std::string tux_backend = "auto";  // auto, tuxhttp, espeak, log
+  endpoint tux_server{"127.0.0.1", 270};
+  std::string tux_language = "en";
+  std::string tux_greeting;  // "{name}" template; empty: the language's
+  std::string tux_voice;
+  std::string tux_wav_dir;
+  bool tux_react_on_arrival = true;
+  bool tux_react_on_message = false;
 };
 
 // Parses argv; exits the process for --help, --version and bad options.

@@ -5,6 +5,7 @@
 #include "account_object.hpp"
 #include "manager_object.hpp"
 #include "names.hpp"
+#include "tuxdroid_object.hpp"
 
 namespace chatter::dbus {
 
@@ -54,6 +55,19 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
     [owner, &loop](hubdown_atom, const std::string&) {
       loop.post([=] { owner->hub_connected(false); });
     },
+    [owner, &loop](performed_atom, const std::string& action, const std::string& detail) {
+      loop.post([=] {
+        if (auto* robot = owner->robot())
+          robot->performed(action, detail);
+      });
+    },
+    [owner, &loop](tuxstate_atom, const std::string& backend, bool connected, bool on_arrival,
+                   bool on_message) {
+      loop.post([=] {
+        if (auto* robot = owner->robot())
+          robot->state_changed(backend, connected, on_arrival, on_message);
+      });
+    },
   };
 }
 
@@ -68,9 +82,10 @@ bridge::~bridge() {
   caf::anon_send_exit(events_, caf::exit_reason::user_shutdown);
 }
 
-void bridge::export_objects(account_manager_actor manager) {
+void bridge::export_objects(account_manager_actor manager, tuxdroid_actor robot) {
   manager_ = std::move(manager);
   manager_object_ = std::make_unique<manager_object>(loop_.connection(), *this);
+  robot_object_ = std::make_unique<tuxdroid_object>(loop_.connection(), *this, std::move(robot));
   loop_.connection().requestName(service_name);
 }
 
@@ -82,6 +97,7 @@ void bridge::unexport_objects() {
       spdlog::warn("releasing {}: {}", service_name, err.what());
     }
     accounts_.clear();
+    robot_object_.reset();
     manager_object_.reset();
   });
 }

@@ -21,6 +21,7 @@ namespace chatter::dbus {
 
 class account_object;
 class manager_object;
+class tuxdroid_object;
 
 struct bridge_info {
   std::string version;
@@ -40,7 +41,7 @@ public:
   }
 
   // Exports the objects and takes the bus name. Call before loop.start().
-  void export_objects(account_manager_actor manager);
+  void export_objects(account_manager_actor manager, tuxdroid_actor robot);
   // Drops the objects and the name; call while the loop still runs.
   void unexport_objects();
 
@@ -58,6 +59,10 @@ public:
   account_object& ensure_account(const std::string& user);
   std::vector<std::string> account_names() const;
   void hub_connected(bool connected);
+  // The robot's object; null before export_objects.
+  tuxdroid_object* robot() {
+    return robot_object_.get();
+  }
 
   // Sends a request to `target` from a short-lived actor; `on_reply` (typed
   // like the reply) or `on_error` then runs on the loop thread.
@@ -80,6 +85,7 @@ private:
   account_manager_actor manager_;
   event_sink_actor events_;
   std::unique_ptr<manager_object> manager_object_;
+  std::unique_ptr<tuxdroid_object> robot_object_;
   std::map<std::string, std::unique_ptr<account_object>> accounts_;
 };
 

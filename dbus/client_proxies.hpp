@@ -11,6 +11,7 @@
 
 #include "chatter_account_proxy.h"
 #include "chatter_manager_proxy.h"
+#include "chatter_tuxdroid_proxy.h"
 #include "paths.hpp"
 
 namespace chatter::client {
@@ -18,6 +19,7 @@ namespace chatter::client {
 using dbus_paths::account_path;
 using dbus_paths::manager_path;
 using dbus_paths::service_name;
+using dbus_paths::tuxdroid_path;
 
 class manager_client final
   : public sdbus::ProxyInterfaces<org::chatter::Chatter1::Manager_proxy,
@@ -114,6 +116,31 @@ private:
                            const std::vector<std::string>&) override {
     if (on_properties_changed)
       on_properties_changed(changed);
+  }
+};
+
+class tuxdroid_client final
+  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::TuxDroid_proxy,
+                                  sdbus::Properties_proxy> {
+public:
+  std::function<void(const std::string& action, const std::string& detail)>
+    on_action_performed;
+
+  explicit tuxdroid_client(sdbus::IConnection& connection)
+    : ProxyInterfaces(connection, service_name, tuxdroid_path) {
+    registerProxy();
+  }
+  ~tuxdroid_client() {
+    unregisterProxy();
+  }
+
+private:
+  void onActionPerformed(const std::string& action, const std::string& detail) override {
+    if (on_action_performed)
+      on_action_performed(action, detail);
+  }
+  void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
+                           const std::vector<std::string>&) override {
   }
 };
 

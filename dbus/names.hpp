@@ -13,6 +13,7 @@ namespace chatter::dbus {
 using dbus_paths::account_path;
 using dbus_paths::manager_path;
 using dbus_paths::service_name;
+using dbus_paths::tuxdroid_path;
 inline constexpr const char* error_prefix = "org.chatter.Chatter1.Error.";
 
 sdbus::Error to_dbus_error(errc code, const std::string& sentence);

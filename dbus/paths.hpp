@@ -8,6 +8,7 @@ namespace chatter::dbus_paths {
 inline constexpr const char* service_name = "org.chatter.Chatter1";
 inline constexpr const char* manager_path = "/org/chatter/Chatter1";
 inline constexpr const char* accounts_path = "/org/chatter/Chatter1/accounts";
+inline constexpr const char* tuxdroid_path = "/org/chatter/Chatter1/TuxDroid";
 
 // accounts_path + "/" + user, escaped as sd_bus_path_encode does ('.' and
 // '-' are not allowed in object paths: "a.b" becomes "a_2eb").

@@ -22,6 +22,7 @@ struct account_config {
   mailbox_actor mailbox;
   crypto_actor crypto;
   event_sink_actor events;
+  interlocutor_listener_actor robot;  // the Tux Droid; may be null
   // Test hook: flip a bit of every re-challenge answer, so tests can watch
   // the hub revoke a session. Never set outside tests.
   bool corrupt_rechallenge_answers = false;

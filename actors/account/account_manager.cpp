@@ -99,6 +99,7 @@ account_manager(account_manager_actor::pointer self,
                        st->config.mailbox,
                        st->config.crypto,
                        st->config.events,
+                       st->config.robot,
                        st->config.corrupt_rechallenge_for.count(user) > 0};
     make_private_folder(cfg.folder);
     auto handle = self->spawn<caf::linked + caf::detached>(account, cfg);

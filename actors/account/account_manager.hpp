@@ -19,6 +19,7 @@ struct account_manager_config {
   mailbox_actor mailbox;
   crypto_actor crypto;
   event_sink_actor events;
+  interlocutor_listener_actor robot;  // the Tux Droid; may be null
   std::set<std::string> corrupt_rechallenge_for;  // test hook, see account.hpp
 };
 

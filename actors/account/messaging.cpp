@@ -240,6 +240,8 @@ void messaging::receive(const envelope& env) {
           if (st->store->add_incoming(m)) {
             social::interlocutor_seen(self, st, h.from);
             self->send(events, received_atom_v, user, m);
+            if (st->config.robot)
+              self->send(st->config.robot, received_atom_v, user, m);
           }
           ack(h.from, h.id);
         },

@@ -16,8 +16,10 @@ void announce_arrival(account_actor::pointer self, const account_state_ptr& st,
                       const std::string& user, const std::string& display_name) {
   if (!st->arrived.insert(user).second)
     return;
-  self->send(st->config.events, arrived_atom_v, st->config.user, user,
-             display_name.empty() ? user : display_name);
+  auto name = display_name.empty() ? user : display_name;
+  self->send(st->config.events, arrived_atom_v, st->config.user, user, name);
+  if (st->config.robot)
+    self->send(st->config.robot, arrived_atom_v, st->config.user, user, name);
 }
 
 std::string display_name_in_book(const account_state_ptr& st, const std::string& user) {

@@ -25,6 +25,7 @@ void add_presence_command(CLI::App& app, context& ctx);
 void add_contacts_command(CLI::App& app, context& ctx);
 void add_room_command(CLI::App& app, context& ctx);
 void add_read_command(CLI::App& app, context& ctx);
+void add_tux_command(CLI::App& app, context& ctx);
 
 // A message as JSON and as one line of text.
 nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::string,

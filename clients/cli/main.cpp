@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   chatter::cli::add_presence_command(app, ctx);
   chatter::cli::add_room_command(app, ctx);
   chatter::cli::add_watch_command(app, ctx);
+  chatter::cli::add_tux_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

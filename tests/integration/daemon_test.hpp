@@ -16,13 +16,18 @@ namespace chatter::test {
 
 class daemon_test : public testing::Test {
 protected:
-  // Starts (or starts again) the daemon, with fresh proxies.
+  // Starts (or starts again) the daemon, with fresh proxies; `args` stay for
+  // restarts.
+  void start(std::vector<std::string> args) {
+    args_ = std::move(args);
+    start();
+  }
   void start() {
     // Proxies first, then the connection they use.
     accounts_.clear();
     manager_.reset();
     conn_.reset();
-    daemon_ = world_.start_daemon();
+    daemon_ = world_.start_daemon(args_);
     conn_ = world_.bus.connect();
     manager_ = std::make_unique<client::manager_client>(*conn_);
   }
@@ -48,6 +53,7 @@ protected:
   }
 
   world world_;
+  std::vector<std::string> args_;
   std::unique_ptr<chatterd_process> daemon_;
   std::unique_ptr<sdbus::IConnection> conn_;
   std::unique_ptr<client::manager_client> manager_;

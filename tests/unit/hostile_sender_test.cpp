@@ -61,6 +61,8 @@ event_sink_actor::behavior_type recording_sink(event_sink_actor::pointer,
     },
     [](hubup_atom, const std::string&) {},
     [](hubdown_atom, const std::string&) {},
+    [](performed_atom, const std::string&, const std::string&) {},
+    [](tuxstate_atom, const std::string&, bool, bool, bool) {},
   };
 }
 

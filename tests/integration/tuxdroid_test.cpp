@@ -1,0 +1,242 @@
+// The Tux Droid through a real chatterd: the fake robot server (the one fake,
+// speaking the real HTTP protocol on loopback) hears an arrival as exact
+// requests, a burst as a few sentences, and a slow or dead robot never
+// holds up a message. espeak-ng speaks for real into a WAV file.
+#include <fstream>
+#include <mutex>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "client_proxies.hpp"
+#include "daemon_test.hpp"
+#include "fake_tux_server.hpp"
+#include "helpers.hpp"
+
+using namespace chatter;
+using namespace std::chrono_literals;
+using test::err;
+using test::error_of;
+using test::eventually;
+
+namespace {
+
+std::vector<std::string> speeches(const std::vector<std::string>& commands) {
+  std::vector<std::string> out;
+  for (auto& c : commands)
+    if (c.rfind("/0/tts/speak", 0) == 0)
+      out.push_back(c);
+  return out;
+}
+
+class tuxdroid : public test::daemon_test {
+protected:
+  void TearDown() override {
+    if (conn_)
+      conn_->leaveEventLoop();
+  }
+
+  void start_with_robot(std::vector<std::string> more = {}) {
+    std::vector<std::string> args{"--tux-backend", "tuxhttp", "--tux-server", robot_.address()};
+    args.insert(args.end(), more.begin(), more.end());
+    start(args);
+    robot_object_ = std::make_unique<client::tuxdroid_client>(*conn_);
+  }
+
+  void join(const std::string& user, const std::string& display_name) {
+    daemon_test::join(user, {{"display_name", sdbus::Variant(display_name)}});
+  }
+
+  client::tuxdroid_client& robot_object() {
+    return *robot_object_;
+  }
+
+  test::fake_tux_server robot_;
+  std::unique_ptr<client::tuxdroid_client> robot_object_;
+};
+
+} // namespace
+
+TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
+  start_with_robot({"--tux-react-on-arrival", "false"});
+  join("alice", "Alice");
+  join("bob", "Bob");
+  account("alice").AddContact("bob");
+  account("bob").Logout();
+  account("alice").Logout();
+  manager_->Login("alice", "pw-alice");  // a new session: bob is new again
+
+  std::mutex m;
+  std::vector<std::pair<std::string, std::string>> performed;
+  robot_object().on_action_performed = [&](const std::string& a, const std::string& d) {
+    std::lock_guard<std::mutex> g(m);
+    performed.emplace_back(a, d);
+  };
+  conn_->enterEventLoopAsync();
+  EXPECT_EQ(robot_object().Backend(), "tuxhttp");
+  EXPECT_TRUE(eventually([&] { return robot_object().Connected(); }));
+  robot_object().ReactOnArrival(true);
+  EXPECT_TRUE(robot_object().ReactOnArrival());
+  robot_.clear();
+
+  manager_->Login("bob", "pw-bob");
+  std::vector<std::string> expected{
+    "/0/tts/speak?text=Bob%20is%20here&locutor=Ryan&pitch=100",
+    "/0/flippers/on?count=2&final_state=DOWN",
+    "/0/spinning/left_on?count=1",
+    "/0/spinning/right_on?count=1",
+    "/0/eyes/on?count=2&final_state=OPEN",
+  };
+  ASSERT_TRUE(robot_.wait_for([&](auto& c) { return c.size() >= expected.size(); }, 5s))
+    << testing::PrintToString(robot_.commands()) << test::read_file(daemon_->log_file());
+  std::this_thread::sleep_for(300ms);  // nothing more comes
+  auto heard = robot_.commands();
+  std::cout << "The robot's server received, for bob's arrival:\n";
+  for (auto& target : heard)
+    std::cout << "  GET " << target << '\n';
+  EXPECT_EQ(heard, expected);
+  EXPECT_TRUE(robot_.refused().empty());
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> g(m);
+    return performed.size() == 2;
+  }));
+  std::lock_guard<std::mutex> g(m);
+  EXPECT_EQ(performed[0], (std::pair<std::string, std::string>{"speak", "Bob is here"}));
+  EXPECT_EQ(performed[1], (std::pair<std::string, std::string>{"wave", "tuxhttp"}));
+}
+
+TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
+  start_with_robot();
+  join("alice", "Alice");
+  for (int i = 0; i < 20; ++i)
+    manager_->Register("u" + std::to_string(i), "pw-u" + std::to_string(i), {});
+  robot_.clear();
+  for (int i = 0; i < 20; ++i)
+    account("alice").AddContact("u" + std::to_string(i));
+  // Everyone named once: "u0, u1 and 18 others are here", or a few such.
+  auto named = [](const std::vector<std::string>& commands) {
+    size_t people = 0;
+    for (auto& s : speeches(commands)) {
+      auto others = s.find("%20others");
+      if (others != std::string::npos) {
+        auto and_at = s.rfind("and%20", others);
+        people += 2 + std::stoul(s.substr(and_at + 6, others - and_at - 6));
+      } else {
+        people += 1 + (s.find("%20and%20") != std::string::npos)
+                  + (s.find("%2C") != std::string::npos);
+      }
+    }
+    return people;
+  };
+  ASSERT_TRUE(robot_.wait_for([&](auto& c) { return named(c) >= 20; }, 15s))
+    << testing::PrintToString(robot_.commands());
+  std::this_thread::sleep_for(1500ms);
+  auto said = speeches(robot_.commands());
+  for (auto& s : said)
+    std::cout << "  GET " << s << '\n';
+  EXPECT_EQ(named(robot_.commands()), 20u);
+  EXPECT_LE(said.size(), 4u) << "a burst of 20 arrivals must merge";
+}
+
+TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
+  start_with_robot({"--tux-react-on-message", "true"});
+  join("alice", "Alice");
+  join("bob", "Bob");
+  std::mutex m;
+  size_t bob_received = 0;
+  account("bob").on_message_received = [&](auto&&...) {
+    std::lock_guard<std::mutex> g(m);
+    ++bob_received;
+  };
+  conn_->enterEventLoopAsync();
+  auto received = [&] {
+    std::lock_guard<std::mutex> g(m);
+    return bob_received;
+  };
+  ASSERT_TRUE(eventually([&] { return robot_object().Connected(); }));
+
+  robot_.set_delay(1200ms);  // slow: each request takes 1.2 s
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 5; ++i)
+    account("alice").SendMessage("bob", "slow robot " + std::to_string(i));
+  robot_object().Speak("still here");
+  ASSERT_TRUE(eventually([&] { return received() == 5; }, 5s));
+  auto slow_phase = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(slow_phase, 4s) << "messages waited on the robot";
+  // The robot reads them out all the same, merged: "alice says: ..." or
+  // "N new messages from alice" (a stranger to bob: her user name).
+  EXPECT_TRUE(robot_.wait_for(
+    [](auto& c) {
+      for (auto& s : speeches(c))
+        if (s.find("from%20alice") != std::string::npos || s.find("alice%20says") != std::string::npos)
+          return true;
+      return false;
+    },
+    15s))
+    << testing::PrintToString(robot_.commands());
+
+  robot_.stop();  // dead
+  EXPECT_TRUE(eventually([&] { return !robot_object().Connected(); }, 15s));
+  for (int i = 0; i < 5; ++i)
+    account("alice").SendMessage("bob", "dead robot " + std::to_string(i));
+  robot_object().Speak("anyone?");
+  robot_object().Perform("wave");
+  EXPECT_TRUE(eventually([&] { return received() == 10; }, 5s));
+  EXPECT_FALSE(robot_object().Connected());
+}
+
+TEST_F(tuxdroid, chatterctl_tux_speaks_acts_reports_and_refuses_unknown_actions) {
+  start_with_robot();
+  auto tango = world_.chatterctl({"tux", "do", "dance-the-tango"});
+  std::cout << "chatterctl tux do dance-the-tango: exit " << tango.exit_code << ", "
+            << tango.err;
+  EXPECT_EQ(tango.exit_code, 3);
+  EXPECT_NE(tango.err.find(err("InvalidArgument")), std::string::npos);
+  EXPECT_NE(tango.err.find("valid actions: blink,"), std::string::npos);
+  EXPECT_NE(tango.err.find("wave"), std::string::npos);
+
+  EXPECT_EQ(world_.chatterctl({"tux", "speak", "Hello\x07 from\nchatterctl"}).exit_code, 0);
+  EXPECT_EQ(world_.chatterctl({"tux", "do", "blink"}).exit_code, 0);
+  EXPECT_TRUE(robot_.wait_for(
+    [](auto& c) {
+      return c.size() == 2
+             && c[0] == "/0/tts/speak?text=Hello%20from%20chatterctl&locutor=Ryan&pitch=100"
+             && c[1] == "/0/eyes/on?count=2&final_state=OPEN";
+    },
+    5s))
+    << testing::PrintToString(robot_.commands());
+
+  auto react = world_.chatterctl({"--json", "tux", "react", "--message", "on"});
+  ASSERT_EQ(react.exit_code, 0) << react.err;
+  auto status = nlohmann::json::parse(react.out);
+  EXPECT_EQ(status["react_on_message"], true);
+  EXPECT_EQ(status["react_on_arrival"], true);
+  EXPECT_EQ(status["backend"], "tuxhttp");
+  auto text = world_.chatterctl({"tux", "status"});
+  EXPECT_NE(text.out.find("robot connected"), std::string::npos) << text.out;
+
+  EXPECT_EQ(error_of([&] { robot_object().Speak(""); }), err("InvalidArgument"));
+  EXPECT_EQ(error_of([&] { robot_object().Speak(std::string(1001, 'a')); }),
+            err("InvalidArgument"));
+}
+
+TEST_F(tuxdroid, espeak_speaks_into_a_wav_file) {
+  auto wav_dir = world_.dir.path() / "speech";
+  start({"--tux-backend", "espeak", "--tux-espeak-wav-dir", wav_dir.string()});
+  client::tuxdroid_client robot(*conn_);
+  EXPECT_EQ(robot.Backend(), "espeak");
+  EXPECT_FALSE(robot.Connected()) << "espeak has no robot";
+  robot.Speak("Hello from Chatter");
+  auto wav = wav_dir / "tux-1.wav";
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(wav); }, 10s))
+    << test::read_file(daemon_->log_file());
+  // espeak-ng writes the header first and the samples as it speaks.
+  ASSERT_TRUE(eventually([&] { return std::filesystem::file_size(wav) > 10000; }, 10s));
+  std::ifstream in(wav, std::ios::binary);
+  char header[12] = {};
+  in.read(header, sizeof header);
+  EXPECT_EQ(std::string(header, 4), "RIFF");
+  EXPECT_EQ(std::string(header + 8, 4), "WAVE");
+  std::cout << "espeak-ng wrote " << std::filesystem::file_size(wav) << " bytes to " << wav
+            << '\n';
+}
