@@ -47,11 +47,13 @@ public:
     // stderr tells.
     if (run.exit_status != 0 || run.error_output.find("rror") != std::string::npos) {
       if (!warned_)
-        spdlog::warn("tux: espeak-ng failed: {}", last_line(run.error_output));
+        spdlog::warn("tux: espeak-ng cannot play sound here ({}); --tux-espeak-wav-dir DIR "
+                     "writes WAV files instead",
+                     last_line(run.error_output));
       warned_ = true;
-      return "espeak-ng failed: " + last_line(run.error_output);
+      return "espeak-ng could not play it";
     }
-    spdlog::debug("tux: espeak-ng said \"{}\"{}", text, wav.empty() ? "" : " into " + wav);
+    spdlog::info("tux says: \"{}\" (espeak-ng{})", text, wav.empty() ? "" : ", into " + wav);
     return {};
   }
 

@@ -21,6 +21,8 @@ tux_worker_actor::behavior_type tux_worker(tux_worker_actor::stateful_pointer<
                         const std::string& failure) {
         if (failure.empty())
           self->send(config.events, performed_atom_v, action, detail);
+        else if (action == "speak")
+          spdlog::info("tux: \"{}\" not said: {}", detail, failure);
         else
           spdlog::info("tux: {} not done: {}", action, failure);
       };

@@ -155,7 +155,7 @@ TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
   };
   ASSERT_TRUE(eventually([&] { return robot_object().Connected(); }));
 
-  robot_.set_delay(1200ms);  // slow: each request takes 1.2 s
+  robot_.set_delay(700ms);  // slow: each request takes 0.7 s
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 5; ++i)
     account("alice").SendMessage("bob", "slow robot " + std::to_string(i));
