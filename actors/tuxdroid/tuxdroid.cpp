@@ -22,12 +22,12 @@ constexpr size_t max_known_names = 4096;
 
 struct tuxdroid_state {
   tuxdroid_state(tuxdroid_config cfg, tux::phrasebook book)
-    : config(std::move(cfg)), todo(std::move(book)) {
+    : config(std::move(cfg)), todo(std::move(book)), backend(config.backend.kind) {
   }
   tuxdroid_config config;
   tux::coalescer todo;
   tux_worker_actor worker;
-  std::string backend = "auto";
+  std::string backend;  // "auto" until the worker's first probe has chosen
   bool connected = false;
   bool busy = false;       // a turn is with the worker
   bool scheduled = false;  // a flush is on its way
@@ -84,6 +84,95 @@ void next_turn(tux_pointer self) {
     });
 }
 
+// `state` is a spawn argument, not a capture: CAF 0.17 dereferences a null
+// pointer (UB) when a function actor is spawned with no argument.
+tuxdroid_actor::behavior_type tuxdroid(tux_pointer self, std::shared_ptr<tuxdroid_state> state) {
+  self->state = state;
+  auto& st = *state;
+  st.worker = self->spawn<caf::detached + caf::linked>(
+    tux_worker, tux_worker_config{st.config.backend, st.config.events});
+  self->send(self, probe_atom_v);
+  publish(self);
+  return {
+    [self](arrived_atom, const std::string&, const std::string& user,
+           const std::string& display_name) {
+      auto& st = *self->state;
+      if (st.names.size() >= max_known_names)
+        st.names.clear();
+      st.names[user] = display_name;
+      if (!st.config.react_on_arrival)
+        return;
+      st.todo.arrival(tux::sanitize_speech(display_name, 64));
+      schedule(self, st.config.gather);
+    },
+    [self](received_atom, const std::string&, const message_record& m) {
+      auto& st = *self->state;
+      if (!st.config.react_on_message)
+        return;
+      auto known = st.names.find(m.from);
+      auto name = known == st.names.end() ? m.from : known->second;
+      st.todo.message(tux::sanitize_speech(name, 64), m.text);
+      schedule(self, st.config.gather);
+    },
+    [self](speak_atom, const std::string& text) -> caf::result<caf::ok_atom> {
+      auto clean = tux::sanitize_speech(text);
+      if (clean.empty())
+        return make_error(errc::invalid_argument,
+                          "nothing to say: the text is empty once control characters "
+                          "are removed");
+      if (!self->state->todo.request({"speak", clean, {}}))
+        return make_error(errc::rate_limited, "the robot has "
+                                                + std::to_string(tux::coalescer::max_requests)
+                                                + " requests waiting; try again later");
+      schedule(self, std::chrono::milliseconds(0));
+      return caf::ok_atom_v;
+    },
+    [self](perform_atom, const std::string& action) -> caf::result<caf::ok_atom> {
+      if (!tux::is_action(action))
+        return make_error(errc::invalid_argument, "unknown action '" + action
+                                                    + "'; valid actions: "
+                                                    + tux::action_list());
+      if (!self->state->todo.request({"perform", {}, {action}}))
+        return make_error(errc::rate_limited, "the robot has "
+                                                + std::to_string(tux::coalescer::max_requests)
+                                                + " requests waiting; try again later");
+      schedule(self, std::chrono::milliseconds(0));
+      return caf::ok_atom_v;
+    },
+    [self](react_atom, bool on_arrival, bool on_message) {
+      auto& cfg = self->state->config;
+      if (cfg.react_on_arrival != on_arrival || cfg.react_on_message != on_message) {
+        cfg.react_on_arrival = on_arrival;
+        cfg.react_on_message = on_message;
+        publish(self);
+      }
+      return caf::ok_atom_v;
+    },
+    [self](flush_atom) {
+      self->state->scheduled = false;
+      next_turn(self);
+    },
+    [self](probe_atom) {
+      auto& st = *self->state;
+      self->request(st.worker, turn_timeout, probe_atom_v)
+        .then(
+          [self](const std::string& backend, bool connected) {
+            auto& st = *self->state;
+            if (st.backend != backend) {
+              st.backend = backend;
+              st.connected = connected;
+              publish(self);
+            }
+            set_connected(self, connected);
+          },
+          [](const caf::error&) {});
+      // Only a robot can come and go; the other backends need no polling.
+      if (st.backend == "auto" || st.backend == "tuxhttp")
+        self->delayed_send(self, st.config.probe_interval, probe_atom_v);
+    },
+  };
+}
+
 } // namespace
 
 tuxdroid_actor spawn_tuxdroid(caf::actor_system& sys, tuxdroid_config config) {
@@ -92,93 +181,7 @@ tuxdroid_actor spawn_tuxdroid(caf::actor_system& sys, tuxdroid_config config) {
     book = tux::phrasebook_for("en");
   if (!config.greeting.empty())
     book.greeting = config.greeting;
-  auto state = std::make_shared<tuxdroid_state>(config, book);
-  return sys.spawn([state](tux_pointer self) -> tuxdroid_actor::behavior_type {
-    self->state = state;
-    auto& st = *state;
-    st.worker = self->spawn<caf::detached + caf::linked>(
-      tux_worker, tux_worker_config{st.config.backend, st.config.events});
-    self->send(self, probe_atom_v);
-    publish(self);
-    return {
-      [self](arrived_atom, const std::string&, const std::string& user,
-             const std::string& display_name) {
-        auto& st = *self->state;
-        if (st.names.size() >= max_known_names)
-          st.names.clear();
-        st.names[user] = display_name;
-        if (!st.config.react_on_arrival)
-          return;
-        st.todo.arrival(tux::sanitize_speech(display_name, 64));
-        schedule(self, st.config.gather);
-      },
-      [self](received_atom, const std::string&, const message_record& m) {
-        auto& st = *self->state;
-        if (!st.config.react_on_message)
-          return;
-        auto known = st.names.find(m.from);
-        auto name = known == st.names.end() ? m.from : known->second;
-        st.todo.message(tux::sanitize_speech(name, 64), m.text);
-        schedule(self, st.config.gather);
-      },
-      [self](speak_atom, const std::string& text) -> caf::result<caf::ok_atom> {
-        auto clean = tux::sanitize_speech(text);
-        if (clean.empty())
-          return make_error(errc::invalid_argument,
-                            "nothing to say: the text is empty once control characters "
-                            "are removed");
-        if (!self->state->todo.request({"speak", clean, {}}))
-          return make_error(errc::rate_limited, "the robot has "
-                                                  + std::to_string(tux::coalescer::max_requests)
-                                                  + " requests waiting; try again later");
-        schedule(self, std::chrono::milliseconds(0));
-        return caf::ok_atom_v;
-      },
-      [self](perform_atom, const std::string& action) -> caf::result<caf::ok_atom> {
-        if (!tux::is_action(action))
-          return make_error(errc::invalid_argument, "unknown action '" + action
-                                                      + "'; valid actions: "
-                                                      + tux::action_list());
-        if (!self->state->todo.request({"perform", {}, {action}}))
-          return make_error(errc::rate_limited, "the robot has "
-                                                  + std::to_string(tux::coalescer::max_requests)
-                                                  + " requests waiting; try again later");
-        schedule(self, std::chrono::milliseconds(0));
-        return caf::ok_atom_v;
-      },
-      [self](react_atom, bool on_arrival, bool on_message) {
-        auto& cfg = self->state->config;
-        if (cfg.react_on_arrival != on_arrival || cfg.react_on_message != on_message) {
-          cfg.react_on_arrival = on_arrival;
-          cfg.react_on_message = on_message;
-          publish(self);
-        }
-        return caf::ok_atom_v;
-      },
-      [self](flush_atom) {
-        self->state->scheduled = false;
-        next_turn(self);
-      },
-      [self](probe_atom) {
-        auto& st = *self->state;
-        self->request(st.worker, turn_timeout, probe_atom_v)
-          .then(
-            [self](const std::string& backend, bool connected) {
-              auto& st = *self->state;
-              if (st.backend != backend) {
-                st.backend = backend;
-                st.connected = connected;
-                publish(self);
-              }
-              set_connected(self, connected);
-            },
-            [](const caf::error&) {});
-        // Only a robot can come and go; the other backends need no polling.
-        if (st.backend == "auto" || st.backend == "tuxhttp")
-          self->delayed_send(self, st.config.probe_interval, probe_atom_v);
-      },
-    };
-  });
+  return sys.spawn(tuxdroid, std::make_shared<tuxdroid_state>(config, book));
 }
 
 } // namespace chatter
