@@ -21,13 +21,6 @@ using test::eventually;
 
 namespace {
 
-std::vector<std::string> speeches(const std::vector<std::string>& commands) {
-  std::vector<std::string> out;
-  for (auto& c : commands)
-    if (c.rfind("/0/tts/speak", 0) == 0)
-      out.push_back(c);
-  return out;
-}
 
 class tuxdroid : public test::daemon_test {
 protected:
@@ -118,7 +111,7 @@ TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
   // Everyone named once: "u0, u1 and 18 others are here", or a few such.
   auto named = [](const std::vector<std::string>& commands) {
     size_t people = 0;
-    for (auto& s : speeches(commands)) {
+    for (auto& s : test::fake_tux_server::speeches(commands)) {
       auto others = s.find("%20others");
       if (others != std::string::npos) {
         auto and_at = s.rfind("and%20", others);
@@ -133,7 +126,7 @@ TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
   ASSERT_TRUE(robot_.wait_for([&](auto& c) { return named(c) >= 20; }, 15s))
     << testing::PrintToString(robot_.commands());
   std::this_thread::sleep_for(1500ms);
-  auto said = speeches(robot_.commands());
+  auto said = test::fake_tux_server::speeches(robot_.commands());
   for (auto& s : said)
     std::cout << "  GET " << s << '\n';
   EXPECT_EQ(named(robot_.commands()), 20u);
@@ -166,7 +159,7 @@ TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
   // alice's arrival with its wave, then the messages) lasts several seconds.
   robot_.set_delay(1000ms);
   auto reads_out_alice = [](const std::vector<std::string>& c) {
-    for (auto& s : speeches(c))
+    for (auto& s : test::fake_tux_server::speeches(c))
       if (s.find("from%20alice") != std::string::npos || s.find("alice%20says") != std::string::npos)
         return true;
     return false;

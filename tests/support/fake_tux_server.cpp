@@ -106,6 +106,14 @@ void fake_tux_server::set_radio(bool on) {
   radio_ = on;
 }
 
+std::vector<std::string> fake_tux_server::speeches(const std::vector<std::string>& commands) {
+  std::vector<std::string> out;
+  for (auto& c : commands)
+    if (c.rfind("/0/tts/speak", 0) == 0)
+      out.push_back(c);
+  return out;
+}
+
 bool fake_tux_server::wait_for(const std::function<bool(const std::vector<std::string>&)>& done,
                                std::chrono::milliseconds limit) const {
   auto deadline = std::chrono::steady_clock::now() + limit;

@@ -47,6 +47,9 @@ public:
   // Closes the port: a dead robot.
   void stop();
 
+  // The tts/speak targets among `commands`.
+  static std::vector<std::string> speeches(const std::vector<std::string>& commands);
+
   // Polls until `done(commands())` holds or `limit` passes.
   bool wait_for(const std::function<bool(const std::vector<std::string>&)>& done,
                 std::chrono::milliseconds limit) const;

@@ -68,13 +68,6 @@ size_t people_in(const std::string& target) {
   return 1 + std::count(names.begin(), names.end(), ',') + (names.find(" and ") != std::string::npos);
 }
 
-std::vector<std::string> speeches(const std::vector<std::string>& commands) {
-  std::vector<std::string> out;
-  for (auto& c : commands)
-    if (c.rfind("/0/tts/speak", 0) == 0)
-      out.push_back(c);
-  return out;
-}
 
 class tuxdroid_actor_test : public testing::Test {
 protected:
@@ -129,13 +122,13 @@ TEST_F(tuxdroid_actor_test, a_burst_of_twenty_arrivals_is_a_few_utterances_namin
   }
   auto everyone_named = [](const std::vector<std::string>& commands) {
     size_t people = 0;
-    for (auto& s : speeches(commands))
+    for (auto& s : test::fake_tux_server::speeches(commands))
       people += people_in(s);
     return people == 20;
   };
   ASSERT_TRUE(robot.wait_for(everyone_named, 10s)) << testing::PrintToString(robot.commands());
   std::this_thread::sleep_for(500ms);
-  auto said = speeches(robot.commands());
+  auto said = test::fake_tux_server::speeches(robot.commands());
   for (auto& s : said)
     std::cout << "  robot heard: " << s << '\n';
   EXPECT_LE(said.size(), 3u);
@@ -155,7 +148,7 @@ TEST_F(tuxdroid_actor_test, a_slow_robot_never_delays_an_answer) {
   auto [error, took] = ask(perform_atom_v, std::string("wave"));
   EXPECT_EQ(error, "");
   EXPECT_LT(took, 500ms);
-  EXPECT_TRUE(robot.wait_for([](auto& c) { return speeches(c).size() == 3; }, 15s));
+  EXPECT_TRUE(robot.wait_for([](auto& c) { return test::fake_tux_server::speeches(c).size() == 3; }, 15s));
 }
 
 TEST_F(tuxdroid_actor_test, a_dead_robot_reads_disconnected_and_requests_still_answer) {
