@@ -1,0 +1,122 @@
+// chatter-notify against a real chatterd and the stand-in notification
+// server: one Notify per new message with the sender as summary, replaced per
+// conversation, quiet while busy, "Open" and inline replies, and a daemon
+// restart followed.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "daemon_test.hpp"
+#include "helpers.hpp"
+#include "notification_server.hpp"
+
+using namespace chatter;
+using namespace std::chrono_literals;
+using test::eventually;
+
+namespace {
+
+class notify : public test::daemon_test {
+protected:
+  void SetUp() override {
+    start();
+    daemon_test::join("alice", {{"display_name", sdbus::Variant(std::string("Alice"))}});
+    daemon_test::join("bob", {{"display_name", sdbus::Variant(std::string("Bob"))}});
+  }
+
+  // Starts chatter-notify; "Open" runs a script that writes its arguments to
+  // opened.txt.
+  void start_notifier(bool inline_reply) {
+    server_ = std::make_unique<test::notification_server>(world_.bus.address(), inline_reply);
+    auto open = world_.dir.path() / "open.sh";
+    std::ofstream(open) << "#!/bin/sh\necho \"$@\" >> " << opened_.string() << "\n";
+    std::filesystem::permissions(open, std::filesystem::perms::owner_all);
+    notifier_ = std::make_unique<test::child_process>(
+      std::vector<std::string>{CHATTER_NOTIFY_PATH, "--bus-address", world_.bus.address(),
+                               "--open-command", open.string()},
+      std::map<std::string, std::string>{}, true);
+    ASSERT_EQ(notifier_->read_line(), "chatter-notify: following 2 account(s)");
+  }
+
+  std::vector<test::notify_call> calls_with(const std::string& summary) {
+    std::vector<test::notify_call> out;
+    for (auto& c : server_->calls())
+      if (c.summary == summary)
+        out.push_back(c);
+    return out;
+  }
+
+  std::filesystem::path opened_ = world_.dir.path() / "opened.txt";
+  std::unique_ptr<test::notification_server> server_;
+  std::unique_ptr<test::child_process> notifier_;
+};
+
+} // namespace
+
+TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_per_conversation) {
+  start_notifier(false);
+  account("alice").SendMessage("bob", "first <b>words</b> & more");
+  ASSERT_TRUE(eventually([&] { return calls_with("alice").size() == 1; }));
+  account("alice").SendMessage("bob", "second");
+  account("alice").SendMessage("bob", "third");
+  ASSERT_TRUE(eventually([&] { return calls_with("alice").size() == 3; }));
+  std::this_thread::sleep_for(300ms);  // and no more
+  auto calls = calls_with("alice");
+  ASSERT_EQ(calls.size(), 3u) << "one Notify per message";
+  for (auto& c : calls)
+    std::cout << "Notify(summary=\"" << c.summary << "\", body=\"" << c.body
+              << "\", replaces_id=" << c.replaces_id << ") -> " << c.id << '\n';
+  EXPECT_EQ(calls[0].body, "first &lt;b&gt;words&lt;/b&gt; &amp; more");
+  // alice, a stranger to bob, arrived with her first message: that
+  // notification came first, and the conversation's messages replace it.
+  auto arrival = calls_with("alice is here");
+  ASSERT_EQ(arrival.size(), 1u);
+  EXPECT_EQ(arrival[0].replaces_id, 0u);
+  EXPECT_EQ(arrival[0].string_hints["category"], "presence.online");
+  for (auto& c : calls)
+    EXPECT_EQ(c.replaces_id, arrival[0].id) << "replaced, not stacked";
+  EXPECT_EQ(calls[0].string_hints["category"], "im.received");
+  EXPECT_EQ(calls[0].string_hints["desktop-entry"], "chatter-gtk");
+  EXPECT_EQ(calls[0].actions, (std::vector<std::string>{"default", "Open", "reply", "Reply"}));
+
+  // "Open" starts chatter-gtk on the conversation.
+  server_->invoke(calls[2].id, "default");
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(opened_); }));
+  EXPECT_TRUE(eventually([&] { return test::read_file(opened_) == "--as bob --conversation alice\n"; }))
+    << test::read_file(opened_);
+}
+
+TEST_F(notify, busy_is_quiet_and_inline_replies_are_sent) {
+  start_notifier(true);
+  account("bob").SetPresence("busy", "");
+  account("alice").SendMessage("bob", "you will not see this pop up");
+  ASSERT_TRUE(eventually([&] { return account("bob").ListPendingMessages().size() == 1; }));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(calls_with("alice").empty()) << "bob is busy";
+
+  account("bob").SetPresence("online", "");
+  account("alice").SendMessage("bob", "now you will");
+  ASSERT_TRUE(eventually([&] { return calls_with("alice").size() == 1; }));
+  auto call = calls_with("alice").at(0);
+  EXPECT_EQ(call.actions,
+            (std::vector<std::string>{"default", "Open", "inline-reply", "Reply"}));
+  server_->reply(call.id, "typed in the notification");
+  ASSERT_TRUE(eventually([&] {
+    for (auto& m : account("alice").GetHistory("bob", 0, 10))
+      if (m.get<3>() == "typed in the notification" && m.get<1>() == "bob")
+        return true;
+    return false;
+  }));
+}
+
+TEST_F(notify, a_restarted_daemon_is_followed) {
+  start_notifier(false);
+  restart();
+  manager_->Login("alice", "pw-alice");
+  manager_->Login("bob", "pw-bob");
+  account("alice").SendMessage("bob", "after the restart");
+  EXPECT_TRUE(eventually([&] { return calls_with("alice").size() == 1; }, 10s))
+    << "chatter-notify did not follow the new daemon";
+  EXPECT_EQ(notifier_->read_line(), "chatter-notify: following 2 account(s)");
+}
