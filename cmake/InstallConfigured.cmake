@@ -1,0 +1,32 @@
+# chatter_install_configured(TEMPLATE DESTINATION): installs TEMPLATE (.in)
+# with @CHATTER_BINDIR@ set to the bin directory of the prefix given at
+# install time (`cmake --install build --prefix /tmp/x` writes /tmp/x/bin),
+# not the one known at configure time.
+function(chatter_install_configured template destination)
+  get_filename_component(name ${template} NAME_WLE)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/install/${name})
+  install(CODE "
+    set(CHATTER_BINDIR \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
+    configure_file(\"${CMAKE_CURRENT_SOURCE_DIR}/${template}\" \"${out}\" @ONLY)")
+  install(FILES ${out} DESTINATION ${destination})
+endfunction()
+
+# chatter_man_page(TARGET): a man page made from `TARGET --help` by help2man
+# (Debian package help2man), built with the target and installed.
+function(chatter_man_page target)
+  find_program(HELP2MAN help2man)
+  if(NOT HELP2MAN)
+    message(STATUS "help2man not found: no man page for ${target}")
+    return()
+  endif()
+  set(page ${CMAKE_BINARY_DIR}/man/${target}.1)
+  add_custom_command(
+    OUTPUT ${page}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
+    COMMAND ${HELP2MAN} --no-info --no-discard-stderr --output=${page} $<TARGET_FILE:${target}>
+    DEPENDS ${target}
+    COMMENT "Man page for ${target}"
+    VERBATIM)
+  add_custom_target(${target}_man ALL DEPENDS ${page})
+  install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endfunction()
