@@ -43,7 +43,10 @@ TEST(desktop_files, install_lays_out_the_unit_activation_xml_desktop_files_and_m
                      "share/dbus-1/interfaces/org.chatter.Chatter1.Manager.xml",
                      "share/dbus-1/interfaces/org.chatter.Chatter1.Account.xml",
                      "share/dbus-1/interfaces/org.chatter.Chatter1.TuxDroid.xml",
-                     "etc/xdg/autostart/chatter-notify.desktop",
+                     "etc/xdg/autostart/chatter-notify.desktop", "bin/chatter-gtk",
+                     "share/applications/chatter-gtk.desktop",
+                     "share/icons/hicolor/scalable/apps/chatter.svg",
+                     "share/man/man1/chatter-gtk.1",
                      "share/man/man1/chatterd.1", "share/man/man1/chatterctl.1",
                      "share/man/man1/chatter-notify.1"})
     EXPECT_TRUE(fs::exists(prefix / file)) << file;
