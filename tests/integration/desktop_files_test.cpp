@@ -56,10 +56,12 @@ TEST(desktop_files, install_lays_out_the_unit_activation_xml_desktop_files_and_m
   EXPECT_NE(unit.find("ExecStart=" + (prefix / "bin/chatterd").string() + "\n"), std::string::npos);
   auto activation = test::read_file(prefix / "share/dbus-1/services/org.chatter.Chatter1.service");
   EXPECT_NE(activation.find("SystemdService=chatterd.service\n"), std::string::npos);
-  // desktop-file-validate is in desktop-file-utils, which the build does not
-  // need; the entries' keys are checked here instead.
   auto autostart = test::read_file(prefix / "etc/xdg/autostart/chatter-notify.desktop");
   EXPECT_NE(autostart.find("Exec=chatter-notify\n"), std::string::npos);
+  auto valid = test::run_command({"/usr/bin/desktop-file-validate",
+                                  (prefix / "share/applications/chatter-gtk.desktop").string(),
+                                  (prefix / "etc/xdg/autostart/chatter-notify.desktop").string()});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
 }
 
 TEST(desktop_files, a_call_to_org_chatter_chatter1_starts_the_installed_daemon) {

@@ -1,0 +1,48 @@
+// The scripts in examples/ against a real chatterd: each sends a message as
+// alice and prints what alice receives meanwhile.
+#include <gtest/gtest.h>
+
+#include "daemon_test.hpp"
+#include "helpers.hpp"
+
+using namespace chatter;
+using namespace std::chrono_literals;
+using test::eventually;
+
+namespace {
+
+class examples : public test::daemon_test {
+protected:
+  void SetUp() override {
+    start();
+    join("alice");
+    join("bob");
+  }
+
+  // Runs examples/`script` as alice; bob answers once it has sent.
+  void send_and_watch(const std::string& script, const std::string& text) {
+    test::child_process run(
+      {std::string(CHATTER_SOURCE_DIR) + "/examples/" + script, "alice", "bob", text, "3"},
+      {{"DBUS_SESSION_BUS_ADDRESS", world_.bus.address()}}, true);
+    ASSERT_EQ(run.read_line(), "sent to bob");
+    ASSERT_TRUE(eventually([&] {
+      for (auto& m : account("bob").GetHistory("alice", 0, 10))
+        if (m.get<3>() == text)
+          return true;
+      return false;
+    })) << "bob did not get it";
+    std::this_thread::sleep_for(500ms);  // the script's watch is set up
+    account("bob").SendMessage("alice", "answer to " + script);
+    EXPECT_EQ(run.read_line(), "bob: answer to " + script);
+  }
+};
+
+} // namespace
+
+TEST_F(examples, the_gdbus_shell_script_sends_and_prints_incoming_messages) {
+  send_and_watch("send-and-watch.sh", "hello from the shell");
+}
+
+TEST_F(examples, the_python_script_sends_and_prints_incoming_messages) {
+  send_and_watch("send-and-watch.py", "hello from python");
+}
