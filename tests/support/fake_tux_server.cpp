@@ -63,6 +63,9 @@ fake_tux_server::fake_tux_server() : server_(std::make_unique<httplib::Server>()
   });
   port_ = static_cast<uint16_t>(server_->bind_to_any_port("127.0.0.1"));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // stop() before the loop runs would be lost, and join() would wait forever.
+  while (!server_->is_running())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 fake_tux_server::~fake_tux_server() {
