@@ -9,6 +9,7 @@
 
 #include "daemon_test.hpp"
 #include "helpers.hpp"
+#include "xvfb.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
@@ -44,19 +45,15 @@ class gtk_window : public test::daemon_test {
 protected:
   void TearDown() override {
     window_.reset();
-    xvfb_.reset();
+    x_.reset();
   }
 
-  // An X server of its own: Xvfb picks a free display and prints it.
   std::string start_x() {
-    xvfb_ = std::make_unique<test::child_process>(
-      std::vector<std::string>{"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0",
-                               "1024x768x24", "-nolisten", "tcp"},
-      std::map<std::string, std::string>{}, true, (world_.dir.path() / "xvfb.log").string());
-    return ":" + xvfb_->read_line();
+    x_ = std::make_unique<test::xvfb>(world_.dir.path() / "xvfb.log");
+    return x_->display();
   }
 
-  std::unique_ptr<test::child_process> xvfb_;
+  std::unique_ptr<test::xvfb> x_;
   std::unique_ptr<test::child_process> window_;
 };
 

@@ -10,6 +10,7 @@
 #include "daemon_test.hpp"
 #include "helpers.hpp"
 #include "notification_server.hpp"
+#include "xvfb.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
@@ -119,4 +120,48 @@ TEST_F(notify, a_restarted_daemon_is_followed) {
   EXPECT_TRUE(eventually([&] { return calls_with("alice").size() == 1; }, 10s))
     << "chatter-notify did not follow the new daemon";
   EXPECT_EQ(notifier_->read_line(), "chatter-notify: following 2 account(s)");
+}
+
+// The same path to a real notification server: dunst on Xvfb, on the
+// private bus. Its own interface (org.dunstproject.cmd0) tells what it got.
+TEST_F(notify, a_message_reaches_a_real_dunst) {
+  test::xvfb x(world_.dir.path() / "xvfb.log");
+  ASSERT_NE(x.display(), ":");
+  test::child_process dunst({"/usr/bin/dunst"},
+                            {{"DISPLAY", x.display()},
+                             {"DBUS_SESSION_BUS_ADDRESS", world_.bus.address()}},
+                            false, (world_.dir.path() / "dunst.log").string());
+  auto conn = world_.bus.connect();
+  auto bus = sdbus::createProxy(*conn, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+  ASSERT_TRUE(eventually([&] {
+    bool owned = false;
+    bus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus")
+      .withArguments(std::string("org.freedesktop.Notifications")).storeResultsTo(owned);
+    return owned;
+  })) << test::read_file(world_.dir.path() / "dunst.log");
+  notifier_ = std::make_unique<test::child_process>(
+    std::vector<std::string>{CHATTER_NOTIFY_PATH, "--bus-address", world_.bus.address()},
+    std::map<std::string, std::string>{}, true);
+  ASSERT_EQ(notifier_->read_line(), "chatter-notify: following 2 account(s)");
+
+  account("alice").SendMessage("bob", "hello through dunst");
+  auto dunst_cmd = sdbus::createProxy(*conn, "org.freedesktop.Notifications",
+                                      "/org/freedesktop/Notifications");
+  auto displayed = [&] {
+    sdbus::Variant n = dunst_cmd->getProperty("displayedLength").onInterface("org.dunstproject.cmd0");
+    return n.get<uint32_t>();
+  };
+  // The arrival's notification, then the message replacing it.
+  ASSERT_TRUE(eventually([&] { return displayed() >= 1; }));
+  // Closed notifications go to dunst's history, which lists their fields.
+  test::command_result listed;
+  EXPECT_TRUE(eventually([&] {
+    dunst_cmd->callMethod("NotificationCloseAll").onInterface("org.dunstproject.cmd0");
+    listed = world_.run({"/usr/bin/gdbus", "call", "--session", "--dest",
+                         "org.freedesktop.Notifications", "--object-path",
+                         "/org/freedesktop/Notifications", "--method",
+                         "org.dunstproject.cmd0.NotificationListHistory"});
+    return listed.out.find("hello through dunst") != std::string::npos;
+  })) << listed.out << listed.err;
+  EXPECT_NE(listed.out.find("'alice'"), std::string::npos) << listed.out;
 }
