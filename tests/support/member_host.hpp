@@ -1,6 +1,6 @@
 // One member host of a multi-host run: its own world (private bus, data),
 // a chatterd joined to a remote hub, and proxies for one account. Shared by
-// the multi-host tests and bench/remote_hub_bench.
+// the multi-host tests and the benchmark (bench/message_rows.cpp).
 #pragma once
 
 #include <chrono>

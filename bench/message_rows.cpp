@@ -1,16 +1,12 @@
-// Messages between two daemons through a remote hub, beside raw CAF remote
-// request/response measured in the same run on the same loopback: the
-// reference says what the transport alone costs here and now. Prints one
-// Markdown table (metric, Chatter, reference, ratio). Not a test: nothing
-// here passes or fails.
-//   remote_hub_bench [MESSAGES]   (default 2000)
+// End-to-end messages, alice -> bob through a remote hub over CAF TCP on
+// loopback, beside raw CAF remote request/response between two actor
+// systems measured in the same run: the reference says what the transport
+// alone costs here and now.
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -18,11 +14,13 @@
 #include <caf/io/all.hpp>
 
 #include "client_proxies.hpp"
+#include "harness.hpp"
 #include "member_host.hpp"
 #include "world.hpp"
 
 using namespace std::chrono;
-using namespace chatter;
+
+namespace chatter::bench {
 
 namespace {
 
@@ -95,7 +93,7 @@ struct chatter_figures {
   double p50_ms = 0, p99_ms = 0;
 };
 
-chatter_figures measure_chatter(int messages) {
+chatter_figures measure_chatter(int messages, int unloaded) {
   test::world hub;
   auto hub_daemon = hub.start_daemon({"--listen", "127.0.0.1:0"});
   auto port = test::printed_hub_port(hub_daemon->log_file());
@@ -126,7 +124,7 @@ chatter_figures measure_chatter(int messages) {
 
   // Unloaded latency: one message at a time.
   std::vector<double> latencies;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < unloaded; ++i) {
     auto t0 = clock_type::now();
     alice.account->SendMessage("bob", "ping " + std::to_string(i));
     wait_for(static_cast<size_t>(i + 1));
@@ -163,19 +161,21 @@ chatter_figures measure_chatter(int messages) {
 
 } // namespace
 
-int main(int argc, char** argv) {
-  int messages = argc > 1 ? std::atoi(argv[1]) : 2000;
-  auto ref = measure_caf(2000, 20000);
-  auto chat = measure_chatter(messages);
-  std::printf("| metric | Chatter | reference | ratio |\n|---|---|---|---|\n");
-  std::printf("| alice->bob via remote hub, msgs/s (ref: raw CAF remote pipelined req/s) "
-              "| %.0f | %.0f | %.3f |\n",
-              chat.per_s, ref.pipelined_per_s, chat.per_s / ref.pipelined_per_s);
-  std::printf("| unloaded latency p50, ms (ref: raw CAF remote round trip) | %.2f | %.3f "
-              "| %.1f |\n",
-              chat.p50_ms, ref.serial_rtt_us / 1e3, chat.p50_ms / (ref.serial_rtt_us / 1e3));
-  std::printf("| unloaded latency p99, ms (ref: raw CAF remote round trip) | %.2f | %.3f "
-              "| %.1f |\n",
-              chat.p99_ms, ref.serial_rtt_us / 1e3, chat.p99_ms / (ref.serial_rtt_us / 1e3));
-  return 0;
+std::vector<row> message_rows(const settings& s) {
+  row rate{"alice->bob via remote hub, msgs/s", "raw CAF remote pipelined req/s", {}, {}};
+  row p50{"unloaded latency p50, ms", "raw CAF remote round trip", {}, {}};
+  row p99{"unloaded latency p99, ms", "raw CAF remote round trip", {}, {}};
+  for (int run = 0; run < s.runs; ++run) {
+    auto ref = measure_caf(s.iterations(2000), s.iterations(20000));
+    auto chat = measure_chatter(s.iterations(2000), s.iterations(100));
+    rate.chatter_runs.push_back(chat.per_s);
+    rate.reference_runs.push_back(ref.pipelined_per_s);
+    p50.chatter_runs.push_back(chat.p50_ms);
+    p50.reference_runs.push_back(ref.serial_rtt_us / 1e3);
+    p99.chatter_runs.push_back(chat.p99_ms);
+    p99.reference_runs.push_back(ref.serial_rtt_us / 1e3);
+  }
+  return {rate, p50, p99};
 }
+
+} // namespace chatter::bench

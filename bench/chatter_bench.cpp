@@ -1,0 +1,50 @@
+// chatter_bench: how fast Chatter is, each figure beside a reference measured
+// in the same run, as one Markdown table and a JSON file. Not a test: nothing
+// here passes or fails (a --quick run is a test only so it cannot rot).
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include <CLI/CLI.hpp>
+
+#include "harness.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"chatter_bench: Chatter's speed beside references measured in the same run.\n"
+               "Each figure is the median of --runs runs (min-max beside it)."};
+  chatter::bench::settings s;
+  bool quick = false;
+  std::vector<std::string> only{"crypto", "dbus", "messages"};
+  std::string out = CHATTER_BENCH_RESULTS;
+  app.add_option("--runs", s.runs, "runs per figure")->check(CLI::Range(1, 100))
+    ->capture_default_str();
+  app.add_flag("--quick", quick, "a few iterations only: checks the bench still runs");
+  app.add_option("--only", only, "groups to run: crypto, dbus, messages")
+    ->check(CLI::IsMember({"crypto", "dbus", "messages"}))
+    ->capture_default_str();
+  app.add_option("--out", out, "where the JSON goes")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  if (quick)
+    s.scale = 0.02;
+  std::set<std::string> groups(only.begin(), only.end());
+  std::vector<chatter::bench::row> rows;
+  auto add = [&](std::vector<chatter::bench::row> more) {
+    rows.insert(rows.end(), more.begin(), more.end());
+  };
+  try {
+    if (groups.count("crypto"))
+      add(chatter::bench::crypto_rows(s));
+    if (groups.count("dbus"))
+      add(chatter::bench::dbus_rows(s));
+    if (groups.count("messages"))
+      add(chatter::bench::message_rows(s));
+  } catch (const std::exception& e) {
+    std::cerr << "chatter_bench: " << e.what() << '\n';
+    return 1;
+  }
+  chatter::bench::print_markdown(rows);
+  std::filesystem::create_directories(std::filesystem::path(out).parent_path());
+  chatter::bench::write_json(rows, out);
+  std::cout << "\n(" << s.runs << " run(s) per figure; JSON in " << out << ")\n";
+  return 0;
+}
