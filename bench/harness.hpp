@@ -37,6 +37,16 @@ double micros_per_op(int n, const std::function<void()>& op);
 void print_markdown(const std::vector<row>& rows);
 void write_json(const std::vector<row>& rows, const std::string& path);
 
+// One 1:1 load's figures: sustained rate and unloaded latency.
+struct message_figures {
+  double per_s = 0;
+  double p50_ms = 0, p99_ms = 0;
+};
+
+// Prosody and its driver (xmpp_peer.cpp); false when prosody is not installed.
+bool xmpp_available();
+message_figures measure_xmpp(int messages, int unloaded);
+
 // The groups of rows, one file each.
 std::vector<row> crypto_rows(const settings& s);
 std::vector<row> dbus_rows(const settings& s);

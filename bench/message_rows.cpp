@@ -88,12 +88,7 @@ caf_reference measure_caf(int serial, int pipelined) {
 
 // --- Chatter: alice -> bob through a remote hub -------------------------------
 
-struct chatter_figures {
-  double per_s = 0;
-  double p50_ms = 0, p99_ms = 0;
-};
-
-chatter_figures measure_chatter(int messages, int unloaded) {
+message_figures measure_chatter(int messages, int unloaded) {
   test::world hub;
   auto hub_daemon = hub.start_daemon({"--listen", "127.0.0.1:0"});
   auto port = test::printed_hub_port(hub_daemon->log_file());
@@ -130,7 +125,7 @@ chatter_figures measure_chatter(int messages, int unloaded) {
     wait_for(static_cast<size_t>(i + 1));
     latencies.push_back(seconds_since(t0) * 1e3);
   }
-  chatter_figures out;
+  message_figures out;
   out.p50_ms = percentile(latencies, 0.5);
   out.p99_ms = percentile(latencies, 0.99);
 
@@ -165,6 +160,12 @@ std::vector<row> message_rows(const settings& s) {
   row rate{"alice->bob via remote hub, msgs/s", "raw CAF remote pipelined req/s", {}, {}};
   row p50{"unloaded latency p50, ms", "raw CAF remote round trip", {}, {}};
   row p99{"unloaded latency p99, ms", "raw CAF remote round trip", {}, {}};
+  row xmpp_rate{"alice->bob via remote hub, msgs/s", "Prosody 0.12, same 1:1 load", {}, {}};
+  row xmpp_p50{"unloaded latency p50, ms", "Prosody 0.12", {}, {}};
+  row xmpp_p99{"unloaded latency p99, ms", "Prosody 0.12", {}, {}};
+  bool xmpp = xmpp_available();
+  if (!xmpp)
+    std::cerr << "chatter_bench: prosody is not installed; no XMPP rows\n";
   for (int run = 0; run < s.runs; ++run) {
     auto ref = measure_caf(s.iterations(2000), s.iterations(20000));
     auto chat = measure_chatter(s.iterations(2000), s.iterations(100));
@@ -174,8 +175,20 @@ std::vector<row> message_rows(const settings& s) {
     p50.reference_runs.push_back(ref.serial_rtt_us / 1e3);
     p99.chatter_runs.push_back(chat.p99_ms);
     p99.reference_runs.push_back(ref.serial_rtt_us / 1e3);
+    if (xmpp) {
+      auto peer = measure_xmpp(s.iterations(2000), s.iterations(100));
+      xmpp_rate.chatter_runs.push_back(chat.per_s);
+      xmpp_rate.reference_runs.push_back(peer.per_s);
+      xmpp_p50.chatter_runs.push_back(chat.p50_ms);
+      xmpp_p50.reference_runs.push_back(peer.p50_ms);
+      xmpp_p99.chatter_runs.push_back(chat.p99_ms);
+      xmpp_p99.reference_runs.push_back(peer.p99_ms);
+    }
   }
-  return {rate, p50, p99};
+  std::vector<row> rows{rate, p50, p99};
+  if (xmpp)
+    rows.insert(rows.end(), {xmpp_rate, xmpp_p50, xmpp_p99});
+  return rows;
 }
 
 } // namespace chatter::bench
