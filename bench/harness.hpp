@@ -49,6 +49,7 @@ message_figures measure_xmpp(int messages, int unloaded);
 
 // The groups of rows, one file each.
 std::vector<row> crypto_rows(const settings& s);
+std::vector<row> auth_rows(const settings& s);
 std::vector<row> dbus_rows(const settings& s);
 std::vector<row> message_rows(const settings& s);
 
