@@ -40,7 +40,8 @@ void write_json(const std::vector<row>& rows, const std::string& path);
 // One 1:1 load's figures: sustained rate and unloaded latency.
 struct message_figures {
   double per_s = 0;
-  double p50_ms = 0, p99_ms = 0;
+  double p50_ms = 0, p99_ms = 0;                // one message at a time
+  double loaded_p50_ms = 0, loaded_p99_ms = 0;  // sent at 80 % of per_s
 };
 
 // Prosody and its driver (xmpp_peer.cpp); false when prosody is not installed.

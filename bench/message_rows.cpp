@@ -104,10 +104,14 @@ message_figures measure_chatter(int messages, int unloaded) {
   std::mutex m;
   std::condition_variable cv;
   std::map<std::string, clock_type::time_point> arrived;
+  std::map<std::string, clock_type::time_point> paced_arrived;  // by text
   bob.account->on_message_received = [&](const std::string& id, const std::string&,
-                                         const std::string&, int64_t) {
+                                         const std::string& text, int64_t) {
     std::lock_guard<std::mutex> g(m);
-    arrived[id] = clock_type::now();
+    auto now = clock_type::now();
+    arrived[id] = now;
+    if (text.rfind("paced ", 0) == 0)
+      paced_arrived[text] = now;
     cv.notify_all();
   };
   bob.conn->enterEventLoopAsync();
@@ -148,6 +152,41 @@ message_figures measure_chatter(int messages, int unloaded) {
     s.join();
   auto got = wait_for(base + static_cast<size_t>(messages)) - base;
   out.per_s = static_cast<double>(got) / seconds_since(t0);
+
+  // Loaded latency: messages sent on a schedule at 80 % of that rate, each
+  // timed from its slot to bob's MessageReceived.
+  auto paced = std::max(callers, messages / 2);
+  auto interval = duration<double>(callers / (0.8 * out.per_s));
+  std::vector<clock_type::time_point> slots(static_cast<size_t>(paced));
+  auto start = clock_type::now() + milliseconds(50);
+  for (int i = 0; i < paced; ++i)
+    slots[static_cast<size_t>(i)] =
+      start + duration_cast<clock_type::duration>(interval * (i / callers))
+      + duration_cast<clock_type::duration>(interval * (i % callers) / callers);
+  senders.clear();
+  for (int t = 0; t < callers; ++t)
+    senders.emplace_back([&, t] {
+      auto conn = alice.world.bus.connect();
+      client::account_client a(*conn, client::account_path("alice"));
+      for (int i = t; i < paced; i += callers) {
+        std::this_thread::sleep_until(slots[static_cast<size_t>(i)]);
+        a.SendMessage("bob", "paced " + std::to_string(i));
+      }
+    });
+  for (auto& s : senders)
+    s.join();
+  {
+    std::unique_lock<std::mutex> g(m);
+    cv.wait_for(g, seconds(120), [&] { return paced_arrived.size() >= static_cast<size_t>(paced); });
+    std::vector<double> loaded;
+    for (int i = 0; i < paced; ++i) {
+      auto a = paced_arrived.find("paced " + std::to_string(i));
+      if (a != paced_arrived.end())
+        loaded.push_back(duration<double, std::milli>(a->second - slots[static_cast<size_t>(i)]).count());
+    }
+    out.loaded_p50_ms = percentile(loaded, 0.5);
+    out.loaded_p99_ms = percentile(loaded, 0.99);
+  }
   bob.conn->leaveEventLoop();
   if (got < static_cast<size_t>(messages))
     std::cerr << "only " << got << " of " << messages << " arrived within the limit\n";
@@ -160,6 +199,10 @@ std::vector<row> message_rows(const settings& s) {
   row rate{"alice->bob via remote hub, msgs/s", "raw CAF remote pipelined req/s", {}, {}};
   row p50{"unloaded latency p50, ms", "raw CAF remote round trip", {}, {}};
   row p99{"unloaded latency p99, ms", "raw CAF remote round trip", {}, {}};
+  row loaded50{"latency p50 at 80 % of the sustained rate, ms", "raw CAF remote round trip", {}, {}};
+  row loaded99{"latency p99 at 80 % of the sustained rate, ms", "raw CAF remote round trip", {}, {}};
+  row xmpp_loaded50{"latency p50 at 80 % of each one's sustained rate, ms", "Prosody 0.12", {}, {}};
+  row xmpp_loaded99{"latency p99 at 80 % of each one's sustained rate, ms", "Prosody 0.12", {}, {}};
   row xmpp_rate{"alice->bob via remote hub, msgs/s", "Prosody 0.12, same 1:1 load", {}, {}};
   row xmpp_p50{"unloaded latency p50, ms", "Prosody 0.12", {}, {}};
   row xmpp_p99{"unloaded latency p99, ms", "Prosody 0.12", {}, {}};
@@ -175,6 +218,10 @@ std::vector<row> message_rows(const settings& s) {
     p50.reference_runs.push_back(ref.serial_rtt_us / 1e3);
     p99.chatter_runs.push_back(chat.p99_ms);
     p99.reference_runs.push_back(ref.serial_rtt_us / 1e3);
+    loaded50.chatter_runs.push_back(chat.loaded_p50_ms);
+    loaded50.reference_runs.push_back(ref.serial_rtt_us / 1e3);
+    loaded99.chatter_runs.push_back(chat.loaded_p99_ms);
+    loaded99.reference_runs.push_back(ref.serial_rtt_us / 1e3);
     if (xmpp) {
       auto peer = measure_xmpp(s.iterations(2000), s.iterations(100));
       xmpp_rate.chatter_runs.push_back(chat.per_s);
@@ -183,11 +230,15 @@ std::vector<row> message_rows(const settings& s) {
       xmpp_p50.reference_runs.push_back(peer.p50_ms);
       xmpp_p99.chatter_runs.push_back(chat.p99_ms);
       xmpp_p99.reference_runs.push_back(peer.p99_ms);
+      xmpp_loaded50.chatter_runs.push_back(chat.loaded_p50_ms);
+      xmpp_loaded50.reference_runs.push_back(peer.loaded_p50_ms);
+      xmpp_loaded99.chatter_runs.push_back(chat.loaded_p99_ms);
+      xmpp_loaded99.reference_runs.push_back(peer.loaded_p99_ms);
     }
   }
-  std::vector<row> rows{rate, p50, p99};
+  std::vector<row> rows{rate, p50, p99, loaded50, loaded99};
   if (xmpp)
-    rows.insert(rows.end(), {xmpp_rate, xmpp_p50, xmpp_p99});
+    rows.insert(rows.end(), {xmpp_rate, xmpp_p50, xmpp_p99, xmpp_loaded50, xmpp_loaded99});
   return rows;
 }
 

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """The XMPP side of chatter_bench: alice -> bob through a Prosody on loopback,
 with Debian's python3-slixmpp. Prints one JSON line:
-{"per_s": ..., "p50_ms": ..., "p99_ms": ...}
+{"per_s": ..., "p50_ms": ..., "p99_ms": ..., "loaded_p50_ms": ..., "loaded_p99_ms": ...}
 
     drive.py PORT MESSAGES UNLOADED
 
 Unloaded latency: UNLOADED messages one at a time (send, wait for bob).
 Sustained: MESSAGES sent without waiting; rate = MESSAGES / time to the last.
+Loaded latency: MESSAGES / 2 sent on a schedule at 80 % of that rate, each
+timed from its slot to bob's arrival.
 """
 import asyncio
 import json
@@ -70,11 +72,30 @@ async def main(port, messages, unloaded):
     await asyncio.wait_for(done.wait(), 120)
     elapsed = time.perf_counter() - t0
     loads = sum(1 for k in bob.arrived if k.startswith("load "))
+    per_s = loads / elapsed
+
+    paced = max(1, messages // 2)
+    interval = 1.0 / (0.8 * per_s)
+    start = time.perf_counter() + 0.05
+    slots = [start + i * interval for i in range(paced)]
+    last = f"paced {paced - 1}"
+    done = asyncio.Event()
+    bob.waiters[last] = done
+    for i, slot in enumerate(slots):
+        delay = slot - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        alice.send_message(mto="bob@localhost", mbody=f"paced {i}", mtype="chat")
+    await asyncio.wait_for(done.wait(), 120)
+    loaded = sorted((bob.arrived[f"paced {i}"] - slots[i]) * 1e3
+                    for i in range(paced) if f"paced {i}" in bob.arrived)
     alice.disconnect()
     bob.disconnect()
-    pick = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]
-    print(json.dumps({"per_s": loads / elapsed, "p50_ms": pick(0.5), "p99_ms": pick(0.99)}),
-          flush=True)
+    def pick(values, p):
+        return values[min(len(values) - 1, int(p * len(values)))]
+    print(json.dumps({"per_s": per_s, "p50_ms": pick(latencies, 0.5),
+                      "p99_ms": pick(latencies, 0.99), "loaded_p50_ms": pick(loaded, 0.5),
+                      "loaded_p99_ms": pick(loaded, 0.99)}), flush=True)
 
 
 if __name__ == "__main__":
