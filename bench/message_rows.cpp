@@ -88,7 +88,7 @@ caf_reference measure_caf(int serial, int pipelined) {
 
 // --- Chatter: alice -> bob through a remote hub -------------------------------
 
-message_figures measure_chatter(int messages, int unloaded) {
+message_figures measure_chatter(int messages, int unloaded, bool plaintext = false) {
   test::world hub;
   auto hub_daemon = hub.start_daemon({"--listen", "127.0.0.1:0"});
   auto port = test::printed_hub_port(hub_daemon->log_file());
@@ -96,7 +96,10 @@ message_figures measure_chatter(int messages, int unloaded) {
     throw std::runtime_error("the hub printed no port");
   test::member_host alice, bob;
   for (auto [m, user] : {std::pair{&alice, "alice"}, std::pair{&bob, "bob"}}) {
-    if (!m->start(test::hub_args("127.0.0.1", port)))
+    auto args = test::hub_args("127.0.0.1", port);
+    if (plaintext)
+      args.push_back("--bench-plaintext");
+    if (!m->start(args))
       throw std::runtime_error("the hub did not answer");
     m->join(user);
   }
@@ -203,6 +206,11 @@ std::vector<row> message_rows(const settings& s) {
   row loaded99{"latency p99 at 80 % of the sustained rate, ms", "raw CAF remote round trip", {}, {}};
   row xmpp_loaded50{"latency p50 at 80 % of each one's sustained rate, ms", "Prosody 0.12", {}, {}};
   row xmpp_loaded99{"latency p99 at 80 % of each one's sustained rate, ms", "Prosody 0.12", {}, {}};
+  row plain_rate{"alice->bob via remote hub, NO encryption (bench build), msgs/s",
+                 "Prosody 0.12, same 1:1 load", {}, {}};
+  row plain_p50{"unloaded latency p50, NO encryption (bench build), ms", "Prosody 0.12", {}, {}};
+  row plain_loaded99{"latency p99 at 80 % of each one's rate, NO encryption (bench build), ms",
+                     "Prosody 0.12", {}, {}};
   row xmpp_rate{"alice->bob via remote hub, msgs/s", "Prosody 0.12, same 1:1 load", {}, {}};
   row xmpp_p50{"unloaded latency p50, ms", "Prosody 0.12", {}, {}};
   row xmpp_p99{"unloaded latency p99, ms", "Prosody 0.12", {}, {}};
@@ -234,11 +242,22 @@ std::vector<row> message_rows(const settings& s) {
       xmpp_loaded50.reference_runs.push_back(peer.loaded_p50_ms);
       xmpp_loaded99.chatter_runs.push_back(chat.loaded_p99_ms);
       xmpp_loaded99.reference_runs.push_back(peer.loaded_p99_ms);
+#ifdef CHATTER_BENCH_PLAINTEXT
+      auto plain = measure_chatter(s.iterations(2000), s.iterations(100), true);
+      plain_rate.chatter_runs.push_back(plain.per_s);
+      plain_rate.reference_runs.push_back(peer.per_s);
+      plain_p50.chatter_runs.push_back(plain.p50_ms);
+      plain_p50.reference_runs.push_back(peer.p50_ms);
+      plain_loaded99.chatter_runs.push_back(plain.loaded_p99_ms);
+      plain_loaded99.reference_runs.push_back(peer.loaded_p99_ms);
+#endif
     }
   }
   std::vector<row> rows{rate, p50, p99, loaded50, loaded99};
   if (xmpp)
     rows.insert(rows.end(), {xmpp_rate, xmpp_p50, xmpp_p99, xmpp_loaded50, xmpp_loaded99});
+  if (!plain_rate.chatter_runs.empty())
+    rows.insert(rows.end(), {plain_rate, plain_p50, plain_loaded99});
   return rows;
 }
 

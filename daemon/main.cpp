@@ -104,7 +104,9 @@ int run(const chatter::daemon_options& opts) {
   mgr_cfg.auth = hub.auth;
   mgr_cfg.keys = hub.keys;
   mgr_cfg.mailbox = hub.mailbox;
-  mgr_cfg.crypto = chatter::spawn_crypto_pool(sys);
+  mgr_cfg.crypto = chatter::spawn_crypto_pool(sys, 0, opts.bench_plaintext);
+  if (opts.bench_plaintext)
+    spdlog::warn("--bench-plaintext: messages leave this daemon UNENCRYPTED (benchmark build)");
   mgr_cfg.events = bridge.events();
   mgr_cfg.robot = robot;
   mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;

@@ -9,11 +9,16 @@ namespace chatter {
 
 namespace {
 
+#ifdef CHATTER_BENCH_PLAINTEXT
+constexpr const char* plaintext_suite = "bench-plaintext";
+#endif
+
 // `index` only names the worker: CAF 0.17 trips UBSan when a function actor
 // is spawned without arguments.
-crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*/) {
+crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*/,
+                                          [[maybe_unused]] bool plaintext) {
   return {
-    [](seal_atom, const seal_order& order) -> caf::result<std::vector<envelope>> {
+    [=](seal_atom, const seal_order& order) -> caf::result<std::vector<envelope>> {
       if (!order.sender)
         return make_error(errc::not_logged_in, "no unlocked keys to sign with");
       envelope_header h;
@@ -23,6 +28,16 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
       h.timestamp_ms = order.timestamp_ms;
       std::vector<envelope> out;
       out.reserve(order.recipients.size());
+#ifdef CHATTER_BENCH_PLAINTEXT
+      if (plaintext) {
+        h.suite = h.signer_suite = plaintext_suite;
+        for (auto& recipient : order.recipients) {
+          h.to = recipient.user;
+          out.push_back({encode_header(h), bytes(order.text.begin(), order.text.end()), {}});
+        }
+        return out;
+      }
+#endif
       try {
         for (auto& recipient : order.recipients) {
           h.to = recipient.user;
@@ -33,10 +48,14 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
       }
       return out;
     },
-    [](open_atom, const identity_ref& me, const public_identity& sender,
-       const envelope& env) -> caf::result<std::string> {
+    [=](open_atom, const identity_ref& me, const public_identity& sender,
+        const envelope& env) -> caf::result<std::string> {
       if (!me)
         return make_error(errc::not_logged_in, "no unlocked keys to open with");
+#ifdef CHATTER_BENCH_PLAINTEXT
+      if (auto h = decode_header(env.header); plaintext && h && h->suite == plaintext_suite)
+        return std::string(env.ciphertext.begin(), env.ciphertext.end());
+#endif
       try {
         return crypto::open(*me, sender, env).text;
       } catch (const crypto::crypto_error& ex) {
@@ -48,13 +67,15 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
 
 } // namespace
 
-crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers) {
+crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers, bool bench_plaintext) {
   if (workers == 0)
     workers = std::max(2u, std::thread::hardware_concurrency());
   size_t index = 0;
   auto pool = caf::actor_pool::make(
     sys.dummy_execution_unit(), workers,
-    [&sys, &index] { return caf::actor_cast<caf::actor>(sys.spawn(crypto_worker, index++)); },
+    [&sys, &index, bench_plaintext] {
+      return caf::actor_cast<caf::actor>(sys.spawn(crypto_worker, index++, bench_plaintext));
+    },
     caf::actor_pool::round_robin());
   return caf::actor_cast<crypto_actor>(pool);
 }
