@@ -77,12 +77,9 @@ std::vector<row> crypto_rows(const settings& s) {
   row elg{"seal+open per message, elgamal-2048 recipient, us", "default suite", {}, {}};
   for (int run = 0; run < s.runs; ++run) {
     auto d = seal_open_us(crypto::suite_id::x25519_chacha20poly1305_ed25519, s.iterations(2000));
-    def.chatter_runs.push_back(d);
-    def.reference_runs.push_back(bare_primitives_us(s.iterations(2000)));
-    rsa.chatter_runs.push_back(seal_open_us(crypto::suite_id::rsa_oaep_pss_3072, s.iterations(100)));
-    rsa.reference_runs.push_back(d);
-    elg.chatter_runs.push_back(seal_open_us(crypto::suite_id::elgamal_2048, s.iterations(100)));
-    elg.reference_runs.push_back(d);
+    record(def, d, bare_primitives_us(s.iterations(2000)));
+    record(rsa, seal_open_us(crypto::suite_id::rsa_oaep_pss_3072, s.iterations(100)), d);
+    record(elg, seal_open_us(crypto::suite_id::elgamal_2048, s.iterations(100)), d);
   }
   return {def, rsa, elg};
 }

@@ -29,6 +29,12 @@ struct settings {
 
 double median(std::vector<double> v);
 
+// One run's pair of figures.
+inline void record(row& r, double chatter, double reference) {
+  r.chatter_runs.push_back(chatter);
+  r.reference_runs.push_back(reference);
+}
+
 // Microseconds per call of `op`, over `n` calls.
 double micros_per_op(int n, const std::function<void()>& op);
 

@@ -220,36 +220,23 @@ std::vector<row> message_rows(const settings& s) {
   for (int run = 0; run < s.runs; ++run) {
     auto ref = measure_caf(s.iterations(2000), s.iterations(20000));
     auto chat = measure_chatter(s.iterations(2000), s.iterations(100));
-    rate.chatter_runs.push_back(chat.per_s);
-    rate.reference_runs.push_back(ref.pipelined_per_s);
-    p50.chatter_runs.push_back(chat.p50_ms);
-    p50.reference_runs.push_back(ref.serial_rtt_us / 1e3);
-    p99.chatter_runs.push_back(chat.p99_ms);
-    p99.reference_runs.push_back(ref.serial_rtt_us / 1e3);
-    loaded50.chatter_runs.push_back(chat.loaded_p50_ms);
-    loaded50.reference_runs.push_back(ref.serial_rtt_us / 1e3);
-    loaded99.chatter_runs.push_back(chat.loaded_p99_ms);
-    loaded99.reference_runs.push_back(ref.serial_rtt_us / 1e3);
+    record(rate, chat.per_s, ref.pipelined_per_s);
+    record(p50, chat.p50_ms, ref.serial_rtt_us / 1e3);
+    record(p99, chat.p99_ms, ref.serial_rtt_us / 1e3);
+    record(loaded50, chat.loaded_p50_ms, ref.serial_rtt_us / 1e3);
+    record(loaded99, chat.loaded_p99_ms, ref.serial_rtt_us / 1e3);
     if (xmpp) {
       auto peer = measure_xmpp(s.iterations(2000), s.iterations(100));
-      xmpp_rate.chatter_runs.push_back(chat.per_s);
-      xmpp_rate.reference_runs.push_back(peer.per_s);
-      xmpp_p50.chatter_runs.push_back(chat.p50_ms);
-      xmpp_p50.reference_runs.push_back(peer.p50_ms);
-      xmpp_p99.chatter_runs.push_back(chat.p99_ms);
-      xmpp_p99.reference_runs.push_back(peer.p99_ms);
-      xmpp_loaded50.chatter_runs.push_back(chat.loaded_p50_ms);
-      xmpp_loaded50.reference_runs.push_back(peer.loaded_p50_ms);
-      xmpp_loaded99.chatter_runs.push_back(chat.loaded_p99_ms);
-      xmpp_loaded99.reference_runs.push_back(peer.loaded_p99_ms);
+      record(xmpp_rate, chat.per_s, peer.per_s);
+      record(xmpp_p50, chat.p50_ms, peer.p50_ms);
+      record(xmpp_p99, chat.p99_ms, peer.p99_ms);
+      record(xmpp_loaded50, chat.loaded_p50_ms, peer.loaded_p50_ms);
+      record(xmpp_loaded99, chat.loaded_p99_ms, peer.loaded_p99_ms);
 #ifdef CHATTER_BENCH_PLAINTEXT
       auto plain = measure_chatter(s.iterations(2000), s.iterations(100), true);
-      plain_rate.chatter_runs.push_back(plain.per_s);
-      plain_rate.reference_runs.push_back(peer.per_s);
-      plain_p50.chatter_runs.push_back(plain.p50_ms);
-      plain_p50.reference_runs.push_back(peer.p50_ms);
-      plain_loaded99.chatter_runs.push_back(plain.loaded_p99_ms);
-      plain_loaded99.reference_runs.push_back(peer.loaded_p99_ms);
+      record(plain_rate, plain.per_s, peer.per_s);
+      record(plain_p50, plain.p50_ms, peer.p50_ms);
+      record(plain_loaded99, plain.loaded_p99_ms, peer.loaded_p99_ms);
 #endif
     }
   }
