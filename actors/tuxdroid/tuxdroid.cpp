@@ -50,12 +50,16 @@ void set_connected(tux_pointer self, bool connected) {
   publish(self);
 }
 
+// The next turn, after `delay` and never sooner than min_turn after the
+// last one began.
 void schedule(tux_pointer self, std::chrono::milliseconds delay) {
   auto& st = *self->state;
   if (st.busy || st.scheduled)
     return;
   st.scheduled = true;
-  self->delayed_send(self, delay, flush_atom_v);
+  auto cooldown = std::chrono::duration_cast<std::chrono::milliseconds>(
+    st.turn_started + st.config.min_turn - std::chrono::steady_clock::now());
+  self->delayed_send(self, std::max(delay, cooldown), flush_atom_v);
 }
 
 void next_turn(tux_pointer self) {
@@ -72,10 +76,8 @@ void next_turn(tux_pointer self) {
     auto& st = *self->state;
     st.busy = false;
     set_connected(self, connected);
-    auto spent = std::chrono::steady_clock::now() - st.turn_started;
-    auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(st.config.min_turn - spent);
     if (!st.todo.empty())
-      schedule(self, std::max(rest, std::chrono::milliseconds(0)));
+      schedule(self, std::chrono::milliseconds(0));
   };
   self->request(st.worker, turn_timeout, perform_atom_v, turn->speech, turn->actions)
     .then(finished, [self, finished](const caf::error& err) {
