@@ -139,7 +139,7 @@ TEST_F(tuxdroid_actor_test, a_slow_robot_never_delays_an_answer) {
   test::fake_tux_server robot;
   spawn_robot(robot.port());
   ASSERT_TRUE(eventually([&] { return events_->is_connected(); }));
-  robot.set_delay(1200ms);  // under the backend's timeout: slow, not dead
+  robot.set_delay(800ms);  // under the backend's timeout: slow, not dead
   for (int i = 0; i < 3; ++i) {
     auto [error, took] = ask(speak_atom_v, "sentence " + std::to_string(i));
     EXPECT_EQ(error, "");
