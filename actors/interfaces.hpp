@@ -166,6 +166,8 @@ using account_manager_actor = caf::typed_actor<
   caf::replies_to<login_atom, std::string /*user*/,
                   std::string /*password*/>::with<account_status>,
   caf::replies_to<logout_atom, std::string /*user*/>::with<caf::ok_atom>,
+  // The accounts this daemon knows, logged in or not.
+  caf::replies_to<known_atom>::with<std::vector<std::string>>,
   // The actor of a known account (spawned on demand: history and
   // fingerprints work while logged out); NotFound for an unknown one.
   caf::replies_to<account_atom, std::string /*user*/>::with<account_actor>>;

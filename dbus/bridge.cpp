@@ -86,6 +86,16 @@ void bridge::export_objects(account_manager_actor manager, tuxdroid_actor robot)
   manager_ = std::move(manager);
   manager_object_ = std::make_unique<manager_object>(loop_.connection(), *this);
   robot_object_ = std::make_unique<tuxdroid_object>(loop_.connection(), *this, std::move(robot));
+  caf::scoped_actor self{sys_};
+  self->request(manager_, call_timeout, known_atom_v)
+    .receive(
+      [this](const std::vector<std::string>& users) {
+        for (auto& user : users)
+          ensure_account(user);
+      },
+      [](const caf::error& err) {
+        spdlog::error("the account manager did not list its accounts: {}", describe(err).sentence);
+      });
   loop_.connection().requestName(service_name);
 }
 

@@ -40,7 +40,9 @@ public:
     return events_;
   }
 
-  // Exports the objects and takes the bus name. Call before loop.start().
+  // Exports the objects, one per account the manager knows, and only then
+  // takes the bus name, so a client that sees the name sees the accounts.
+  // Call before loop.start().
   void export_objects(account_manager_actor manager, tuxdroid_actor robot);
   // Drops the objects and the name; call while the loop still runs.
   void unexport_objects();

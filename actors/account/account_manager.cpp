@@ -113,6 +113,9 @@ account_manager(account_manager_actor::pointer self,
   };
 
   return {
+    [=](known_atom) {
+      return std::vector<std::string>(st->known.begin(), st->known.end());
+    },
     [=](hubup_atom, const registry_actor& registry, const auth_actor& auth,
         const keys_actor& keys, const mailbox_actor& mailbox) {
       st->config.registry = registry;
