@@ -33,7 +33,8 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
         h.suite = h.signer_suite = plaintext_suite;
         for (auto& recipient : order.recipients) {
           h.to = recipient.user;
-          out.push_back({encode_header(h), bytes(order.text.begin(), order.text.end()), {}});
+          // One zero byte for a signature: the stores keep no empty blobs (NULL).
+          out.push_back({encode_header(h), bytes(order.text.begin(), order.text.end()), bytes(1, 0)});
         }
         return out;
       }
