@@ -1,13 +1,13 @@
 // Authentication at the hub, in-process: logins per second (the client's
 // Argon2 is done once, outside the timing: the hub's share is the point),
 // the CPU that re-challenging N sessions every second costs, and memory per
-// session. References measured in the same run: two local CAF round trips
+// session (heap in use). References measured in the same run: two local CAF round trips
 // per login, the bare HMACs of N proofs and verifications per second, and
 // the memory of an idle CAF actor.
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -23,11 +23,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-double rss_kib() {
-  std::ifstream statm("/proc/self/statm");
-  long size = 0, resident = 0;
-  statm >> size >> resident;
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1024.0;
+// Heap in use, KiB. Not RSS: freed pages stay resident and are reused, so an
+// RSS delta says more about what ran before than about what was added.
+double heap_kib() {
+  auto m = mallinfo2();
+  return static_cast<double>(m.uordblks + m.hblkhd) / 1024.0;
 }
 
 double cpu_seconds() {
@@ -127,7 +127,7 @@ std::vector<row> auth_rows(const settings& s) {
     };
     // CAF's scheduler polls while idle: that share is not re-challenging.
     auto idle_cpu = cpu_percent(window);
-    auto rss0 = rss_kib();
+    auto rss0 = heap_kib();
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < small; ++i)
       log_in();
@@ -135,12 +135,12 @@ std::vector<row> auth_rows(const settings& s) {
     logins.chatter_runs.push_back(small / spent.count());
     std::this_thread::sleep_for(1200ms);  // every session has been challenged once
     cpu_small.chatter_runs.push_back(std::max(0.0, cpu_percent(window) - idle_cpu));
-    mem_small.chatter_runs.push_back((rss_kib() - rss0) / small);
+    mem_small.chatter_runs.push_back((heap_kib() - rss0) / small);
     for (int i = small; i < large; ++i)
       log_in();
     std::this_thread::sleep_for(1200ms);
     cpu_large.chatter_runs.push_back(std::max(0.0, cpu_percent(window) - idle_cpu));
-    mem_large.chatter_runs.push_back((rss_kib() - rss0) / large);
+    mem_large.chatter_runs.push_back((heap_kib() - rss0) / large);
 
     // References, same process, same run.
     auto target = h.sys->spawn(echo, 0);
@@ -158,11 +158,11 @@ std::vector<row> auth_rows(const settings& s) {
     });
     cpu_small.reference_runs.push_back(hmac_us * small / 1e6 * 100.0);
     cpu_large.reference_runs.push_back(hmac_us * large / 1e6 * 100.0);
-    auto before = rss_kib();
+    auto before = heap_kib();
     std::vector<caf::actor> idle;
     for (int i = 0; i < large; ++i)
       idle.push_back(h.sys->spawn(echo, i));
-    auto per_actor = (rss_kib() - before) / large;
+    auto per_actor = (heap_kib() - before) / large;
     mem_small.reference_runs.push_back(per_actor);
     mem_large.reference_runs.push_back(per_actor);
     for (auto& a : idle)
