@@ -2,6 +2,7 @@
 // server: one Notify per new message with the sender as summary, replaced per
 // conversation, quiet while busy, "Open" and inline replies, and a daemon
 // restart followed.
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -31,7 +32,9 @@ protected:
   void start_notifier(bool inline_reply) {
     server_ = std::make_unique<test::notification_server>(world_.bus.address(), inline_reply);
     auto open = world_.dir.path() / "open.sh";
-    std::ofstream(open) << "#!/bin/sh\necho \"$@\" >> " << opened_.string() << "\n";
+    std::ofstream(open) << "#!/bin/sh\necho \"$@\" >> " << opened_.string() << "\n"
+                        << "grep -E '^Sig(Blk|Ign)' /proc/$$/status > " << signals_.string()
+                        << "\n";
     std::filesystem::permissions(open, std::filesystem::perms::owner_all);
     notifier_ = std::make_unique<test::child_process>(
       std::vector<std::string>{CHATTER_NOTIFY_PATH, "--bus-address", world_.bus.address(),
@@ -49,6 +52,7 @@ protected:
   }
 
   std::filesystem::path opened_ = world_.dir.path() / "opened.txt";
+  std::filesystem::path signals_ = world_.dir.path() / "signals.txt";
   std::unique_ptr<test::notification_server> server_;
   std::unique_ptr<test::child_process> notifier_;
 };
@@ -86,6 +90,12 @@ TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_
   ASSERT_TRUE(eventually([&] { return std::filesystem::exists(opened_); }));
   EXPECT_TRUE(eventually([&] { return test::read_file(opened_) == "--as bob --conversation alice\n"; }))
     << test::read_file(opened_);
+  // It starts as from a desktop: no signal blocked, SIGCHLD (bit 17) not ignored.
+  ASSERT_TRUE(eventually([&] { return test::read_file(signals_).size() > 20; }));
+  auto signals = test::read_file(signals_);
+  EXPECT_NE(signals.find("SigBlk:\t0000000000000000"), std::string::npos) << signals;
+  auto ign = signals.substr(signals.find("SigIgn:\t") + 8, 16);
+  EXPECT_EQ(std::stoull(ign, nullptr, 16) & (1ull << (SIGCHLD - 1)), 0u) << signals;
 }
 
 TEST_F(notify, busy_is_quiet_and_inline_replies_are_sent) {
