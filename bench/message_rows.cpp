@@ -65,7 +65,9 @@ caf_reference measure_caf(int serial, int pipelined) {
   // Pipelined, at most 1000 in flight (CAF's response map is linear past that).
   std::atomic<int> done{0};
   auto t1 = clock_type::now();
-  b.spawn([&, target = *remote](caf::event_based_actor* me) {
+  // `target` is a spawn argument, not a capture: CAF 0.17 trips UBSan when a
+  // function actor is spawned with no argument.
+  b.spawn([&](caf::event_based_actor* me, caf::actor target) {
     auto sent = std::make_shared<int>(0);
     auto pump = std::make_shared<std::function<void()>>();
     *pump = [=, &done] {
@@ -78,7 +80,7 @@ caf_reference measure_caf(int serial, int pipelined) {
       }
     };
     (*pump)();
-  });
+  }, *remote);
   while (done < pipelined)
     std::this_thread::sleep_for(milliseconds(1));
   out.pipelined_per_s = pipelined / seconds_since(t1);
