@@ -74,12 +74,34 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
 } // namespace
 
 bridge::bridge(caf::actor_system& sys, bus_loop& loop, bridge_info info)
-  : sys_(sys), loop_(loop), info_(std::move(info)) {
+  : sys_(sys), loop_(loop), loop_unit_(&sys), info_(std::move(info)) {
   events_ = sys_.spawn(event_sink, this);
+  companion_handle_ = sys_.spawn<bus_companion>();
+  companion_ = static_cast<bus_companion*>(caf::actor_cast<caf::abstract_actor*>(companion_handle_));
+  // Without a behavior the companion would end with its last reply.
+  companion_->become([](caf::ok_atom) {});
+  companion_->on_enqueue([this, self = companion_, keep = companion_handle_](
+                           caf::mailbox_element_ptr element) {
+    // std::function needs a copyable task; the disposer still frees it.
+    std::shared_ptr<caf::mailbox_element> shared(element.release(), caf::detail::disposer{});
+    loop_.post([this, self, keep, shared] { self->activate(&loop_unit_, *shared); });
+  });
 }
 
 bridge::~bridge() {
   caf::anon_send_exit(events_, caf::exit_reason::user_shutdown);
+  end_companion();
+}
+
+void bridge::end_companion() {
+  if (!companion_)
+    return;
+  // As CAF's own actor_widget does; this also drops the handler's strong
+  // reference, so await_all_actors_done() does not wait for it.
+  companion_->on_enqueue(nullptr);
+  companion_->cleanup(caf::exit_reason::user_shutdown, &loop_unit_);
+  companion_ = nullptr;
+  companion_handle_ = nullptr;
 }
 
 void bridge::export_objects(account_manager_actor manager, tuxdroid_actor robot) {
@@ -109,6 +131,7 @@ void bridge::unexport_objects() {
     accounts_.clear();
     robot_object_.reset();
     manager_object_.reset();
+    end_companion();
   });
 }
 

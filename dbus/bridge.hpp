@@ -13,6 +13,10 @@
 #include <tuple>
 #include <type_traits>
 
+#include <caf/actor_companion.hpp>
+#include <caf/mixin/requester.hpp>
+#include <caf/scoped_execution_unit.hpp>
+
 #include "bus_loop.hpp"
 #include "names.hpp"
 #include "interfaces.hpp"
@@ -22,6 +26,15 @@ namespace chatter::dbus {
 class account_object;
 class manager_object;
 class tuxdroid_object;
+
+// The bus loop's own actor (CAF's way into a foreign event loop): what it
+// receives is handed to the loop thread and handled there, so a reply to
+// one of its requests runs on the loop without a helper actor in between.
+class bus_companion
+  : public caf::extend<caf::actor_companion, bus_companion>::with<caf::mixin::requester> {
+public:
+  explicit bus_companion(caf::actor_config& cfg) : extended_base(cfg) {}
+};
 
 struct bridge_info {
   std::string version;
@@ -44,7 +57,8 @@ public:
   // takes the bus name, so a client that sees the name sees the accounts.
   // Call before loop.start().
   void export_objects(account_manager_actor manager, tuxdroid_actor robot);
-  // Drops the objects and the name; call while the loop still runs.
+  // Drops the objects and the name and ends the loop's actor; call while
+  // the loop still runs.
   void unexport_objects();
 
   const bridge_info& info() const {
@@ -66,29 +80,34 @@ public:
     return robot_object_.get();
   }
 
-  // Sends a request to `target` from a short-lived actor; `on_reply` (typed
-  // like the reply) or `on_error` then runs on the loop thread.
+  // Sends a request to `target` from the loop's companion actor;
+  // `on_reply` (typed like the reply) or `on_error` then runs on the loop.
   template <class Handle, class OnReply, class... Ts>
   void ask(const Handle& target, OnReply on_reply,
            std::function<void(const caf::error&)> on_error, Ts... xs);
 
-  // ask() to the actor of `user`'s account (the manager finds or spawns it).
+  // ask() to the actor of `user`'s account. The manager finds or spawns it
+  // on the first call; later calls go straight to the remembered handle
+  // (one hop instead of two: the manager is a detached thread to wake).
   template <class OnReply, class... Ts>
   void ask_account(const std::string& user, OnReply on_reply,
                    std::function<void(const caf::error&)> on_error, Ts... xs);
 
 private:
-  template <class Sig>
-  struct on_loop;
+  void end_companion();
 
   caf::actor_system& sys_;
   bus_loop& loop_;
+  caf::scoped_execution_unit loop_unit_;
+  caf::actor companion_handle_;
+  bus_companion* companion_ = nullptr;
   bridge_info info_;
   account_manager_actor manager_;
   event_sink_actor events_;
   std::unique_ptr<manager_object> manager_object_;
   std::unique_ptr<tuxdroid_object> robot_object_;
   std::map<std::string, std::unique_ptr<account_object>> accounts_;
+  std::map<std::string, account_actor> account_handles_;
 };
 
 // A method's sdbus::Result, made shareable so the actor's reply can answer it.
@@ -103,49 +122,31 @@ std::function<void(const caf::error&)> answer_error(std::shared_ptr<Res> res) {
   return [res](const caf::error& err) { res->returnError(to_dbus_error(err)); };
 }
 
-template <class C, class R, class... Args>
-struct bridge::on_loop<R (C::*)(Args...) const> {
-  template <class F>
-  static auto wrap(bus_loop* loop, F f) {
-    return [loop, f](Args... args) {
-      loop->post([f, values = std::make_tuple(std::decay_t<Args>(args)...)]() mutable {
-        std::apply(f, values);
-      });
-    };
-  }
-};
-
 template <class Handle, class OnReply, class... Ts>
 void bridge::ask(const Handle& target, OnReply on_reply,
                  std::function<void(const caf::error&)> on_error, Ts... xs) {
-  auto* loop = &loop_;
-  auto reply = on_loop<decltype(&OnReply::operator())>::wrap(loop, on_reply);
-  // `to` is a spawn argument, not a capture: CAF 0.17 dereferences a null
-  // pointer (UB) when a function actor is spawned with no argument.
-  sys_.spawn([=](caf::event_based_actor* self, Handle to) {
-    self->request(to, call_timeout, xs...)
-      .then(reply, [loop, on_error](const caf::error& err) {
-        loop->post([on_error, err] { on_error(err); });
-      });
-  }, target);
+  companion_->request(target, call_timeout, xs...)
+    .then(std::move(on_reply), [on_error](const caf::error& err) { on_error(err); });
 }
 
 template <class OnReply, class... Ts>
 void bridge::ask_account(const std::string& user, OnReply on_reply,
                          std::function<void(const caf::error&)> on_error, Ts... xs) {
-  auto* loop = &loop_;
-  auto reply = on_loop<decltype(&OnReply::operator())>::wrap(loop, on_reply);
-  auto fail = [loop, on_error](const caf::error& err) {
-    loop->post([on_error, err] { on_error(err); });
+  if (auto known = account_handles_.find(user); known != account_handles_.end()) {
+    // The manager keeps its accounts for the daemon's life; a dead handle
+    // means shutdown, or a crash the next call should not repeat.
+    auto forget = [this, user, on_error](const caf::error& err) {
+      if (err == caf::sec::request_receiver_down)
+        account_handles_.erase(user);
+      on_error(err);
+    };
+    return ask(known->second, on_reply, forget, xs...);
+  }
+  auto first_call = [this, user, on_reply, on_error, xs...](const account_actor& account) {
+    account_handles_.emplace(user, account);
+    ask(account, on_reply, on_error, xs...);
   };
-  sys_.spawn([=](caf::event_based_actor* self, account_manager_actor manager) {
-    self->request(manager, call_timeout, account_atom_v, user)
-      .then(
-        [=](const account_actor& account) {
-          self->request(account, call_timeout, xs...).then(reply, fail);
-        },
-        fail);
-  }, manager_);
+  ask(manager_, first_call, on_error, account_atom_v, user);
 }
 
 } // namespace chatter::dbus

@@ -33,7 +33,9 @@ protected:
     server_ = std::make_unique<test::notification_server>(world_.bus.address(), inline_reply);
     auto open = world_.dir.path() / "open.sh";
     std::ofstream(open) << "#!/bin/sh\necho \"$@\" >> " << opened_.string() << "\n"
-                        << "grep -E '^Sig(Blk|Ign)' /proc/$$/status > " << signals_.string()
+                        // exec: grep inherits the mask and ignored set as they
+                        // are; dash itself blocks signals while it waits for a child.
+                        << "exec grep -E '^Sig(Blk|Ign)' /proc/self/status > " << signals_.string()
                         << "\n";
     std::filesystem::permissions(open, std::filesystem::perms::owner_all);
     notifier_ = std::make_unique<test::child_process>(
