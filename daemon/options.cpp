@@ -51,7 +51,9 @@ endpoint parse_endpoint(const std::string& text, const std::string& what) {
 
 } // namespace
 
-daemon_options parse_options(int argc, char** argv) {
+namespace {
+
+daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
   daemon_options opts;
   opts.data_dir = default_data_dir();
   CLI::App app{"chatterd: the Chatter messaging daemon.\n"
@@ -161,9 +163,21 @@ daemon_options parse_options(int argc, char** argv) {
                         "--tls-ca (see README), listen on 127.0.0.1, or add --insecure "
                         "on a network you trust");
   } catch (const CLI::ParseError& e) {
+    if (!exit_on_error)
+      throw;
     std::exit(app.exit(e));
   }
   return opts;
+}
+
+} // namespace
+
+daemon_options parse_options(int argc, char** argv) {
+  return parse(argc, argv, true);
+}
+
+daemon_options parse_options_or_throw(int argc, const char* const* argv) {
+  return parse(argc, argv, false);
 }
 
 } // namespace chatter

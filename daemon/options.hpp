@@ -45,6 +45,9 @@ struct daemon_options {
 
 // Parses argv; exits the process for --help, --version and bad options.
 daemon_options parse_options(int argc, char** argv);
+// The same for callers that must live on (the config fuzzer): those cases
+// throw CLI::ParseError instead (CLI::Success for --help and --version).
+daemon_options parse_options_or_throw(int argc, const char* const* argv);
 
 // $XDG_DATA_HOME/chatter, else ~/.local/share/chatter.
 std::string default_data_dir();
