@@ -13,7 +13,42 @@
 
 namespace chatter {
 
-using bytes = std::vector<uint8_t>;
+// Binary fields. A type of its own, not std::vector<uint8_t>, for one reason:
+// CAF 0.17 loads a byte vector by resizing it to the length the peer wrote
+// before reading a byte (data_processor::apply_sequence), so a forged length
+// made any receiver allocate and zero 4 GiB (found by tests/fuzz/fuzz_wire).
+// Our inspect() below refuses lengths past max_wire_bytes first.
+struct bytes : std::vector<uint8_t> {
+  using std::vector<uint8_t>::vector;
+  bytes() = default;
+  bytes(const std::vector<uint8_t>& v) : std::vector<uint8_t>(v) {}
+  bytes(std::vector<uint8_t>&& v) : std::vector<uint8_t>(std::move(v)) {}
+};
+
+// Far above any field we send (an envelope's ciphertext is at most 64 KiB).
+inline constexpr size_t max_wire_bytes = 1024 * 1024;
+
+template <class Inspector>
+typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type
+inspect(Inspector& f, bytes& x) {
+  return f(static_cast<std::vector<uint8_t>&>(x));
+}
+
+// The same wire format as CAF's own (a length, then the raw bytes).
+template <class Inspector>
+typename std::enable_if<!Inspector::reads_state, typename Inspector::result_type>::type
+inspect(Inspector& f, bytes& x) {
+  size_t size = 0;
+  if (auto err = f.begin_sequence(size))
+    return err;
+  if (size > max_wire_bytes)
+    return caf::make_error(caf::sec::invalid_argument, "a byte field longer than 1 MiB");
+  x.resize(size);
+  if (size > 0)
+    if (auto err = f.apply_raw(size, x.data()))
+      return err;
+  return f.end_sequence();
+}
 
 namespace crypto {
 struct private_identity;

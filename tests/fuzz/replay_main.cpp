@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <sys/resource.h>
+
 #include "fuzz_target.hpp"
 
 namespace fs = std::filesystem;
@@ -22,6 +24,13 @@ size_t run_file(const fs::path& path) {
 } // namespace
 
 int main(int argc, char** argv) {
+#if !defined(__SANITIZE_ADDRESS__)
+  // libFuzzer refuses a single allocation past its RSS limit; here a 2 GiB
+  // address space does it (an input that once made a target allocate 4 GiB
+  // then fails again). ASan reserves terabytes of shadow, so not there.
+  rlimit limit{2ull << 30, 2ull << 30};
+  setrlimit(RLIMIT_AS, &limit);
+#endif
   LLVMFuzzerInitialize(&argc, &argv);
   size_t inputs = 0;
   for (int i = 1; i < argc; ++i) {
