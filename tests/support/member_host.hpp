@@ -25,6 +25,10 @@ struct member_host {
   // False when the hub did not answer within `wait`.
   bool start(const std::vector<std::string>& args,
              std::chrono::milliseconds wait = std::chrono::seconds(10)) {
+    // Proxies before the connection they live on (a restart replaces both).
+    account.reset();
+    manager.reset();
+    conn.reset();
     daemon = world.start_daemon(args);
     conn = world.bus.connect();
     manager = std::make_unique<client::manager_client>(*conn);
@@ -41,6 +45,10 @@ struct member_host {
   void join(const std::string& user) {
     manager->Register(user, "pw-" + user, {});
     manager->Login(user, "pw-" + user);
+    open_account(user);
+  }
+
+  void open_account(const std::string& user) {
     account = std::make_unique<client::account_client>(*conn, client::account_path(user));
   }
 };
