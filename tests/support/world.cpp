@@ -1,5 +1,6 @@
 #include "world.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -55,8 +56,9 @@ chatterd_process::chatterd_process(const private_bus& bus,
   : bus_(bus) {
   log_ = data_home.parent_path() / "chatterd.log";
   std::vector<std::string> argv = launcher;
-  argv.insert(argv.end(),
-              {CHATTERD_PATH, "--bus-address", bus.address(), "--log-level", "debug"});
+  argv.insert(argv.end(), {CHATTERD_PATH, "--bus-address", bus.address()});
+  if (std::find(extra_args.begin(), extra_args.end(), "--log-level") == extra_args.end())
+    argv.insert(argv.end(), {"--log-level", "debug"});
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   // Its own config home too: a developer's chatterd.conf must not leak in.
   std::map<std::string, std::string> env{
