@@ -142,6 +142,62 @@ TEST_F(multihost, garbage_on_the_hub_port_harms_nobody) {
   EXPECT_EQ(b_.account->GetHistory("alice", 0, 10).at(0).get<0>(), id);
 }
 
+namespace {
+
+// The hub's resident memory, from /proc, in KiB.
+long resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stol(line.substr(6));
+  return -1;
+}
+
+} // namespace
+
+TEST_F(multihost, a_flood_of_connections_leaves_memory_bounded_and_members_served) {
+  start_hub();
+  start_member(a_, port_, "alice");
+  start_member(b_, port_, "bob");
+  auto before = resident_kib(hub_->pid());
+  ASSERT_GT(before, 0);
+  // 400 connections held open at once: half silent, half sending the start
+  // of a message that never finishes, as a slowloris would.
+  std::vector<int> flood;
+  for (int i = 0; i < 400; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port_);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd);
+      continue;  // the hub's backlog may refuse some: that is fine
+    }
+    if (i % 2 == 1) {
+      const char partial[] = "\x00\x00\x01\x00garbage that never ends";
+      (void)!::send(fd, partial, sizeof partial - 1, MSG_NOSIGNAL);
+    }
+    flood.push_back(fd);
+  }
+  ASSERT_GT(flood.size(), 100u);
+  auto id = a_.account->SendMessage("bob", "through the flood");
+  ASSERT_TRUE(eventually([&] { return !b_.account->GetHistory("alice", 0, 10).empty(); }, 20s))
+    << "a member should be served while the flood holds";
+  EXPECT_EQ(b_.account->GetHistory("alice", 0, 10).at(0).get<0>(), id);
+  auto during = resident_kib(hub_->pid());
+  for (int fd : flood)
+    ::close(fd);
+  std::printf("hub memory: %ld KiB before, %ld KiB with %zu open connections\n", before, during,
+              flood.size());
+  EXPECT_LT(during - before, 64 * 1024) << "the flood should cost the hub well under 64 MiB";
+  EXPECT_NE(b_.account->Fingerprint(), "") << "the hub still serves after the flood";
+  EXPECT_EQ(a_.account->SendMessage("bob", "after the flood").empty(), false);
+  ASSERT_TRUE(eventually([&] { return b_.account->GetHistory("alice", 0, 10).size() == 2; }, 20s));
+}
+
 TEST_F(multihost, tls_admits_the_group_and_nobody_else) {
   test::temp_dir certs;
   auto dir = certs.path().string();

@@ -57,6 +57,9 @@ public:
   const std::filesystem::path& log_file() const {
     return log_;
   }
+  pid_t pid() const {
+    return process_->pid();
+  }
 
 private:
   const private_bus& bus_;
