@@ -27,6 +27,22 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A TCP connection to 127.0.0.1:`port`; -1 when refused.
+int connect_loopback(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0)
+    return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // A member host that joins the hub at 127.0.0.1:`port` as `user`.
 void start_member(test::member_host& m, uint16_t port, const std::string& user) {
   ASSERT_TRUE(m.start(test::hub_args("127.0.0.1", port)))
@@ -123,13 +139,8 @@ TEST_F(multihost, garbage_on_the_hub_port_harms_nobody) {
   start_member(b_, port_, "bob");
   std::mt19937 rng(42);
   for (int round = 0; round < 3; ++round) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int fd = connect_loopback(port_);
     ASSERT_GE(fd, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port_);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     std::vector<uint8_t> junk(256 * 1024);
     for (auto& b : junk)
       b = static_cast<uint8_t>(rng());
@@ -166,16 +177,9 @@ TEST_F(multihost, a_flood_of_connections_leaves_memory_bounded_and_members_serve
   // of a message that never finishes, as a slowloris would.
   std::vector<int> flood;
   for (int i = 0; i < 400; ++i) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port_);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd);
+    int fd = connect_loopback(port_);
+    if (fd < 0)
       continue;  // the hub's backlog may refuse some: that is fine
-    }
     if (i % 2 == 1) {
       const char partial[] = "\x00\x00\x01\x00garbage that never ends";
       (void)!::send(fd, partial, sizeof partial - 1, MSG_NOSIGNAL);
