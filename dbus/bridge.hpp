@@ -10,8 +10,6 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <tuple>
-#include <type_traits>
 
 #include <caf/actor_companion.hpp>
 #include <caf/mixin/requester.hpp>
