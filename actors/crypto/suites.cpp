@@ -22,6 +22,7 @@ constexpr size_t pkcs8_iterations = 100000;
 
 const char* signature_padding(suite_id id) {
   switch (id) {
+    case suite_id::ratchet_x25519_chacha20poly1305:
     case suite_id::x25519_chacha20poly1305_ed25519: return "Pure";
     case suite_id::rsa_oaep_pss_3072: return "PSSR(SHA-256,MGF1,32)";
     case suite_id::elgamal_2048: return "EMSA1(SHA-256)";
@@ -44,7 +45,7 @@ std::unique_ptr<Botan::Public_Key> load_public(const bytes& der) {
 
 bool verify(suite_id suite, const bytes& signing_key_der, const bytes& message,
             const bytes& signature) {
-  if (suite == suite_id::x25519_chacha20poly1305_ed25519) {
+  if (has_x25519_keys(suite)) {
     auto key = load_public(signing_key_der);
     auto* ed = dynamic_cast<Botan::Ed25519_PublicKey*>(key.get());
     return ed && ed25519_verify(ed->get_public_key(), message, signature);
@@ -80,8 +81,14 @@ bytes x25519_info(const bytes& eph, const bytes& recipient) {
 
 } // namespace
 
+bool has_x25519_keys(suite_id id) {
+  return id == suite_id::ratchet_x25519_chacha20poly1305
+         || id == suite_id::x25519_chacha20poly1305_ed25519;
+}
+
 std::optional<suite_id> parse_suite(const std::string& name) {
-  for (auto id : {suite_id::x25519_chacha20poly1305_ed25519,
+  for (auto id : {suite_id::ratchet_x25519_chacha20poly1305,
+                  suite_id::x25519_chacha20poly1305_ed25519,
                   suite_id::rsa_oaep_pss_3072, suite_id::elgamal_2048})
     if (name == suite_name(id))
       return id;
@@ -90,6 +97,7 @@ std::optional<suite_id> parse_suite(const std::string& name) {
 
 const char* suite_name(suite_id id) {
   switch (id) {
+    case suite_id::ratchet_x25519_chacha20poly1305: return "ratchet-x25519-chacha20poly1305";
     case suite_id::x25519_chacha20poly1305_ed25519:
       return "x25519-chacha20poly1305-ed25519";
     case suite_id::rsa_oaep_pss_3072: return "rsa-oaep-pss-3072";
@@ -99,7 +107,8 @@ const char* suite_name(suite_id id) {
 }
 
 std::vector<std::string> suite_names() {
-  return {suite_name(suite_id::x25519_chacha20poly1305_ed25519),
+  return {suite_name(suite_id::ratchet_x25519_chacha20poly1305),
+          suite_name(suite_id::x25519_chacha20poly1305_ed25519),
           suite_name(suite_id::rsa_oaep_pss_3072),
           suite_name(suite_id::elgamal_2048)};
 }
@@ -109,6 +118,7 @@ private_identity generate_identity(suite_id suite) {
   private_identity id;
   id.suite = suite;
   switch (suite) {
+    case suite_id::ratchet_x25519_chacha20poly1305:
     case suite_id::x25519_chacha20poly1305_ed25519:
       id.signing = std::make_shared<Botan::Ed25519_PrivateKey>(rng);
       id.encryption = std::make_shared<Botan::Curve25519_PrivateKey>(rng);
@@ -147,6 +157,36 @@ bool verify_binding(const public_identity& pub) {
   } catch (const crypto_error&) {
     return false;
   }
+}
+
+bytes sign_with(const private_identity& id, const bytes& message) {
+  return sign(id, message);
+}
+
+bool verify_with(const public_identity& pub, const bytes& message, const bytes& signature) {
+  auto suite = parse_suite(pub.suite);
+  try {
+    return suite && verify(*suite, pub.signing_key, message, signature);
+  } catch (const crypto_error&) {
+    return false;
+  }
+}
+
+bytes dh_private_of(const private_identity& id) {
+  auto* x = dynamic_cast<const Botan::Curve25519_PrivateKey*>(id.encryption.get());
+  if (!has_x25519_keys(id.suite) || !x)
+    throw crypto_error("the identity has no X25519 key");
+  auto priv = x->get_x();
+  return bytes(priv.begin(), priv.end());
+}
+
+bytes dh_public_of(const public_identity& pub) {
+  auto suite = parse_suite(pub.suite);
+  auto key = load_public(pub.encryption_key);
+  auto* x = dynamic_cast<const Botan::Curve25519_PublicKey*>(key.get());
+  if (!suite || !has_x25519_keys(*suite) || !x)
+    throw crypto_error("the identity has no X25519 key");
+  return x->public_value();
 }
 
 std::string fingerprint(const public_identity& pub) {
@@ -207,8 +247,10 @@ envelope seal(const private_identity& sender, const public_identity& recipient,
   auto suite = parse_suite(recipient.suite);
   if (!suite)
     throw crypto_error("the recipient's suite '" + recipient.suite + "' is unknown");
+  if (*suite == suite_id::ratchet_x25519_chacha20poly1305)
+    suite = suite_id::x25519_chacha20poly1305_ed25519;
   auto& rng = Botan::system_rng();
-  header.suite = recipient.suite;
+  header.suite = suite_name(*suite);
   header.signer_suite = suite_name(sender.suite);
   header.nonce = random_bytes(12);
   bytes content_key;
@@ -255,8 +297,11 @@ opened_message open(const private_identity& me, const public_identity& sender,
   auto suite = parse_suite(header->suite);
   if (!suite)
     throw crypto_error("unknown suite '" + header->suite + "'");
-  if (*suite != me.suite)
+  if (*suite != me.suite
+      && !(*suite == suite_id::x25519_chacha20poly1305_ed25519 && has_x25519_keys(me.suite)))
     throw crypto_error("the envelope is wrapped for another suite than ours");
+  if (*suite == suite_id::ratchet_x25519_chacha20poly1305)
+    throw crypto_error("a ratchet envelope opens only through its session");
   std::optional<bytes> content_key;
   if (*suite == suite_id::x25519_chacha20poly1305_ed25519) {
     auto* mine = dynamic_cast<Botan::Curve25519_PrivateKey*>(me.encryption.get());

@@ -21,19 +21,26 @@
 namespace chatter::crypto {
 
 enum class suite_id {
+  // X3DH once per pair of accounts, then the Double Ratchet (crypto/ratchet):
+  // Ed25519 and X25519 identity keys, as the next suite.
+  ratchet_x25519_chacha20poly1305,
   x25519_chacha20poly1305_ed25519,  // ephemeral X25519 + HKDF, Ed25519
   rsa_oaep_pss_3072,                // RSA-OAEP wraps the key, RSA-PSS signs
   elgamal_2048,                     // ElGamal (OAEP) wraps the key, DSA-2048 signs
 };
 
-inline constexpr const char* default_suite = "x25519-chacha20poly1305-ed25519";
+inline constexpr const char* default_suite = "ratchet-x25519-chacha20poly1305";
+
+// The ratchet suite's identity keys are the X25519 suite's; an envelope
+// wrapped with the X25519 suite opens with either.
+bool has_x25519_keys(suite_id id);
 
 std::optional<suite_id> parse_suite(const std::string& name);
 const char* suite_name(suite_id id);
 std::vector<std::string> suite_names();
 
 struct private_identity {
-  suite_id suite = suite_id::x25519_chacha20poly1305_ed25519;
+  suite_id suite = suite_id::ratchet_x25519_chacha20poly1305;
   std::shared_ptr<Botan::Private_Key> signing;
   std::shared_ptr<Botan::Private_Key> encryption;
 };
@@ -44,6 +51,15 @@ public_identity public_of(const private_identity& id, const std::string& user);
 // Checks the binding signature: the encryption key and suite are the
 // signing key's own.
 bool verify_binding(const public_identity& pub);
+
+// Signatures with the identity's signing key, under a caller's domain tag.
+bytes sign_with(const private_identity& id, const bytes& message);
+bool verify_with(const public_identity& pub, const bytes& message, const bytes& signature);
+
+// The raw X25519 keys of an identity with X25519 keys; throws crypto_error
+// for other suites or a malformed key.
+bytes dh_private_of(const private_identity& id);
+bytes dh_public_of(const public_identity& pub);
 
 // SHA-256 of the signing key as 12 groups of 5 digits, for people to compare.
 std::string fingerprint(const public_identity& pub);
@@ -60,7 +76,8 @@ locked_identity lock_identity(const private_identity& id, const std::string& pas
 private_identity unlock_identity(const locked_identity& locked, const std::string& password);
 
 // Fills suite, signer_suite, kem and nonce of `header`; the caller sets the
-// rest (id, from, to, room, timestamp).
+// rest (id, from, to, room, timestamp). A ratchet-suite recipient gets the
+// X25519 suite here; its sessions are sealed by crypto/session instead.
 envelope seal(const private_identity& sender, const public_identity& recipient,
               envelope_header header, const std::string& plaintext);
 

@@ -247,7 +247,7 @@ TEST_F(messaging, a_changed_key_is_refused_until_verified) {
   daemon_->terminate();
   // Someone (a new device, or an attacker at the hub) publishes another key
   // for bob, well-formed and self-consistent.
-  auto other = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
+  auto other = crypto::generate_identity(*crypto::parse_suite(crypto::default_suite));
   auto pub = crypto::public_of(other, "bob");
   {
     SQLite::Database db(world_.hub_database().string(), SQLite::OPEN_READWRITE);

@@ -1,0 +1,105 @@
+#include "crypto/x3dh.hpp"
+
+namespace chatter::crypto::x3dh {
+
+namespace {
+
+bytes tagged(const char* tag, std::initializer_list<const bytes*> parts) {
+  std::string t(tag);
+  bytes out(t.begin(), t.end());
+  for (const auto* p : parts) {
+    auto n = static_cast<uint32_t>(p->size());
+    for (int i = 3; i >= 0; --i)
+      out.push_back(static_cast<uint8_t>(n >> (8 * i)));
+    out.insert(out.end(), p->begin(), p->end());
+  }
+  return out;
+}
+
+bytes u32_bytes(uint32_t v) {
+  bytes out;
+  for (int i = 3; i >= 0; --i)
+    out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  return out;
+}
+
+bytes dh(const bytes& private_key, const bytes& public_key) {
+  auto out = x25519(private_key, public_key);
+  if (!out)
+    throw crypto_error("an X3DH key is not a valid X25519 key");
+  return *out;
+}
+
+// KDF(DH1 || DH2 || DH3 [|| DH4]) with 32 0xFF bytes in front, as the
+// specification asks for X25519.
+bytes derive(const std::vector<bytes>& dhs) {
+  bytes ikm(32, 0xFF);
+  for (const auto& d : dhs)
+    ikm.insert(ikm.end(), d.begin(), d.end());
+  std::string info = "chatter-x3dh-v1";
+  return hkdf_sha256(ikm, bytes(32, 0), bytes(info.begin(), info.end()), 32);
+}
+
+bytes associated_data(const public_identity& initiator, const public_identity& responder) {
+  bytes a(initiator.user.begin(), initiator.user.end());
+  bytes b(responder.user.begin(), responder.user.end());
+  return tagged("chatter-x3dh-v1 ad", {&a, &initiator.signing_key, &initiator.encryption_key,
+                                       &b, &responder.signing_key, &responder.encryption_key});
+}
+
+} // namespace
+
+bytes sign_prekey(const private_identity& owner, const std::string& user, uint32_t id,
+                  const bytes& prekey_public) {
+  bytes u(user.begin(), user.end());
+  auto n = u32_bytes(id);
+  return sign_with(owner, tagged("chatter-signed-prekey-v1", {&u, &n, &prekey_public}));
+}
+
+bool verify_bundle(const bundle& b) {
+  auto suite = parse_suite(b.identity.suite);
+  if (!suite || !has_x25519_keys(*suite) || !verify_binding(b.identity)
+      || b.signed_prekey.size() != 32
+      || (b.one_time_prekey_id != 0 && b.one_time_prekey.size() != 32))
+    return false;
+  bytes u(b.identity.user.begin(), b.identity.user.end());
+  auto n = u32_bytes(b.signed_prekey_id);
+  return verify_with(b.identity, tagged("chatter-signed-prekey-v1", {&u, &n, &b.signed_prekey}),
+                     b.signed_prekey_signature);
+}
+
+agreement initiate(const private_identity& me, const public_identity& my_public,
+                   const bundle& peer, const ratchet::key_pair& ephemeral,
+                   initiation& out) {
+  if (!verify_bundle(peer))
+    throw crypto_error("the peer's prekey bundle does not verify");
+  auto my_dh = dh_private_of(me);
+  auto peer_dh = dh_public_of(peer.identity);
+  std::vector<bytes> dhs{dh(my_dh, peer.signed_prekey),
+                         dh(ephemeral.private_key, peer_dh),
+                         dh(ephemeral.private_key, peer.signed_prekey)};
+  if (peer.one_time_prekey_id != 0)
+    dhs.push_back(dh(ephemeral.private_key, peer.one_time_prekey));
+  out = {ephemeral.public_key, peer.signed_prekey_id, peer.one_time_prekey_id};
+  return {derive(dhs), associated_data(my_public, peer.identity)};
+}
+
+agreement respond(const private_identity& me, const public_identity& my_public,
+                  const public_identity& initiator, const ratchet::key_pair& signed_prekey,
+                  const std::optional<ratchet::key_pair>& one_time_prekey,
+                  const initiation& in) {
+  if (in.ephemeral.size() != 32)
+    throw crypto_error("the initiation's ephemeral key is malformed");
+  if ((in.one_time_prekey_id != 0) != one_time_prekey.has_value())
+    throw crypto_error("the initiation names a one-time prekey we do not have");
+  auto my_dh = dh_private_of(me);
+  auto peer_dh = dh_public_of(initiator);
+  std::vector<bytes> dhs{dh(signed_prekey.private_key, peer_dh),
+                         dh(my_dh, in.ephemeral),
+                         dh(signed_prekey.private_key, in.ephemeral)};
+  if (one_time_prekey)
+    dhs.push_back(dh(one_time_prekey->private_key, in.ephemeral));
+  return {derive(dhs), associated_data(initiator, my_public)};
+}
+
+} // namespace chatter::crypto::x3dh
