@@ -15,7 +15,9 @@ using session_peer_actor = caf::typed_actor<
   caf::reacts_to<deliver_atom, envelope>,
   caf::reacts_to<receipt_atom, std::string /*message id*/, std::string /*recipient*/,
                  std::string /*delivered or read*/>,
-  caf::reacts_to<presence_atom, presence_info /*of a watched user*/>>;
+  caf::reacts_to<presence_atom, presence_info /*of a watched user*/>,
+  // The hub is running low on our one-time prekeys.
+  caf::reacts_to<replenish_atom, uint32_t /*one-time prekeys left*/>>;
 
 // Hub actors that need to know who is logged in: auth tells them of every
 // session it grants and ends.
@@ -31,7 +33,14 @@ using keys_actor = caf::typed_actor<
   caf::replies_to<pubkey_atom, std::string /*session*/,
                   public_identity>::with<caf::ok_atom>,
   caf::replies_to<fetchkey_atom, std::string /*session*/,
-                  std::string /*user*/>::with<public_identity>>;
+                  std::string /*user*/>::with<public_identity>,
+  // The owner publishes its signed prekey and more one-time prekeys; the
+  // answer is how many one-time prekeys the hub now holds.
+  caf::replies_to<prekeys_atom, std::string /*session*/, signed_prekey,
+                  std::vector<one_time_prekey>>::with<uint32_t>,
+  // A first message's needs; each one-time prekey is handed out once.
+  caf::replies_to<bundle_atom, std::string /*session*/,
+                  std::string /*user*/>::with<prekey_bundle>>;
 
 // Store-and-forward of sealed envelopes; acks delete, and the sender hears
 // of it (a receipt).
@@ -128,6 +137,7 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<deliver_atom, envelope>,
   caf::reacts_to<receipt_atom, std::string, std::string, std::string>,
   caf::reacts_to<presence_atom, presence_info>,
+  caf::reacts_to<replenish_atom, uint32_t>,
   caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
   caf::reacts_to<hubdown_atom>,
   caf::reacts_to<retry_atom>,  // the outbox timer
@@ -141,6 +151,8 @@ using account_actor = caf::typed_actor<
   caf::replies_to<pendmsgs_atom>::with<std::vector<message_record>>,
   caf::replies_to<ackmsgs_atom, std::vector<std::string>>::with<caf::ok_atom>,
   caf::replies_to<fprint_atom, std::string /*user*/>::with<std::string>,
+  // Closes the ratchet sessions with a peer; the next message sets up anew.
+  caf::replies_to<resetsess_atom, std::string /*user*/>::with<caf::ok_atom>,
   caf::replies_to<verify_atom, std::string /*user*/,
                   std::string /*fingerprint*/>::with<caf::ok_atom>,
   caf::replies_to<presence_atom, std::string /*status*/,

@@ -171,6 +171,24 @@ struct public_identity {
   bytes binding_signature;
 };
 
+// X3DH prekeys (crypto/x3dh.hpp): raw X25519 public keys. The signed prekey
+// is signed with the owner's identity signing key; one-time prekeys are
+// handed out once each.
+struct signed_prekey {
+  uint32_t id = 0;
+  bytes public_key;
+  bytes signature;
+};
+struct one_time_prekey {
+  uint32_t id = 0;  // 0: none (the hub ran out)
+  bytes public_key;
+};
+// One fetch at the hub: what a first message to `identity.user` needs.
+struct prekey_bundle {
+  public_identity identity;
+  signed_prekey signed_key;
+  one_time_prekey one_time;
+};
 // A message to seal, once per recipient, all under the same id.
 struct seal_order {
   identity_ref sender;
@@ -219,6 +237,18 @@ typename Inspector::result_type inspect(Inspector& f, public_identity& x) {
            x.signing_key, x.encryption_key, x.binding_signature);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signed_prekey& x) {
+  return f(caf::meta::type_name("signed_prekey"), x.id, x.public_key, x.signature);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, one_time_prekey& x) {
+  return f(caf::meta::type_name("one_time_prekey"), x.id, x.public_key);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prekey_bundle& x) {
+  return f(caf::meta::type_name("prekey_bundle"), x.identity, x.signed_key, x.one_time);
+}
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, locked_keys& x) {
   return f(caf::meta::type_name("locked_keys"), x.suite, x.signing_pem,
@@ -318,6 +348,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::contact_info>))
   CAF_ADD_TYPE_ID(chatter, (chatter::room_info))
   CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::room_info>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::signed_prekey))
+  CAF_ADD_TYPE_ID(chatter, (chatter::one_time_prekey))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::one_time_prekey>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::prekey_bundle))
 
   // registry
   CAF_ADD_ATOM(chatter, chatter, offer_atom, "offer")
@@ -344,6 +378,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   // keys and mailbox
   CAF_ADD_ATOM(chatter, chatter, pubkey_atom, "pubkey")
   CAF_ADD_ATOM(chatter, chatter, fetchkey_atom, "fetchkey")
+  CAF_ADD_ATOM(chatter, chatter, prekeys_atom, "prekeys")
+  CAF_ADD_ATOM(chatter, chatter, bundle_atom, "bundle")
+  CAF_ADD_ATOM(chatter, chatter, replenish_atom, "replenish")
+  CAF_ADD_ATOM(chatter, chatter, resetsess_atom, "resetsess")
   CAF_ADD_ATOM(chatter, chatter, enqueue_atom, "enqueue")
   CAF_ADD_ATOM(chatter, chatter, ack_atom, "ack")
   CAF_ADD_ATOM(chatter, chatter, deliver_atom, "deliver")

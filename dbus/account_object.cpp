@@ -155,6 +155,15 @@ void account_object::VerifyContact(sdbus::Result<>&& result, std::string user,
     user, fingerprint);
 }
 
+void account_object::ResetSession(sdbus::Result<>&& result, std::string peer) {
+  if (auto why = check_username(peer); !why.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto res = share(std::move(result));
+  bridge_.ask_account(
+    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), resetsess_atom_v,
+    peer);
+}
+
 void account_object::MarkRead(sdbus::Result<>&& result, std::string peer) {
   if (auto why = check_peer(peer); !why.empty())
     return result.returnError(to_dbus_error(errc::invalid_argument, why));

@@ -55,6 +55,7 @@ private:
   void GetFingerprint(sdbus::Result<std::string>&& result, std::string user) override;
   void VerifyContact(sdbus::Result<>&& result, std::string user,
                      std::string fingerprint) override;
+  void ResetSession(sdbus::Result<>&& result, std::string peer) override;
   void MarkRead(sdbus::Result<>&& result, std::string peer) override;
   void SetPresence(sdbus::Result<>&& result, std::string status, std::string message) override;
   void SearchDirectory(sdbus::Result<user_list>&& result, std::string query,

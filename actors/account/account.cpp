@@ -9,6 +9,7 @@
 #include "account/account_state.hpp"
 #include "account/identity_file.hpp"
 #include "account/messaging.hpp"
+#include "account/sessions.hpp"
 #include "auth/scram.hpp"
 #include "chat/envelope.hpp"
 #include "common/clock.hpp"
@@ -108,6 +109,7 @@ account_actor::behavior_type account(account_actor::pointer self,
     if (!st->session.empty() && st->session != grant.session)
       end_hub_session(st->session);
     st->session = grant.session;
+    st->public_id = locked->identity;
     st->client_key = keys.client_key;
     st->stored_key = keys.stored_key;
     st->server_key = keys.server_key;
@@ -122,6 +124,7 @@ account_actor::behavior_type account(account_actor::pointer self,
             self->send(events, authed_atom_v, st->status);
             done({});
             social::start_session(self, st);
+            ratchet_sessions(self, st).publish_prekeys();
             msg->flush_outbox();
             auto early = std::move(st->early);
             for (auto& env : early)
@@ -230,6 +233,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       st->config.auth = auth;
       st->config.keys = keys;
       st->config.mailbox = mailbox;
+      st->hub_up = true;
       relogin();
     },
     [=](retry_atom) {
@@ -237,10 +241,15 @@ account_actor::behavior_type account(account_actor::pointer self,
       // recipient drop duplicates by (sender, id).
       if (st->logged_in())
         msg->flush_outbox();
+      // A login again that timed out (a slow or restarting hub) is tried
+      // again while the hub is there, or the account would stay offline.
+      else if (st->hub_up && st->session.empty())
+        relogin();
       self->delayed_send(self, outbox_retry, retry_atom_v);
     },
     [=](hubdown_atom) {
       // The session died with the hub; the keys stay, to log in again.
+      st->hub_up = false;
       if (st->session.empty())
         return;
       st->session.clear();
@@ -281,6 +290,12 @@ account_actor::behavior_type account(account_actor::pointer self,
       end_session(reason);
     },
     [=](deliver_atom, const envelope& env) { msg->deliver(env); },
+    [=](replenish_atom, uint32_t left) {
+      if (self->current_sender() != st->config.keys.address() || !st->logged_in())
+        return;
+      spdlog::debug("{}: the hub has {} one-time prekeys left", user, left);
+      ratchet_sessions(self, st).publish_prekeys();
+    },
     [=](receipt_atom, const std::string& id, const std::string& recipient,
         const std::string& state) { msg->receipt(id, recipient, state); },
     [=](presence_atom, const presence_info& info) {
@@ -345,6 +360,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       return caf::ok_atom_v;
     },
     [=](fprint_atom, const std::string& who) { return msg->fingerprint(who); },
+    [=](resetsess_atom, const std::string& peer) { return msg->reset_session(peer); },
     [=](verify_atom, const std::string& who, const std::string& fingerprint) {
       return msg->verify(who, fingerprint);
     },

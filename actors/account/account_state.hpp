@@ -24,8 +24,10 @@ struct account_state {
   bytes stored_key;
   bytes server_key;  // to check the hub's proof when logging in again
   identity_ref identity;  // unlocked at login, dropped at logout
+  public_identity public_id;  // ours, as published (set with `identity`)
   std::unique_ptr<store::account_store> store;
   bool login_under_way = false;
+  bool hub_up = false;  // between hubup and hubdown
   std::deque<envelope> early;  // delivered before the login finished
   uint64_t dropped = 0;        // envelopes refused: forged, stale, malformed
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said

@@ -1,5 +1,6 @@
 #include "account/messaging.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <botan/hex.h>
@@ -9,6 +10,8 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/validation.hpp"
+#include "account/sessions.hpp"
+#include "crypto/session.hpp"
 #include "crypto/suites.hpp"
 
 namespace chatter {
@@ -149,6 +152,9 @@ std::optional<store::contact> messaging::learn_key(const public_identity& fetche
     known->new_fingerprint = fp;
     st->store->put_contact(*known);
     spdlog::warn("{}: the key of {} changed", user, fetched.user);
+    // The old sessions were with the old key: closed, whatever the user
+    // decides about the new one.
+    ratchet_sessions(self, st).reset(fetched.user);
     self->send(events, keychange_atom_v, user, fetched.user, fp);
   }
   return known;
@@ -227,24 +233,40 @@ void messaging::receive(const envelope& env) {
       return drop("not opened, sender key: " + describe(err).sentence);
     }
     auto sender_key = *key;
+    // A message is stored, with the session that opened it, before it is
+    // acknowledged: a crash in between brings the envelope again, and the
+    // session then still has its key.
+    auto accept = [=](const std::string& text, std::optional<store::sealed_session> session,
+                      std::optional<uint32_t> used_one_time) {
+      // A room message belongs to the room's conversation.
+      auto to = h.room.empty() ? h.to : "#" + h.room;
+      message_record m{h.id, h.from, to, text, h.timestamp_ms, "received"};
+      if (!is_valid_utf8(m.text) || m.text.size() > max_message_bytes) {
+        drop("text from " + h.from + " is not valid UTF-8 or too long");
+        return ack(h.from, h.id);
+      }
+      if (st->store->add_incoming(m, session, used_one_time)) {
+        social::interlocutor_seen(self, st, h.from);
+        self->send(events, received_atom_v, user, m);
+        if (st->config.robot)
+          self->send(st->config.robot, received_atom_v, user, m);
+      }
+      ack(h.from, h.id);
+    };
+    if (h.suite == crypto::session::suite) {
+      try {
+        auto opened = ratchet_sessions(self, st).open(sender_key, h, env);
+        return accept(opened.text, opened.session, opened.used_one_time_prekey);
+      } catch (const crypto::crypto_error& ex) {
+        // Forged, replayed, or for a session closed here: it can never
+        // open, so the hub may forget it.
+        drop("from " + h.from + ": " + ex.what());
+        return ack(h.from, h.id);
+      }
+    }
     self->request(st->config.crypto, crypto_timeout, open_atom_v, st->identity, sender_key, env)
       .then(
-        [=](const std::string& text) {
-          // A room message belongs to the room's conversation.
-          auto to = h.room.empty() ? h.to : "#" + h.room;
-          message_record m{h.id, h.from, to, text, h.timestamp_ms, "received"};
-          if (!is_valid_utf8(m.text) || m.text.size() > max_message_bytes) {
-            drop("text from " + h.from + " is not valid UTF-8 or too long");
-            return ack(h.from, h.id);
-          }
-          if (st->store->add_incoming(m)) {
-            social::interlocutor_seen(self, st, h.from);
-            self->send(events, received_atom_v, user, m);
-            if (st->config.robot)
-              self->send(st->config.robot, received_atom_v, user, m);
-          }
-          ack(h.from, h.id);
-        },
+        [=](const std::string& text) { accept(text, std::nullopt, std::nullopt); },
         [=](const caf::error& err) {
           auto d = describe(err);
           if (d.name != "UntrustedKey")  // no answer: the hub keeps it, it comes again
@@ -294,31 +316,70 @@ caf::result<std::string> messaging::send(const std::string& to, const std::strin
       rp.deliver(err);
       return;
     }
-    seal_order order{st->identity, keys, new_message_id(), user, room, now_ms(), text};
-    self->request(st->config.crypto, crypto_timeout, seal_atom_v, order)
-      .then(
-        [=](const std::vector<envelope>& sealed) mutable {
-          std::vector<store::outbound> outs;
-          for (size_t i = 0; i < sealed.size() && i < keys.size(); ++i)
-            outs.push_back({keys[i].user, sealed[i]});
-          message_record m{order.id, user, to, text, order.timestamp_ms, "queued"};
-          try {
-            st->store->add_outgoing(m, outs);
-          } catch (const std::exception& ex) {
-            spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
-            rp.deliver(make_error(errc::internal, "cannot store the message"));
-            return;
+    // Ratchet-suite peers through their sessions, the rest (and those with
+    // no prekeys, or while the hub is away) through the crypto pool.
+    std::vector<public_identity> via_session, via_pool;
+    ratchet_sessions sessions(self, st);
+    for (auto& k : keys)
+      (sessions.wanted(k) ? via_session : via_pool).push_back(k);
+    sessions.prepare(via_session, [=](const caf::error& err,
+                                      const std::vector<std::string>& without) mutable {
+      if (err) {
+        rp.deliver(err);
+        return;
+      }
+      for (auto i = via_session.begin(); i != via_session.end();)
+        if (std::find(without.begin(), without.end(), i->user) != without.end()) {
+          via_pool.push_back(*i);
+          i = via_session.erase(i);
+        } else {
+          ++i;
+        }
+      seal_order order{st->identity, via_pool, new_message_id(), user, room, now_ms(), text};
+      // Synchronous from here to the commit: no other message can use the
+      // same session state in between.
+      auto finish = [=](const std::vector<envelope>& pooled) mutable {
+        std::vector<store::outbound> outs;
+        for (size_t i = 0; i < pooled.size() && i < via_pool.size(); ++i)
+          outs.push_back({via_pool[i].user, pooled[i]});
+        std::vector<store::sealed_session> advanced;
+        envelope_header h;
+        h.id = order.id;
+        h.from = user;
+        h.room = room;
+        h.timestamp_ms = order.timestamp_ms;
+        message_record m{order.id, user, to, text, order.timestamp_ms, "queued"};
+        try {
+          ratchet_sessions here(self, st);
+          for (auto& peer : via_session) {
+            h.to = peer.user;
+            auto sealed = here.seal(peer.user, h, text);
+            outs.push_back({peer.user, sealed.env});
+            advanced.push_back(sealed.session);
           }
-          rp.deliver(order.id);
-          self->send(events, state_atom_v, user, order.id, to, std::string("queued"));
-          if (outs.empty()) {  // a room with nobody else in it
-            set_state(order.id, "sent");
-            return;
-          }
-          for (auto& out : outs)
-            push(order.id, out);
-        },
-        [=](const caf::error& err) mutable { rp.deliver(err); });
+          st->store->add_outgoing(m, outs, advanced);
+        } catch (const crypto::crypto_error& ex) {
+          rp.deliver(make_error(errc::untrusted_key, ex.what()));
+          return;
+        } catch (const std::exception& ex) {
+          spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
+          rp.deliver(make_error(errc::internal, "cannot store the message"));
+          return;
+        }
+        rp.deliver(order.id);
+        self->send(events, state_atom_v, user, order.id, to, std::string("queued"));
+        if (outs.empty()) {  // a room with nobody else in it
+          set_state(order.id, "sent");
+          return;
+        }
+        for (auto& out : outs)
+          push(order.id, out);
+      };
+      if (via_pool.empty())
+        return finish({});
+      self->request(st->config.crypto, crypto_timeout, seal_atom_v, order)
+        .then(finish, [=](const caf::error& err) mutable { rp.deliver(err); });
+    });
   });
   };
   if (!is_room_address(to)) {
@@ -395,12 +456,23 @@ caf::result<std::string> messaging::fingerprint(const std::string& who) {
   return rp;
 }
 
+caf::result<caf::ok_atom> messaging::reset_session(const std::string& peer) {
+  if (auto why = check_username(peer); !why.empty())
+    return make_error(errc::invalid_argument, why);
+  if (!st_->store->find_contact(peer))
+    return make_error(errc::not_found, "no key known for '" + peer + "': no session to reset");
+  auto closed = ratchet_sessions(self_, st_).reset(peer);
+  spdlog::info("{}: closed {} session(s) with {}", st_->config.user, closed, peer);
+  return caf::ok_atom_v;
+}
+
 caf::result<caf::ok_atom> messaging::verify(const std::string& who, const std::string& fingerprint) {
   auto st = st_;
   auto c = st->store->find_contact(who);
   if (!c)
   return make_error(errc::not_found, "no key known for '" + who + "'");
   if (c->new_key && fingerprint == c->new_fingerprint) {
+  ratchet_sessions(self_, st).reset(who);
   c->key = *c->new_key;
   c->fingerprint = c->new_fingerprint;
   c->new_key.reset();

@@ -31,6 +31,8 @@ public:
   caf::result<caf::ok_atom> mark_read(const std::string& peer);
   caf::result<std::string> fingerprint(const std::string& who);
   caf::result<caf::ok_atom> verify(const std::string& who, const std::string& fingerprint);
+  // ResetSession: closes the ratchet sessions with `peer`.
+  caf::result<caf::ok_atom> reset_session(const std::string& peer);
   // Opens, checks and stores one envelope (kept for later before login).
   void receive(const envelope& env);
 

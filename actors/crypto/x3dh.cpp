@@ -56,16 +56,28 @@ bytes sign_prekey(const private_identity& owner, const std::string& user, uint32
   return sign_with(owner, tagged("chatter-signed-prekey-v1", {&u, &n, &prekey_public}));
 }
 
+bool verify_signed_prekey(const public_identity& owner, uint32_t id, const bytes& prekey_public,
+                          const bytes& signature) {
+  if (prekey_public.size() != 32)
+    return false;
+  bytes u(owner.user.begin(), owner.user.end());
+  auto n = u32_bytes(id);
+  return verify_with(owner, tagged("chatter-signed-prekey-v1", {&u, &n, &prekey_public}),
+                     signature);
+}
+
+bundle bundle_of(const prekey_bundle& b) {
+  return {b.identity, b.signed_key.id, b.signed_key.public_key, b.signed_key.signature,
+          b.one_time.id, b.one_time.public_key};
+}
+
 bool verify_bundle(const bundle& b) {
   auto suite = parse_suite(b.identity.suite);
   if (!suite || !has_x25519_keys(*suite) || !verify_binding(b.identity)
-      || b.signed_prekey.size() != 32
       || (b.one_time_prekey_id != 0 && b.one_time_prekey.size() != 32))
     return false;
-  bytes u(b.identity.user.begin(), b.identity.user.end());
-  auto n = u32_bytes(b.signed_prekey_id);
-  return verify_with(b.identity, tagged("chatter-signed-prekey-v1", {&u, &n, &b.signed_prekey}),
-                     b.signed_prekey_signature);
+  return verify_signed_prekey(b.identity, b.signed_prekey_id, b.signed_prekey,
+                              b.signed_prekey_signature);
 }
 
 agreement initiate(const private_identity& me, const public_identity& my_public,

@@ -26,6 +26,11 @@ struct bundle {
 // The signature over a signed prekey, made with the identity's signing key.
 bytes sign_prekey(const private_identity& owner, const std::string& user,
                   uint32_t id, const bytes& prekey_public);
+// Checks a signed prekey against its owner's identity.
+bool verify_signed_prekey(const public_identity& owner, uint32_t id, const bytes& prekey_public,
+                          const bytes& signature);
+// The bundle as the hub hands it out (protocol.hpp).
+bundle bundle_of(const prekey_bundle& b);
 // Checks the bundle's binding and prekey signatures, and that the identity
 // has X25519 keys (the X25519 and ratchet suites).
 bool verify_bundle(const bundle& b);

@@ -63,6 +63,27 @@ const migration_list account_migrations = {
     UPDATE messages SET envelope_header = NULL, envelope_ciphertext = NULL,
       envelope_signature = NULL;
   )sql",
+  // 3: ratchet sessions and our X3DH prekeys, private parts sealed at rest.
+  R"sql(
+    CREATE TABLE sessions (
+      peer    TEXT NOT NULL,
+      id      BLOB NOT NULL,
+      record  BLOB NOT NULL,
+      PRIMARY KEY (peer, id)
+    );
+    CREATE TABLE prekeys (
+      kind        INTEGER NOT NULL,  -- 0 signed, 1 one-time
+      id          INTEGER NOT NULL,
+      private_key BLOB NOT NULL,
+      public_key  BLOB NOT NULL,
+      created_ms  INTEGER NOT NULL,
+      PRIMARY KEY (kind, id)
+    );
+    CREATE TABLE prekey_ids (
+      kind INTEGER PRIMARY KEY NOT NULL,
+      next INTEGER NOT NULL
+    );
+  )sql",
 };
 
 // Outgoing states only move forward; failed is final.
@@ -94,8 +115,11 @@ account_store::account_store(const std::string& path)
 }
 
 void account_store::add_outgoing(const message_record& m,
-                                 const std::vector<outbound>& envelopes) {
+                                 const std::vector<outbound>& envelopes,
+                                 const std::vector<sealed_session>& sessions) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  for (auto& s : sessions)
+    put_session(s);
   SQLite::Statement q(*db_, "INSERT INTO messages(sender, id, recipient, peer, outgoing, "
                             "text, timestamp_ms, state) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
   q.bind(1, m.from);
@@ -138,7 +162,17 @@ std::string account_store::hub_has(const std::string& me, const std::string& id,
   return peer;
 }
 
-bool account_store::add_incoming(const message_record& m) {
+bool account_store::add_incoming(const message_record& m,
+                                 const std::optional<sealed_session>& session,
+                                 std::optional<uint32_t> used_one_time_prekey) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  if (session)
+    put_session(*session);
+  if (used_one_time_prekey) {
+    SQLite::Statement del(*db_, "DELETE FROM prekeys WHERE kind = 1 AND id = ?");
+    del.bind(1, static_cast<int64_t>(*used_one_time_prekey));
+    del.exec();
+  }
   SQLite::Statement q(*db_, "INSERT OR IGNORE INTO messages(sender, id, recipient, peer, "
                             "outgoing, text, timestamp_ms, state, pending) "
                             "VALUES (?, ?, ?, ?, 0, ?, ?, ?, 1)");
@@ -150,7 +184,9 @@ bool account_store::add_incoming(const message_record& m) {
   q.bind(5, m.text);
   q.bind(6, m.timestamp_ms);
   q.bind(7, m.state);
-  return q.exec() > 0;
+  bool added = q.exec() > 0;
+  tx.commit();
+  return added;
 }
 
 bool account_store::has_message(const std::string& from, const std::string& id) {

@@ -31,20 +31,42 @@ struct outbound {
   envelope env;
 };
 
+// A ratchet session with a peer (crypto/session.hpp), sealed at rest by the
+// account actor before it comes here.
+struct sealed_session {
+  std::string peer;
+  bytes id;
+  bytes sealed;
+};
+
+// One of our X3DH prekeys: the private half sealed at rest.
+enum class prekey_kind { signed_key, one_time };
+struct prekey_row {
+  uint32_t id = 0;
+  bytes sealed_private;
+  bytes public_key;
+  int64_t created_ms = 0;
+};
+
 class account_store {
 public:
   explicit account_store(const std::string& path);
 
   // Outgoing: stored with one envelope per recipient in one transaction,
-  // state "queued".
-  void add_outgoing(const message_record& m, const std::vector<outbound>& envelopes);
+  // state "queued", with the ratchet sessions that sealed them: a message
+  // key is never used twice, even across a crash.
+  void add_outgoing(const message_record& m, const std::vector<outbound>& envelopes,
+                    const std::vector<sealed_session>& sessions = {});
   // The hub has the envelope of `id` for `recipient`: drops it and, when it
   // was the message's last, moves the message to "sent" in the same
   // transaction. Returns the peer when the state moved, else "".
   std::string hub_has(const std::string& me, const std::string& id,
                       const std::string& recipient);
   // Incoming: false when (from, id) is already there (a replay or a resend).
-  bool add_incoming(const message_record& m);
+  // The session that opened it, and the one-time prekey it used up, are
+  // written in the same transaction.
+  bool add_incoming(const message_record& m, const std::optional<sealed_session>& session = {},
+                    std::optional<uint32_t> used_one_time_prekey = {});
   bool has_message(const std::string& from, const std::string& id);
   // Moves an outgoing message forward (queued < sent < delivered < read;
   // failed is final). Returns the peer, empty when no such message or when
@@ -75,6 +97,24 @@ public:
 
   std::optional<contact> find_contact(const std::string& user);
   void put_contact(const contact& c);
+
+  // Ratchet sessions (account_store_sessions.cpp). The current session with
+  // a peer is the one set up last.
+  std::optional<sealed_session> current_session(const std::string& peer);
+  std::optional<sealed_session> find_session(const std::string& peer, const bytes& id);
+  void put_session(const sealed_session& s);
+  // Closes every session with `peer`; returns how many there were.
+  size_t delete_sessions(const std::string& peer);
+  void put_prekeys(prekey_kind kind, const std::vector<prekey_row>& rows);
+  std::optional<prekey_row> find_prekey(prekey_kind kind, uint32_t id);
+  std::optional<prekey_row> newest_prekey(prekey_kind kind);
+  // Reserves `count` fresh ids and returns the first. Ids start at 1 (0 is
+  // "no one-time prekey" on the wire) and are never reused, so an old
+  // initiation cannot name a new key.
+  uint32_t reserve_prekey_ids(prekey_kind kind, uint32_t count);
+  // Signed prekeys older than `before_ms`, except the newest, are deleted:
+  // a late first message under one of them can no longer be opened.
+  void retire_signed_prekeys(int64_t before_ms);
 
 private:
   std::unique_ptr<SQLite::Database> db_;

@@ -69,6 +69,21 @@ const migration_list hub_migrations = {
     );
     ALTER TABLE receipts ADD COLUMN state TEXT NOT NULL DEFAULT 'delivered';
   )sql",
+  // 4: X3DH prekeys (hub_store_prekeys.cpp).
+  R"sql(
+    CREATE TABLE signed_prekeys (
+      username   TEXT PRIMARY KEY NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+      id         INTEGER NOT NULL,
+      public_key BLOB NOT NULL,
+      signature  BLOB NOT NULL
+    );
+    CREATE TABLE one_time_prekeys (
+      username   TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+      id         INTEGER NOT NULL,
+      public_key BLOB NOT NULL,
+      PRIMARY KEY (username, id)
+    );
+  )sql",
 };
 
 } // namespace

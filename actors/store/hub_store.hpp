@@ -36,6 +36,16 @@ public:
   void put_public_key(const public_identity& pub, int64_t published_ms);
   std::optional<public_identity> find_public_key(const std::string& user);
 
+  // X3DH prekeys (hub_store_prekeys.cpp). put_prekeys replaces the signed
+  // prekey, adds the one-time prekeys (at most `cap` held) and returns how
+  // many one-time prekeys are held.
+  uint32_t put_prekeys(const std::string& user, const signed_prekey& spk,
+                       const std::vector<one_time_prekey>& one_time, uint32_t cap);
+  std::optional<signed_prekey> find_signed_prekey(const std::string& user);
+  // Hands out one one-time prekey (deleted here in the same transaction);
+  // `left` is how many remain. An id of 0 when none is left.
+  one_time_prekey take_one_time_prekey(const std::string& user, uint32_t& left);
+
   // The mailbox: envelopes waiting for their recipient's ack. add_envelope
   // returns false when (recipient, sender, id) is already queued.
   bool add_envelope(const std::string& recipient, const std::string& sender,

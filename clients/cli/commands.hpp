@@ -19,6 +19,7 @@ void add_pending_command(CLI::App& app, context& ctx);
 void add_ack_command(CLI::App& app, context& ctx);
 void add_fingerprint_command(CLI::App& app, context& ctx);
 void add_verify_command(CLI::App& app, context& ctx);
+void add_session_command(CLI::App& app, context& ctx);
 void add_watch_command(CLI::App& app, context& ctx);
 void add_search_command(CLI::App& app, context& ctx);
 void add_presence_command(CLI::App& app, context& ctx);

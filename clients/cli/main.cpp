@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   chatter::cli::add_ack_command(app, ctx);
   chatter::cli::add_fingerprint_command(app, ctx);
   chatter::cli::add_verify_command(app, ctx);
+  chatter::cli::add_session_command(app, ctx);
   chatter::cli::add_read_command(app, ctx);
   chatter::cli::add_search_command(app, ctx);
   chatter::cli::add_contacts_command(app, ctx);

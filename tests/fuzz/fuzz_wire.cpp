@@ -37,6 +37,7 @@ session_peer_actor::behavior_type quiet_peer(int) {
     [](deliver_atom, const envelope&) {},
     [](receipt_atom, const std::string&, const std::string&, const std::string&) {},
     [](presence_atom, const presence_info&) {},
+    [](replenish_atom, uint32_t) {},
   };
 }
 
@@ -161,7 +162,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2)
     return 0;
   auto& f = fixture();
-  const uint8_t kind = data[0] % 21;
+  const uint8_t kind = data[0] % 23;
   // A re-challenge answer or a logout ends the real session, and logging in
   // again costs an Argon2 run: those two use it for one second byte in 256.
   const bool ends_session = kind == 4 || kind == 5;
@@ -185,6 +186,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   signup_request req;
   public_identity pub;
   envelope env;
+  signed_prekey spk;
+  std::vector<one_time_prekey> one_time;
   switch (kind) {
     case 0:
       if (read_fields(data, size, s1))
@@ -263,6 +266,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 19:
       f.ask<std::vector<room_info>>(f.hub.registry, rooms_atom_v, session);
+      break;
+    case 20:
+      if (read_fields(data, size, spk, one_time))
+        f.ask<uint32_t>(f.hub.keys, prekeys_atom_v, session, spk, one_time);
+      break;
+    case 21:
+      if (read_fields(data, size, s1))
+        f.ask<prekey_bundle>(f.hub.keys, bundle_atom_v, session, s1);
       break;
     default:
       if (read_fields(data, size, s1, list))

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <SQLiteCpp/Database.h>
 
 #include "auth/scram.hpp"
@@ -27,7 +29,7 @@ signup_request make_request(const std::string& user) {
 TEST(hub_store, new_file_is_migrated_to_the_current_schema) {
   test::temp_dir dir;
   store::hub_store s{(dir.path() / "hub" / "hub.db").string()};
-  EXPECT_EQ(s.version(), 3);
+  EXPECT_EQ(s.version(), 4);
   SQLite::Database db((dir.path() / "hub" / "hub.db").string());
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
@@ -67,7 +69,7 @@ TEST(hub_store, survives_reopening) {
   { store::hub_store s{path}; s.add_user(req, 1); }
   store::hub_store again{path};
   EXPECT_EQ(again.find_credentials("alice")->stored_key, req.stored_key);
-  EXPECT_EQ(again.version(), 3);
+  EXPECT_EQ(again.version(), 4);
 }
 
 TEST(hub_store, refuses_a_newer_schema) {
@@ -138,4 +140,28 @@ TEST(hub_store, removing_an_envelope_keeps_its_receipt_in_the_same_transaction) 
   EXPECT_EQ(r[0].id, "m1");
   EXPECT_EQ(r[0].recipient, "bob");
   EXPECT_EQ(r[0].state, "delivered");
+}
+
+TEST(hub_store, one_time_prekeys_are_handed_out_once_each_and_capped) {
+  test::temp_dir dir;
+  store::hub_store s{(dir.path() / "hub.db").string()};
+  s.add_user(make_request("bob"), 1);
+  signed_prekey spk{1, bytes(32, 7), bytes(64, 1)};
+  std::vector<one_time_prekey> batch;
+  for (uint32_t id = 1; id <= 5; ++id)
+    batch.push_back({id, bytes(32, static_cast<uint8_t>(id))});
+  EXPECT_EQ(s.put_prekeys("bob", spk, batch, 3), 3u);  // the cap holds
+  EXPECT_EQ(s.put_prekeys("bob", spk, batch, 10), 5u); // same ids are not doubled
+  std::set<uint32_t> seen;
+  uint32_t left = 99;
+  for (int i = 0; i < 5; ++i) {
+    auto k = s.take_one_time_prekey("bob", left);
+    EXPECT_NE(k.id, 0u);
+    EXPECT_TRUE(seen.insert(k.id).second);
+    EXPECT_EQ(left, static_cast<uint32_t>(4 - i));
+  }
+  EXPECT_EQ(s.take_one_time_prekey("bob", left).id, 0u);  // ran out: none
+  ASSERT_TRUE(s.find_signed_prekey("bob"));
+  EXPECT_EQ(s.find_signed_prekey("bob")->public_key, spk.public_key);
+  EXPECT_FALSE(s.find_signed_prekey("alice"));
 }
