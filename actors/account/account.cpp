@@ -122,13 +122,14 @@ account_actor::behavior_type account(account_actor::pointer self,
             st->status.last_reauthentication_ms = now_ms();
             st->status.presence = "online";
             self->send(events, authed_atom_v, st->status);
-            done({});
-            social::start_session(self, st);
-            ratchet_sessions(self, st).publish_prekeys();
-            msg->flush_outbox();
-            auto early = std::move(st->early);
-            for (auto& env : early)
-              msg->receive(env);
+            ratchet_sessions(self, st).publish_prekeys([=] {
+              done({});
+              social::start_session(self, st);
+              msg->flush_outbox();
+              auto early = std::move(st->early);
+              for (auto& env : early)
+                msg->receive(env);
+            });
           };
           self->request(st->config.registry, hub_timeout, lookup_atom_v, grant.session, user)
             .then(

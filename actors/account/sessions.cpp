@@ -52,9 +52,9 @@ bool ratchet_sessions::wanted(const public_identity& peer) const {
          && peer.suite == crypto::session::suite;
 }
 
-void ratchet_sessions::publish_prekeys() {
+void ratchet_sessions::publish_prekeys(std::function<void()> then) {
   if (!st_->logged_in() || st_->identity->suite != crypto::suite_id::ratchet_x25519_chacha20poly1305)
-    return;
+    return then();
   auto& store = *st_->store;
   auto now = now_ms();
   auto newest = store.newest_prekey(store::prekey_kind::signed_key);
@@ -72,11 +72,11 @@ void ratchet_sessions::publish_prekeys() {
                                               newest->public_key)};
   // First the signed prekey alone: the answer says how many one-time
   // prekeys the hub still holds.
-  publish(spk, {}, true);
+  publish(spk, {}, true, std::move(then));
 }
 
 void ratchet_sessions::publish(const signed_prekey& spk, std::vector<one_time_prekey> fresh,
-                               bool top_up) {
+                               bool top_up, std::function<void()> then) {
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
@@ -85,7 +85,7 @@ void ratchet_sessions::publish(const signed_prekey& spk, std::vector<one_time_pr
       [=](uint32_t held) {
         spdlog::debug("{}: the hub holds {} of our one-time prekeys", user, held);
         if (!top_up || held >= one_time_low || !st->logged_in())
-          return;
+          return then();
         ratchet_sessions here(self, st);  // `this` is gone by now
         auto& store = *st->store;
         auto first = store.reserve_prekey_ids(store::prekey_kind::one_time, one_time_batch);
@@ -99,10 +99,11 @@ void ratchet_sessions::publish(const signed_prekey& spk, std::vector<one_time_pr
           out.push_back({first + i, kp.public_key});
         }
         store.put_prekeys(store::prekey_kind::one_time, rows);
-        here.publish(spk, std::move(out), false);
+        here.publish(spk, std::move(out), false, then);
       },
       [=](const caf::error& err) {
         spdlog::warn("{}: the hub did not take our prekeys: {}", user, caf::to_string(err));
+        then();
       });
 }
 

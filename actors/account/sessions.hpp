@@ -23,8 +23,10 @@ public:
   }
 
   // After login, and when the hub asks: a signed prekey younger than a
-  // week, and enough one-time prekeys at the hub.
-  void publish_prekeys();
+  // week, and enough one-time prekeys at the hub. `then` runs once the hub
+  // answered (or did not): a login answers after it, so a first message
+  // right after finds the prekeys there.
+  void publish_prekeys(std::function<void()> then = [] {});
 
   // Messages to `peer` go through a session when both identities are of
   // the ratchet suite.
@@ -62,7 +64,8 @@ private:
   bytes at_rest_key() const;
   bytes seal_at_rest(const bytes& plain, const std::string& label) const;
   std::optional<bytes> open_at_rest(const bytes& sealed, const std::string& label) const;
-  void publish(const signed_prekey& spk, std::vector<one_time_prekey> fresh, bool top_up);
+  void publish(const signed_prekey& spk, std::vector<one_time_prekey> fresh, bool top_up,
+               std::function<void()> then);
   void prepare_next(std::shared_ptr<std::vector<public_identity>> todo,
                     std::shared_ptr<std::vector<std::string>> fallback, prepared next);
 

@@ -150,6 +150,15 @@ hub_store::find_credentials(const std::string& user) {
 }
 
 void hub_store::put_public_key(const public_identity& pub, int64_t published_ms) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  // Prekeys are signed by the identity: a new identity voids them.
+  auto before = find_public_key(pub.user);
+  if (before && before->signing_key != pub.signing_key)
+    for (const char* table : {"signed_prekeys", "one_time_prekeys"}) {
+      SQLite::Statement del(*db_, std::string("DELETE FROM ") + table + " WHERE username = ?");
+      del.bind(1, pub.user);
+      del.exec();
+    }
   SQLite::Statement q(*db_, "INSERT OR REPLACE INTO public_keys(username, suite, "
                             "signing_key, encryption_key, binding, published_ms) "
                             "VALUES (?, ?, ?, ?, ?, ?)");
@@ -160,6 +169,7 @@ void hub_store::put_public_key(const public_identity& pub, int64_t published_ms)
   q.bind(5, pub.binding_signature.data(), static_cast<int>(pub.binding_signature.size()));
   q.bind(6, published_ms);
   q.exec();
+  tx.commit();
 }
 
 std::optional<public_identity> hub_store::find_public_key(const std::string& user) {

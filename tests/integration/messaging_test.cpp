@@ -104,13 +104,14 @@ TEST_F(messaging, alice_and_bob_exchange_with_states_history_and_acks) {
   conn_->leaveEventLoop();
 }
 
-TEST_F(messaging, all_three_suites_interoperate) {
+TEST_F(messaging, all_four_suites_interoperate) {
   start();
+  join("rita", "ratchet-x25519-chacha20poly1305");
   join("xena", "x25519-chacha20poly1305-ed25519");
   join("rosa", "rsa-oaep-pss-3072");
   join("elga", "elgamal-2048");
   EXPECT_EQ(account("rosa").Suite(), "rsa-oaep-pss-3072");
-  std::vector<std::string> users{"xena", "rosa", "elga"};
+  std::vector<std::string> users{"rita", "xena", "rosa", "elga"};
   for (auto& from : users) {
     for (auto& to : users) {
       if (from != to)
@@ -118,7 +119,7 @@ TEST_F(messaging, all_three_suites_interoperate) {
     }
   }
   for (auto& to : users) {
-    ASSERT_TRUE(eventually([&] { return account(to).ListPendingMessages().size() == 2; }))
+    ASSERT_TRUE(eventually([&] { return account(to).ListPendingMessages().size() == 3; }))
       << to;
     std::set<std::string> texts;
     for (auto& m : account(to).ListPendingMessages())
