@@ -213,7 +213,8 @@ std::vector<row> message_rows(const settings& s) {
   row plain_p50{"unloaded latency p50, NO encryption (bench build), ms", "Prosody 0.12", {}, {}};
   row plain_loaded99{"latency p99 at 80 % of each one's rate, NO encryption (bench build), ms",
                      "Prosody 0.12", {}, {}};
-  row xmpp_rate{"alice->bob via remote hub, msgs/s", "Prosody 0.12, same 1:1 load", {}, {}};
+  row xmpp_rate{"alice->bob via remote hub, ratchet suite (encrypted), msgs/s",
+                "Prosody 0.12 (plaintext), same 1:1 load", {}, {}};
   row xmpp_p50{"unloaded latency p50, ms", "Prosody 0.12", {}, {}};
   row xmpp_p99{"unloaded latency p99, ms", "Prosody 0.12", {}, {}};
   bool xmpp = xmpp_available();

@@ -6,6 +6,9 @@ namespace {
 
 class writer {
 public:
+  void reserve(size_t n) {
+    out_.reserve(n);
+  }
   void u8(uint8_t v) {
     out_.push_back(v);
   }
@@ -73,10 +76,11 @@ public:
     return true;
   }
   bool str(std::string& s, size_t max) {
-    bytes b;
-    if (!blob(b, max))
+    uint32_t n;
+    if (!u32(n) || n > max || pos_ + n > in_.size())
       return false;
-    s.assign(b.begin(), b.end());
+    s.assign(reinterpret_cast<const char*>(in_.data() + pos_), n);
+    pos_ += n;
     return true;
   }
   bool done() const {
@@ -92,6 +96,8 @@ private:
 
 bytes encode_header(const envelope_header& h) {
   writer w;
+  w.reserve(64 + h.suite.size() + h.signer_suite.size() + h.id.size() + h.from.size()
+            + h.to.size() + h.room.size() + h.kem.size() + h.nonce.size());
   w.u8(h.version);
   w.str(h.suite);
   w.str(h.signer_suite);

@@ -55,8 +55,23 @@ bytes hkdf(const bytes& ikm, const bytes& salt, const char* info, size_t size) {
   return out;
 }
 
+// X25519 straight through Botan's curve25519_donna: the key objects and the
+// key-agreement operation around it cost more than the multiplication.
+std::optional<bytes> dh_raw(const bytes& private_key, const bytes& public_key) {
+  if (private_key.size() != 32 || public_key.size() != 32)
+    return std::nullopt;
+  bytes out(32);
+  Botan::curve25519_donna(out.data(), private_key.data(), public_key.data());
+  uint8_t any = 0;
+  for (auto b : out)
+    any |= b;
+  if (any == 0)  // a low-order point: refused, as RFC 7748 allows
+    return std::nullopt;
+  return out;
+}
+
 bytes dh(const bytes& private_key, const bytes& public_key) {
-  auto out = x25519(private_key, public_key);
+  auto out = dh_raw(private_key, public_key);
   if (!out)
     throw crypto_error("a ratchet key is not a valid X25519 key");
   return *out;
@@ -80,28 +95,28 @@ bytes step_chain(bytes& chain_key) {
   return message_key;
 }
 
-struct message_keys {
-  bytes key;
-  bytes nonce;
-};
-message_keys expand(const bytes& message_key) {
-  auto out = hkdf(message_key, {}, "chatter-ratchet-v1 message", 44);
-  return {bytes(out.begin(), out.begin() + 32), bytes(out.begin() + 32, out.end())};
+// ENCRYPT(mk, ...): each message key encrypts exactly one message, so the
+// AEAD takes it as its key with a constant nonce, one of the choices the
+// specification gives (section 5.2); no further derivation per message.
+const bytes& constant_nonce() {
+  static const bytes zero(12, 0);
+  return zero;
 }
 
 bytes full_ad(const bytes& associated_data, const header& head) {
-  bytes ad = associated_data;
+  bytes ad;
+  ad.reserve(associated_data.size() + header_bytes);
+  ad.insert(ad.end(), associated_data.begin(), associated_data.end());
   auto h = encode(head);
   ad.insert(ad.end(), h.begin(), h.end());
   return ad;
 }
 
 bytes seal_with(const bytes& message_key, const bytes& ad, const bytes& plaintext) {
-  auto keys = expand(message_key);
   auto& mode = aead(Botan::ENCRYPTION);
-  mode.set_key(keys.key);
+  mode.set_key(message_key);
   mode.set_associated_data(ad.data(), ad.size());
-  mode.start(keys.nonce);
+  mode.start(constant_nonce());
   Botan::secure_vector<uint8_t> buf(plaintext.begin(), plaintext.end());
   mode.finish(buf);
   return bytes(buf.begin(), buf.end());
@@ -111,11 +126,10 @@ std::optional<bytes> open_with(const bytes& message_key, const bytes& ad,
                                const bytes& ciphertext) {
   if (ciphertext.size() < 16)
     return std::nullopt;
-  auto keys = expand(message_key);
   auto& mode = aead(Botan::DECRYPTION);
-  mode.set_key(keys.key);
+  mode.set_key(message_key);
   mode.set_associated_data(ad.data(), ad.size());
-  mode.start(keys.nonce);
+  mode.start(constant_nonce());
   Botan::secure_vector<uint8_t> buf(ciphertext.begin(), ciphertext.end());
   try {
     mode.finish(buf);
@@ -303,7 +317,7 @@ open_result decrypt(state& s, const header& head, const bytes& ciphertext,
   std::vector<skipped_key> skipped;
   if (new_chain) {
     skip_until(c, head.pn, skipped);
-    auto shared = x25519(c.dh_self.private_key, head.dh);
+    auto shared = dh_raw(c.dh_self.private_key, head.dh);
     if (!shared)
       return {std::nullopt, open_error::bad_ratchet_key};
     c.prev_send = c.n_send;

@@ -43,10 +43,11 @@ bool get_blob(const bytes& in, size_t& at, bytes& b, size_t max) {
 // What the ratchet authenticates besides its own header: the session's
 // associated data and the envelope header as it is without the ratchet
 // header (which the ratchet computes).
-bytes associated_data(const record& r, envelope_header h) {
-  h.kem.resize(h.kem.size() - ratchet::header_bytes);
-  auto head = encode_header(h);
-  bytes ad = r.associated_data;
+bytes associated_data(const record& r, const envelope_header& without_ratchet_header) {
+  auto head = encode_header(without_ratchet_header);
+  bytes ad;
+  ad.reserve(r.associated_data.size() + head.size() + ratchet::header_bytes);
+  ad.insert(ad.end(), r.associated_data.begin(), r.associated_data.end());
   ad.insert(ad.end(), head.begin(), head.end());
   return ad;
 }
@@ -168,11 +169,12 @@ envelope seal(record& r, envelope_header header, const std::string& text) {
   header.signer_suite = suite;
   header.nonce.clear();  // derived from each message key
   wire w{r.id, r.pending, {}};
-  header.kem = encode_wire(w);  // with a placeholder ratchet header
+  header.kem = encode_wire(w);
+  header.kem.resize(header.kem.size() - ratchet::header_bytes);  // the ratchet adds its own
   auto sealed = ratchet::encrypt(r.ratchet, bytes(text.begin(), text.end()),
                                  associated_data(r, header));
-  w.head = sealed.head;
-  header.kem = encode_wire(w);
+  auto head = ratchet::encode(sealed.head);
+  header.kem.insert(header.kem.end(), head.begin(), head.end());
   envelope env;
   env.header = encode_header(header);
   env.ciphertext = std::move(sealed.ciphertext);
@@ -192,6 +194,7 @@ std::string open(record& r, const envelope& env) {
   auto w = decode_wire(header->kem);
   if (!w || w->session_id != r.id)
     throw crypto_error("the envelope names another session");
+  header->kem.resize(header->kem.size() - ratchet::header_bytes);
   auto result = ratchet::decrypt(r.ratchet, w->head, env.ciphertext, associated_data(r, *header));
   if (!result.plaintext)
     throw crypto_error(ratchet::describe(result.error));
