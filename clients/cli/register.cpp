@@ -18,7 +18,8 @@ void add_register_command(CLI::App& app, context& ctx) {
   cmd->add_option("user", a->user, "user name: a-z, 0-9, '.', '_', '-'")->required();
   cmd->add_option("--display-name", a->display_name, "name shown in the directory");
   cmd->add_option("--suite", a->suite,
-                  "x25519-chacha20poly1305-ed25519 (default), rsa-oaep-pss-3072 or elgamal-2048");
+                  "ratchet-x25519-chacha20poly1305 (default), x25519-chacha20poly1305-ed25519, "
+                  "rsa-oaep-pss-3072 or elgamal-2048");
   cmd->add_flag("--password-stdin", a->password_stdin,
                 "read the password from the first line of stdin");
   cmd->callback([a, &ctx] {

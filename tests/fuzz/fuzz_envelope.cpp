@@ -5,14 +5,18 @@
 //      ciphertext, the rest is the signature;
 //   1  a genuine envelope with the input XORed over it (tampering);
 //   2  header and ciphertext from the input, then signed with the sender's
-//      real key: a peer who holds a key and lies in everything else.
-// Invariants: the codec round-trips what it accepts, and open() succeeds only
-// on the genuine header and ciphertext (anything else would be a forgery).
+//      real key: a peer who holds a key and lies in everything else;
+//   3  a genuine ratchet-suite envelope of an established session with the
+//      input XORed over its header and ciphertext.
+// Invariants: the codecs round-trip what they accept, open() succeeds only
+// on the genuine header and ciphertext (anything else would be a forgery),
+// and a ratchet session that refuses an envelope is left as it was.
 #include <botan/auto_rng.h>
 #include <botan/pubkey.h>
 
 #include "chat/envelope.hpp"
 #include "crypto/primitives.hpp"
+#include "crypto/session.hpp"
 #include "crypto/suites.hpp"
 #include "fuzz_target.hpp"
 
@@ -27,6 +31,8 @@ struct keys {
   public_identity me_pub = crypto::public_of(me, "bob");
   public_identity sender_pub = crypto::public_of(sender, "alice");
   envelope genuine;
+  bytes bob_session;  // serialised, after the session's first message
+  envelope genuine_ratchet;
 
   keys() {
     envelope_header h;
@@ -35,6 +41,25 @@ struct keys {
     h.to = "bob";
     h.timestamp_ms = 1'790'000'000'000;
     genuine = crypto::seal(sender, me_pub, h, "hello bob, this is a genuine message");
+    set_up_ratchet(h);
+  }
+
+  void set_up_ratchet(envelope_header h) {
+    auto alice = crypto::generate_identity(crypto::suite_id::ratchet_x25519_chacha20poly1305);
+    auto bob = crypto::generate_identity(crypto::suite_id::ratchet_x25519_chacha20poly1305);
+    auto alice_pub = crypto::public_of(alice, "alice"), bob_pub = crypto::public_of(bob, "bob");
+    auto spk = crypto::ratchet::generate_key_pair();
+    crypto::x3dh::bundle b{bob_pub, 1, spk.public_key,
+                           crypto::x3dh::sign_prekey(bob, "bob", 1, spk.public_key), 0, {}};
+    auto sending = crypto::session::initiate(alice, alice_pub, b);
+    auto first = crypto::session::seal(sending, h, "first");
+    auto w = crypto::session::decode_wire(decode_header(first.header)->kem);
+    auto receiving = crypto::session::respond(bob, bob_pub, alice_pub, spk, std::nullopt,
+                                              w->session_id, *w->init);
+    crypto::session::open(receiving, first);
+    bob_session = crypto::session::serialize(receiving);
+    h.id = "m-2";
+    genuine_ratchet = crypto::session::seal(sending, h, "hello bob, this is a genuine message");
   }
 };
 
@@ -77,27 +102,57 @@ bytes sign_as_sender(const envelope& env) {
   return bytes(sig.begin(), sig.end());
 }
 
+void check_wire(const bytes& kem) {
+  auto w = crypto::session::decode_wire(kem);
+  if (w)
+    require(crypto::session::encode_wire(*w) == kem, "the ratchet wire codec does not round-trip");
+}
+
 void check_codec(const bytes& header) {
   auto decoded = decode_header(header);
   if (!decoded)
     return;
+  check_wire(decoded->kem);
   require(header.size() <= max_header_bytes, "an oversized header was accepted");
   auto again = decode_header(encode_header(*decoded));
   require(again.has_value(), "a decoded header does not decode after re-encoding");
   require(same_header(*decoded, *again), "the header codec does not round-trip");
 }
 
+int open_ratchet(const uint8_t* p, size_t n) {
+  auto& k = fixture();
+  envelope env = k.genuine_ratchet;
+  for (size_t i = 0; i < n; ++i) {
+    auto& part = i % 2 ? env.ciphertext : env.header;
+    part[(i / 2) % part.size()] ^= p[i];
+  }
+  check_codec(env.header);
+  auto session = crypto::session::deserialize(k.bob_session);
+  require(session.has_value(), "the fixture's session does not load");
+  try {
+    auto text = crypto::session::open(*session, env);
+    require(env.header == k.genuine_ratchet.header
+              && env.ciphertext == k.genuine_ratchet.ciphertext,
+            "a ratchet session opened an envelope the sender never sealed");
+    require(text == "hello bob, this is a genuine message", "the ratchet returned other text");
+  } catch (const crypto::crypto_error&) {
+    require(crypto::session::serialize(*session) == k.bob_session,
+            "a refused envelope changed the ratchet session");
+  }
+  return 0;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto& k = fixture();
-  std::vector<uint8_t> raw{0}, tamper{1, 0, 0, 0, 1}, resigned{2};
+  std::vector<uint8_t> raw{0}, tamper{1, 0, 0, 0, 1}, resigned{2}, ratchet{3, 0, 0, 1};
   for (auto* out : {&raw, &resigned}) {
     append_chunk(*out, k.genuine.header);
     append_chunk(*out, k.genuine.ciphertext);
   }
   raw.insert(raw.end(), k.genuine.signature.begin(), k.genuine.signature.end());
-  fuzz::write_seeds_if_asked({raw, tamper, resigned});
+  fuzz::write_seeds_if_asked({raw, tamper, resigned, ratchet});
   return 0;
 }
 
@@ -108,7 +163,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t* p = data + 1;
   const uint8_t* end = data + size;
   envelope env;
-  switch (data[0] % 3) {
+  if (data[0] % 4 == 3)
+    return open_ratchet(data + 1, size - 1);
+  switch (data[0] % 4) {
     case 0:
       env.header = take(p, end);
       env.ciphertext = take(p, end);

@@ -57,6 +57,14 @@ struct inbox {
 
 class messaging : public test::daemon_test {
 protected:
+  int sessions_with(const std::string& user, const std::string& peer) {
+    SQLite::Database db((world_.data_home() / "chatter" / "accounts" / user / "account.db").string(),
+                        SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT COUNT(*) FROM sessions WHERE peer = ?");
+    q.bind(1, peer);
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  }
   void join(const std::string& user, const std::string& suite = crypto::default_suite) {
     daemon_test::join(user, {{"suite", sdbus::Variant(suite)}});
   }
@@ -243,6 +251,7 @@ TEST_F(messaging, a_changed_key_is_refused_until_verified) {
   join("alice");
   join("bob");
   account("alice").SendMessage("bob", "first contact");  // trust on first use
+  EXPECT_EQ(sessions_with("alice", "bob"), 1);
   auto old_fp = account("alice").GetFingerprint("bob");
   EXPECT_EQ(old_fp, account("bob").Fingerprint());
   daemon_->terminate();
@@ -271,6 +280,8 @@ TEST_F(messaging, a_changed_key_is_refused_until_verified) {
     std::lock_guard<std::mutex> g(alice_in.m);
     return alice_in.key_changes == std::vector<std::string>{"bob"};
   }));
+  // The ratchet session of the first contact was with the old key: closed.
+  EXPECT_EQ(sessions_with("alice", "bob"), 0);
   EXPECT_EQ(error_of([&] { account("alice").SendMessage("bob", "still you?"); }),
             err("UntrustedKey"));
   account("alice").VerifyContact("bob", new_fp);
