@@ -7,6 +7,8 @@
 #include <botan/mac.h>
 #include <botan/system_rng.h>
 
+#include "common/byte_codec.hpp"
+
 namespace chatter::crypto::ratchet {
 
 namespace {
@@ -196,50 +198,16 @@ void remember(state& s, std::vector<skipped_key>&& keys) {
   }
 }
 
-class writer {
-public:
-  void u32(uint32_t v) {
-    for (int i = 3; i >= 0; --i)
-      out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-  }
-  void key(const bytes& b) {  // 0 or 32 bytes
-    out.push_back(static_cast<uint8_t>(b.size()));
-    out.insert(out.end(), b.begin(), b.end());
-  }
-  bytes out;
-};
+// A key in the stored state: one length byte (0 or 32), then the key.
+void put_key(byte_writer& w, const bytes& b) {
+  w.u8(static_cast<uint8_t>(b.size()));
+  w.raw(b);
+}
 
-class reader {
-public:
-  explicit reader(const bytes& in) : in_(in) {
-  }
-  bool u32(uint32_t& v) {
-    if (pos_ + 4 > in_.size())
-      return false;
-    v = 0;
-    for (int i = 0; i < 4; ++i)
-      v = (v << 8) | in_[pos_++];
-    return true;
-  }
-  bool key(bytes& b, bool may_be_empty) {
-    if (pos_ >= in_.size())
-      return false;
-    size_t n = in_[pos_++];
-    if (!(n == 32 || (n == 0 && may_be_empty)) || pos_ + n > in_.size())
-      return false;
-    b.assign(in_.begin() + static_cast<std::ptrdiff_t>(pos_),
-             in_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
-    pos_ += n;
-    return true;
-  }
-  bool done() const {
-    return pos_ == in_.size();
-  }
-
-private:
-  const bytes& in_;
-  size_t pos_ = 0;
-};
+bool get_key(byte_reader& r, bytes& b, bool may_be_empty) {
+  uint8_t n = 0;
+  return r.u8(n) && (n == 32 || (n == 0 && may_be_empty)) && r.raw(b, n);
+}
 
 constexpr uint32_t state_format = 1;
 
@@ -359,64 +327,61 @@ const char* describe(open_error e) {
 }
 
 bytes encode(const header& head) {
-  bytes out = head.dh;
-  out.resize(32);
-  for (uint32_t v : {head.pn, head.n})
-    for (int i = 3; i >= 0; --i)
-      out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-  return out;
+  byte_writer w;
+  w.reserve(header_bytes);
+  if (head.dh.size() == 32) {
+    w.raw(head.dh);
+  } else {  // never from our own state; keeps the size fixed regardless
+    bytes dh = head.dh;
+    dh.resize(32);
+    w.raw(dh);
+  }
+  w.u32(head.pn);
+  w.u32(head.n);
+  return w.take();
 }
 
 std::optional<header> decode(const bytes& data) {
   if (data.size() != header_bytes)
     return std::nullopt;
+  byte_reader r(data);
   header h;
-  h.dh.assign(data.begin(), data.begin() + 32);
-  auto u32_at = [&](size_t at) {
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; ++i)
-      v = (v << 8) | data[at + i];
-    return v;
-  };
-  h.pn = u32_at(32);
-  h.n = u32_at(36);
+  if (!r.raw(h.dh, 32) || !r.u32(h.pn) || !r.u32(h.n))
+    return std::nullopt;
   return h;
 }
 
 bytes serialize(const state& s) {
-  writer w;
+  byte_writer w;
   w.u32(state_format);
-  w.key(s.root_key);
-  w.key(s.dh_self.private_key);
-  w.key(s.dh_self.public_key);
-  w.key(s.dh_remote);
-  w.key(s.chain_send);
-  w.key(s.chain_recv);
+  for (const bytes* k : {&s.root_key, &s.dh_self.private_key, &s.dh_self.public_key,
+                         &s.dh_remote, &s.chain_send, &s.chain_recv})
+    put_key(w, *k);
   w.u32(s.n_send);
   w.u32(s.n_recv);
   w.u32(s.prev_send);
   w.u32(static_cast<uint32_t>(s.skipped_order.size()));
   for (const auto& id : s.skipped_order) {
-    w.key(id.first);
+    put_key(w, id.first);
     w.u32(id.second);
-    w.key(s.skipped.at(id));
+    put_key(w, s.skipped.at(id));
   }
-  return std::move(w.out);
+  return w.take();
 }
 
 std::optional<state> deserialize(const bytes& data) {
-  reader r(data);
+  byte_reader r(data);
   state s;
   uint32_t format = 0, count = 0;
-  bool ok = r.u32(format) && format == state_format && r.key(s.root_key, false)
-            && r.key(s.dh_self.private_key, false) && r.key(s.dh_self.public_key, false)
-            && r.key(s.dh_remote, true) && r.key(s.chain_send, true)
-            && r.key(s.chain_recv, true) && r.u32(s.n_send) && r.u32(s.n_recv)
+  bool ok = r.u32(format) && format == state_format && get_key(r, s.root_key, false)
+            && get_key(r, s.dh_self.private_key, false) && get_key(r, s.dh_self.public_key, false)
+            && get_key(r, s.dh_remote, true) && get_key(r, s.chain_send, true)
+            && get_key(r, s.chain_recv, true) && r.u32(s.n_send) && r.u32(s.n_recv)
             && r.u32(s.prev_send) && r.u32(count) && count <= max_skipped_keys;
   for (uint32_t i = 0; ok && i < count; ++i) {
     std::pair<bytes, uint32_t> id;
     bytes mk;
-    ok = r.key(id.first, false) && r.u32(id.second) && r.key(mk, false)
+    ok = get_key(r, id.first, false) && r.u32(id.second) && get_key(r, mk, false)
          && s.skipped.emplace(id, mk).second;
     if (ok)
       s.skipped_order.push_back(id);

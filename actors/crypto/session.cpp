@@ -1,6 +1,7 @@
 #include "crypto/session.hpp"
 
 #include "chat/envelope.hpp"
+#include "common/byte_codec.hpp"
 
 namespace chatter::crypto::session {
 
@@ -9,36 +10,6 @@ namespace {
 constexpr uint8_t flag_init = 1;
 constexpr uint32_t record_format = 1;
 constexpr size_t init_bytes = 32 + 4 + 4;
-
-void put_u32(bytes& out, uint32_t v) {
-  for (int i = 3; i >= 0; --i)
-    out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
-uint32_t get_u32(const bytes& in, size_t at) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < 4; ++i)
-    v = (v << 8) | in[at + i];
-  return v;
-}
-
-void put_blob(bytes& out, const bytes& b) {
-  put_u32(out, static_cast<uint32_t>(b.size()));
-  out.insert(out.end(), b.begin(), b.end());
-}
-
-bool get_blob(const bytes& in, size_t& at, bytes& b, size_t max) {
-  if (at + 4 > in.size())
-    return false;
-  auto n = get_u32(in, at);
-  at += 4;
-  if (n > max || at + n > in.size())
-    return false;
-  b.assign(in.begin() + static_cast<std::ptrdiff_t>(at),
-           in.begin() + static_cast<std::ptrdiff_t>(at + n));
-  at += n;
-  return true;
-}
 
 // What the ratchet authenticates besides its own header: the session's
 // associated data and the envelope header as it is without the ratchet
@@ -55,83 +26,76 @@ bytes associated_data(const record& r, const envelope_header& without_ratchet_he
 } // namespace
 
 bytes encode_wire(const wire& w) {
-  bytes out;
-  out.push_back(w.init ? flag_init : 0);
-  out.insert(out.end(), w.session_id.begin(), w.session_id.end());
+  byte_writer out;
+  out.reserve(1 + id_bytes + init_bytes + ratchet::header_bytes);
+  out.u8(w.init ? flag_init : 0);
+  out.raw(w.session_id);
   if (w.init) {
-    out.insert(out.end(), w.init->ephemeral.begin(), w.init->ephemeral.end());
-    put_u32(out, w.init->signed_prekey_id);
-    put_u32(out, w.init->one_time_prekey_id);
+    out.raw(w.init->ephemeral);
+    out.u32(w.init->signed_prekey_id);
+    out.u32(w.init->one_time_prekey_id);
   }
-  auto h = ratchet::encode(w.head);
-  out.insert(out.end(), h.begin(), h.end());
-  return out;
+  out.raw(ratchet::encode(w.head));
+  return out.take();
 }
 
 std::optional<wire> decode_wire(const bytes& kem) {
-  if (kem.empty() || kem[0] > flag_init)
+  byte_reader r(kem);
+  uint8_t flags = 0;
+  if (!r.u8(flags) || flags > flag_init)
     return std::nullopt;
-  bool has_init = kem[0] == flag_init;
-  size_t size = 1 + id_bytes + (has_init ? init_bytes : 0) + ratchet::header_bytes;
+  size_t size = 1 + id_bytes + (flags == flag_init ? init_bytes : 0) + ratchet::header_bytes;
   if (kem.size() != size)
     return std::nullopt;
   wire w;
-  size_t at = 1;
-  w.session_id.assign(kem.begin() + 1, kem.begin() + 1 + id_bytes);
-  at += id_bytes;
-  if (has_init) {
+  bytes head;
+  bool ok = r.raw(w.session_id, id_bytes);
+  if (ok && flags == flag_init) {
     x3dh::initiation init;
-    init.ephemeral.assign(kem.begin() + static_cast<std::ptrdiff_t>(at),
-                          kem.begin() + static_cast<std::ptrdiff_t>(at + 32));
-    init.signed_prekey_id = get_u32(kem, at + 32);
-    init.one_time_prekey_id = get_u32(kem, at + 36);
-    at += init_bytes;
+    ok = r.raw(init.ephemeral, 32) && r.u32(init.signed_prekey_id)
+         && r.u32(init.one_time_prekey_id);
     w.init = init;
   }
-  auto head = ratchet::decode(bytes(kem.begin() + static_cast<std::ptrdiff_t>(at), kem.end()));
-  if (!head)
+  ok = ok && r.raw(head, ratchet::header_bytes) && r.done();
+  auto decoded = ok ? ratchet::decode(head) : std::nullopt;
+  if (!decoded)
     return std::nullopt;
-  w.head = *head;
+  w.head = *decoded;
   return w;
 }
 
 bytes serialize(const record& r) {
-  bytes out;
-  put_u32(out, record_format);
-  put_blob(out, r.id);
-  put_blob(out, r.associated_data);
-  out.push_back(r.pending ? 1 : 0);
+  byte_writer w;
+  w.u32(record_format);
+  w.blob(r.id);
+  w.blob(r.associated_data);
+  w.u8(r.pending ? 1 : 0);
   if (r.pending) {
-    put_blob(out, r.pending->ephemeral);
-    put_u32(out, r.pending->signed_prekey_id);
-    put_u32(out, r.pending->one_time_prekey_id);
+    w.blob(r.pending->ephemeral);
+    w.u32(r.pending->signed_prekey_id);
+    w.u32(r.pending->one_time_prekey_id);
   }
-  put_blob(out, ratchet::serialize(r.ratchet));
-  return out;
+  w.blob(ratchet::serialize(r.ratchet));
+  return w.take();
 }
 
 std::optional<record> deserialize(const bytes& data) {
+  byte_reader in(data);
   record r;
-  size_t at = 0;
-  if (data.size() < 4 || get_u32(data, 0) != record_format)
-    return std::nullopt;
-  at = 4;
-  if (!get_blob(data, at, r.id, id_bytes) || r.id.size() != id_bytes
-      || !get_blob(data, at, r.associated_data, 4096) || at >= data.size())
-    return std::nullopt;
-  if (data[at++] == 1) {
+  uint32_t format = 0;
+  uint8_t has_pending = 0;
+  bool ok = in.u32(format) && format == record_format && in.blob(r.id, id_bytes)
+            && r.id.size() == id_bytes && in.blob(r.associated_data, 4096)
+            && in.u8(has_pending) && has_pending <= 1;
+  if (ok && has_pending) {
     x3dh::initiation init;
-    if (!get_blob(data, at, init.ephemeral, 32) || at + 8 > data.size())
-      return std::nullopt;
-    init.signed_prekey_id = get_u32(data, at);
-    init.one_time_prekey_id = get_u32(data, at + 4);
-    at += 8;
+    ok = in.blob(init.ephemeral, 32) && in.u32(init.signed_prekey_id)
+         && in.u32(init.one_time_prekey_id);
     r.pending = init;
   }
   bytes state;
-  if (!get_blob(data, at, state, data.size()) || at != data.size())
-    return std::nullopt;
-  auto s = ratchet::deserialize(state);
+  ok = ok && in.blob(state, data.size()) && in.done();
+  auto s = ok ? ratchet::deserialize(state) : std::nullopt;
   if (!s)
     return std::nullopt;
   r.ratchet = std::move(*s);

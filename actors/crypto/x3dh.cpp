@@ -1,26 +1,23 @@
 #include "crypto/x3dh.hpp"
 
+#include "common/byte_codec.hpp"
+
 namespace chatter::crypto::x3dh {
 
 namespace {
 
 bytes tagged(const char* tag, std::initializer_list<const bytes*> parts) {
-  std::string t(tag);
-  bytes out(t.begin(), t.end());
-  for (const auto* p : parts) {
-    auto n = static_cast<uint32_t>(p->size());
-    for (int i = 3; i >= 0; --i)
-      out.push_back(static_cast<uint8_t>(n >> (8 * i)));
-    out.insert(out.end(), p->begin(), p->end());
-  }
-  return out;
+  byte_writer w;
+  w.raw(reinterpret_cast<const uint8_t*>(tag), std::char_traits<char>::length(tag));
+  for (const auto* p : parts)
+    w.blob(*p);
+  return w.take();
 }
 
 bytes u32_bytes(uint32_t v) {
-  bytes out;
-  for (int i = 3; i >= 0; --i)
-    out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-  return out;
+  byte_writer w;
+  w.u32(v);
+  return w.take();
 }
 
 bytes dh(const bytes& private_key, const bytes& public_key) {
