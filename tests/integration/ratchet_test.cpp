@@ -174,3 +174,25 @@ TEST_F(ratchet, a_room_of_ratchet_members_uses_pairwise_sessions) {
   EXPECT_EQ(sessions("alice", "bob").size(), 1u);
   EXPECT_EQ(sessions("alice", "carol").size(), 1u);
 }
+
+// Each set-up takes one of bob's one-time prekeys; below 20 the hub asks his
+// daemon for more, and it publishes another batch.
+TEST_F(ratchet, the_hub_asks_for_more_one_time_prekeys_when_it_runs_low) {
+  start();
+  join("alice");
+  join("bob");
+  auto held = [&] {
+    SQLite::Database db(world_.hub_database().string(), SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT COUNT(*) FROM one_time_prekeys WHERE username = 'bob'");
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  };
+  ASSERT_EQ(held(), 100);
+  for (int i = 0; i < 85; ++i) {
+    account("alice").SendMessage("bob", "set-up " + std::to_string(i));
+    account("alice").ResetSession("bob");
+  }
+  // 85 handed out: 15 left without a top-up, 115 with one.
+  ASSERT_TRUE(eventually([&] { return held() == 115; })) << held();
+  ASSERT_TRUE(eventually([&] { return texts("bob", "alice").size() == 85; }));
+}
