@@ -35,6 +35,8 @@ void forget_session(account_state& st) {
   st.server_key.clear();
   st.session.clear();
   st.identity.reset();
+  Botan::secure_scrub_memory(st.at_rest_key.data(), st.at_rest_key.size());
+  st.at_rest_key.clear();
   st.status.authenticated = false;
   st.presence.clear();
   st.arrived.clear();

@@ -25,6 +25,7 @@ struct account_state {
   bytes server_key;  // to check the hub's proof when logging in again
   identity_ref identity;  // unlocked at login, dropped at logout
   public_identity public_id;  // ours, as published (set with `identity`)
+  bytes at_rest_key;  // seals ratchet sessions and prekeys (sessions.cpp); from `identity`
   std::unique_ptr<store::account_store> store;
   bool login_under_way = false;
   bool hub_up = false;  // between hubup and hubdown

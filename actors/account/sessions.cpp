@@ -23,12 +23,14 @@ bytes label_bytes(const std::string& label) {
 
 } // namespace
 
-bytes ratchet_sessions::at_rest_key() const {
+const bytes& ratchet_sessions::at_rest_key() const {
   // Derived from the identity's X25519 private key, so the records open
   // only while the account is unlocked, and a copied database alone
-  // reveals no session.
-  return crypto::hkdf_sha256(crypto::dh_private_of(*st_->identity), {},
-                             label_bytes("chatter-at-rest-v1 sessions"), 32);
+  // reveals no session. Once per login; forgotten at logout.
+  if (st_->at_rest_key.empty())
+    st_->at_rest_key = crypto::hkdf_sha256(crypto::dh_private_of(*st_->identity), {},
+                                           label_bytes("chatter-at-rest-v1 sessions"), 32);
+  return st_->at_rest_key;
 }
 
 bytes ratchet_sessions::seal_at_rest(const bytes& plain, const std::string& label) const {

@@ -61,7 +61,7 @@ public:
   size_t reset(const std::string& peer);
 
 private:
-  bytes at_rest_key() const;
+  const bytes& at_rest_key() const;
   bytes seal_at_rest(const bytes& plain, const std::string& label) const;
   std::optional<bytes> open_at_rest(const bytes& sealed, const std::string& label) const;
   void publish(const signed_prekey& spk, std::vector<one_time_prekey> fresh, bool top_up,
