@@ -223,7 +223,7 @@ ratchet_sessions::opened ratchet_sessions::open(const public_identity& sender,
 }
 
 size_t ratchet_sessions::reset(const std::string& peer) {
-  return st_->store->delete_sessions(peer);
+  return st_->store->close_sessions(peer);
 }
 
 } // namespace chatter

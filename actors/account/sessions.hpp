@@ -57,7 +57,9 @@ public:
   };
   opened open(const public_identity& sender, const envelope_header& header, const envelope& env);
 
-  // Closes every session with `peer` (ResetSession, or its key changed).
+  // Closes the sessions with `peer` (ResetSession, or its key changed): the
+  // next message sets up a new one; envelopes already sent under the old
+  // ones still open, so nothing in flight is lost.
   size_t reset(const std::string& peer);
 
 private:

@@ -84,6 +84,11 @@ const migration_list account_migrations = {
       next INTEGER NOT NULL
     );
   )sql",
+  // 4: a closed session seals nothing more but still opens what was sent
+  // under it before it closed (an envelope may wait at the hub for weeks).
+  R"sql(
+    ALTER TABLE sessions ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
+  )sql",
 };
 
 // Outgoing states only move forward; failed is final.

@@ -99,12 +99,13 @@ public:
   void put_contact(const contact& c);
 
   // Ratchet sessions (account_store_sessions.cpp). The current session with
-  // a peer is the one set up last.
+  // a peer is the open one set up last; find_session finds closed ones too.
   std::optional<sealed_session> current_session(const std::string& peer);
   std::optional<sealed_session> find_session(const std::string& peer, const bytes& id);
   void put_session(const sealed_session& s);
-  // Closes every session with `peer`; returns how many there were.
-  size_t delete_sessions(const std::string& peer);
+  // Closes every open session with `peer` (no more sealing; what was sent
+  // under them still opens); returns how many there were.
+  size_t close_sessions(const std::string& peer);
   void put_prekeys(prekey_kind kind, const std::vector<prekey_row>& rows);
   std::optional<prekey_row> find_prekey(prekey_kind kind, uint32_t id);
   std::optional<prekey_row> newest_prekey(prekey_kind kind);

@@ -22,7 +22,7 @@ constexpr const char* prekey_columns = "id, private_key, public_key, created_ms"
 } // namespace
 
 std::optional<sealed_session> account_store::current_session(const std::string& peer) {
-  SQLite::Statement q(*db_, "SELECT id, record FROM sessions WHERE peer = ? "
+  SQLite::Statement q(*db_, "SELECT id, record FROM sessions WHERE peer = ? AND closed = 0 "
                             "ORDER BY rowid DESC LIMIT 1");
   q.bind(1, peer);
   if (!q.executeStep())
@@ -50,8 +50,8 @@ void account_store::put_session(const sealed_session& s) {
   q.exec();
 }
 
-size_t account_store::delete_sessions(const std::string& peer) {
-  SQLite::Statement q(*db_, "DELETE FROM sessions WHERE peer = ?");
+size_t account_store::close_sessions(const std::string& peer) {
+  SQLite::Statement q(*db_, "UPDATE sessions SET closed = 1 WHERE peer = ? AND closed = 0");
   q.bind(1, peer);
   return static_cast<size_t>(q.exec());
 }

@@ -57,10 +57,11 @@ struct inbox {
 
 class messaging : public test::daemon_test {
 protected:
+  // Open ratchet sessions of `user` with `peer`.
   int sessions_with(const std::string& user, const std::string& peer) {
     SQLite::Database db((world_.data_home() / "chatter" / "accounts" / user / "account.db").string(),
                         SQLite::OPEN_READONLY);
-    SQLite::Statement q(db, "SELECT COUNT(*) FROM sessions WHERE peer = ?");
+    SQLite::Statement q(db, "SELECT COUNT(*) FROM sessions WHERE peer = ? AND closed = 0");
     q.bind(1, peer);
     q.executeStep();
     return q.getColumn(0).getInt();

@@ -25,10 +25,13 @@ protected:
   std::filesystem::path account_db(const std::string& user) {
     return world_.data_home() / "chatter" / "accounts" / user / "account.db";
   }
-  // Session ids of `user`'s sessions with `peer`, in the order set up.
-  std::vector<std::string> sessions(const std::string& user, const std::string& peer) {
+  // Session ids of `user`'s sessions with `peer`, in the order set up; the
+  // open ones only, unless `closed_too`.
+  std::vector<std::string> sessions(const std::string& user, const std::string& peer,
+                                    bool closed_too = false) {
     SQLite::Database db(account_db(user).string(), SQLite::OPEN_READONLY);
-    SQLite::Statement q(db, "SELECT hex(id), record FROM sessions WHERE peer = ? ORDER BY rowid");
+    SQLite::Statement q(db, std::string("SELECT hex(id), record FROM sessions WHERE peer = ?")
+                              + (closed_too ? "" : " AND closed = 0") + " ORDER BY rowid");
     q.bind(1, peer);
     std::vector<std::string> out;
     while (q.executeStep()) {
@@ -146,6 +149,7 @@ TEST_F(ratchet, reset_session_sets_up_a_new_one_and_both_sides_keep_talking) {
   auto r = world_.chatterctl({"--as", "alice", "session", "reset", "bob"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(sessions("alice", "bob").empty());
+  EXPECT_EQ(sessions("alice", "bob", true), before);  // closed, kept for what is in flight
   account("alice").SendMessage("bob", "two");
   ASSERT_TRUE(eventually([&] { return texts("bob", "alice").size() == 2; }));
   auto after = sessions("alice", "bob");
@@ -153,8 +157,30 @@ TEST_F(ratchet, reset_session_sets_up_a_new_one_and_both_sides_keep_talking) {
   EXPECT_NE(after, before);
   // Bob keeps the old session and gains the new one; he answers on the new.
   EXPECT_EQ(sessions("bob", "alice").size(), 2u);
+  EXPECT_EQ(sessions("bob", "alice").back(), after.back());
   account("bob").SendMessage("alice", "three");
   ASSERT_TRUE(eventually([&] { return texts("alice", "bob").size() == 1; }));
+}
+
+// A reset closes sessions for sealing only: what the peer sent under them
+// before, still waiting at the hub, opens and is not lost.
+TEST_F(ratchet, a_reset_loses_nothing_already_in_flight) {
+  start();
+  join("alice");
+  join("bob");
+  account("alice").SendMessage("bob", "hello");
+  ASSERT_TRUE(eventually([&] { return texts("bob", "alice").size() == 1; }));
+  account("bob").Logout();
+  account("alice").SendMessage("bob", "in flight");
+  account("bob").ResetSession("alice");  // works logged out: the files are here
+  EXPECT_TRUE(sessions("bob", "alice").empty());
+  manager_->Login("bob", "pw-bob");
+  ASSERT_TRUE(eventually([&] { return texts("bob", "alice").size() == 2; }))
+    << "the envelope sent before the reset was lost";
+  account("bob").SendMessage("alice", "answer on a new session");
+  ASSERT_TRUE(eventually([&] { return texts("alice", "bob").size() == 1; }));
+  EXPECT_EQ(sessions("bob", "alice").size(), 1u);
+  EXPECT_EQ(sessions("bob", "alice", true).size(), 2u);
 }
 
 TEST_F(ratchet, a_room_of_ratchet_members_uses_pairwise_sessions) {
