@@ -17,7 +17,10 @@ using session_peer_actor = caf::typed_actor<
                  std::string /*delivered or read*/>,
   caf::reacts_to<presence_atom, presence_info /*of a watched user*/>,
   // The hub is running low on our one-time prekeys.
-  caf::reacts_to<replenish_atom, uint32_t /*one-time prekeys left*/>>;
+  caf::reacts_to<replenish_atom, uint32_t /*one-time prekeys left*/>,
+  // The hub lost this session (on a cluster, the node holding the account
+  // restarted): log in again with the keys held since the password was typed.
+  caf::reacts_to<hubdown_atom, std::string /*session*/>>;
 
 // Hub actors that need to know who is logged in: auth tells them of every
 // session it grants and ends.
@@ -138,6 +141,7 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<receipt_atom, std::string, std::string, std::string>,
   caf::reacts_to<presence_atom, presence_info>,
   caf::reacts_to<replenish_atom, uint32_t>,
+  caf::reacts_to<hubdown_atom, std::string>,
   caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
   caf::reacts_to<hubdown_atom>,
   caf::reacts_to<retry_atom>,  // the outbox timer

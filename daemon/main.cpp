@@ -17,6 +17,7 @@
 #include "crypto/crypto_pool.hpp"
 #include "link/hub_link.hpp"
 #include "hub.hpp"
+#include "hub_node.hpp"
 #include "names.hpp"
 #include "options.hpp"
 #include "tuxdroid/tuxdroid.hpp"
@@ -42,6 +43,8 @@ int run(const chatter::daemon_options& opts) {
 
   fs::create_directories(opts.data_dir);
   fs::permissions(opts.data_dir, fs::perms::owner_all, fs::perm_options::replace);
+  if (opts.hub_node)
+    return chatter::run_hub_node(opts, signals);
 
   bool embedded = opts.hub.empty();
   bool tls = !opts.tls_cert.empty();

@@ -84,6 +84,28 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
     "port, printed on stdout as 'chatterd: hub listening on HOST:PORT')");
   app.add_option("--hub", hub, "join the remote hub at HOST:PORT; host no hub here")
     ->excludes(listen_opt);
+  std::string cluster;
+  auto* node_flag = app.add_flag(
+    "--hub-node", opts.hub_node,
+    "run as one node of a hub cluster: a hub only (no accounts, no D-Bus), published "
+    "on --listen; users are spread over the nodes of --cluster")->group("Hub cluster");
+  auto* cluster_opt =
+    app.add_option("--cluster", cluster,
+                   "the cluster's nodes, HOST:PORT,HOST:PORT,... (this node's --listen "
+                   "among them); every node must be given the same list")
+      ->group("Hub cluster");
+  app.add_flag("--join", opts.cluster_join,
+               "this node is being added to a running cluster: the nodes already there "
+               "hand over the users whose home becomes this node")
+    ->group("Hub cluster")
+    ->needs(cluster_opt);
+  app.add_option("--cluster-secret", opts.cluster_secret_file,
+                 "a file holding the secret the nodes share; a node that joins proves "
+                 "it knows it (needed to add nodes)")
+    ->check(CLI::ExistingFile)
+    ->group("Hub cluster");
+  node_flag->needs(cluster_opt);
+  cluster_opt->needs(node_flag);
   app.add_flag("--insecure", opts.insecure,
                "allow --listen on a non-loopback address without TLS");
   auto* cert = app.add_option("--tls-cert", opts.tls_cert,
@@ -153,6 +175,34 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
       opts.hub = parse_endpoint(hub, "--hub");
       if (opts.hub.port == 0)
         throw CLI::ValidationError("--hub", "the hub's port cannot be 0");
+    }
+    if (opts.hub_node) {
+      if (opts.listen.empty() || opts.listen.port == 0)
+        throw CLI::ValidationError("--hub-node", "a hub node needs --listen HOST:PORT with a "
+                                                 "fixed port: the other nodes know it by it");
+      if (!opts.hub.empty())
+        throw CLI::ValidationError("--hub-node", "a hub node hosts a hub; it joins none");
+      bool self_listed = false;
+      size_t start = 0;
+      while (start <= cluster.size()) {
+        auto comma = cluster.find(',', start);
+        auto item = cluster.substr(start, comma == std::string::npos ? std::string::npos
+                                                                      : comma - start);
+        if (!item.empty()) {
+          auto e = parse_endpoint(item, "--cluster");
+          if (e.port == 0)
+            throw CLI::ValidationError("--cluster", "a node's port cannot be 0");
+          self_listed = self_listed || e.str() == opts.listen.str();
+          opts.cluster.push_back(e);
+        }
+        if (comma == std::string::npos)
+          break;
+        start = comma + 1;
+      }
+      if (!self_listed)
+        throw CLI::ValidationError("--cluster", "the list must hold this node's own --listen "
+                                                "address, " + opts.listen.str()
+                                                  + ", spelled the same way");
     }
     if (!opts.listen.empty() && !is_loopback(opts.listen.host) && opts.tls_cert.empty()
         && !opts.insecure)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace chatter {
 
@@ -24,6 +25,11 @@ struct daemon_options {
   endpoint listen;              // publish the embedded hub here
   endpoint hub;                 // join this remote hub instead of hosting one
   bool insecure = false;        // allow --listen off loopback without TLS
+  // A node of a hub cluster: no accounts, no D-Bus; hub only.
+  bool hub_node = false;
+  std::vector<endpoint> cluster;  // the cluster's nodes (this one included)
+  bool cluster_join = false;      // being added to a running cluster
+  std::string cluster_secret_file;
   std::string tls_cert;         // PEM files of the group's private CA
   std::string tls_key;
   std::string tls_ca;

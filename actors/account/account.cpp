@@ -293,6 +293,16 @@ account_actor::behavior_type account(account_actor::pointer self,
       end_session(reason);
     },
     [=](deliver_atom, const envelope& env) { msg->deliver(env); },
+    [=](hubdown_atom, const std::string& session) {
+      if (self->current_sender() != st->config.auth.address() || session != st->session
+          || st->session.empty())
+        return;
+      spdlog::info("{}: the hub lost our session; logging in again", user);
+      st->session.clear();
+      st->status.authenticated = false;
+      self->send(events, authed_atom_v, st->status);
+      relogin();
+    },
     [=](replenish_atom, uint32_t left) {
       if (self->current_sender() != st->config.keys.address() || !st->logged_in())
         return;

@@ -127,7 +127,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
                             "too many failed logins for '" + user + "'; "
                               + wait_sentence(wait));
         if (auto wait = st->per_node.wait_time(node_key(node), now);
-            wait.count() > 0)
+            wait.count() > 0 && node != self->node())
           return make_error(errc::rate_limited,
                             "too many failed logins from this host; "
                               + wait_sentence(wait));
@@ -171,7 +171,10 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
       if (!peer || !scram::verify_client_proof(cred.stored_key, message, proof)) {
         auto now = steady::now();
         st->per_user.record_failure(attempt.user, now);
-        st->per_node.record_failure(node_key(node), now);
+        // Not our own node: that is the daemon hosting us, or a cluster
+        // router speaking for many hosts (it locks out per host itself).
+        if (node != self->node())
+          st->per_node.record_failure(node_key(node), now);
         spdlog::warn("auth: failed login for {}", attempt.user);
         return make_error(errc::authentication_failed,
                           "wrong password for '" + attempt.user + "'");

@@ -1,6 +1,8 @@
 // Who is logged in, as a hub actor other than auth knows it: auth announces
 // every session (online/offline) and this table answers "which user is this
-// session, and is the caller on that session's node?".
+// session, and is the caller on that session's node?". Callers on the hub's
+// own node are trusted: they are the daemon hosting the hub, or the cluster
+// router (cluster/router.hpp), which checks the member's node itself.
 #pragma once
 
 #include <map>
@@ -33,9 +35,12 @@ public:
 
   // The session's user, if the session exists and `caller` is on its node.
   std::optional<std::string> user_of(const std::string& session,
-                                     const caf::strong_actor_ptr& caller) const {
+                                     const caf::strong_actor_ptr& caller,
+                                     const caf::node_id& own_node = {}) const {
     auto i = sessions_.find(session);
-    if (i == sessions_.end() || !caller || caller->node() != i->second.peer.node())
+    if (i == sessions_.end() || !caller)
+      return std::nullopt;
+    if (caller->node() != i->second.peer.node() && caller->node() != own_node)
       return std::nullopt;
     return i->second.user;
   }

@@ -33,7 +33,7 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
     [=](pubkey_atom, const std::string& session,
         const public_identity& pub) -> caf::result<caf::ok_atom> {
       return guarded("keys", [&]() -> caf::result<caf::ok_atom> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return make_error(errc::not_logged_in, "publishing keys needs a session");
         if (pub.user != *user)
@@ -49,7 +49,7 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
     [=](fetchkey_atom, const std::string& session,
         const std::string& user) -> caf::result<public_identity> {
       return guarded("keys", [&]() -> caf::result<public_identity> {
-        if (!sessions->user_of(session, self->current_sender()))
+        if (!sessions->user_of(session, self->current_sender(), self->node()))
           return make_error(errc::not_logged_in, "fetching keys needs a session");
         if (auto why = check_username(user); !why.empty())
           return make_error(errc::invalid_argument, why);
@@ -63,7 +63,7 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
     [=](prekeys_atom, const std::string& session, const signed_prekey& spk,
         const std::vector<one_time_prekey>& one_time) -> caf::result<uint32_t> {
       return guarded("keys", [&]() -> caf::result<uint32_t> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return make_error(errc::not_logged_in, "publishing prekeys needs a session");
         auto identity = store->find_public_key(*user);
@@ -86,7 +86,7 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
     [=](bundle_atom, const std::string& session,
         const std::string& user) -> caf::result<prekey_bundle> {
       return guarded("keys", [&]() -> caf::result<prekey_bundle> {
-        if (!sessions->user_of(session, self->current_sender()))
+        if (!sessions->user_of(session, self->current_sender(), self->node()))
           return make_error(errc::not_logged_in, "fetching prekeys needs a session");
         if (auto why = check_username(user); !why.empty())
           return make_error(errc::invalid_argument, why);

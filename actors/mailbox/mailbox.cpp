@@ -54,7 +54,7 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
         if (sender && sender->node() != self->node()
             && !per_node->allow(caf::to_string(sender->node())))
           return refuse(errc::rate_limited, "too many envelopes from this host; slow down");
-        auto user = sessions->user_of(session, sender);
+        auto user = sessions->user_of(session, sender, self->node());
         if (!user)
           return refuse(errc::not_logged_in, "sending needs a session");
         auto header = decode_header(env.header);
@@ -80,7 +80,7 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
     [=](ack_atom, const std::string& session, const std::string& sender,
         const std::string& id) -> caf::result<caf::ok_atom> {
       return guarded("mailbox", [&]() -> caf::result<caf::ok_atom> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse(errc::not_logged_in, "acknowledging needs a session");
         if (store->remove_envelope(*user, sender, id))
@@ -91,7 +91,7 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
     [=](readrcpt_atom, const std::string& session, const std::string& sender,
         const std::vector<std::string>& ids) -> caf::result<caf::ok_atom> {
       return guarded("mailbox", [&]() -> caf::result<caf::ok_atom> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse(errc::not_logged_in, "read receipts need a session");
         if (ids.size() > 10000)

@@ -153,7 +153,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](lookup_atom, const std::string& session,
         const std::string& user) -> caf::result<user_record> {
       return guarded("registry", [&]() -> caf::result<user_record> {
-        if (!sessions->user_of(session, self->current_sender()))
+        if (!sessions->user_of(session, self->current_sender(), self->node()))
           return refuse("a directory lookup");
         if (auto why = check_username(user); !why.empty())
           return make_error(errc::invalid_argument, why);
@@ -165,7 +165,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](search_atom, const std::string& session, const std::string& query,
         uint32_t limit) -> caf::result<std::vector<presence_info>> {
       return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
-        if (!sessions->user_of(session, self->current_sender()))
+        if (!sessions->user_of(session, self->current_sender(), self->node()))
           return refuse("a directory search");
         if (self->current_sender()->node() != self->node()
             && !searches->allow(caf::to_string(self->current_sender()->node())))
@@ -184,7 +184,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](presence_atom, const std::string& session, const std::string& status,
         const std::string& message) -> caf::result<caf::ok_atom> {
       return guarded("registry", [&]() -> caf::result<caf::ok_atom> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse("setting a presence");
         if (auto why = check_presence(status, message); !why.empty())
@@ -197,7 +197,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](watch_atom, const std::string& session,
         const std::vector<std::string>& users) -> caf::result<std::vector<presence_info>> {
       return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
-        if (!sessions->user_of(session, self->current_sender()))
+        if (!sessions->user_of(session, self->current_sender(), self->node()))
           return refuse("watching presence");
         std::vector<presence_info> out;
         for (auto& user : users) {
@@ -215,7 +215,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     },
     [=](unwatch_atom, const std::string& session,
         const std::string& user) -> caf::result<caf::ok_atom> {
-      if (!sessions->user_of(session, self->current_sender()))
+      if (!sessions->user_of(session, self->current_sender(), self->node()))
         return refuse("unwatching presence");
       presence->unwatch(session, user);
       return caf::ok_atom_v;
@@ -223,7 +223,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](roomnew_atom, const std::string& session, const std::string& room,
         const std::vector<std::string>& members) -> caf::result<room_info> {
       return guarded("registry", [&]() -> caf::result<room_info> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse("creating a room");
         if (auto why = check_room_name(room); !why.empty())
@@ -247,7 +247,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](roominv_atom, const std::string& session, const std::string& room,
         const std::string& invitee) -> caf::result<room_info> {
       return guarded("registry", [&]() -> caf::result<room_info> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse("inviting to a room");
         auto info = room_of_member(room, *user);
@@ -266,7 +266,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](roomleave_atom, const std::string& session,
         const std::string& room) -> caf::result<caf::ok_atom> {
       return guarded("registry", [&]() -> caf::result<caf::ok_atom> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse("leaving a room");
         auto info = room_of_member(room, *user);
@@ -279,7 +279,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     [=](roomget_atom, const std::string& session,
         const std::string& room) -> caf::result<room_info> {
       return guarded("registry", [&]() -> caf::result<room_info> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse("reading a room");
         auto info = room_of_member(room, *user);
@@ -290,7 +290,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     },
     [=](rooms_atom, const std::string& session) -> caf::result<std::vector<room_info>> {
       return guarded("registry", [&]() -> caf::result<std::vector<room_info>> {
-        auto user = sessions->user_of(session, self->current_sender());
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse("listing rooms");
         return store->rooms_of(*user);

@@ -38,6 +38,7 @@ session_peer_actor::behavior_type quiet_peer(int) {
     [](receipt_atom, const std::string&, const std::string&, const std::string&) {},
     [](presence_atom, const presence_info&) {},
     [](replenish_atom, uint32_t) {},
+    [](hubdown_atom, const std::string&) {},
   };
 }
 

@@ -1,0 +1,418 @@
+// The nodes of a cluster: links to the other routers (with reconnection),
+// joins, and handing users over to a node that joined. A join moves, from
+// each old node, the users whose home on the new ring is the new node: their
+// requests wait while their rows are exported, imported at the new node in
+// one transaction, and deleted here; then they go to the new node. The new
+// node sends those users' requests to their old home until it has handed
+// them over, so nothing is served from a half-copied shard.
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <botan/hex.h>
+#include <botan/mac.h>
+
+#include "cluster/router_state.hpp"
+#include "common/errors.hpp"
+
+namespace chatter::cluster {
+
+namespace {
+
+constexpr auto connect_timeout = std::chrono::seconds(10);
+constexpr auto join_timeout = std::chrono::minutes(2);
+constexpr auto max_backoff = std::chrono::milliseconds(4000);
+
+std::pair<std::string, uint16_t> split_address(const std::string& address) {
+  auto colon = address.rfind(':');
+  return {address.substr(0, colon),
+          static_cast<uint16_t>(std::stoul(address.substr(colon + 1)))};
+}
+
+void connect(router_actor* self, const std::string& address);
+void start_export(router_actor* self);
+
+void retry_later(router_actor* self, const std::string& address) {
+  auto& link = self->state.peers[address];
+  link.connecting = false;
+  if (link.failures++ == 0)
+    spdlog::warn("cluster: hub node {} unreachable; retrying", address);
+  self->delayed_send(self, link.backoff, retry_atom_v, address);
+  link.backoff = std::min(link.backoff * 2, max_backoff);
+}
+
+// Sessions this node is the entry of, whose home was down: the session died
+// with it, so the member is told to log in again now that it is back.
+void void_orphans(router_actor* self, const std::string& home) {
+  auto& st = self->state;
+  std::vector<std::string> orphans;
+  for (auto& [token, s] : st.sessions)
+    if (s.orphaned && st.current.home_of(s.user) == home)
+      orphans.push_back(token);
+  if (!orphans.empty())
+    spdlog::info("cluster: {} is back; {} session(s) homed there log in again", home,
+                 orphans.size());
+  for (auto& token : orphans) {
+    auto s = st.sessions[token];
+    // As if from the hub the member knows: it checks such news comes from
+    // its auth, which is this router.
+    self->send(caf::actor_cast<session_peer_actor>(s.member), hubdown_atom_v, token);
+    if (s.relay)
+      self->send_exit(s.relay, caf::exit_reason::normal);
+    st.sessions[token].relay = nullptr;
+    st.sessions.erase(token);
+    st.known_sessions.erase(token);
+    for (auto& [address, peer] : st.peers)
+      if (peer.router)
+        self->send(peer.router, offline_atom_v, token);
+  }
+}
+
+void send_join(router_actor* self, const std::string& address) {
+  auto& st = self->state;
+  auto peer = st.peer_router(address);
+  if (!peer)
+    return;
+  self->request(peer, join_timeout, join_atom_v, st.config.self_address,
+                join_proof(st.config.secret, st.config.self_address))
+    .then(
+      [=](caf::ok_atom) {
+        auto& st = self->state;
+        if (st.handoffs_pending.erase(address) > 0) {
+          st.received_from.insert(address);
+          st.save();
+          spdlog::info("cluster: {} has handed over our users ({} node(s) to go)", address,
+                       st.handoffs_pending.size());
+        }
+      },
+      [=](caf::error& err) {
+        auto& st = self->state;
+        if (st.handoffs_pending.count(address) == 0)
+          return;
+        spdlog::warn("cluster: joining {} failed: {}; trying again", address,
+                     self->system().render(err));
+        self->delayed_send(self, std::chrono::seconds(1), join_atom_v, address);
+      });
+}
+
+void linked_up(router_actor* self, const std::string& address, caf::actor router) {
+  auto& st = self->state;
+  auto& link = st.peers[address];
+  link.router = router;
+  link.connecting = false;
+  link.failures = 0;
+  link.backoff = std::chrono::milliseconds(250);
+  st.peer_nodes[router.node()] = address;
+  self->monitor(router);
+  spdlog::info("cluster: linked to hub node {}", address);
+  send_join(self, address);
+  if (st.moving && st.moving->to == address && st.moving->join_reply)
+    start_export(self);
+  // It may have restarted and forgotten: our members' sessions, again.
+  for (auto& [token, s] : st.sessions)
+    if (!s.orphaned)
+      self->send(router, online_atom_v, token, s.user, s.relay);
+  void_orphans(self, address);
+}
+
+void connect(router_actor* self, const std::string& address) {
+  auto& link = self->state.peers[address];
+  if (link.router || link.connecting)
+    return;
+  link.connecting = true;
+  auto [host, port] = split_address(address);
+  self->request(self->state.config.middleman, connect_timeout, caf::connect_atom_v, host, port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+        if (!ptr)
+          return retry_later(self, address);
+        auto front = caf::actor_cast<hub_front_actor>(ptr);
+        self->request(front, connect_timeout, hello_atom_v)
+          .then(
+            [=](const std::vector<caf::actor>& hub) {
+              if (hub.size() != 4 || !hub[0])
+                return retry_later(self, address);
+              linked_up(self, address, hub[0]);
+            },
+            [=](caf::error&) { retry_later(self, address); });
+      },
+      [=](caf::error&) { retry_later(self, address); });
+}
+
+void linked_down(router_actor* self, const caf::actor_addr& source) {
+  auto& st = self->state;
+  std::string address;
+  for (auto& [a, link] : st.peers)
+    if (link.router && link.router.address() == source)
+      address = a;
+  if (address.empty())
+    return;
+  spdlog::warn("cluster: lost hub node {}", address);
+  st.peer_nodes.erase(st.peers[address].router.node());
+  st.peers[address].router = nullptr;
+  for (auto& [token, s] : st.sessions)
+    if (st.current.home_of(s.user) == address)
+      s.orphaned = true;
+  // Sessions whose members entered there are gone with it.
+  for (auto i = st.known_sessions.begin(); i != st.known_sessions.end();) {
+    if (i->second.second == address) {
+      self->send(caf::actor_cast<caf::actor>(st.config.local.keys), offline_atom_v, i->first);
+      self->send(caf::actor_cast<caf::actor>(st.config.local.mailbox), offline_atom_v, i->first);
+      self->send(caf::actor_cast<caf::actor>(st.config.local.registry), offline_atom_v, i->first);
+      i = st.known_sessions.erase(i);
+    } else {
+      ++i;
+    }
+  }
+  retry_later(self, address);
+}
+
+// --- handing users over to a node that joined -------------------------------
+
+void release_held(router_actor* self) {
+  auto held = std::move(self->state.moving->held);
+  self->state.moving->held.clear();
+  for (auto& f : held)
+    f();
+}
+
+void abort_handoff(router_actor* self, const std::string& why) {
+  auto& st = self->state;
+  spdlog::warn("cluster: handing users over to {} failed ({}); they stay here for now",
+               st.moving->to, why);
+  st.moving->exporting = false;
+  st.moving->started = false;
+  if (st.moving->join_reply)
+    st.moving->join_reply->deliver(make_error(errc::hub_unreachable, why));
+  st.moving->join_reply.reset();
+  release_held(self);  // served here again
+}
+
+void finish_handoff(router_actor* self, size_t moved) {
+  auto& st = self->state;
+  auto to = st.moving->to;
+  st.handed_off_to.insert(to);
+  auto reply = st.moving->join_reply;
+  auto held = std::move(st.moving->held);
+  st.moving.reset();
+  st.save();
+  spdlog::info("cluster: handed {} user(s) over to {}", moved, to);
+  // The join's answer before the held requests: the new node must know it
+  // owns these users when they arrive.
+  if (reply)
+    reply->deliver(caf::ok_atom_v);
+  for (auto& f : held)
+    f();
+}
+
+void send_chunks(router_actor* self, std::shared_ptr<bytes> snapshot,
+                 std::shared_ptr<std::vector<std::string>> users, uint32_t index) {
+  auto& st = self->state;
+  auto peer = st.peer_router(st.moving->to);
+  if (!peer)
+    return abort_handoff(self, "the node went away");
+  auto total = static_cast<uint32_t>((snapshot->size() + transfer_chunk - 1) / transfer_chunk);
+  auto begin = snapshot->begin() + static_cast<long>(index * transfer_chunk);
+  auto end = snapshot->begin()
+             + static_cast<long>(std::min(snapshot->size(), (index + 1) * transfer_chunk));
+  self->request(peer, join_timeout, import_atom_v, index, total, bytes(begin, end))
+    .then(
+      [=](caf::ok_atom) {
+        if (index + 1 < total)
+          return send_chunks(self, snapshot, users, index + 1);
+        // Imported there in one transaction: our copy goes.
+        self->request(self->state.transfer, caf::infinite, shed_atom_v, *users)
+          .then([=](caf::ok_atom) { finish_handoff(self, users->size()); },
+                [=](caf::error& err) { abort_handoff(self, self->system().render(err)); });
+      },
+      [=](caf::error& err) { abort_handoff(self, self->system().render(err)); });
+}
+
+// A FIFO barrier: once each local actor has answered something sent after
+// the requests already forwarded to it, their writes are in the database.
+void after_local_queues(router_actor* self, std::function<void()> then) {
+  auto& local = self->state.config.local;
+  auto left = std::make_shared<int>(4);
+  auto one = [=] {
+    if (--*left == 0)
+      then();
+  };
+  auto on_error = [=](caf::error&) { one(); };
+  // Each answers a refusal (no session), which is all a barrier needs.
+  self->request(caf::actor_cast<caf::actor>(local.keys), caf::infinite, fetchkey_atom_v,
+                std::string{}, std::string{})
+    .then([=](public_identity&) { one(); }, on_error);
+  self->request(caf::actor_cast<caf::actor>(local.mailbox), caf::infinite, ack_atom_v,
+                std::string{}, std::string{}, std::string{})
+    .then([=](caf::ok_atom) { one(); }, on_error);
+  self->request(caf::actor_cast<caf::actor>(local.registry), caf::infinite, lookup_atom_v,
+                std::string{}, std::string{})
+    .then([=](user_record&) { one(); }, on_error);
+  self->request(caf::actor_cast<caf::actor>(local.auth), caf::infinite, logout_atom_v,
+                std::string{})
+    .then([=](caf::ok_atom) { one(); }, on_error);
+}
+
+void start_export(router_actor* self) {
+  auto& st = self->state;
+  if (!st.moving || st.moving->started)
+    return;
+  st.moving->exporting = true;
+  st.moving->started = true;
+  after_local_queues(self, [=] {
+    auto& st = self->state;
+    if (!st.moving)
+      return;
+    auto& m = *st.moving;
+    std::vector<std::string> before(m.before.members().begin(), m.before.members().end());
+    std::vector<std::string> after(m.after.members().begin(), m.after.members().end());
+    self->request(st.transfer, caf::infinite, export_atom_v, before, after,
+                  st.config.self_address, m.to)
+      .then(
+        [=](std::vector<std::string>& users, bytes& snapshot) {
+          spdlog::info("cluster: moving {} user(s) ({} bytes) to {}", users.size(),
+                       snapshot.size(), self->state.moving->to);
+          send_chunks(self, std::make_shared<bytes>(std::move(snapshot)),
+                      std::make_shared<std::vector<std::string>>(std::move(users)), 0);
+        },
+        [=](caf::error& err) { abort_handoff(self, self->system().render(err)); });
+  });
+}
+
+} // namespace
+
+bytes join_proof(const std::string& secret, const std::string& address) {
+  if (secret.empty())
+    return {};
+  auto mac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
+  mac->set_key(reinterpret_cast<const uint8_t*>(secret.data()), secret.size());
+  mac->update("chatter cluster join " + address);
+  auto tag = mac->final();
+  return bytes(tag.begin(), tag.end());
+}
+
+caf::response_promise on_join(router_actor* self, const std::string& address,
+                              const bytes& proof) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise();
+  if (address == st.config.self_address || address.find(':') == std::string::npos) {
+    rp.deliver(make_error(errc::invalid_argument, "a join from a malformed address"));
+    return rp;
+  }
+  if (st.current.contains(address) && !(st.moving && st.moving->to == address)) {
+    connect(self, address);
+    rp.deliver(caf::ok_atom_v);
+    return rp;
+  }
+  auto expected = join_proof(st.config.secret, address);
+  if (expected.empty() || proof != expected) {
+    spdlog::warn("cluster: refused a join from {}: {}", address,
+                 expected.empty() ? "this node has no cluster secret" : "wrong proof");
+    rp.deliver(make_error(errc::authentication_failed,
+                          "joining needs the cluster's secret (--cluster-secret)"));
+    return rp;
+  }
+  if (st.moving && st.moving->to != address) {
+    rp.deliver(make_error(errc::rate_limited, "another node is joining; try again shortly"));
+    return rp;
+  }
+  if (!st.moving) {
+    auto members = st.current.members();
+    members.insert(address);
+    handoff h;
+    h.to = address;
+    h.before = st.current;
+    h.after = ring{members};
+    st.moving = std::move(h);
+    st.current = st.moving->after;
+    spdlog::info("cluster: {} joins; ring of {} nodes", address, members.size());
+  }
+  st.moving->join_reply = rp;
+  connect(self, address);
+  // The export needs the link to the new node; it starts once linked.
+  if (st.peer_router(address))
+    start_export(self);
+  return rp;
+}
+
+caf::response_promise on_import(router_actor* self, uint32_t index, uint32_t total,
+                                const bytes& chunk) {
+  auto& st = self->state;
+  auto from = st.peer_address(self->current_sender());
+  auto rp = self->make_response_promise();
+  if (from.empty() || st.handoffs_pending.count(from) == 0 || total == 0 || index >= total) {
+    rp.deliver(make_error(errc::invalid_argument, "an unexpected shard import"));
+    return rp;
+  }
+  auto& buffer = st.incoming[from];
+  if (index == 0)
+    buffer.clear();
+  buffer.insert(buffer.end(), chunk.begin(), chunk.end());
+  if (index + 1 < total) {
+    rp.deliver(caf::ok_atom_v);
+    return rp;
+  }
+  auto snapshot = std::move(buffer);
+  st.incoming.erase(from);
+  self->request(st.transfer, caf::infinite, import_atom_v, snapshot)
+    .then(
+      [=](uint32_t users) mutable {
+        spdlog::info("cluster: took over {} user(s) from {}", users, from);
+        rp.deliver(caf::ok_atom_v);
+      },
+      [=](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+void start_membership(router_actor* self) {
+  auto& st = self->state;
+  auto members = st.config.members;
+  members.insert(st.config.self_address);
+  if (!st.config.state_file.empty()) {
+    std::ifstream in(st.config.state_file);
+    if (in) {
+      auto j = nlohmann::json::parse(in, nullptr, false);
+      if (!j.is_discarded()) {
+        for (auto& m : j.value("members", std::vector<std::string>{}))
+          members.insert(m);
+        for (auto& m : j.value("handed_off_to", std::vector<std::string>{}))
+          st.handed_off_to.insert(m);
+        for (auto& m : j.value("received_from", std::vector<std::string>{}))
+          st.received_from.insert(m);
+      }
+    }
+  }
+  st.current = ring{members};
+  if (st.config.joining) {
+    auto before = members;
+    before.erase(st.config.self_address);
+    st.previous = ring{before};
+    for (auto& m : before)
+      if (st.received_from.count(m) == 0)
+        st.handoffs_pending.insert(m);
+  }
+  st.save();
+  spdlog::info("cluster: node {} of {}{}", st.config.self_address, members.size(),
+               st.handoffs_pending.empty()
+                 ? std::string{}
+                 : "; joining: waiting for " + std::to_string(st.handoffs_pending.size())
+                     + " node(s) to hand users over");
+
+  self->set_down_handler([=](caf::down_msg& dm) { linked_down(self, dm.source); });
+  for (auto& m : members)
+    if (m != st.config.self_address) {
+      st.peers[m];
+      connect(self, m);
+    }
+}
+
+void on_retry(router_actor* self, const std::string& address) {
+  connect(self, address);
+}
+
+void on_rejoin(router_actor* self, const std::string& address) {
+  send_join(self, address);
+}
+
+} // namespace chatter::cluster

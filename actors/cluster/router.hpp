@@ -1,0 +1,48 @@
+// One node of a hub cluster (`chatterd --hub-node --cluster ...`). The router
+// is what the node publishes: members and the other nodes talk to it, never
+// to the node's registry, auth, keys and mailbox directly. It plays all four
+// (the hub front hands out the router under each of the four names), and
+// sends each request to the node where the user it concerns lives: the
+// user's home on the consistent-hash ring (ring.hpp), through the home
+// node's router. A directory search asks every node and merges.
+//
+// Sessions: a member logs in at the node it is connected to (its entry
+// node). The entry router gives the home node's auth a session relay
+// (session_relay.cpp) instead of the member's own actor, so everything the
+// home sends the member (re-challenges, envelopes, receipts, presence) comes
+// back through the entry node, as if from the hub the member knows. The
+// entry router then tells every node of the session, so any node's keys,
+// mailbox and registry accept it from the routers.
+//
+// Membership: nodes agree on the member list given at start. A node started
+// with --join is new: the nodes already running hand over the users whose
+// home moves to it (membership.cpp), and until each has, requests for those
+// users still go to their old home.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include <caf/io/middleman_actor.hpp>
+
+#include "interfaces.hpp"
+
+namespace chatter::cluster {
+
+struct router_config {
+  std::string self_address;        // HOST:PORT, as the member list spells it
+  std::set<std::string> members;   // the ring at start, this node included
+  bool joining = false;            // added to a running cluster
+  std::string secret;              // shared by the nodes; proves a join
+  std::string database_path;       // the node's hub.db
+  std::string state_file;          // what the node learned about membership
+  hub_handles local;               // this node's own hub actors
+  caf::io::middleman_actor middleman;  // plain TCP or TLS, as members use
+};
+
+caf::actor spawn_router(caf::actor_system& sys, router_config config);
+
+// The four names a member knows the hub by, all meaning the router.
+hub_handles as_hub(const caf::actor& router);
+
+} // namespace chatter::cluster

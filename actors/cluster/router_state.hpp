@@ -1,0 +1,119 @@
+// The router's state (router.hpp): the ring, the other nodes, the sessions
+// this node is the entry of, and a move of users in progress. Private to the
+// cluster/ sources.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "auth/rate_limiter.hpp"
+#include "cluster/ring.hpp"
+#include "cluster/router.hpp"
+#include "common/node_rate_limit.hpp"
+
+namespace chatter::cluster {
+
+// Below the members' own 10 s, so a member hears HubUnreachable, not Timeout.
+inline constexpr auto forward_timeout = std::chrono::seconds(8);
+// A directory search answers with what the nodes said by then.
+inline constexpr auto search_deadline = std::chrono::seconds(2);
+inline constexpr size_t transfer_chunk = 512 * 1024;
+
+struct peer_link {
+  caf::actor router;  // null while the node is unreachable
+  bool connecting = false;
+  std::chrono::milliseconds backoff{250};
+  unsigned failures = 0;
+};
+
+// A session granted through this node: its member is connected here.
+struct entry_session {
+  std::string user;
+  caf::actor member;
+  caf::actor relay;
+  // Its home node went down: the session died there, so it is voided (the
+  // member logs in again) once the home is back.
+  bool orphaned = false;
+};
+
+// A login under way: the home's attempt id, behind ours.
+struct login_route {
+  std::string node;
+  std::string user;
+  uint64_t attempt = 0;
+  caf::node_id member_node;
+  std::chrono::steady_clock::time_point started;
+};
+
+// Users of this node whose home is now a node that joined.
+struct handoff {
+  std::string to;
+  ring before;
+  ring after;
+  bool exporting = false;  // their requests wait while their rows move
+  bool started = false;
+  std::vector<std::function<void()>> held;
+  std::optional<caf::response_promise> join_reply;
+};
+
+struct router_state {
+  router_config config;
+  ring current;
+  ring previous;  // a joining node: the ring before it came
+  std::set<std::string> handoffs_pending;  // old homes still holding our users
+  std::set<std::string> handed_off_to;
+  std::set<std::string> received_from;
+  std::optional<handoff> moving;
+  std::map<std::string, peer_link> peers;          // by address
+  std::map<caf::node_id, std::string> peer_nodes;  // connected peers
+  std::map<std::string, entry_session> sessions;   // by session token
+  // Every session the cluster told us of: user and entry node.
+  std::map<std::string, std::pair<std::string, std::string>> known_sessions;
+  std::map<uint64_t, login_route> logins;
+  uint64_t next_login = 1;
+  std::map<std::string, bytes> incoming;  // a snapshot arriving, by sender
+  caf::actor transfer;                    // SQLite work, off the scheduler
+  // Per member host: the limits the hub actors apply per caller node, which
+  // here would see only routers.
+  node_rate_limit per_member{1000, 5000};
+  node_rate_limit searches{20, 100};
+  rate_limiter failed_logins{20, std::chrono::seconds(30), std::chrono::minutes(15)};
+
+  static inline const char* name = "hub_router";
+
+  struct target {
+    std::string node;
+    bool hold = false;
+  };
+  // Where `key` is served now; `from` is the node that sent the request here
+  // (empty for a member), never sent back its way.
+  target owner_of(const std::string& key, const std::string& from) const;
+  bool moving_out(const std::string& key) const;
+  caf::actor peer_router(const std::string& node) const;
+  std::string peer_address(const caf::strong_actor_ptr& sender) const;
+  void save() const;
+};
+
+using router_actor = caf::stateful_actor<router_state>;
+
+// membership.cpp
+void start_membership(router_actor* self);
+caf::response_promise on_join(router_actor* self, const std::string& address,
+                              const bytes& proof);
+caf::response_promise on_import(router_actor* self, uint32_t index, uint32_t total,
+                                const bytes& chunk);
+void on_retry(router_actor* self, const std::string& address);   // reconnect timer
+void on_rejoin(router_actor* self, const std::string& address);  // join again timer
+bytes join_proof(const std::string& secret, const std::string& address);
+
+// session_relay.cpp: what the home node holds as the member's actor.
+// Told its session (login_atom) once the home grants it.
+caf::actor spawn_relay(router_actor* self, const caf::actor& member);
+
+// shard_transfer.cpp: list, export, import and delete, on a detached actor.
+caf::actor spawn_transfer_worker(caf::actor_system& sys, const std::string& database_path);
+
+} // namespace chatter::cluster

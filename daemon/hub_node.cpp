@@ -1,0 +1,91 @@
+#include "hub_node.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cluster/router.hpp"
+#include "hub.hpp"
+
+namespace chatter {
+
+namespace {
+
+std::string read_secret(const std::string& path) {
+  if (path.empty())
+    return {};
+  std::ifstream in(path);
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
+    secret.pop_back();
+  if (secret.size() < 16)
+    throw std::runtime_error("the cluster secret in " + path + " is shorter than 16 bytes");
+  return secret;
+}
+
+} // namespace
+
+int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
+  namespace fs = std::filesystem;
+  bool tls = !opts.tls_cert.empty();
+  caf::actor_system_config cfg;
+  register_chatter_types(cfg);
+  cfg.load<caf::io::middleman>();
+  if (tls) {
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_certificate = opts.tls_cert;
+    cfg.openssl_key = opts.tls_key;
+    cfg.openssl_cafile = opts.tls_ca;
+  }
+  caf::actor_system sys{cfg};
+
+  auto hub_dir = fs::path(opts.data_dir) / "hub";
+  fs::create_directories(hub_dir);
+  hub_config hub_cfg;
+  hub_cfg.database_path = (hub_dir / "hub.db").string();
+  hub_cfg.rechallenge_interval = std::chrono::seconds(opts.rechallenge_interval);
+  auto local = spawn_hub(sys, hub_cfg);
+
+  cluster::router_config router_cfg;
+  router_cfg.self_address = opts.listen.str();
+  for (auto& e : opts.cluster)
+    router_cfg.members.insert(e.str());
+  router_cfg.joining = opts.cluster_join;
+  router_cfg.secret = read_secret(opts.cluster_secret_file);
+  router_cfg.database_path = hub_cfg.database_path;
+  router_cfg.state_file = (hub_dir / "cluster.json").string();
+  router_cfg.local = local;
+  router_cfg.middleman =
+    tls ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+  auto router = cluster::spawn_router(sys, router_cfg);
+
+  // Members and the other nodes alike get the router, under all four names.
+  auto front = spawn_hub_front(sys, cluster::as_hub(router));
+  auto host = opts.listen.host.c_str();
+  auto port = tls ? caf::openssl::publish(front, opts.listen.port, host, true)
+                  : sys.middleman().publish(front, opts.listen.port, host, true);
+  if (!port)
+    throw std::runtime_error("cannot listen on " + opts.listen.str() + ": "
+                             + sys.render(port.error()));
+  std::cout << "chatterd: hub listening on " << opts.listen.host << ':' << *port
+            << (tls ? " (TLS)" : "") << " as a cluster node" << std::endl;
+  spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),
+               opts.cluster_join ? ", joining" : "");
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("chatterd: {} received, shutting down", strsignal(sig));
+  caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
+  for (auto h : {caf::actor_cast<caf::actor>(local.auth), caf::actor_cast<caf::actor>(local.registry),
+                 caf::actor_cast<caf::actor>(local.keys), caf::actor_cast<caf::actor>(local.mailbox)})
+    caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  return 0;
+}
+
+} // namespace chatter

@@ -1,0 +1,238 @@
+// A hub cluster on loopback: three `chatterd --hub-node` processes and four
+// member daemons, each user homed on a node by consistent hashing and
+// connected to another node than its home, so every request crosses nodes.
+// A node is SIGKILLed mid-traffic and restarted; a fourth node joins during
+// traffic and takes its users over. Nothing acknowledged is lost, nothing
+// arrives twice.
+#include <map>
+#include <set>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include "helpers.hpp"
+#include "hub_cluster.hpp"
+#include "member_host.hpp"
+
+using namespace chatter;
+using test::err;
+using test::error_of;
+using test::eventually;
+using namespace std::chrono_literals;
+
+namespace {
+
+class cluster_test : public testing::Test {
+protected:
+  // Users whose home on a ring of `count` nodes is node `home`, in order.
+  std::string user_homed_on(size_t home, size_t count,
+                            const std::function<bool(const std::string&)>& also = {}) {
+    for (int i = 0; i < 1000; ++i) {
+      auto name = "user" + std::to_string(i);
+      if (taken_.count(name) == 0 && cluster_.home_of(name, count) == home
+          && (!also || also(name))) {
+        taken_.insert(name);
+        return name;
+      }
+    }
+    ADD_FAILURE() << "no user name homed on node " << home;
+    return {};
+  }
+
+  test::member_host& member(const std::string& user, size_t entry) {
+    auto& m = members_[user];
+    m = std::make_unique<test::member_host>();
+    EXPECT_TRUE(m->start(test::hub_args("127.0.0.1", cluster_.port(entry)), 20s))
+      << test::read_file(m->daemon->log_file());
+    try {
+      m->join(user);
+    } catch (const sdbus::Error& e) {
+      ADD_FAILURE() << user << " could not join: " << e.getMessage() << "\n" << logs();
+      throw;
+    }
+    return *m;
+  }
+  client::account_client& account(const std::string& user) {
+    return *members_.at(user)->account;
+  }
+
+  // What `to` received from `from`: message ids, each once.
+  std::vector<std::string> received(const std::string& to, const std::string& from) {
+    std::vector<std::string> ids;
+    for (auto& m : account(to).GetHistory(from, 0, 1000))
+      if (m.get<1>() == from)
+        ids.push_back(m.get<0>());
+    return ids;
+  }
+  bool all_delivered(const std::string& from, const std::string& to) {
+    for (auto& m : account(from).GetHistory(to, 0, 1000))
+      if (m.get<1>() == from && m.get<5>() != "delivered")
+        return false;
+    return true;
+  }
+  std::string send(const std::string& from, const std::string& to, int n) {
+    auto id = account(from).SendMessage(to, from + " to " + to + " #" + std::to_string(n));
+    sent_[{from, to}].push_back(id);
+    return id;
+  }
+  // Every message sent arrived exactly once, and its sender knows.
+  void expect_exactly_once(std::chrono::seconds wait) {
+    for (auto& [pair, ids] : sent_) {
+      auto& [from, to] = pair;
+      ASSERT_TRUE(eventually([&] { return received(to, from).size() >= ids.size(); }, wait))
+        << to << " has " << received(to, from).size() << " of " << ids.size() << " from "
+        << from << "\n" << logs();
+      std::this_thread::sleep_for(200ms);
+      auto got = received(to, from);
+      EXPECT_EQ(got.size(), ids.size()) << "from " << from << " to " << to;
+      EXPECT_EQ(std::set<std::string>(got.begin(), got.end()),
+                std::set<std::string>(ids.begin(), ids.end()))
+        << "from " << from << " to " << to;
+      EXPECT_TRUE(eventually([&] { return all_delivered(from, to); }, wait))
+        << from << "'s messages to " << to << " never all reached 'delivered'\n" << logs();
+    }
+  }
+  std::string logs() {
+    std::string out;
+    for (size_t i = 0; i < cluster_.size(); ++i)
+      out += "--- node " + std::to_string(i) + "\n" + cluster_.log(i);
+    for (auto& [user, m] : members_)
+      out += "--- " + user + "'s host\n" + test::read_file(m->daemon->log_file());
+    return out;
+  }
+  static bool has_user(const std::filesystem::path& db, const std::string& user) {
+    if (!std::filesystem::exists(db))
+      return false;
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement q(d, "SELECT count(*) FROM users WHERE username = ?");
+    q.bind(1, user);
+    q.executeStep();
+    return q.getColumn(0).getInt() == 1;
+  }
+
+  test::hub_cluster cluster_{4, 3};
+  std::set<std::string> taken_;
+  std::map<std::string, std::unique_ptr<test::member_host>> members_;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> sent_;
+};
+
+} // namespace
+
+TEST_F(cluster_test, users_on_different_nodes_chat_and_a_killed_node_loses_nothing) {
+  cluster_.start_all({"--rechallenge-interval", "2"});
+  // Homes 0, 1, 2 and 0; nobody enters at node 2, the one that dies.
+  auto a = user_homed_on(0, 3), b = user_homed_on(1, 3), k = user_homed_on(2, 3),
+       d = user_homed_on(0, 3);
+  member(a, 1);
+  member(b, 0);
+  member(k, 0);
+  member(d, 1);
+  std::vector<std::string> users{a, b, k, d};
+
+  for (auto& from : users)
+    for (auto& to : users)
+      if (from != to)
+        for (int i = 0; i < 3; ++i)
+          send(from, to, i);
+  expect_exactly_once(30s);
+  if (HasFatalFailure())
+    return;
+
+  // The directory is every node's: a search asks them all.
+  auto found = account(a).SearchDirectory("user", 100);
+  std::set<std::string> names;
+  for (auto& f : found)
+    names.insert(f.get<0>());
+  EXPECT_EQ(names, std::set<std::string>(users.begin(), users.end()));
+
+  // Re-challenges reach members through the relays (every 2 s).
+  std::this_thread::sleep_for(5s);
+  for (auto& u : users)
+    EXPECT_TRUE(account(u).Authenticated()) << u << "\n" << logs();
+
+  // Mid-traffic, node 2 dies. The other shards carry on.
+  for (int i = 3; i < 6; ++i) {
+    send(a, b, i);
+    send(a, k, i);
+  }
+  cluster_.kill9(2);
+  for (int i = 6; i < 12; ++i) {
+    send(a, b, i);
+    send(b, a, i);
+    send(d, b, i);
+    send(a, k, i);
+  }
+  ASSERT_TRUE(eventually([&] { return received(b, a).size() == sent_[{a, b}].size(); }, 20s))
+    << logs();
+  EXPECT_TRUE(eventually([&] { return received(a, b).size() == sent_[{b, a}].size(); }, 20s));
+  EXPECT_TRUE(eventually([&] { return received(b, d).size() == sent_[{d, b}].size(); }, 20s));
+  // k's home is away: its own requests say so, and a search says it is partial.
+  EXPECT_EQ(error_of([&] { account(k).SetPresence("away", ""); }), err("HubUnreachable"));
+  auto partial = account(b).SearchDirectory("user", 100);
+  ASSERT_FALSE(partial.empty());
+  EXPECT_EQ(partial.back().get<0>(), "");
+  EXPECT_EQ(partial.back().get<2>(), "partial");
+  EXPECT_NE(partial.back().get<3>().find("2 of 3"), std::string::npos) << partial.back().get<3>();
+  // What was sent to k waits at its sender.
+  EXPECT_GT(received(k, a).size(), 0u);
+  auto sent_to_k = sent_[{a, k}].size();
+  EXPECT_LT(received(k, a).size(), sent_to_k);
+
+  // Back from its SQLite file: k logs in again by itself and gets the rest.
+  cluster_.start(2, 3, false, {"--rechallenge-interval", "2"});
+  for (int i = 12; i < 15; ++i)
+    send(a, k, i);
+  expect_exactly_once(40s);
+  EXPECT_TRUE(eventually([&] { return account(k).Authenticated(); }, 20s)) << logs();
+  send(k, a, 100);
+  expect_exactly_once(20s);
+}
+
+TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
+  cluster_.start_all();
+  // `mover` lives on node 0 now and on the new node 3 once it joins; the
+  // others stay where they are.
+  auto mover = user_homed_on(0, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 3; });
+  auto stay = user_homed_on(1, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 1; });
+  auto other = user_homed_on(2, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 2; });
+  auto fourth = user_homed_on(0, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 0; });
+  member(mover, 1);
+  member(stay, 2);
+  member(other, 0);
+  member(fourth, 2);
+  ASSERT_TRUE(has_user(cluster_.database(0), mover));
+
+  int n = 0;
+  for (; n < 10; ++n) {
+    send(stay, mover, n);
+    send(mover, stay, n);
+    send(other, fourth, n);
+  }
+  // Node 3 joins while messages are on their way.
+  cluster_.start(3, 4, /*join=*/true);
+  for (; n < 30; ++n) {
+    send(stay, mover, n);
+    send(mover, stay, n);
+    send(other, mover, n);
+    send(other, fourth, n);
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(eventually([&] { return has_user(cluster_.database(3), mover); }, 30s)) << logs();
+  EXPECT_TRUE(eventually([&] { return !has_user(cluster_.database(0), mover); }, 10s))
+    << "the old home still holds " << mover;
+  EXPECT_FALSE(has_user(cluster_.database(3), stay));
+  for (; n < 35; ++n) {
+    send(stay, mover, n);
+    send(mover, stay, n);
+  }
+  expect_exactly_once(40s);
+
+  // The moved user logs in afresh at its new home.
+  account(mover).Logout();
+  members_.at(mover)->manager->Login(mover, "pw-" + mover);
+  EXPECT_TRUE(account(mover).Authenticated());
+  send(mover, other, 1);
+  send(stay, mover, 100);
+  expect_exactly_once(20s);
+  EXPECT_NE(cluster_.log(3).find("took over 1 user(s)"), std::string::npos) << cluster_.log(3);
+}
