@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -51,7 +52,20 @@ void print_markdown(const std::vector<row>& rows) {
 }
 
 void write_json(const std::vector<row>& rows, const std::string& path) {
+  // Rows of groups that did not run this time stay as they were, so one
+  // group can be measured again (--only) without losing the others.
+  std::set<std::string> fresh;
+  for (auto& r : rows)
+    fresh.insert(r.metric);
   auto out = nlohmann::json::array();
+  if (std::ifstream in{path}) {
+    auto old = nlohmann::json::parse(in, nullptr, false);
+    if (old.is_array())
+      for (auto& r : old)
+        if (r.is_object() && r.contains("metric") && r["metric"].is_string()
+            && fresh.count(r["metric"].get<std::string>()) == 0)
+          out.push_back(r);
+  }
   for (auto& r : rows) {
     auto ref = median(r.reference_runs);
     out.push_back({{"metric", r.metric},

@@ -4,6 +4,7 @@
 // A node is SIGKILLed mid-traffic and restarted; a fourth node joins during
 // traffic and takes its users over. Nothing acknowledged is lost, nothing
 // arrives twice.
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -235,4 +236,32 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
   send(stay, mover, 100);
   expect_exactly_once(20s);
   EXPECT_NE(cluster_.log(3).find("took over 1 user(s)"), std::string::npos) << cluster_.log(3);
+}
+
+TEST(cluster_options, a_hub_node_says_what_is_wrong_with_its_command_line) {
+  test::world w;
+  auto no_list = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242"});
+  EXPECT_NE(no_list.exit_code, 0);
+  EXPECT_NE((no_list.out + no_list.err).find("--cluster"), std::string::npos) << no_list.err;
+  auto not_listed = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242",
+                           "--cluster", "127.0.0.1:4243,127.0.0.1:4244"});
+  EXPECT_NE(not_listed.exit_code, 0);
+  EXPECT_NE((not_listed.out + not_listed.err).find("this node's own --listen"), std::string::npos)
+    << not_listed.err;
+  auto any_port = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:0",
+                         "--cluster", "127.0.0.1:0"});
+  EXPECT_NE(any_port.exit_code, 0);
+  EXPECT_NE((any_port.out + any_port.err).find("fixed port"), std::string::npos) << any_port.err;
+}
+
+TEST(cluster_options, the_config_file_can_make_a_hub_node) {
+  test::hub_cluster one{1, 1};
+  test::world w;
+  auto conf_dir = w.dir.path() / "config" / "chatter";
+  std::filesystem::create_directories(conf_dir);
+  std::ofstream(conf_dir / "chatterd.conf")
+    << "hub-node = true\nlisten = " << one.address(0) << "\ncluster = " << one.address(0) << "\n";
+  test::chatterd_process node(w.bus, w.data_home());
+  ASSERT_EQ(test::printed_hub_port(node.log_file()), one.port(0)) << test::read_file(node.log_file());
+  EXPECT_NE(test::read_file(node.log_file()).find("as a cluster node"), std::string::npos);
 }

@@ -1,0 +1,266 @@
+// The hub cluster's relay capacity with 1, 2 and 3 nodes (chatterd
+// --hub-node on loopback). The load comes from synthetic members in this
+// process: real SCRAM logins through the routers, then envelopes (real
+// headers, random 200-byte ciphertext: the hub cannot tell) from every user
+// to every other, each delivered to its recipient and acknowledged, as a
+// member daemon does. Member daemons are left out on purpose: four of them
+// would take the two cores the nodes are measured on. Each node's CPU comes
+// from /proc. The caveat stands in every row: the nodes share this
+// machine's two cores, so the figures show the routing cost, not the
+// scaling a cluster of separate machines would get.
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "auth/scram.hpp"
+#include "chat/envelope.hpp"
+#include "harness.hpp"
+#include "hub.hpp"
+#include "hub_cluster.hpp"
+
+using namespace std::chrono;
+
+namespace chatter::bench {
+
+namespace {
+
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto close = text.rfind(')');
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; rest >> field; ++i) {
+    if (i == 14)
+      utime = std::stod(field);
+    if (i == 15) {
+      stime = std::stod(field);
+      break;
+    }
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+struct counters {
+  std::atomic<long> delivered{0};
+  std::atomic<long> accepted{0};
+  std::atomic<long> failed{0};
+};
+
+// A member's actor at the hub: acknowledges what it is delivered.
+caf::behavior synthetic_peer(caf::event_based_actor* self, counters* c,
+                             std::shared_ptr<std::pair<caf::actor, std::string>> link) {
+  return {
+    [=](challenge_atom, const std::string&, const std::string&) {},
+    [=](revoked_atom, const std::string&, const std::string&) {},
+    [=](deliver_atom, const envelope& env) {
+      auto h = decode_header(env.header);
+      if (!h)
+        return;
+      self->request(link->first, seconds(30), ack_atom_v, link->second, h->from, h->id)
+        .then([=](caf::ok_atom) { ++c->delivered; }, [=](caf::error&) { ++c->failed; });
+    },
+    [=](receipt_atom, const std::string&, const std::string&, const std::string&) {},
+    [=](presence_atom, const presence_info&) {},
+    [=](replenish_atom, uint32_t) {},
+    [=](hubdown_atom, const std::string&) {},
+  };
+}
+
+struct synthetic_user {
+  std::string name;
+  caf::actor router;
+  std::shared_ptr<std::pair<caf::actor, std::string>> link;  // router, session
+  caf::actor peer;
+};
+
+caf::actor router_at(caf::actor_system& sys, uint16_t port) {
+  auto front = sys.middleman().remote_actor<hub_front_actor>("127.0.0.1", port);
+  if (!front)
+    throw std::runtime_error("no hub node on port " + std::to_string(port));
+  caf::scoped_actor self{sys};
+  caf::actor router;
+  self->request(*front, seconds(10), hello_atom_v)
+    .receive([&](const std::vector<caf::actor>& hub) { router = hub.at(0); },
+             [&](caf::error& err) { throw std::runtime_error(sys.render(err)); });
+  return router;
+}
+
+// Sign-up and login with the real SCRAM exchange, as a member's daemon does.
+void sign_up_and_log_in(caf::actor_system& sys, synthetic_user& u, counters* c) {
+  caf::scoped_actor self{sys};
+  auto fail = [&](caf::error& err) {
+    throw std::runtime_error(u.name + ": " + sys.render(err));
+  };
+  signup_offer offer;
+  self->request(u.router, seconds(10), offer_atom_v, u.name)
+    .receive([&](signup_offer& o) { offer = o; }, fail);
+  auto keys = scram::derive("pw", offer.salt, offer.kdf);
+  signup_request req{u.name, u.name, offer.salt, offer.kdf, keys.stored_key, keys.server_key};
+  self->request(u.router, seconds(10), signup_atom_v, req).receive([](caf::ok_atom) {}, fail);
+  auto nonce = scram::random_nonce();
+  login_challenge ch;
+  self->request(u.router, seconds(10), login_atom_v, u.name, nonce)
+    .receive([&](login_challenge& x) { ch = x; }, fail);
+  auto message = scram::login_auth_message(u.name, nonce, ch.nonce, ch.salt, ch.kdf);
+  auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
+  u.link = std::make_shared<std::pair<caf::actor, std::string>>(u.router, "");
+  u.peer = sys.spawn(synthetic_peer, c, u.link);
+  self->request(u.router, seconds(10), proof_atom_v, ch.attempt, proof,
+                caf::actor_cast<session_peer_actor>(u.peer))
+    .receive([&](login_grant& g) { u.link->second = g.session; }, fail);
+}
+
+envelope envelope_from(const std::string& from, const std::string& to, long n) {
+  envelope_header h;
+  h.suite = h.signer_suite = "x25519-chacha20poly1305";
+  h.id = from + "-" + std::to_string(n);
+  h.from = from;
+  h.to = to;
+  h.timestamp_ms = n;
+  h.kem = bytes(32, 7);
+  h.nonce = bytes(12, 1);
+  return {encode_header(h), bytes(200, 42), bytes(64, 3)};
+}
+
+struct cluster_figures {
+  double per_s = 0;
+  double cpu_per_node = 0;   // share of one core, averaged over the nodes
+  double cpu_us_per_msg = 0; // all nodes' CPU per message
+  double search_us = 0;      // one directory search, asking every node
+};
+
+cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
+  test::hub_cluster cluster{nodes, nodes};
+  cluster.start_all();
+  caf::actor_system_config cfg;
+  register_chatter_types(cfg);
+  cfg.load<caf::io::middleman>();
+  caf::actor_system sys{cfg};
+  counters c;
+  // 8 users, entering at the nodes in turn; their homes fall where the ring
+  // puts them.
+  std::vector<synthetic_user> users;
+  for (int i = 0; i < 8; ++i) {
+    synthetic_user u;
+    u.name = "load" + std::to_string(i);
+    u.router = router_at(sys, cluster.port(static_cast<size_t>(i) % nodes));
+    sign_up_and_log_in(sys, u, &c);
+    users.push_back(std::move(u));
+  }
+  std::this_thread::sleep_for(milliseconds(300));  // sessions announced everywhere
+
+  std::vector<double> cpu0;
+  for (size_t i = 0; i < nodes; ++i)
+    cpu0.push_back(cpu_seconds(cluster.pid(i)));
+  auto t0 = steady_clock::now();
+  // Each user sends to the others in turn, at most 100 unacknowledged.
+  std::vector<caf::actor> pumps;
+  for (size_t s = 0; s < users.size(); ++s) {
+    auto me = users[s];
+    std::vector<std::string> others;
+    for (auto& u : users)
+      if (u.name != me.name)
+        others.push_back(u.name);
+    pumps.push_back(sys.spawn([=, &c](caf::event_based_actor* self, int count) {
+      auto sent = std::make_shared<int>(0);
+      auto pending = std::make_shared<int>(0);
+      auto pump = std::make_shared<std::function<void()>>();
+      *pump = [=, &c] {
+        while (*pending < 100 && *sent < count) {
+          auto n = (*sent)++;
+          ++*pending;
+          auto env = envelope_from(me.name, others[static_cast<size_t>(n) % others.size()], n);
+          self->request(me.router, seconds(30), enqueue_atom_v, me.link->second, env)
+            .then(
+              [=, &c](caf::ok_atom) {
+                ++c.accepted;
+                --*pending;
+                (*pump)();
+              },
+              [=, &c](caf::error&) {
+                ++c.failed;
+                --*pending;
+                (*pump)();
+              });
+        }
+      };
+      (*pump)();
+    }, messages / static_cast<int>(users.size())));
+  }
+  long total = (messages / static_cast<long>(users.size())) * static_cast<long>(users.size());
+  auto deadline = steady_clock::now() + seconds(120);
+  while (c.delivered + c.failed < total && steady_clock::now() < deadline)
+    std::this_thread::sleep_for(milliseconds(2));
+  auto wall = duration<double>(steady_clock::now() - t0).count();
+  cluster_figures out;
+  out.per_s = static_cast<double>(c.delivered) / wall;
+  double cpu = 0;
+  for (size_t i = 0; i < nodes; ++i)
+    cpu += cpu_seconds(cluster.pid(i)) - cpu0[i];
+  out.cpu_per_node = cpu / static_cast<double>(nodes) / wall;
+  out.cpu_us_per_msg = cpu * 1e6 / static_cast<double>(std::max<long>(1, c.delivered));
+  if (c.failed > 0 || c.delivered < total)
+    std::cerr << nodes << " node(s): " << c.delivered << " of " << total << " delivered, "
+              << c.failed << " failed\n";
+
+  // A directory search from one member: every node answers.
+  caf::scoped_actor self{sys};
+  auto t1 = steady_clock::now();
+  for (int i = 0; i < searches; ++i) {
+    // Below the per-host rate (20 a second, bursts of 100) for a fair figure.
+    if (i > 0 && i % 90 == 0)
+      std::this_thread::sleep_for(seconds(5));
+    self->request(users[0].router, seconds(10), search_atom_v, users[0].link->second,
+                  std::string("load"), uint32_t{20})
+      .receive([](std::vector<presence_info>&) {}, [](caf::error&) {});
+  }
+  auto search_wall = duration<double>(steady_clock::now() - t1).count()
+                     - 5.0 * ((searches - 1) / 90);
+  out.search_us = search_wall * 1e6 / searches;
+  for (auto& u : users)
+    caf::anon_send_exit(u.peer, caf::exit_reason::user_shutdown);
+  for (auto& p : pumps)
+    caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+  return out;
+}
+
+} // namespace
+
+std::vector<row> cluster_rows(const settings& s) {
+  const std::string caveat = " (nodes share 2 cores)";
+  std::vector<row> rows;
+  std::map<size_t, std::vector<cluster_figures>> runs;
+  for (int run = 0; run < s.runs; ++run)
+    for (size_t n : {1, 2, 3})
+      runs[n].push_back(measure_cluster(n, s.iterations(8000), s.iterations(200)));
+  for (size_t n : {1, 2, 3}) {
+    auto label = std::to_string(n) + " node" + (n > 1 ? "s" : "");
+    row rate{"cluster relay, " + label + ", aggregate msgs/s" + caveat,
+             "the same load on a 1-node cluster", {}, {}};
+    row cpu{"cluster, " + label + ", CPU per node, share of one core" + caveat,
+            "1-node cluster", {}, {}};
+    row per_msg{"cluster, " + label + ", CPU per message over all nodes, us" + caveat,
+                "1-node cluster", {}, {}};
+    row search{"cluster, " + label + ", directory search asking every node, us",
+               "1-node cluster", {}, {}};
+    for (size_t r = 0; r < runs[n].size(); ++r) {
+      auto& f = runs[n][r];
+      auto& one = runs[1][r];
+      record(rate, f.per_s, one.per_s);
+      record(cpu, f.cpu_per_node, one.cpu_per_node);
+      record(per_msg, f.cpu_us_per_msg, one.cpu_us_per_msg);
+      record(search, f.search_us, one.search_us);
+    }
+    rows.insert(rows.end(), {rate, cpu, per_msg, search});
+  }
+  return rows;
+}
+
+} // namespace chatter::bench
