@@ -75,6 +75,9 @@ caf::behavior synthetic_peer(caf::event_based_actor* self, counters* c,
 
 struct synthetic_user {
   std::string name;
+  // Its own actor system, so the nodes see one host per user, as with
+  // member daemons (their per-host limits would otherwise throttle the load).
+  std::shared_ptr<caf::actor_system> sys;
   caf::actor router;
   std::shared_ptr<std::pair<caf::actor, std::string>> link;  // router, session
   caf::actor peer;
@@ -139,19 +142,21 @@ struct cluster_figures {
 cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
   test::hub_cluster cluster{nodes, nodes};
   cluster.start_all();
-  caf::actor_system_config cfg;
-  register_chatter_types(cfg);
-  cfg.load<caf::io::middleman>();
-  caf::actor_system sys{cfg};
   counters c;
+  std::vector<std::unique_ptr<caf::actor_system_config>> configs;
   // 8 users, entering at the nodes in turn; their homes fall where the ring
   // puts them.
   std::vector<synthetic_user> users;
   for (int i = 0; i < 8; ++i) {
     synthetic_user u;
     u.name = "load" + std::to_string(i);
-    u.router = router_at(sys, cluster.port(static_cast<size_t>(i) % nodes));
-    sign_up_and_log_in(sys, u, &c);
+    configs.push_back(std::make_unique<caf::actor_system_config>());
+    register_chatter_types(*configs.back());
+    configs.back()->load<caf::io::middleman>();
+    configs.back()->set("scheduler.max-threads", 1);
+    u.sys = std::make_shared<caf::actor_system>(*configs.back());
+    u.router = router_at(*u.sys, cluster.port(static_cast<size_t>(i) % nodes));
+    sign_up_and_log_in(*u.sys, u, &c);
     users.push_back(std::move(u));
   }
   std::this_thread::sleep_for(milliseconds(300));  // sessions announced everywhere
@@ -163,12 +168,14 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
   // Each user sends to the others in turn, at most 100 unacknowledged.
   std::vector<caf::actor> pumps;
   for (size_t s = 0; s < users.size(); ++s) {
-    auto me = users[s];
+    auto name = users[s].name;
+    auto router = users[s].router;
+    auto link = users[s].link;
     std::vector<std::string> others;
     for (auto& u : users)
-      if (u.name != me.name)
+      if (u.name != name)
         others.push_back(u.name);
-    pumps.push_back(sys.spawn([=, &c](caf::event_based_actor* self, int count) {
+    pumps.push_back(users[s].sys->spawn([=, &c](caf::event_based_actor* self, int count) {
       auto sent = std::make_shared<int>(0);
       auto pending = std::make_shared<int>(0);
       auto pump = std::make_shared<std::function<void()>>();
@@ -176,8 +183,8 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
         while (*pending < 100 && *sent < count) {
           auto n = (*sent)++;
           ++*pending;
-          auto env = envelope_from(me.name, others[static_cast<size_t>(n) % others.size()], n);
-          self->request(me.router, seconds(30), enqueue_atom_v, me.link->second, env)
+          auto env = envelope_from(name, others[static_cast<size_t>(n) % others.size()], n);
+          self->request(router, seconds(30), enqueue_atom_v, link->second, env)
             .then(
               [=, &c](caf::ok_atom) {
                 ++c.accepted;
@@ -211,7 +218,8 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
               << c.failed << " failed\n";
 
   // A directory search from one member: every node answers.
-  caf::scoped_actor self{sys};
+  {
+  caf::scoped_actor self{*users[0].sys};
   auto t1 = steady_clock::now();
   for (int i = 0; i < searches; ++i) {
     // Below the per-host rate (20 a second, bursts of 100) for a fair figure.
@@ -224,10 +232,13 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
   auto search_wall = duration<double>(steady_clock::now() - t1).count()
                      - 5.0 * ((searches - 1) / 90);
   out.search_us = search_wall * 1e6 / searches;
+  }
   for (auto& u : users)
     caf::anon_send_exit(u.peer, caf::exit_reason::user_shutdown);
   for (auto& p : pumps)
     caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+  pumps.clear();
+  users.clear();  // the systems go before their configs
   return out;
 }
 

@@ -53,20 +53,8 @@ void void_orphans(router_actor* self, const std::string& home) {
   if (!orphans.empty())
     spdlog::info("cluster: {} is back; {} session(s) homed there log in again", home,
                  orphans.size());
-  for (auto& token : orphans) {
-    auto s = st.sessions[token];
-    // As if from the hub the member knows: it checks such news comes from
-    // its auth, which is this router.
-    self->send(caf::actor_cast<session_peer_actor>(s.member), hubdown_atom_v, token);
-    if (s.relay)
-      self->send_exit(s.relay, caf::exit_reason::normal);
-    st.sessions[token].relay = nullptr;
-    st.sessions.erase(token);
-    st.known_sessions.erase(token);
-    for (auto& [address, peer] : st.peers)
-      if (peer.router)
-        self->send(peer.router, offline_atom_v, token);
-  }
+  for (auto& token : orphans)
+    lose_session(self, token);
 }
 
 void send_join(router_actor* self, const std::string& address) {
@@ -192,6 +180,18 @@ void abort_handoff(router_actor* self, const std::string& why) {
 void finish_handoff(router_actor* self, size_t moved) {
   auto& st = self->state;
   auto to = st.moving->to;
+  // The moved users' sessions live in this node's auth, which no longer
+  // answers for them: their members log in again, at the new home.
+  std::vector<std::pair<std::string, std::string>> lost;  // session, entry node
+  for (auto& [token, who] : st.known_sessions)
+    if (st.moving_out(who.first))
+      lost.emplace_back(token, who.second);
+  for (auto& [token, entry] : lost) {
+    if (entry == st.config.self_address)
+      lose_session(self, token);
+    else if (auto peer = st.peer_router(entry))
+      self->send(peer, hubdown_atom_v, token);
+  }
   st.handed_off_to.insert(to);
   auto reply = st.moving->join_reply;
   auto held = std::move(st.moving->held);
@@ -281,6 +281,29 @@ void start_export(router_actor* self) {
 }
 
 } // namespace
+
+void lose_session(router_actor* self, const std::string& token) {
+  auto& st = self->state;
+  auto i = st.sessions.find(token);
+  if (i == st.sessions.end())
+    return;
+  auto s = i->second;
+  // As if from the hub the member knows: it checks such news comes from its
+  // auth, which is this router.
+  self->send(caf::actor_cast<session_peer_actor>(s.member), hubdown_atom_v, token);
+  // The home's auth monitors the relay: the session ends there too.
+  if (s.relay)
+    self->send_exit(s.relay, caf::exit_reason::normal);
+  st.sessions.erase(i);
+  st.known_sessions.erase(token);
+  for (auto dest : {caf::actor_cast<caf::actor>(st.config.local.keys),
+                    caf::actor_cast<caf::actor>(st.config.local.mailbox),
+                    caf::actor_cast<caf::actor>(st.config.local.registry)})
+    self->send(dest, offline_atom_v, token);
+  for (auto& [address, peer] : st.peers)
+    if (peer.router)
+      self->send(peer.router, offline_atom_v, token);
+}
 
 bytes join_proof(const std::string& secret, const std::string& address) {
   if (secret.empty())

@@ -150,7 +150,16 @@ caf::response_promise routed(router_actor* self, const std::string& session,
     rp.deliver(c.refused);
     return rp;
   }
-  at_home<Result>(self, rp, about ? *about : c.user, c.from, local, xs...);
+  auto key = about ? *about : c.user;
+  if (key.empty() && !c.from.empty()) {
+    // A peer sent it here for a caller we have not heard of yet: the entry
+    // node routed it by that caller, so it is ours to answer.
+    self->request(local, forward_timeout, xs...)
+      .then([rp](Result& r) mutable { rp.deliver(std::move(r)); },
+            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+    return rp;
+  }
+  at_home<Result>(self, rp, key, c.from, local, xs...);
   return rp;
 }
 
@@ -606,6 +615,11 @@ caf::behavior router(router_actor* self, router_config config) {
     // --- membership (membership.cpp)
     [=](join_atom, const std::string& address, const bytes& proof) {
       return on_join(self, address, proof);
+    },
+    // From the node that handed a user over: that user's session is lost.
+    [=](hubdown_atom, const std::string& session) {
+      if (!self->state.peer_address(self->current_sender()).empty())
+        lose_session(self, session);
     },
     [=](retry_atom, const std::string& address) {
       if (self->current_sender() == caf::actor_cast<caf::strong_actor_ptr>(self))

@@ -105,6 +105,9 @@ caf::response_promise on_join(router_actor* self, const std::string& address,
                               const bytes& proof);
 caf::response_promise on_import(router_actor* self, uint32_t index, uint32_t total,
                                 const bytes& chunk);
+// Ends a session this node is the entry of and has the member log in again
+// (its home restarted, or the user moved to another node).
+void lose_session(router_actor* self, const std::string& token);
 void on_retry(router_actor* self, const std::string& address);   // reconnect timer
 void on_rejoin(router_actor* self, const std::string& address);  // join again timer
 bytes join_proof(const std::string& secret, const std::string& address);

@@ -190,7 +190,9 @@ TEST_F(cluster_test, users_on_different_nodes_chat_and_a_killed_node_loses_nothi
 }
 
 TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
-  cluster_.start_all();
+  // Re-challenges every 2 s: the moved user's session, held by its old
+  // home, must give way to a new one at the new home, not log it out.
+  cluster_.start_all({"--rechallenge-interval", "2"});
   // `mover` lives on node 0 now and on the new node 3 once it joins; the
   // others stay where they are.
   auto mover = user_homed_on(0, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 3; });
@@ -210,7 +212,7 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
     send(other, fourth, n);
   }
   // Node 3 joins while messages are on their way.
-  cluster_.start(3, 4, /*join=*/true);
+  cluster_.start(3, 4, /*join=*/true, {"--rechallenge-interval", "2"});
   for (; n < 30; ++n) {
     send(stay, mover, n);
     send(mover, stay, n);
@@ -227,6 +229,8 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
     send(mover, stay, n);
   }
   expect_exactly_once(40s);
+  std::this_thread::sleep_for(5s);  // re-challenges from the new home
+  EXPECT_TRUE(eventually([&] { return account(mover).Authenticated(); }, 10s)) << logs();
 
   // The moved user logs in afresh at its new home.
   account(mover).Logout();
