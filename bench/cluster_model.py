@@ -27,7 +27,8 @@ def figure(rows, metric_start):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("results", nargs="?", default=os.path.join(HERE, "results", "latest.json"))
-    p.add_argument("--cores", type=float, default=8, help="cores per node (default 8)")
+    p.add_argument("--cores", type=float, default=1,
+                   help="cores a node uses for messages (default 1: see assumption 1)")
     p.add_argument("--memory-gib", type=float, default=8,
                    help="memory per node for session tables, GiB (default 8)")
     p.add_argument("--out", default=os.path.join(HERE, "results", "cluster_model.md"))
@@ -77,8 +78,12 @@ def main():
     out("")
     out("Assumptions (change them in the script or on its command line):")
     out("")
-    out(f"1. Each node has {a.cores:g} cores run at {utilisation:.0%}, and "
-        f"{a.memory_gib:g} GiB for session tables.")
+    out(f"1. Each node uses {a.cores:g} core(s) for messages, run at {utilisation:.0%}, and "
+        f"{a.memory_gib:g} GiB for session tables. One core, because a node's router and "
+        "its mailbox are one actor each: the 1-node row saturates at "
+        f"{figure(rows, 'cluster, 1 node, CPU per node'):.2f} of a core. More cores per "
+        "node need the mailbox split over several actors (by recipient), which the model "
+        "then scales by `--cores`.")
     out("2. Per user: one message a minute, two directory searches and two logins a day; "
         f"{online_share:.0%} of users online at once.")
     out("3. Homes and entry nodes spread evenly (consistent hashing with 128 virtual nodes "

@@ -78,6 +78,13 @@ void send_join(router_actor* self, const std::string& address) {
         auto& st = self->state;
         if (st.handoffs_pending.count(address) == 0)
           return;
+        if (err.category() == error_category
+            && err.code() == static_cast<uint8_t>(errc::authentication_failed)) {
+          spdlog::error("cluster: {} refused our join: this node's --cluster-secret is not "
+                        "the cluster's",
+                        address);
+          return;
+        }
         spdlog::warn("cluster: joining {} failed: {}; trying again", address,
                      self->system().render(err));
         self->delayed_send(self, std::chrono::seconds(1), join_atom_v, address);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
@@ -268,4 +269,48 @@ TEST(cluster_options, the_config_file_can_make_a_hub_node) {
   test::chatterd_process node(w.bus, w.data_home());
   ASSERT_EQ(test::printed_hub_port(node.log_file()), one.port(0)) << test::read_file(node.log_file());
   EXPECT_NE(test::read_file(node.log_file()).find("as a cluster node"), std::string::npos);
+}
+
+TEST_F(cluster_test, nodes_and_members_speak_tls_and_a_node_without_the_secret_cannot_join) {
+  test::temp_dir certs;
+  auto dir = certs.path().string();
+  auto made = test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "n0", "n1", "n2",
+                                 "m0", "m1"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto tls = [&](const std::string& name) {
+    return std::vector<std::string>{"--tls-cert", dir + "/" + name + ".pem", "--tls-key",
+                                    dir + "/" + name + ".key", "--tls-ca", dir + "/ca.pem"};
+  };
+  cluster_.start(0, 2, false, tls("n0"));
+  cluster_.start(1, 2, false, tls("n1"));
+  EXPECT_NE(cluster_.log(0).find("(TLS)"), std::string::npos);
+  auto x = user_homed_on(0, 2), y = user_homed_on(1, 2);
+  for (auto [user, entry, cert] : {std::tuple{x, size_t{1}, "m0"}, std::tuple{y, size_t{0}, "m1"}}) {
+    auto& m = members_[user];
+    m = std::make_unique<test::member_host>();
+    auto args = tls(cert);
+    auto hub = test::hub_args("127.0.0.1", cluster_.port(entry));
+    args.insert(args.begin(), hub.begin(), hub.end());
+    ASSERT_TRUE(m->start(args, 20s)) << test::read_file(m->daemon->log_file());
+    m->join(user);
+  }
+  for (int i = 0; i < 3; ++i) {
+    send(x, y, i);
+    send(y, x, i);
+  }
+  expect_exactly_once(30s);
+
+  // A third node with another secret asks to join: refused, and the ring
+  // stays as it was.
+  auto wrong = certs.path() / "wrong.secret";
+  std::ofstream(wrong) << "not the secret of this cluster\n";
+  cluster_.start(2, 3, /*join=*/true, tls("n2"), wrong);
+  ASSERT_TRUE(eventually([&] { return cluster_.log(0).find("refused a join") != std::string::npos; },
+                         10s))
+    << cluster_.log(0) << cluster_.log(2);
+  send(x, y, 10);
+  expect_exactly_once(20s);
+  EXPECT_TRUE(has_user(cluster_.database(0), x));
+  EXPECT_EQ(test::read_file(cluster_.database(0).parent_path() / "cluster.json").find(cluster_.address(2)),
+            std::string::npos);
 }

@@ -77,9 +77,10 @@ public:
   // Starts node `i` (again, after a kill: same port, same data) as one of
   // `count` nodes; `join` for a node added to the running cluster.
   void start(size_t i, size_t count, bool join = false,
-             std::vector<std::string> extra = {}) {
+             std::vector<std::string> extra = {}, std::filesystem::path secret = {}) {
     std::vector<std::string> args{"--hub-node", "--listen", address(i), "--cluster", list(count),
-                                  "--cluster-secret", secret_.string()};
+                                  "--cluster-secret",
+                                  secret.empty() ? secret_.string() : secret.string()};
     if (join)
       args.push_back("--join");
     args.insert(args.end(), extra.begin(), extra.end());
