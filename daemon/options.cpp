@@ -99,12 +99,14 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
                "hand over the users whose home becomes this node")
     ->group("Hub cluster")
     ->needs(cluster_opt);
-  app.add_option("--cluster-secret", opts.cluster_secret_file,
-                 "a file holding the secret the nodes share; a node that joins proves "
-                 "it knows it (needed to add nodes)")
-    ->check(CLI::ExistingFile)
-    ->group("Hub cluster");
+  auto* secret_opt =
+    app.add_option("--cluster-secret", opts.cluster_secret_file,
+                   "a file holding the secret the nodes share (16 bytes or more); each "
+                   "node proves it knows it to the others")
+      ->check(CLI::ExistingFile)
+      ->group("Hub cluster");
   node_flag->needs(cluster_opt);
+  node_flag->needs(secret_opt);
   cluster_opt->needs(node_flag);
   app.add_flag("--insecure", opts.insecure,
                "allow --listen on a non-loopback address without TLS");

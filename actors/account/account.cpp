@@ -49,6 +49,7 @@ account_actor::behavior_type account(account_actor::pointer self,
                                      account_config config) {
   auto st = std::make_shared<account_state>();
   st->config = config;
+  st->hub_up = config.hub_up;
   st->status.user = config.user;
   st->store = std::make_unique<store::account_store>(
     (std::filesystem::path(config.folder) / "account.db").string());

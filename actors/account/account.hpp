@@ -26,6 +26,9 @@ struct account_config {
   // Test hook: flip a bit of every re-challenge answer, so tests can watch
   // the hub revoke a session. Never set outside tests.
   bool corrupt_rechallenge_answers = false;
+  // Whether the hub was there when the account was spawned (later, hubup
+  // and hubdown tell).
+  bool hub_up = false;
 };
 
 account_actor::behavior_type account(account_actor::pointer self,

@@ -100,7 +100,8 @@ account_manager(account_manager_actor::pointer self,
                        st->config.crypto,
                        st->config.events,
                        st->config.robot,
-                       st->config.corrupt_rechallenge_for.count(user) > 0};
+                       st->config.corrupt_rechallenge_for.count(user) > 0,
+                       st->hub_up};
     make_private_folder(cfg.folder);
     auto handle = self->spawn<caf::linked + caf::detached>(account, cfg);
     st->accounts.emplace(user, handle);

@@ -14,6 +14,7 @@
 #include <botan/mac.h>
 
 #include "cluster/router_state.hpp"
+#include "auth/scram.hpp"
 #include "common/errors.hpp"
 
 namespace chatter::cluster {
@@ -32,6 +33,14 @@ std::pair<std::string, uint16_t> split_address(const std::string& address) {
 
 void connect(router_actor* self, const std::string& address);
 void start_export(router_actor* self);
+
+// One connection per pair of nodes: two nodes dialling each other at once
+// make CAF's BASP (over TLS above all) drop one of the two connections. The
+// node with the lower address dials; the other adopts the link when the
+// dialler's join arrives. A joining node dials everyone: nobody knows it yet.
+bool should_dial(const router_state& st, const std::string& address) {
+  return st.config.joining || st.config.self_address < address;
+}
 
 void retry_later(router_actor* self, const std::string& address) {
   auto& link = self->state.peers[address];
@@ -111,6 +120,18 @@ void linked_up(router_actor* self, const std::string& address, caf::actor router
   void_orphans(self, address);
 }
 
+// The dialler's join: its router, over the connection it opened.
+void adopt(router_actor* self, const std::string& address, const caf::actor& router) {
+  auto& st = self->state;
+  if (!router || st.peer_router(address) == router)
+    return;
+  if (st.peer_router(address)) {
+    self->demonitor(st.peer_router(address));
+    st.peer_nodes.erase(st.peer_router(address).node());
+  }
+  linked_up(self, address, router);
+}
+
 void connect(router_actor* self, const std::string& address) {
   auto& link = self->state.peers[address];
   if (link.router || link.connecting)
@@ -160,7 +181,8 @@ void linked_down(router_actor* self, const caf::actor_addr& source) {
       ++i;
     }
   }
-  retry_later(self, address);
+  if (should_dial(st, address))
+    retry_later(self, address);
 }
 
 // --- handing users over to a node that joined -------------------------------
@@ -193,24 +215,24 @@ void finish_handoff(router_actor* self, size_t moved) {
   for (auto& [token, who] : st.known_sessions)
     if (st.moving_out(who.first))
       lost.emplace_back(token, who.second);
-  for (auto& [token, entry] : lost) {
-    if (entry == st.config.self_address)
-      lose_session(self, token);
-    else if (auto peer = st.peer_router(entry))
-      self->send(peer, hubdown_atom_v, token);
-  }
   st.handed_off_to.insert(to);
   auto reply = st.moving->join_reply;
   auto held = std::move(st.moving->held);
   st.moving.reset();
   st.save();
   spdlog::info("cluster: handed {} user(s) over to {}", moved, to);
-  // The join's answer before the held requests: the new node must know it
-  // owns these users when they arrive.
+  // The join's answer first: the new node must know it owns these users
+  // before their requests (held here, or a login again) reach it.
   if (reply)
     reply->deliver(caf::ok_atom_v);
   for (auto& f : held)
     f();
+  for (auto& [token, entry] : lost) {
+    if (entry == st.config.self_address)
+      lose_session(self, token);
+    else if (auto peer = st.peer_router(entry))
+      self->send(peer, hubdown_atom_v, token);
+  }
 }
 
 void send_chunks(router_actor* self, std::shared_ptr<bytes> snapshot,
@@ -325,22 +347,25 @@ bytes join_proof(const std::string& secret, const std::string& address) {
 caf::response_promise on_join(router_actor* self, const std::string& address,
                               const bytes& proof) {
   auto& st = self->state;
+  auto sender = caf::actor_cast<caf::actor>(self->current_sender());
   auto rp = self->make_response_promise();
   if (address == st.config.self_address || address.find(':') == std::string::npos) {
     rp.deliver(make_error(errc::invalid_argument, "a join from a malformed address"));
     return rp;
   }
-  if (st.current.contains(address) && !(st.moving && st.moving->to == address)) {
-    connect(self, address);
-    rp.deliver(caf::ok_atom_v);
-    return rp;
-  }
+  // Every join proves the secret: a node that joins is trusted with other
+  // nodes' sessions and users' rows.
   auto expected = join_proof(st.config.secret, address);
-  if (expected.empty() || proof != expected) {
+  if (expected.empty() || !scram::equal_constant_time(proof, expected)) {
     spdlog::warn("cluster: refused a join from {}: {}", address,
                  expected.empty() ? "this node has no cluster secret" : "wrong proof");
     rp.deliver(make_error(errc::authentication_failed,
                           "joining needs the cluster's secret (--cluster-secret)"));
+    return rp;
+  }
+  if (st.current.contains(address) && !(st.moving && st.moving->to == address)) {
+    adopt(self, address, sender);
+    rp.deliver(caf::ok_atom_v);
     return rp;
   }
   if (st.moving && st.moving->to != address) {
@@ -359,7 +384,7 @@ caf::response_promise on_join(router_actor* self, const std::string& address,
     spdlog::info("cluster: {} joins; ring of {} nodes", address, members.size());
   }
   st.moving->join_reply = rp;
-  connect(self, address);
+  adopt(self, address, sender);
   // The export needs the link to the new node; it starts once linked.
   if (st.peer_router(address))
     start_export(self);
@@ -433,7 +458,8 @@ void start_membership(router_actor* self) {
   for (auto& m : members)
     if (m != st.config.self_address) {
       st.peers[m];
-      connect(self, m);
+      if (should_dial(st, m))
+        connect(self, m);
     }
 }
 

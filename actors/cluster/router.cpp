@@ -34,7 +34,9 @@ router_state::target router_state::owner_of(const std::string& key,
     return {home};
   }
   // The sender thinks it is ours: serve it rather than bounce it back.
-  if (home == from)
+  // Unless we handed it over to the sender: it has our answer to its join
+  // by the time this goes back (one pair of actors, in order), and serves.
+  if (home == from && handed_off_to.count(from) == 0)
     return {config.self_address};
   return {home};
 }

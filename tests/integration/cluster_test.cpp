@@ -245,16 +245,25 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
 
 TEST(cluster_options, a_hub_node_says_what_is_wrong_with_its_command_line) {
   test::world w;
-  auto no_list = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242"});
+  auto secret = w.dir.path() / "secret";
+  std::ofstream(secret) << "sixteen bytes or more\n";
+  auto no_list = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242",
+                        "--cluster-secret", secret.string()});
   EXPECT_NE(no_list.exit_code, 0);
   EXPECT_NE((no_list.out + no_list.err).find("--cluster"), std::string::npos) << no_list.err;
   auto not_listed = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242",
-                           "--cluster", "127.0.0.1:4243,127.0.0.1:4244"});
+                           "--cluster", "127.0.0.1:4243,127.0.0.1:4244", "--cluster-secret",
+                           secret.string()});
   EXPECT_NE(not_listed.exit_code, 0);
   EXPECT_NE((not_listed.out + not_listed.err).find("this node's own --listen"), std::string::npos)
     << not_listed.err;
   auto any_port = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:0",
-                         "--cluster", "127.0.0.1:0"});
+                         "--cluster", "127.0.0.1:0", "--cluster-secret", secret.string()});
+  auto no_secret = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242",
+                          "--cluster", "127.0.0.1:4242"});
+  EXPECT_NE(no_secret.exit_code, 0);
+  EXPECT_NE((no_secret.out + no_secret.err).find("--cluster-secret"), std::string::npos)
+    << no_secret.err;
   EXPECT_NE(any_port.exit_code, 0);
   EXPECT_NE((any_port.out + any_port.err).find("fixed port"), std::string::npos) << any_port.err;
 }
@@ -264,8 +273,11 @@ TEST(cluster_options, the_config_file_can_make_a_hub_node) {
   test::world w;
   auto conf_dir = w.dir.path() / "config" / "chatter";
   std::filesystem::create_directories(conf_dir);
+  auto secret = w.dir.path() / "secret";
+  std::ofstream(secret) << "sixteen bytes or more\n";
   std::ofstream(conf_dir / "chatterd.conf")
-    << "hub-node = true\nlisten = " << one.address(0) << "\ncluster = " << one.address(0) << "\n";
+    << "hub-node = true\nlisten = " << one.address(0) << "\ncluster = " << one.address(0)
+    << "\ncluster-secret = " << secret.string() << "\n";
   test::chatterd_process node(w.bus, w.data_home());
   ASSERT_EQ(test::printed_hub_port(node.log_file()), one.port(0)) << test::read_file(node.log_file());
   EXPECT_NE(test::read_file(node.log_file()).find("as a cluster node"), std::string::npos);
@@ -283,6 +295,7 @@ TEST_F(cluster_test, nodes_and_members_speak_tls_and_a_node_without_the_secret_c
   };
   cluster_.start(0, 2, false, tls("n0"));
   cluster_.start(1, 2, false, tls("n1"));
+  cluster_.wait_linked(2);
   EXPECT_NE(cluster_.log(0).find("(TLS)"), std::string::npos);
   auto x = user_homed_on(0, 2), y = user_homed_on(1, 2);
   for (auto [user, entry, cert] : {std::tuple{x, size_t{1}, "m0"}, std::tuple{y, size_t{0}, "m1"}}) {

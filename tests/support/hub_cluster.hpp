@@ -95,6 +95,21 @@ public:
   void start_all(std::vector<std::string> extra = {}) {
     for (size_t i = 0; i < initial_; ++i)
       start(i, initial_, false, extra);
+    wait_linked(initial_);
+  }
+  // Until the first `count` nodes have all linked to each other: before,
+  // a user homed on a node not linked yet gets HubUnreachable.
+  void wait_linked(size_t count) {
+    for (int attempt = 0; attempt < 500; ++attempt) {
+      bool all = true;
+      for (size_t i = 0; i < count && all; ++i)
+        for (size_t j = 0; j < count && all; ++j)
+          all = i == j || log(i).find("linked to hub node " + address(j)) != std::string::npos;
+      if (all)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("the hub nodes did not link to each other:\n" + log(0));
   }
   void kill9(size_t i) {
     nodes_[i]->kill9();
