@@ -208,10 +208,10 @@ void session_ended(router_actor* self, const std::string& session, bool tell_hom
   if (i == st.sessions.end())
     return;
   if (tell_home) {
-    auto home = st.peer_router(st.current.home_of(i->second.user));
-    auto dest = st.current.home_of(i->second.user) == st.config.self_address
+    auto& home = st.current.home_of(i->second.user);
+    auto dest = home == st.config.self_address
                   ? caf::actor_cast<caf::actor>(st.config.local.auth)
-                  : home;
+                  : st.peer_router(home);
     if (dest)
       self->request(dest, forward_timeout, logout_atom_v, session)
         .then([](caf::ok_atom) {}, [](caf::error&) {});
