@@ -11,6 +11,7 @@
 
 #include "cluster/router.hpp"
 #include "hub.hpp"
+#include "network.hpp"
 
 namespace chatter {
 
@@ -32,16 +33,9 @@ std::string read_secret(const std::string& path) {
 
 int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
   namespace fs = std::filesystem;
-  bool tls = !opts.tls_cert.empty();
   caf::actor_system_config cfg;
   register_chatter_types(cfg);
-  cfg.load<caf::io::middleman>();
-  if (tls) {
-    cfg.load<caf::openssl::manager>();
-    cfg.openssl_certificate = opts.tls_cert;
-    cfg.openssl_key = opts.tls_key;
-    cfg.openssl_cafile = opts.tls_ca;
-  }
+  load_network(cfg, opts);
   caf::actor_system sys{cfg};
 
   auto hub_dir = fs::path(opts.data_dir) / "hub";
@@ -60,20 +54,12 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
   router_cfg.database_path = hub_cfg.database_path;
   router_cfg.state_file = (hub_dir / "cluster.json").string();
   router_cfg.local = local;
-  router_cfg.middleman =
-    tls ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+  router_cfg.middleman = network_middleman(sys, opts);
   auto router = cluster::spawn_router(sys, router_cfg);
 
   // Members and the other nodes alike get the router, under all four names.
   auto front = spawn_hub_front(sys, cluster::as_hub(router));
-  auto host = opts.listen.host.c_str();
-  auto port = tls ? caf::openssl::publish(front, opts.listen.port, host, true)
-                  : sys.middleman().publish(front, opts.listen.port, host, true);
-  if (!port)
-    throw std::runtime_error("cannot listen on " + opts.listen.str() + ": "
-                             + sys.render(port.error()));
-  std::cout << "chatterd: hub listening on " << opts.listen.host << ':' << *port
-            << (tls ? " (TLS)" : "") << " as a cluster node" << std::endl;
+  publish_hub(sys, front, opts, " as a cluster node");
   spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),
                opts.cluster_join ? ", joining" : "");
 

@@ -18,6 +18,7 @@
 #include "link/hub_link.hpp"
 #include "hub.hpp"
 #include "hub_node.hpp"
+#include "network.hpp"
 #include "names.hpp"
 #include "options.hpp"
 #include "tuxdroid/tuxdroid.hpp"
@@ -47,18 +48,11 @@ int run(const chatter::daemon_options& opts) {
     return chatter::run_hub_node(opts, signals);
 
   bool embedded = opts.hub.empty();
-  bool tls = !opts.tls_cert.empty();
   caf::actor_system_config cfg;
   chatter::register_chatter_types(cfg);
   // The network layer only when asked for: by default nothing listens.
   if (!opts.listen.empty() || !embedded)
-    cfg.load<caf::io::middleman>();
-  if (tls) {
-    cfg.load<caf::openssl::manager>();
-    cfg.openssl_certificate = opts.tls_cert;
-    cfg.openssl_key = opts.tls_key;
-    cfg.openssl_cafile = opts.tls_ca;
-  }
+    chatter::load_network(cfg, opts);
   caf::actor_system sys{cfg};
 
   chatter::hub_handles hub;
@@ -71,17 +65,7 @@ int run(const chatter::daemon_options& opts) {
   chatter::hub_front_actor front;
   if (!opts.listen.empty()) {
     front = chatter::spawn_hub_front(sys, hub);
-    auto host = opts.listen.host.c_str();
-    // SO_REUSEADDR: a restarted hub gets its port back at once.
-    auto port = tls ? caf::openssl::publish(front, opts.listen.port, host, true)
-                    : sys.middleman().publish(front, opts.listen.port, host, true);
-    if (!port)
-      throw std::runtime_error("cannot listen on " + opts.listen.str() + ": "
-                               + sys.render(port.error()));
-    // Scripts and tests read this line to learn a port chosen by the system.
-    std::cout << "chatterd: hub listening on " << opts.listen.host << ':' << *port
-              << (tls ? " (TLS)" : "") << std::endl;
-    spdlog::info("hub listening on {}:{}{}", opts.listen.host, *port, tls ? " (TLS)" : "");
+    chatter::publish_hub(sys, front, opts);
   }
 
   chatter::dbus::bus_loop loop{open_bus(opts.bus_address)};
@@ -119,8 +103,7 @@ int run(const chatter::daemon_options& opts) {
     chatter::hub_link_config link_cfg;
     link_cfg.host = opts.hub.host;
     link_cfg.port = opts.hub.port;
-    link_cfg.middleman =
-      tls ? sys.openssl_manager().actor_handle() : sys.middleman().actor_handle();
+    link_cfg.middleman = chatter::network_middleman(sys, opts);
     link_cfg.manager = caf::actor_cast<chatter::hub_listener_actor>(manager);
     link_cfg.events = bridge.events();
     link = sys.spawn(chatter::hub_link, link_cfg);
