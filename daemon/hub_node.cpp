@@ -3,10 +3,8 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 
 #include <caf/io/all.hpp>
-#include <caf/openssl/all.hpp>
 #include <spdlog/spdlog.h>
 
 #include "cluster/router.hpp"

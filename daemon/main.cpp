@@ -4,10 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include <iostream>
 
 #include <caf/io/all.hpp>
-#include <caf/openssl/all.hpp>
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
