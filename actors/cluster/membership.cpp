@@ -173,9 +173,7 @@ void linked_down(router_actor* self, const caf::actor_addr& source) {
   // Sessions whose members entered there are gone with it.
   for (auto i = st.known_sessions.begin(); i != st.known_sessions.end();) {
     if (i->second.second == address) {
-      self->send(caf::actor_cast<caf::actor>(st.config.local.keys), offline_atom_v, i->first);
-      self->send(caf::actor_cast<caf::actor>(st.config.local.mailbox), offline_atom_v, i->first);
-      self->send(caf::actor_cast<caf::actor>(st.config.local.registry), offline_atom_v, i->first);
+      forget_session(self, i->first);
       i = st.known_sessions.erase(i);
     } else {
       ++i;
@@ -312,26 +310,14 @@ void start_export(router_actor* self) {
 } // namespace
 
 void lose_session(router_actor* self, const std::string& token) {
-  auto& st = self->state;
-  auto i = st.sessions.find(token);
-  if (i == st.sessions.end())
+  auto i = self->state.sessions.find(token);
+  if (i == self->state.sessions.end())
     return;
-  auto s = i->second;
   // As if from the hub the member knows: it checks such news comes from its
-  // auth, which is this router.
-  self->send(caf::actor_cast<session_peer_actor>(s.member), hubdown_atom_v, token);
-  // The home's auth monitors the relay: the session ends there too.
-  if (s.relay)
-    self->send_exit(s.relay, caf::exit_reason::normal);
-  st.sessions.erase(i);
-  st.known_sessions.erase(token);
-  for (auto dest : {caf::actor_cast<caf::actor>(st.config.local.keys),
-                    caf::actor_cast<caf::actor>(st.config.local.mailbox),
-                    caf::actor_cast<caf::actor>(st.config.local.registry)})
-    self->send(dest, offline_atom_v, token);
-  for (auto& [address, peer] : st.peers)
-    if (peer.router)
-      self->send(peer.router, offline_atom_v, token);
+  // auth, which is this router. Killing the relay ends the session at the
+  // home too (its auth monitors the relay).
+  self->send(caf::actor_cast<session_peer_actor>(i->second.member), hubdown_atom_v, token);
+  session_ended(self, token, false);
 }
 
 bytes join_proof(const std::string& secret, const std::string& address) {

@@ -202,28 +202,6 @@ void tell_peers(router_actor* self, Ts... xs) {
       self->send(peer.router, xs...);
 }
 
-void session_ended(router_actor* self, const std::string& session, bool tell_home) {
-  auto& st = self->state;
-  auto i = st.sessions.find(session);
-  if (i == st.sessions.end())
-    return;
-  if (tell_home) {
-    auto& home = st.current.home_of(i->second.user);
-    auto dest = home == st.config.self_address
-                  ? caf::actor_cast<caf::actor>(st.config.local.auth)
-                  : st.peer_router(home);
-    if (dest)
-      self->request(dest, forward_timeout, logout_atom_v, session)
-        .then([](caf::ok_atom) {}, [](caf::error&) {});
-  }
-  if (i->second.relay)
-    self->send_exit(i->second.relay, caf::exit_reason::normal);
-  st.sessions.erase(i);
-  st.known_sessions.erase(session);
-  tell_local(self, offline_atom_v, session);
-  tell_peers(self, offline_atom_v, session);
-}
-
 std::vector<presence_info> merge_search(std::vector<presence_info> all, const std::string& query,
                                         uint32_t limit) {
   auto lower = [](std::string s) {
@@ -390,6 +368,32 @@ caf::response_promise split_watch(router_actor* self, const std::string& session
 }
 
 } // namespace
+
+void session_ended(router_actor* self, const std::string& session, bool tell_home) {
+  auto& st = self->state;
+  auto i = st.sessions.find(session);
+  if (i == st.sessions.end())
+    return;
+  if (tell_home) {
+    auto& home = st.current.home_of(i->second.user);
+    auto dest = home == st.config.self_address
+                  ? caf::actor_cast<caf::actor>(st.config.local.auth)
+                  : st.peer_router(home);
+    if (dest)
+      self->request(dest, forward_timeout, logout_atom_v, session)
+        .then([](caf::ok_atom) {}, [](caf::error&) {});
+  }
+  if (i->second.relay)
+    self->send_exit(i->second.relay, caf::exit_reason::normal);
+  st.sessions.erase(i);
+  st.known_sessions.erase(session);
+  forget_session(self, session);
+  tell_peers(self, offline_atom_v, session);
+}
+
+void forget_session(router_actor* self, const std::string& session) {
+  tell_local(self, offline_atom_v, session);
+}
 
 hub_handles as_hub(const caf::actor& router) {
   return {caf::actor_cast<registry_actor>(router), caf::actor_cast<auth_actor>(router),

@@ -105,6 +105,12 @@ caf::response_promise on_join(router_actor* self, const std::string& address,
                               const bytes& proof);
 caf::response_promise on_import(router_actor* self, uint32_t index, uint32_t total,
                                 const bytes& chunk);
+// router.cpp: a session this node is the entry of has ended: its relay
+// goes, and every node hears (`tell_home`: the home's auth too).
+void session_ended(router_actor* self, const std::string& session, bool tell_home);
+// This node's keys, mailbox and registry forget a session.
+void forget_session(router_actor* self, const std::string& session);
+
 // Ends a session this node is the entry of and has the member log in again
 // (its home restarted, or the user moved to another node).
 void lose_session(router_actor* self, const std::string& token);
