@@ -63,8 +63,10 @@ using mailbox_actor = caf::typed_actor<
 using registry_actor = caf::typed_actor<
   caf::reacts_to<online_atom, std::string, std::string, session_peer_actor>,
   caf::reacts_to<offline_atom, std::string>,
-  caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
-  caf::replies_to<signup_atom, signup_request>::with<caf::ok_atom>,
+  caf::replies_to<offer_atom, std::string /*user*/,
+                  std::string /*address*/>::with<signup_offer>,
+  caf::replies_to<signup_atom, signup_request,
+                  std::string /*address*/>::with<caf::ok_atom>,
   caf::replies_to<lookup_atom, std::string /*session*/,
                   std::string /*user*/>::with<user_record>,
   caf::replies_to<search_atom, std::string /*session*/, std::string /*query*/,
@@ -87,34 +89,100 @@ using registry_actor = caf::typed_actor<
                   std::string /*room*/>::with<room_info>,
   caf::replies_to<rooms_atom, std::string /*session*/>::with<std::vector<room_info>>>;
 
+// Internal to the hub, like every interface above member_gateway_actor:
+// only a gateway (or a cluster router) talks to it, naming the member's
+// network address, which its limits are keyed by.
 using auth_actor = caf::typed_actor<
-  caf::replies_to<login_atom, std::string /*user*/,
-                  std::string /*client nonce*/>::with<login_challenge>,
+  caf::replies_to<login_atom, std::string /*user*/, std::string /*client nonce*/,
+                  std::string /*address*/>::with<login_challenge>,
   caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
-                  session_peer_actor>::with<login_grant>,
+                  session_peer_actor, std::string /*address*/>::with<login_grant>,
   caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
                   bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
   caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>,
   caf::reacts_to<due_atom, std::string /*session*/>>;
 
-// What a hub publishes on the network: "hello" answers its four actors
-// (registry, auth, keys, mailbox), so a member needs one port and one
-// handle. Plain actor handles: CAF serialises them without registration.
-using hub_front_actor = caf::typed_actor<
-  caf::replies_to<hello_atom>::with<std::vector<caf::actor>>>;
-
-// The hub's handles as the user side holds them, local or remote alike.
-struct hub_handles {
+// The hub's own actors. They never cross the wire: a member reaches them
+// only through its gateway, which is why their handles are not inspectable.
+struct hub_actors {
   registry_actor registry;
   auth_actor auth;
   keys_actor keys;
   mailbox_actor mailbox;
 };
 
+// The one actor a member can reach: a gateway per member connection
+// (gateway/gateway.hpp). Exactly the member-facing requests: sign-up, the
+// login steps, and the session-bound requests after login, each checked
+// against the sessions proved through this gateway. What the hub sends the
+// member comes from the gateway too.
+using member_gateway_actor = caf::typed_actor<
+  caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
+  caf::replies_to<signup_atom, signup_request>::with<caf::ok_atom>,
+  caf::replies_to<login_atom, std::string /*user*/,
+                  std::string /*client nonce*/>::with<login_challenge>,
+  // The peer is the member's account: what the hub sends the session goes
+  // there, from this gateway.
+  caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
+                  session_peer_actor>::with<login_grant>,
+  caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
+                  bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
+  caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>,
+  caf::replies_to<lookup_atom, std::string, std::string>::with<user_record>,
+  caf::replies_to<search_atom, std::string, std::string,
+                  uint32_t>::with<std::vector<presence_info>>,
+  caf::replies_to<presence_atom, std::string, std::string,
+                  std::string>::with<caf::ok_atom>,
+  caf::replies_to<watch_atom, std::string,
+                  std::vector<std::string>>::with<std::vector<presence_info>>,
+  caf::replies_to<unwatch_atom, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<roomnew_atom, std::string, std::string,
+                  std::vector<std::string>>::with<room_info>,
+  caf::replies_to<roominv_atom, std::string, std::string, std::string>::with<room_info>,
+  caf::replies_to<roomleave_atom, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<roomget_atom, std::string, std::string>::with<room_info>,
+  caf::replies_to<rooms_atom, std::string>::with<std::vector<room_info>>,
+  caf::replies_to<pubkey_atom, std::string, public_identity>::with<caf::ok_atom>,
+  caf::replies_to<fetchkey_atom, std::string, std::string>::with<public_identity>,
+  caf::replies_to<prekeys_atom, std::string, signed_prekey,
+                  std::vector<one_time_prekey>>::with<uint32_t>,
+  caf::replies_to<bundle_atom, std::string, std::string>::with<prekey_bundle>,
+  caf::replies_to<enqueue_atom, std::string, envelope>::with<caf::ok_atom>,
+  caf::replies_to<ack_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<readrcpt_atom, std::string, std::string,
+                  std::vector<std::string>>::with<caf::ok_atom>>;
+
+// The member's link to a remote hub, as the hub's front sees it: the
+// gateway watches it, and ends with the connection.
+using member_link_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;
+
+// The hub as a member's daemon holds it, local or remote alike: one typed
+// value, the payload of hubup and of the account configs.
+struct hub_handles {
+  member_gateway_actor gateway;
+  explicit operator bool() const {
+    return static_cast<bool>(gateway);
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hub_handles& x) {
+  return f(caf::meta::type_name("hub_handles"), x.gateway);
+}
+
+// What a hub publishes on the network: "hello" answers a gateway of the
+// asking connection's own, so a member needs one port and one handle. On a
+// cluster node, a peer node that proves the cluster secret (an HMAC of its
+// own address) gets the node's router instead.
+using hub_front_actor = caf::typed_actor<
+  caf::replies_to<hello_atom, member_link_actor>::with<hub_handles>,
+  caf::replies_to<hello_atom, std::string /*node address*/,
+                  bytes /*proof*/>::with<caf::actor /*router*/>>;
+
 // Who hears that the hub came (its handles) or went: the account manager,
 // which tells its accounts.
 using hub_listener_actor = caf::typed_actor<
-  caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
+  caf::reacts_to<hubup_atom, hub_handles>,
   caf::reacts_to<hubdown_atom>>;
 
 // Runs Argon2id, and key generation, off the scheduler's threads (spawned
@@ -142,7 +210,7 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<presence_atom, presence_info>,
   caf::reacts_to<replenish_atom, uint32_t>,
   caf::reacts_to<hubdown_atom, std::string>,
-  caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
+  caf::reacts_to<hubup_atom, hub_handles>,
   caf::reacts_to<hubdown_atom>,
   caf::reacts_to<retry_atom>,  // the outbox timer
   caf::replies_to<login_atom, std::string /*password*/>::with<account_status>,
@@ -175,7 +243,7 @@ using account_actor = caf::typed_actor<
 
 // The daemon's accounts: sign-up, login, logout, and the actor of each.
 using account_manager_actor = caf::typed_actor<
-  caf::reacts_to<hubup_atom, registry_actor, auth_actor, keys_actor, mailbox_actor>,
+  caf::reacts_to<hubup_atom, hub_handles>,
   caf::reacts_to<hubdown_atom>,
   caf::replies_to<register_atom, std::string /*user*/, std::string /*password*/,
                   std::string /*display name*/, std::string /*suite*/>::with<caf::ok_atom>,

@@ -46,7 +46,7 @@ double cpu_percent(std::chrono::milliseconds window) {
 }
 
 // Answers every re-challenge of alice's sessions, as her daemon would.
-caf::behavior answerer(caf::event_based_actor* self, derived_keys keys, auth_actor auth) {
+caf::behavior answerer(caf::event_based_actor* self, derived_keys keys, member_gateway_actor auth) {
   self->set_default_handler(caf::drop);
   return {
     [=](challenge_atom, const std::string& token, const std::string& nonce) {
@@ -70,17 +70,21 @@ struct in_process_hub {
     hc.database_path = (dir.path() / "hub.db").string();
     hc.rechallenge_interval = 1s;
     hc.kdf = {8192, 1, 1};
+    // One user with thousands of sessions on one connection: what this
+    // bench measures, and what the limits of a real hub forbid.
+    hc.limits.sessions_per_user = 1000000;
+    hc.limits.gateway.requests = {1e9, 1e9};
     hub = spawn_hub(*sys, hc);
+    gw = local_gateway(*sys, hub).gateway;
   }
   ~in_process_hub() {
-    for (auto h : {caf::actor_cast<caf::actor>(hub.auth), caf::actor_cast<caf::actor>(hub.registry),
-                   caf::actor_cast<caf::actor>(hub.keys), caf::actor_cast<caf::actor>(hub.mailbox)})
-      caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+    stop_hub(hub);
   }
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   test::temp_dir dir;
-  hub_handles hub;
+  running_hub hub;
+  member_gateway_actor gw;  // as the daemon's own accounts reach the hub
 };
 
 } // namespace
@@ -105,24 +109,24 @@ std::vector<row> auth_rows(const settings& s) {
     in_process_hub h;
     caf::scoped_actor self{*h.sys};
     signup_offer offer;
-    self->request(h.hub.registry, 10s, offer_atom_v, std::string("alice"))
+    self->request(h.gw, 10s, offer_atom_v, std::string("alice"))
       .receive([&](signup_offer& o) { offer = o; },
                [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
     auto keys = scram::derive("bench password", offer.salt, offer.kdf);
     signup_request req{"alice", "Alice", offer.salt, offer.kdf, keys.stored_key, keys.server_key};
-    self->request(h.hub.registry, 10s, signup_atom_v, req)
+    self->request(h.gw, 10s, signup_atom_v, req)
       .receive([](caf::ok_atom) {}, [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
-    auto peer = caf::actor_cast<session_peer_actor>(h.sys->spawn(answerer, keys, h.hub.auth));
+    auto peer = caf::actor_cast<session_peer_actor>(h.sys->spawn(answerer, keys, h.gw));
 
     auto log_in = [&] {
       auto nonce = scram::random_nonce();
       login_challenge c;
-      self->request(h.hub.auth, 10s, login_atom_v, std::string("alice"), nonce)
+      self->request(h.gw, 10s, login_atom_v, std::string("alice"), nonce)
         .receive([&](login_challenge& x) { c = x; },
                  [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
       auto message = scram::login_auth_message("alice", nonce, c.nonce, c.salt, c.kdf);
       auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
-      self->request(h.hub.auth, 10s, proof_atom_v, c.attempt, proof, peer)
+      self->request(h.gw, 10s, proof_atom_v, c.attempt, proof, peer)
         .receive([](login_grant&) {}, [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
     };
     // CAF's scheduler polls while idle: that share is not re-challenging.

@@ -78,19 +78,24 @@ struct synthetic_user {
   // Its own actor system, so the nodes see one host per user, as with
   // member daemons (their per-host limits would otherwise throttle the load).
   std::shared_ptr<caf::actor_system> sys;
-  caf::actor router;
+  caf::actor router;  // the gateway the node gave this user's connection
+  member_link_actor member_link;  // held: the gateway ends when it does
   std::shared_ptr<std::pair<caf::actor, std::string>> link;  // router, session
   caf::actor peer;
 };
 
-caf::actor router_at(caf::actor_system& sys, uint16_t port) {
+caf::actor router_at(caf::actor_system& sys, uint16_t port, member_link_actor& link) {
   auto front = sys.middleman().remote_actor<hub_front_actor>("127.0.0.1", port);
   if (!front)
     throw std::runtime_error("no hub node on port " + std::to_string(port));
   caf::scoped_actor self{sys};
   caf::actor router;
-  self->request(*front, seconds(10), hello_atom_v)
-    .receive([&](const std::vector<caf::actor>& hub) { router = hub.at(0); },
+  // The gateway watches the member's link; this one does nothing else.
+  link = sys.spawn([](member_link_actor::pointer) -> member_link_actor::behavior_type {
+    return {[](retry_atom) {}};
+  });
+  self->request(*front, seconds(10), hello_atom_v, link)
+    .receive([&](const hub_handles& hub) { router = caf::actor_cast<caf::actor>(hub.gateway); },
              [&](caf::error& err) { throw std::runtime_error(sys.render(err)); });
   return router;
 }
@@ -155,7 +160,7 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
     configs.back()->load<caf::io::middleman>();
     configs.back()->set("scheduler.max-threads", 1);
     u.sys = std::make_shared<caf::actor_system>(*configs.back());
-    u.router = router_at(*u.sys, cluster.port(static_cast<size_t>(i) % nodes));
+    u.router = router_at(*u.sys, cluster.port(static_cast<size_t>(i) % nodes), u.member_link);
     sign_up_and_log_in(*u.sys, u, &c);
     users.push_back(std::move(u));
   }
@@ -233,8 +238,10 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
                      - 5.0 * ((searches - 1) / 90);
   out.search_us = search_wall * 1e6 / searches;
   }
-  for (auto& u : users)
+  for (auto& u : users) {
     caf::anon_send_exit(u.peer, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(u.member_link, caf::exit_reason::user_shutdown);
+  }
   for (auto& p : pumps)
     caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
   pumps.clear();

@@ -38,9 +38,7 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
 
   auto hub_dir = fs::path(opts.data_dir) / "hub";
   fs::create_directories(hub_dir);
-  hub_config hub_cfg;
-  hub_cfg.database_path = (hub_dir / "hub.db").string();
-  hub_cfg.rechallenge_interval = std::chrono::seconds(opts.rechallenge_interval);
+  auto hub_cfg = hub_config_from(opts);
   auto local = spawn_hub(sys, hub_cfg);
 
   cluster::router_config router_cfg;
@@ -51,12 +49,20 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
   router_cfg.secret = read_secret(opts.cluster_secret_file);
   router_cfg.database_path = hub_cfg.database_path;
   router_cfg.state_file = (hub_dir / "cluster.json").string();
-  router_cfg.local = local;
+  router_cfg.local = local.actors;
   router_cfg.middleman = network_middleman(sys, opts);
+  router_cfg.lifetime = local.lifetime;
   auto router = cluster::spawn_router(sys, router_cfg);
 
-  // Members and the other nodes alike get the router, under all four names.
-  auto front = spawn_hub_front(sys, cluster::as_hub(router));
+  // Members get a gateway each, in front of the router; peer nodes that
+  // prove the secret get the router.
+  front_config front_cfg{cluster::as_hub(router), router_cfg.middleman, local.lifetime,
+                         local.limits, router,
+                         [secret = router_cfg.secret](const std::string& address,
+                                                      const bytes& proof) {
+                           return cluster::proves_node(secret, address, proof);
+                         }};
+  auto front = spawn_front(sys, front_cfg);
   publish_hub(sys, front, opts, " as a cluster node");
   spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),
                opts.cluster_join ? ", joining" : "");
@@ -64,11 +70,7 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("chatterd: {} received, shutting down", strsignal(sig));
-  caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
-  for (auto h : {caf::actor_cast<caf::actor>(local.auth), caf::actor_cast<caf::actor>(local.registry),
-                 caf::actor_cast<caf::actor>(local.keys), caf::actor_cast<caf::actor>(local.mailbox)})
-    caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  stop_hub(local);  // the front, the gateways and the router go with it
   return 0;
 }
 

@@ -40,6 +40,7 @@ int run(const chatter::daemon_options& opts) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  chatter::prepare_process_for_network();
   fs::create_directories(opts.data_dir);
   fs::permissions(opts.data_dir, fs::perms::owner_all, fs::perm_options::replace);
   if (opts.hub_node)
@@ -53,16 +54,14 @@ int run(const chatter::daemon_options& opts) {
     chatter::load_network(cfg, opts);
   caf::actor_system sys{cfg};
 
-  chatter::hub_handles hub;
+  chatter::running_hub hub;
+  chatter::hub_handles local;
   if (embedded) {
-    chatter::hub_config hub_cfg;
-    hub_cfg.database_path = (fs::path(opts.data_dir) / "hub" / "hub.db").string();
-    hub_cfg.rechallenge_interval = std::chrono::seconds(opts.rechallenge_interval);
-    hub = chatter::spawn_hub(sys, hub_cfg);
+    hub = chatter::spawn_hub(sys, chatter::hub_config_from(opts));
+    local = chatter::local_gateway(sys, hub);
   }
-  chatter::hub_front_actor front;
   if (!opts.listen.empty()) {
-    front = chatter::spawn_hub_front(sys, hub);
+    auto front = chatter::spawn_hub_front(sys, hub, chatter::network_middleman(sys, opts));
     chatter::publish_hub(sys, front, opts);
   }
 
@@ -85,10 +84,7 @@ int run(const chatter::daemon_options& opts) {
 
   chatter::account_manager_config mgr_cfg;
   mgr_cfg.accounts_dir = (fs::path(opts.data_dir) / "accounts").string();
-  mgr_cfg.registry = hub.registry;
-  mgr_cfg.auth = hub.auth;
-  mgr_cfg.keys = hub.keys;
-  mgr_cfg.mailbox = hub.mailbox;
+  mgr_cfg.hub = local;
   mgr_cfg.crypto = chatter::spawn_crypto_pool(sys, 0, opts.bench_plaintext);
   if (opts.bench_plaintext)
     spdlog::warn("--bench-plaintext: messages leave this daemon UNENCRYPTED (benchmark build)");
@@ -118,19 +114,13 @@ int run(const chatter::daemon_options& opts) {
   spdlog::info("chatterd: {} received, shutting down", strsignal(sig));
 
   bridge.unexport_objects();
-  if (link)
-    caf::anon_send_exit(link, caf::exit_reason::user_shutdown);
-  if (front)
-    caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+  // The link, and the accounts, end with the manager; the front and the
+  // gateways with the hub. None of them obeys an exit message a peer sends.
   caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(mgr_cfg.crypto, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(robot, caf::exit_reason::user_shutdown);
-  if (embedded) {
-    caf::anon_send_exit(hub.auth, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub.registry, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub.keys, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub.mailbox, caf::exit_reason::user_shutdown);
-  }
+  if (embedded)
+    chatter::stop_hub(hub);
   caf::anon_send_exit(bridge.events(), caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   loop.stop();

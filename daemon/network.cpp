@@ -1,12 +1,38 @@
 #include "network.hpp"
 
+#include <csignal>
+#include <filesystem>
 #include <iostream>
+
+#include <sys/resource.h>
 
 #include <caf/io/all.hpp>
 #include <caf/openssl/all.hpp>
 #include <spdlog/spdlog.h>
 
 namespace chatter {
+
+hub_config hub_config_from(const daemon_options& opts) {
+  hub_config cfg;
+  cfg.database_path = (std::filesystem::path(opts.data_dir) / "hub" / "hub.db").string();
+  cfg.rechallenge_interval = std::chrono::seconds(opts.rechallenge_interval);
+  cfg.limits.signups_per_hour_per_address = opts.signups_per_hour;
+  cfg.limits.sessions_per_user = opts.sessions_per_user;
+  cfg.limits.queued_envelopes_per_recipient = opts.queue_max_messages;
+  cfg.limits.queued_bytes_per_recipient = uint64_t{opts.queue_max_mib} * 1024 * 1024;
+  cfg.limits.gateway.gateways_per_address = opts.connections_per_address;
+  return cfg;
+}
+
+void prepare_process_for_network() {
+  std::signal(SIGPIPE, SIG_IGN);
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &files) != 0)
+      spdlog::warn("could not raise the open-file limit to {}", files.rlim_max);
+  }
+}
 
 void load_network(caf::actor_system_config& cfg, const daemon_options& opts) {
   cfg.load<caf::io::middleman>();

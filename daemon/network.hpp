@@ -7,10 +7,19 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman_actor.hpp>
 
+#include "hub.hpp"
 #include "interfaces.hpp"
 #include "options.hpp"
 
 namespace chatter {
+
+// The hub's database, re-challenge and limits, as the options say.
+hub_config hub_config_from(const daemon_options& opts);
+
+// What a process that serves the network does first: SIGPIPE ignored (a
+// reader of stdout that went away must not kill the hub) and the open-file
+// limit raised to its hard limit (each member connection is a descriptor).
+void prepare_process_for_network();
 
 // Loads the middleman, and the TLS manager when opts has a certificate.
 void load_network(caf::actor_system_config& cfg, const daemon_options& opts);

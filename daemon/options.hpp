@@ -34,6 +34,12 @@ struct daemon_options {
   std::string tls_key;
   std::string tls_ca;
   int rechallenge_interval = 60;  // seconds
+  // What the hub allows one address, user or recipient (hub.hpp).
+  unsigned signups_per_hour = 20;
+  unsigned sessions_per_user = 16;
+  unsigned queue_max_messages = 10000;
+  unsigned queue_max_mib = 256;
+  unsigned connections_per_address = 32;
   std::string bus_address;      // empty: the session bus
   std::string log_level = "info";
   std::set<std::string> corrupt_rechallenge_for;  // test hook

@@ -14,7 +14,9 @@
 #include "chat/envelope.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
+#include "common/system_messages.hpp"
 #include "common/validation.hpp"
+#include "gateway/gateway.hpp"
 #include "crypto/suites.hpp"
 #include "kdf/kdf_worker.hpp"
 #include "store/account_store.hpp"
@@ -58,6 +60,8 @@ account_actor::behavior_type account(account_actor::pointer self,
     st->status.fingerprint = crypto::fingerprint(keys->identity);
   }
   auto events = config.events;
+  obey_exits_only_from(self, config.guardian, st->config.user.c_str(), &st->ignored_system_messages);
+  self->set_default_handler(caf::drop);
   self->delayed_send(self, outbox_retry, retry_atom_v);
   auto user = config.user;
 
@@ -69,7 +73,7 @@ account_actor::behavior_type account(account_actor::pointer self,
 
   // Best effort: the hub also drops the session when we stop answering.
   auto end_hub_session = [=](const std::string& session) {
-    self->request(st->config.auth, hub_timeout, logout_atom_v, session)
+    self->request(st->config.hub.gateway, hub_timeout, logout_atom_v, session)
       .then([](caf::ok_atom) {}, [](const caf::error&) {});
   };
   // Sending, receiving and key trust: messaging.cpp. Its callbacks run on
@@ -84,10 +88,20 @@ account_actor::behavior_type account(account_actor::pointer self,
     auto message = scram::login_auth_message(user, client_nonce, challenge.nonce,
                                              challenge.salt, challenge.kdf);
     auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
-    auto peer = caf::actor_cast<session_peer_actor>(self);
-    self->request(st->config.auth, hub_timeout, proof_atom_v, challenge.attempt, proof, peer)
+    // The hub gets an inlet, never this actor: its interface is the
+    // session's, and it takes messages only from the gateway.
+    auto inlet = spawn_outlet(self->system(),
+                              {caf::actor_cast<session_peer_actor>(self), nullptr,
+                               st->config.hub.gateway.address(), self->address()});
+    // Set now: what the hub sends the new session may come before the grant.
+    auto previous = st->inlet;
+    st->inlet = inlet;
+    self->request(st->config.hub.gateway, hub_timeout, proof_atom_v, challenge.attempt, proof,
+                  inlet)
       .then(
         [=](const login_grant& grant) {
+          if (previous && previous != inlet)
+            self->send_exit(previous, caf::exit_reason::normal);
           auto expected = scram::server_signature(keys.server_key, message);
           if (!scram::equal_constant_time(expected, grant.server_signature)) {
             end_hub_session(grant.session);
@@ -97,7 +111,12 @@ account_actor::behavior_type account(account_actor::pointer self,
           }
           done({}, grant);
         },
-        [=](const caf::error& err) { done(err, {}); });
+        [=](const caf::error& err) {
+          self->send_exit(inlet, caf::exit_reason::normal);
+          if (st->inlet == inlet)
+            st->inlet = previous;
+          done(err, {});
+        });
   };
 
   // A granted session becomes this account's: keys published, presence
@@ -116,7 +135,7 @@ account_actor::behavior_type account(account_actor::pointer self,
     st->client_key = keys.client_key;
     st->stored_key = keys.stored_key;
     st->server_key = keys.server_key;
-    self->request(st->config.keys, hub_timeout, pubkey_atom_v, grant.session, locked->identity)
+    self->request(st->config.hub.gateway, hub_timeout, pubkey_atom_v, grant.session, locked->identity)
       .then(
         [=](caf::ok_atom) {
           // The display name too, so the Login reply carries it.
@@ -134,7 +153,7 @@ account_actor::behavior_type account(account_actor::pointer self,
                 msg->receive(env);
             });
           };
-          self->request(st->config.registry, hub_timeout, lookup_atom_v, grant.session, user)
+          self->request(st->config.hub.gateway, hub_timeout, lookup_atom_v, grant.session, user)
             .then(
               [=](const user_record& me) {
                 st->status.display_name = me.display_name;
@@ -163,7 +182,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       if (describe(err).name == "AuthenticationFailed")
         end_session("the hub no longer accepts this account's keys; log in again");
     };
-    self->request(st->config.auth, hub_timeout, login_atom_v, user, nonce)
+    self->request(st->config.hub.gateway, hub_timeout, login_atom_v, user, nonce)
       .then(
         [=](const login_challenge& challenge) {
           prove(challenge, nonce, keys, [=](const caf::error& err, const login_grant& grant) {
@@ -196,7 +215,7 @@ account_actor::behavior_type account(account_actor::pointer self,
         rp.deliver(err);
       };
       auto client_nonce = scram::random_nonce();
-      self->request(st->config.auth, hub_timeout, login_atom_v, user, client_nonce)
+      self->request(st->config.hub.gateway, hub_timeout, login_atom_v, user, client_nonce)
         .then(
           [=](const login_challenge& challenge) mutable {
             auto kdf = self->spawn<caf::detached>(kdf_worker, challenge.kdf);
@@ -231,12 +250,8 @@ account_actor::behavior_type account(account_actor::pointer self,
           fail);
       return rp;
     },
-    [=](hubup_atom, const registry_actor& registry, const auth_actor& auth,
-        const keys_actor& keys, const mailbox_actor& mailbox) {
-      st->config.registry = registry;
-      st->config.auth = auth;
-      st->config.keys = keys;
-      st->config.mailbox = mailbox;
+    [=](hubup_atom, const hub_handles& hub) {
+      st->config.hub = hub;
       st->hub_up = true;
       relogin();
     },
@@ -265,14 +280,14 @@ account_actor::behavior_type account(account_actor::pointer self,
     [=](challenge_atom, const std::string& session, const std::string& nonce) {
       // Only the hub we logged in with may challenge, and only our session.
       spdlog::debug("{}: re-challenged", user);
-      if (self->current_sender() != st->config.auth.address() || session != st->session
+      if (self->current_sender() != st->inlet.address() || session != st->session
           || st->session.empty())
         return;
       auto message = scram::rechallenge_auth_message(user, session, nonce);
       auto proof = scram::client_proof(st->client_key, st->stored_key, message);
       if (st->config.corrupt_rechallenge_answers)
         proof[0] ^= 0x01;
-      self->request(st->config.auth, hub_timeout, answer_atom_v, session, nonce, proof)
+      self->request(st->config.hub.gateway, hub_timeout, answer_atom_v, session, nonce, proof)
         .then(
           [=](int64_t accepted_ms) {
             if (st->session != session)
@@ -288,14 +303,14 @@ account_actor::behavior_type account(account_actor::pointer self,
           });
     },
     [=](revoked_atom, const std::string& session, const std::string& reason) {
-      if (self->current_sender() != st->config.auth.address() || session != st->session
+      if (self->current_sender() != st->inlet.address() || session != st->session
           || st->session.empty())
         return;
       end_session(reason);
     },
     [=](deliver_atom, const envelope& env) { msg->deliver(env); },
     [=](hubdown_atom, const std::string& session) {
-      if (self->current_sender() != st->config.auth.address() || session != st->session
+      if (self->current_sender() != st->inlet.address() || session != st->session
           || st->session.empty())
         return;
       spdlog::info("{}: the hub lost our session; logging in again", user);
@@ -305,7 +320,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       relogin();
     },
     [=](replenish_atom, uint32_t left) {
-      if (self->current_sender() != st->config.keys.address() || !st->logged_in())
+      if (self->current_sender() != st->inlet.address() || !st->logged_in())
         return;
       spdlog::debug("{}: the hub has {} one-time prekeys left", user, left);
       ratchet_sessions(self, st).publish_prekeys();
@@ -313,7 +328,7 @@ account_actor::behavior_type account(account_actor::pointer self,
     [=](receipt_atom, const std::string& id, const std::string& recipient,
         const std::string& state) { msg->receipt(id, recipient, state); },
     [=](presence_atom, const presence_info& info) {
-      if (self->current_sender() != st->config.registry.address() || !st->logged_in())
+      if (self->current_sender() != st->inlet.address() || !st->logged_in())
         return;
       social::presence_changed(self, st, info);
     },
@@ -342,7 +357,7 @@ account_actor::behavior_type account(account_actor::pointer self,
         uint32_t limit) -> caf::result<std::vector<presence_info>> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(st->config.registry, search_atom_v, st->session, query, limit);
+      return self->delegate(st->config.hub.gateway, search_atom_v, st->session, query, limit);
     },
     [=](addcont_atom, const std::string& who) { return social::add_contact(self, st, who); },
     [=](rmcont_atom, const std::string& who) { return social::remove_contact(self, st, who); },
@@ -351,23 +366,23 @@ account_actor::behavior_type account(account_actor::pointer self,
         const std::vector<std::string>& members) -> caf::result<room_info> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(st->config.registry, roomnew_atom_v, st->session, room, members);
+      return self->delegate(st->config.hub.gateway, roomnew_atom_v, st->session, room, members);
     },
     [=](roominv_atom, const std::string& room,
         const std::string& invitee) -> caf::result<room_info> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(st->config.registry, roominv_atom_v, st->session, room, invitee);
+      return self->delegate(st->config.hub.gateway, roominv_atom_v, st->session, room, invitee);
     },
     [=](roomleave_atom, const std::string& room) -> caf::result<caf::ok_atom> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(st->config.registry, roomleave_atom_v, st->session, room);
+      return self->delegate(st->config.hub.gateway, roomleave_atom_v, st->session, room);
     },
     [=](rooms_atom) -> caf::result<std::vector<room_info>> {
       if (!st->logged_in())
         return make_error(errc::not_logged_in, "'" + user + "' is not logged in");
-      return self->delegate(st->config.registry, rooms_atom_v, st->session);
+      return self->delegate(st->config.hub.gateway, rooms_atom_v, st->session);
     },
     [=](ackmsgs_atom, const std::vector<std::string>& ids) {
       st->store->acknowledge(ids);

@@ -16,10 +16,7 @@ namespace chatter {
 struct account_config {
   std::string user;
   std::string folder;  // accounts/<user>/
-  registry_actor registry;
-  auth_actor auth;
-  keys_actor keys;
-  mailbox_actor mailbox;
+  hub_handles hub;  // the gateway; null while no hub is there
   crypto_actor crypto;
   event_sink_actor events;
   interlocutor_listener_actor robot;  // the Tux Droid; may be null
@@ -29,6 +26,9 @@ struct account_config {
   // Whether the hub was there when the account was spawned (later, hubup
   // and hubdown tell).
   bool hub_up = false;
+  // The manager: the only actor whose exit ends this one (the hub can reach
+  // an account, so it must not be able to end it).
+  caf::actor_addr guardian;
 };
 
 account_actor::behavior_type account(account_actor::pointer self,

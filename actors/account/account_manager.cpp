@@ -69,7 +69,7 @@ account_manager(account_manager_actor::pointer self,
                 account_manager_config config) {
   auto st = std::make_shared<manager_state>();
   st->config = config;
-  st->hub_up = config.registry != nullptr;  // the embedded hub is always there
+  st->hub_up = static_cast<bool>(config.hub);  // the embedded hub is always there
   fs::create_directories(config.accounts_dir);
   st->known = scan_accounts(config.accounts_dir);
   for (auto& user : st->known)
@@ -93,15 +93,13 @@ account_manager(account_manager_actor::pointer self,
       return i->second;
     account_config cfg{user,
                        (fs::path(st->config.accounts_dir) / user).string(),
-                       st->config.registry,
-                       st->config.auth,
-                       st->config.keys,
-                       st->config.mailbox,
+                       st->config.hub,
                        st->config.crypto,
                        st->config.events,
                        st->config.robot,
                        st->config.corrupt_rechallenge_for.count(user) > 0,
-                       st->hub_up};
+                       st->hub_up,
+                       self->address()};
     make_private_folder(cfg.folder);
     auto handle = self->spawn<caf::linked + caf::detached>(account, cfg);
     st->accounts.emplace(user, handle);
@@ -117,15 +115,11 @@ account_manager(account_manager_actor::pointer self,
     [=](known_atom) {
       return std::vector<std::string>(st->known.begin(), st->known.end());
     },
-    [=](hubup_atom, const registry_actor& registry, const auth_actor& auth,
-        const keys_actor& keys, const mailbox_actor& mailbox) {
-      st->config.registry = registry;
-      st->config.auth = auth;
-      st->config.keys = keys;
-      st->config.mailbox = mailbox;
+    [=](hubup_atom, const hub_handles& hub) {
+      st->config.hub = hub;
       st->hub_up = true;
       for (auto& [user, account] : st->accounts)
-        self->send(account, hubup_atom_v, registry, auth, keys, mailbox);
+        self->send(account, hubup_atom_v, hub);
     },
     [=](hubdown_atom) {
       st->hub_up = false;
@@ -145,7 +139,7 @@ account_manager(account_manager_actor::pointer self,
         return make_error(errc::invalid_argument, why);
       auto rp = self->make_response_promise<caf::ok_atom>();
       auto fail = [rp](const caf::error& err) mutable { rp.deliver(err); };
-      auto registry = st->config.registry;
+      auto registry = st->config.hub.gateway;
       self->request(registry, hub_timeout, offer_atom_v, user)
         .then(
           [=](const signup_offer& offer) mutable {

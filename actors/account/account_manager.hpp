@@ -13,10 +13,7 @@ namespace chatter {
 
 struct account_manager_config {
   std::string accounts_dir;
-  registry_actor registry;
-  auth_actor auth;
-  keys_actor keys;
-  mailbox_actor mailbox;
+  hub_handles hub;  // the gateway; null while no hub is there
   crypto_actor crypto;
   event_sink_actor events;
   interlocutor_listener_actor robot;  // the Tux Droid; may be null

@@ -20,6 +20,7 @@ struct account_state {
   account_config config;
   account_status status;
   std::string session;
+  session_peer_actor inlet;  // what the hub holds as this account's peer
   bytes client_key;
   bytes stored_key;
   bytes server_key;  // to check the hub's proof when logging in again
@@ -31,6 +32,7 @@ struct account_state {
   bool hub_up = false;  // between hubup and hubdown
   std::deque<envelope> early;  // delivered before the login finished
   uint64_t dropped = 0;        // envelopes refused: forged, stale, malformed
+  uint64_t ignored_system_messages = 0;  // exits not from our manager
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
   std::set<std::string> arrived;  // interlocutors announced in this session
   std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door

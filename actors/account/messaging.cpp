@@ -58,14 +58,14 @@ void messaging::flush_outbox() {
 }
 
 void messaging::deliver(const envelope& env) {
-  if (self_->current_sender() != st_->config.mailbox.address())
+  if (self_->current_sender() != st_->inlet.address())
     return drop("an envelope not from our hub's mailbox");
   receive(env);
 }
 
 void messaging::receipt(const std::string& id, const std::string& recipient,
                         const std::string& state) {
-  if (self_->current_sender() != st_->config.mailbox.address())
+  if (self_->current_sender() != st_->inlet.address())
     return;
   if (state != "delivered" && state != "read")
     return;
@@ -87,7 +87,7 @@ void messaging::ack(const std::string& from, const std::string& id) {
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
-  self->request(st->config.mailbox, hub_timeout, ack_atom_v, st->session, from, id)
+  self->request(st->config.hub.gateway, hub_timeout, ack_atom_v, st->session, from, id)
     .then([](caf::ok_atom) {},
           [=](const caf::error& err) {
             spdlog::warn("{}: the hub did not take an ack: {}", user, caf::to_string(err));
@@ -114,7 +114,7 @@ void messaging::push(const std::string& id, const store::outbound& out) {
   auto key = std::make_pair(id, out.recipient);
   if (!st->in_flight.insert(key).second)
     return;  // already on its way
-  self->request(st->config.mailbox, hub_timeout, enqueue_atom_v, st->session, out.env)
+  self->request(st->config.hub.gateway, hub_timeout, enqueue_atom_v, st->session, out.env)
     .then([=](caf::ok_atom) {
             st->in_flight.erase(key);
             auto peer = st->store->hub_has(user, id, out.recipient);
@@ -181,7 +181,7 @@ void messaging::with_key(const std::string& peer, key_callback next) {
                                                     + "' is not known here and the hub "
                                                       "is away; try again when it is back"),
                 nullptr);
-  self->request(st->config.keys, hub_timeout, fetchkey_atom_v, st->session, peer)
+  self->request(st->config.hub.gateway, hub_timeout, fetchkey_atom_v, st->session, peer)
     .then(
       [=](const public_identity& fetched) {
         if (fetched.user != peer)
@@ -274,7 +274,7 @@ void messaging::receive(const envelope& env) {
           // Perhaps the sender has a new key: if the hub says so, the
           // envelope waits there until the user verifies it; else it is a
           // forgery.
-          self->request(st->config.keys, hub_timeout, fetchkey_atom_v, st->session, h.from)
+          self->request(st->config.hub.gateway, hub_timeout, fetchkey_atom_v, st->session, h.from)
             .then(
               [=](const public_identity& fetched) {
                 auto before = st->store->find_contact(h.from);
@@ -390,7 +390,7 @@ caf::result<std::string> messaging::send(const std::string& to, const std::strin
   if (st->session.empty())
   return make_error(errc::hub_unreachable, "the hub, which knows who is in #" + room
                                              + ", is away; try again when it is back");
-  self->request(st->config.registry, hub_timeout, roomget_atom_v, st->session, room)
+  self->request(st->config.hub.gateway, hub_timeout, roomget_atom_v, st->session, room)
   .then(
     [=](const room_info& info) mutable {
       std::vector<std::string> others;
@@ -415,7 +415,7 @@ caf::result<caf::ok_atom> messaging::mark_read(const std::string& peer) {
   // and their senders are not told.
   if (st->logged_in())
   for (auto& [sender, ids] : by_sender)
-    self->request(st->config.mailbox, hub_timeout, readrcpt_atom_v, st->session, sender, ids)
+    self->request(st->config.hub.gateway, hub_timeout, readrcpt_atom_v, st->session, sender, ids)
       .then([](caf::ok_atom) {}, [](const caf::error&) {});
   return caf::ok_atom_v;
 }
@@ -441,7 +441,7 @@ caf::result<std::string> messaging::fingerprint(const std::string& who) {
   return rp;
   }
   // Ask the hub for the current key, so a change shows here first.
-  self->request(st->config.keys, hub_timeout, fetchkey_atom_v, st->session, who)
+  self->request(st->config.hub.gateway, hub_timeout, fetchkey_atom_v, st->session, who)
   .then([=](const public_identity& fetched) mutable {
           if (fetched.user == who)
             learn_key(fetched);

@@ -82,7 +82,7 @@ void ratchet_sessions::publish(const signed_prekey& spk, std::vector<one_time_pr
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
-  self->request(st->config.keys, hub_timeout, prekeys_atom_v, st->session, spk, fresh)
+  self->request(st->config.hub.gateway, hub_timeout, prekeys_atom_v, st->session, spk, fresh)
     .then(
       [=](uint32_t held) {
         spdlog::debug("{}: the hub holds {} of our one-time prekeys", user, held);
@@ -130,7 +130,7 @@ void ratchet_sessions::prepare_next(std::shared_ptr<std::vector<public_identity>
     fallback->push_back(peer.user);
     return prepare_next(todo, fallback, next);
   }
-  self->request(st->config.keys, hub_timeout, bundle_atom_v, st->session, peer.user)
+  self->request(st->config.hub.gateway, hub_timeout, bundle_atom_v, st->session, peer.user)
     .then(
       [=](const prekey_bundle& b) {
         ratchet_sessions here(self, st);

@@ -34,7 +34,7 @@ void watch(account_actor::pointer self, const account_state_ptr& st,
   if (users.empty() || !st->logged_in())
     return;
   auto session = st->session;
-  self->request(st->config.registry, hub_timeout, watch_atom_v, session, std::move(users))
+  self->request(st->config.hub.gateway, hub_timeout, watch_atom_v, session, std::move(users))
     .then(
       [self, st, session](const std::vector<presence_info>& now) {
         if (st->session != session)
@@ -81,7 +81,7 @@ caf::result<caf::ok_atom> set_presence(account_actor::pointer self,
   if (auto why = check_presence(status, message); !why.empty())
     return make_error(errc::invalid_argument, why);
   auto rp = self->make_response_promise<caf::ok_atom>();
-  self->request(st->config.registry, hub_timeout, presence_atom_v, st->session, status, message)
+  self->request(st->config.hub.gateway, hub_timeout, presence_atom_v, st->session, status, message)
     .then(
       [self, st, status, rp](caf::ok_atom) mutable {
         st->status.presence = status;
@@ -101,7 +101,7 @@ caf::result<caf::ok_atom> add_contact(account_actor::pointer self, const account
   if (user == st->config.user)
     return make_error(errc::invalid_argument, "you cannot add yourself as a contact");
   auto rp = self->make_response_promise<caf::ok_atom>();
-  self->request(st->config.registry, hub_timeout, lookup_atom_v, st->session, user)
+  self->request(st->config.hub.gateway, hub_timeout, lookup_atom_v, st->session, user)
     .then(
       [self, st, rp](const user_record& found) mutable {
         st->store->add_to_address_book(found.user, found.display_name, now_ms());
@@ -122,7 +122,7 @@ caf::result<caf::ok_atom> remove_contact(account_actor::pointer self,
     return make_error(errc::not_found, "'" + user + "' is not in your contacts");
   st->presence.erase(user);
   if (st->logged_in())
-    self->request(st->config.registry, hub_timeout, unwatch_atom_v, st->session, user)
+    self->request(st->config.hub.gateway, hub_timeout, unwatch_atom_v, st->session, user)
       .then([](caf::ok_atom) {}, [](const caf::error&) {});
   return caf::ok_atom_v;
 }

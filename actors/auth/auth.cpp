@@ -1,5 +1,6 @@
 #include "auth/auth.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <botan/hex.h>
@@ -10,6 +11,7 @@
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/guarded.hpp"
+#include "common/session_table.hpp"
 #include "common/validation.hpp"
 #include "store/hub_store.hpp"
 
@@ -29,7 +31,7 @@ struct login_attempt {
   std::string client_nonce;
   std::string nonce;
   store::credential_record credentials;
-  caf::node_id node;
+  std::string address;
   steady::time_point expires;
 };
 
@@ -37,8 +39,8 @@ struct session {
   std::string user;
   bytes stored_key;
   session_peer_actor peer;
-  caf::node_id node;
   std::string pending_nonce;  // empty when the last challenge was answered
+  uint64_t serial = 0;        // login order, to replace the oldest
 };
 
 struct auth_state {
@@ -47,13 +49,17 @@ struct auth_state {
   uint64_t next_attempt = 1;
   std::unordered_map<uint64_t, login_attempt> attempts;
   std::unordered_map<std::string, session> sessions;
+  std::unordered_map<std::string, size_t> unproved;  // attempts per address
+  uint64_t next_serial = 1;
   rate_limiter per_user{5, std::chrono::seconds(30), std::chrono::minutes(15)};
   rate_limiter per_node{20, std::chrono::seconds(30), std::chrono::minutes(15)};
   uint64_t refused = 0;  // requests dropped for a bad session, node or nonce
 };
 
-std::string node_key(const caf::node_id& node) {
-  return caf::to_string(node);
+// Failures for a user are counted per address: one address guessing
+// alice's password locks out alice from that address, not from every other.
+std::string user_key(const std::string& user, const std::string& address) {
+  return user + '\n' + address;
 }
 
 std::string wait_sentence(std::chrono::milliseconds wait) {
@@ -61,15 +67,46 @@ std::string wait_sentence(std::chrono::milliseconds wait) {
   return "try again in " + std::to_string(seconds) + " s";
 }
 
-void drop_expired_attempts(auth_state& st) {
-  auto now = steady::now();
-  for (auto i = st.attempts.begin(); i != st.attempts.end();)
-    i = i->second.expires < now ? st.attempts.erase(i) : std::next(i);
+void forget_attempt(auth_state& st, std::unordered_map<uint64_t, login_attempt>::iterator i) {
+  auto u = st.unproved.find(i->second.address);
+  if (u != st.unproved.end() && --u->second == 0)
+    st.unproved.erase(u);
+  st.attempts.erase(i);
 }
 
-caf::node_id sender_node(auth_actor::pointer self) {
-  auto& sender = self->current_sender();
-  return sender ? sender->node() : caf::node_id{};
+void drop_expired_attempts(auth_state& st) {
+  auto now = steady::now();
+  for (auto i = st.attempts.begin(); i != st.attempts.end();) {
+    auto next = std::next(i);
+    if (i->second.expires < now)
+      forget_attempt(st, i);
+    i = next;
+  }
+}
+
+// Zero, or why `address` may not try to log in `user` now.
+std::string locked_out(auth_state& st, const std::string& user, const std::string& address,
+                       steady::time_point now) {
+  if (auto wait = st.per_user.wait_time(user_key(user, address), now); wait.count() > 0)
+    return "too many failed logins for '" + user + "' from this address; " + wait_sentence(wait);
+  if (auto wait = st.per_node.wait_time(address, now); wait.count() > 0)
+    return "too many failed logins from this address; " + wait_sentence(wait);
+  return {};
+}
+
+// The oldest sessions of `user` go, so the new one is within the cap.
+template <class Revoke>
+void make_room_for(auth_state& st, const std::string& user, unsigned cap, Revoke revoke) {
+  std::vector<std::pair<uint64_t, std::string>> mine;
+  for (auto& [token, s] : st.sessions)
+    if (s.user == user)
+      mine.emplace_back(s.serial, token);
+  if (mine.size() < cap)
+    return;
+  std::sort(mine.begin(), mine.end());
+  for (size_t i = 0; i + cap <= mine.size(); ++i)
+    revoke(mine[i].second, "replaced by a newer login (at most " + std::to_string(cap)
+                             + " sessions per user)");
 }
 
 } // namespace
@@ -113,75 +150,75 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
   });
 
   return {
-    [=](login_atom, const std::string& user,
-        const std::string& client_nonce) -> caf::result<login_challenge> {
+    [=](login_atom, const std::string& user, const std::string& client_nonce,
+        const std::string& address) -> caf::result<login_challenge> {
       return guarded("auth", [&]() -> caf::result<login_challenge> {
+        if (!from_own_node(self))
+          return make_error(errc::not_logged_in, "auth answers the hub's gateways only");
         if (auto why = check_username(user); !why.empty())
           return make_error(errc::invalid_argument, why);
         if (client_nonce.empty() || client_nonce.size() > max_client_nonce)
           return make_error(errc::invalid_argument, "malformed client nonce");
         auto now = steady::now();
-        auto node = sender_node(self);
-        if (auto wait = st->per_user.wait_time(user, now); wait.count() > 0)
-          return make_error(errc::rate_limited,
-                            "too many failed logins for '" + user + "'; "
-                              + wait_sentence(wait));
-        if (auto wait = st->per_node.wait_time(node_key(node), now);
-            wait.count() > 0 && node != self->node())
-          return make_error(errc::rate_limited,
-                            "too many failed logins from this host; "
-                              + wait_sentence(wait));
+        if (auto why = locked_out(*st, user, address, now); !why.empty())
+          return make_error(errc::rate_limited, why);
         auto credentials = st->store->find_credentials(user);
         if (!credentials)
           return make_error(errc::not_found, "no user named '" + user + "'");
         drop_expired_attempts(*st);
-        if (st->attempts.size() >= max_attempts)
+        // The daemon's own accounts ("local") are not a stranger's address.
+        if (st->attempts.size() >= max_attempts
+            || (address != "local" && st->unproved[address] >= st->config.unproved_per_address))
           return make_error(errc::rate_limited,
-                            "too many logins under way; try again shortly");
+                            "too many logins under way from this address; try again shortly");
         login_attempt attempt;
         attempt.user = user;
         attempt.client_nonce = client_nonce;
         attempt.nonce = client_nonce + scram::random_nonce();
         attempt.credentials = std::move(*credentials);
-        attempt.node = node;
+        attempt.address = address;
         attempt.expires = now + attempt_lifetime;
         auto id = st->next_attempt++;
         login_challenge challenge{id, attempt.nonce, attempt.credentials.salt,
                                   attempt.credentials.kdf};
+        ++st->unproved[address];
         st->attempts.emplace(id, std::move(attempt));
         return challenge;
       });
     },
-    [=](proof_atom, uint64_t id, const bytes& proof,
-        const session_peer_actor& peer) -> caf::result<login_grant> {
+    [=](proof_atom, uint64_t id, const bytes& proof, const session_peer_actor& peer,
+        const std::string& address) -> caf::result<login_grant> {
       auto i = st->attempts.find(id);
-      auto node = sender_node(self);
-      if (i == st->attempts.end() || i->second.expires < steady::now()
-          || i->second.node != node) {
+      if (!from_own_node(self) || i == st->attempts.end() || i->second.expires < steady::now()
+          || i->second.address != address) {
         ++st->refused;
         return make_error(errc::authentication_failed,
                           "the login attempt is unknown or expired; start again");
       }
       auto attempt = std::move(i->second);
-      st->attempts.erase(i);
+      forget_attempt(*st, i);
+      auto now = steady::now();
+      // Checked again now: challenges collected before a lockout must not
+      // let their proofs through after it.
+      if (auto why = locked_out(*st, attempt.user, address, now); !why.empty())
+        return make_error(errc::rate_limited, why);
       auto& cred = attempt.credentials;
       auto message = scram::login_auth_message(attempt.user, attempt.client_nonce,
                                                attempt.nonce, cred.salt,
                                                cred.kdf);
       if (!peer || !scram::verify_client_proof(cred.stored_key, message, proof)) {
-        auto now = steady::now();
-        st->per_user.record_failure(attempt.user, now);
-        // Not our own node: that is the daemon hosting us, or a cluster
-        // router speaking for many hosts (it locks out per host itself).
-        if (node != self->node())
-          st->per_node.record_failure(node_key(node), now);
+        st->per_user.record_failure(user_key(attempt.user, address), now);
+        // Not the daemon's own accounts: a typo there locks nobody out.
+        if (address != "local")
+          st->per_node.record_failure(address, now);
         spdlog::warn("auth: failed login for {}", attempt.user);
         return make_error(errc::authentication_failed,
                           "wrong password for '" + attempt.user + "'");
       }
-      st->per_user.record_success(attempt.user);
+      st->per_user.record_success(user_key(attempt.user, address));
+      make_room_for(*st, attempt.user, st->config.sessions_per_user, revoke);
       auto token = Botan::hex_encode(scram::random_bytes(16));
-      st->sessions[token] = session{attempt.user, cred.stored_key, peer, node, {}};
+      st->sessions[token] = session{attempt.user, cred.stored_key, peer, {}, st->next_serial++};
       self->monitor(peer);
       self->delayed_send(self, interval, due_atom_v, token);
       // Before the grant: the client's next request to a listener then finds
@@ -194,7 +231,8 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
     },
     [=](due_atom, const std::string& token) {
       auto i = st->sessions.find(token);
-      if (i == st->sessions.end())
+      if (i == st->sessions.end()
+          || self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(self))
         return;
       if (!i->second.pending_nonce.empty()) {
         revoke(token, "no answer to the hub's re-challenge within "
@@ -210,7 +248,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
     [=](answer_atom, const std::string& token, const std::string& nonce,
         const bytes& proof) -> caf::result<int64_t> {
       auto i = st->sessions.find(token);
-      if (i == st->sessions.end() || i->second.node != sender_node(self)) {
+      if (i == st->sessions.end() || !from_own_node(self)) {
         ++st->refused;
         return make_error(errc::not_logged_in, "unknown session");
       }
@@ -233,7 +271,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
     },
     [=](logout_atom, const std::string& token) -> caf::result<caf::ok_atom> {
       auto i = st->sessions.find(token);
-      if (i == st->sessions.end() || i->second.node != sender_node(self))
+      if (i == st->sessions.end() || !from_own_node(self))
         return make_error(errc::not_logged_in, "unknown session");
       spdlog::info("auth: {} logged out", i->second.user);
       self->demonitor(i->second.peer.address());

@@ -144,12 +144,14 @@ void connect(router_actor* self, const std::string& address) {
         if (!ptr)
           return retry_later(self, address);
         auto front = caf::actor_cast<hub_front_actor>(ptr);
-        self->request(front, connect_timeout, hello_atom_v)
+        auto& st = self->state;
+        self->request(front, connect_timeout, hello_atom_v, st.config.self_address,
+                      join_proof(st.config.secret, st.config.self_address))
           .then(
-            [=](const std::vector<caf::actor>& hub) {
-              if (hub.size() != 4 || !hub[0])
+            [=](const caf::actor& router) {
+              if (!router || router.node() != front.node())
                 return retry_later(self, address);
-              linked_up(self, address, hub[0]);
+              linked_up(self, address, router);
             },
             [=](caf::error&) { retry_later(self, address); });
       },
@@ -318,6 +320,11 @@ void lose_session(router_actor* self, const std::string& token) {
   // home too (its auth monitors the relay).
   self->send(caf::actor_cast<session_peer_actor>(i->second.member), hubdown_atom_v, token);
   session_ended(self, token, false);
+}
+
+bool proves_node(const std::string& secret, const std::string& address, const bytes& proof) {
+  auto expected = join_proof(secret, address);
+  return !expected.empty() && scram::equal_constant_time(proof, expected);
 }
 
 bytes join_proof(const std::string& secret, const std::string& address) {

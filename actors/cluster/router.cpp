@@ -9,6 +9,8 @@
 #include "chat/envelope.hpp"
 #include "cluster/router_state.hpp"
 #include "common/errors.hpp"
+#include "common/system_messages.hpp"
+#include "gateway/gateway.hpp"
 
 namespace chatter::cluster {
 
@@ -125,12 +127,8 @@ caller identify(router_actor* self, const std::string& session) {
       c.user = i->second.first;
     return c;
   }
-  if (!sender) {
-    c.refused = make_error(errc::not_logged_in, "an anonymous request");
-    return c;
-  }
-  if (!st.per_member.allow(caf::to_string(sender->node()))) {
-    c.refused = make_error(errc::rate_limited, "too many requests from this host; slow down");
+  if (!sender || sender->node() != self->node()) {
+    c.refused = make_error(errc::not_logged_in, "the router answers gateways and peers only");
     return c;
   }
   auto i = st.sessions.find(session);
@@ -165,16 +163,16 @@ caf::response_promise routed(router_actor* self, const std::string& session,
   return rp;
 }
 
-// A request without a session (sign-up, login): only the host's rate.
+// A request without a session (sign-up, login): from a gateway of this
+// node (which rate-limits it) or from a peer.
 template <class Result, class... Ts>
 caf::response_promise open_request(router_actor* self, const std::string& user,
                                    caf::actor local, Ts... xs) {
   auto sender = self->current_sender();
   auto from = self->state.peer_address(sender);
   auto rp = self->make_response_promise();
-  if (from.empty()
-      && (!sender || !self->state.per_member.allow(caf::to_string(sender->node())))) {
-    rp.deliver(make_error(errc::rate_limited, "too many requests from this host; slow down"));
+  if (from.empty() && (!sender || sender->node() != self->node())) {
+    rp.deliver(make_error(errc::not_logged_in, "the router answers gateways and peers only"));
     return rp;
   }
   at_home<Result>(self, rp, user, from, local, xs...);
@@ -234,9 +232,6 @@ caf::response_promise fan_out_search(router_actor* self, const std::string& sess
                                       const std::string& query, uint32_t limit) {
   auto& st = self->state;
   auto c = identify(self, session);
-  auto member_node = c.from.empty() && self->current_sender()
-                       ? caf::to_string(self->current_sender()->node())
-                       : std::string{};
   auto rp = self->make_response_promise();
   if (c.refused) {
     rp.deliver(c.refused);
@@ -247,10 +242,6 @@ caf::response_promise fan_out_search(router_actor* self, const std::string& sess
     self->request(local, forward_timeout, search_atom_v, session, query, limit)
       .then([rp](std::vector<presence_info>& r) mutable { rp.deliver(std::move(r)); },
             [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-    return rp;
-  }
-  if (!st.searches.allow(member_node)) {
-    rp.deliver(make_error(errc::rate_limited, "too many searches from this host; slow down"));
     return rp;
   }
   auto round = std::make_shared<search_round>();
@@ -367,6 +358,114 @@ caf::response_promise split_watch(router_actor* self, const std::string& session
   return rp;
 }
 
+// What this node's hub actors hold for a session whose member entered at
+// another node: an outlet passing everything on to that node's relay as
+// sent by this router, so no hub actor's handle crosses to the peer.
+session_peer_actor peer_outlet(router_actor* self, const caf::actor& relay) {
+  return spawn_outlet(self->system(), {caf::actor_cast<session_peer_actor>(relay),
+                                       caf::actor_cast<caf::actor>(self), {}, self->address()});
+}
+
+caf::response_promise route_login(router_actor* self, login_atom a, const std::string& user,
+                                  const std::string& nonce, const std::string& address) {
+  auto& st = self->state;
+  auto sender = self->current_sender();
+  auto from = st.peer_address(sender);
+  auto auth = caf::actor_cast<caf::actor>(st.config.local.auth);
+  auto rp = self->make_response_promise();
+  if (!from.empty()) {
+    at_home<login_challenge>(self, rp, user, from, auth, a, user, nonce, address);
+    return rp;
+  }
+  if (!sender || sender->node() != self->node()) {
+    rp.deliver(make_error(errc::invalid_argument, "logins come through a gateway"));
+    return rp;
+  }
+  auto where = st.owner_of(user, {});
+  // The challenge's attempt id is the home's; the member gets ours, which
+  // remembers the home for the proof.
+  auto remember = [=](login_challenge ch) mutable {
+    auto& st = self->state;
+    auto id = st.next_login++;
+    st.logins[id] = {where.node, user, ch.attempt, address, std::chrono::steady_clock::now()};
+    if (st.logins.size() > 10000)
+      st.logins.erase(st.logins.begin());
+    ch.attempt = id;
+    rp.deliver(std::move(ch));
+  };
+  auto dest = where.node == st.config.self_address ? auth : st.peer_router(where.node);
+  if (where.hold || !dest) {
+    rp.deliver(where.hold ? make_error(errc::hub_unreachable,
+                                       "this account is moving to another hub node; "
+                                       "try again in a moment")
+                          : unreachable(where.node));
+    return rp;
+  }
+  self->request(dest, forward_timeout, a, user, nonce, address)
+    .then([=](login_challenge& ch) mutable { remember(std::move(ch)); },
+          [=, node = where.node](caf::error& err) mutable { rp.deliver(hub_error(err, node)); });
+  return rp;
+}
+
+void granted(router_actor* self, const login_route& route, const caf::actor& relay,
+             const session_peer_actor& member, login_grant& grant) {
+  auto& st = self->state;
+  auto& s = grant.session;
+  self->send(relay, login_atom_v, s);
+  st.sessions[s] = {route.user, caf::actor_cast<caf::actor>(member), relay, false};
+  st.known_sessions[s] = {route.user, st.config.self_address};
+  // Before the grant, as auth does: the member's next request, on whichever
+  // node, finds the session known there.
+  tell_local(self, online_atom_v, s, route.user, caf::actor_cast<session_peer_actor>(relay));
+  tell_peers(self, online_atom_v, s, route.user, relay);
+}
+
+caf::response_promise route_proof(router_actor* self, proof_atom a, uint64_t attempt,
+                                  const bytes& proof, const session_peer_actor& peer,
+                                  const std::string& address) {
+  auto& st = self->state;
+  auto sender = self->current_sender();
+  auto auth = caf::actor_cast<caf::actor>(st.config.local.auth);
+  auto rp = self->make_response_promise();
+  if (!st.peer_address(sender).empty()) {  // the entry node's, for our auth
+    auto outlet = peer_outlet(self, caf::actor_cast<caf::actor>(peer));
+    self->request(auth, forward_timeout, a, attempt, proof, outlet, address)
+      .then([rp](login_grant& g) mutable { rp.deliver(std::move(g)); },
+            [rp, outlet, self](caf::error& err) mutable {
+              self->send_exit(outlet, caf::exit_reason::normal);
+              rp.deliver(std::move(err));
+            });
+    return rp;
+  }
+  auto i = st.logins.find(attempt);
+  if (i == st.logins.end() || !sender || sender->node() != self->node()
+      || i->second.address != address || !peer) {
+    rp.deliver(make_error(errc::authentication_failed,
+                          "the login attempt is unknown or expired; start again"));
+    return rp;
+  }
+  auto route = i->second;
+  st.logins.erase(i);
+  auto dest = route.node == st.config.self_address ? auth : st.peer_router(route.node);
+  if (!dest) {
+    rp.deliver(unreachable(route.node));
+    return rp;
+  }
+  auto relay = spawn_relay(self, caf::actor_cast<caf::actor>(peer));
+  self->request(dest, forward_timeout, a, route.attempt, proof,
+                caf::actor_cast<session_peer_actor>(relay), address)
+    .then(
+      [=](login_grant& grant) mutable {
+        granted(self, route, relay, peer, grant);
+        rp.deliver(std::move(grant));
+      },
+      [=](caf::error& err) mutable {
+        self->send_exit(relay, caf::exit_reason::normal);
+        rp.deliver(hub_error(err, route.node));
+      });
+  return rp;
+}
+
 } // namespace
 
 void session_ended(router_actor* self, const std::string& session, bool tell_home) {
@@ -395,7 +494,7 @@ void forget_session(router_actor* self, const std::string& session) {
   tell_local(self, offline_atom_v, session);
 }
 
-hub_handles as_hub(const caf::actor& router) {
+hub_actors as_hub(const caf::actor& router) {
   return {caf::actor_cast<registry_actor>(router), caf::actor_cast<auth_actor>(router),
           caf::actor_cast<keys_actor>(router), caf::actor_cast<mailbox_actor>(router)};
 }
@@ -411,6 +510,11 @@ caf::behavior router(router_actor* self, router_config config) {
   auto mailbox = caf::actor_cast<caf::actor>(st.config.local.mailbox);
   st.transfer = spawn_transfer_worker(self->system(), st.config.database_path);
   self->link_to(st.transfer);
+  // Peers hold the router's handle: it obeys the hub's lifetime only.
+  self->link_to(st.config.lifetime);
+  obey_exits_only_from(self, st.config.lifetime.address(), "cluster router",
+                       &st.ignored_system_messages);
+  self->set_default_handler(caf::drop);
   start_membership(self);
 
   return {
@@ -420,8 +524,13 @@ caf::behavior router(router_actor* self, router_config config) {
       auto from = self->state.peer_address(self->current_sender());
       if (from.empty())
         return;
-      self->state.known_sessions[session] = {user, from};
-      tell_local(self, a, session, user, caf::actor_cast<session_peer_actor>(relay));
+      auto& st = self->state;
+      st.known_sessions[session] = {user, from};
+      auto& outlet = st.remote_peers[session];
+      if (outlet)
+        self->send_exit(outlet, caf::exit_reason::normal);
+      outlet = peer_outlet(self, relay);
+      tell_local(self, a, session, user, outlet);
     },
     [=](offline_atom a, const std::string& session) {
       auto& st = self->state;
@@ -434,14 +543,18 @@ caf::behavior router(router_actor* self, router_config config) {
       if (st.peer_address(sender).empty())
         return;
       st.known_sessions.erase(session);
+      if (auto j = st.remote_peers.find(session); j != st.remote_peers.end()) {
+        self->send_exit(j->second, caf::exit_reason::normal);
+        st.remote_peers.erase(j);
+      }
       tell_local(self, a, session);
     },
     // --- registry
-    [=](offer_atom a, const std::string& user) {
-      return open_request<signup_offer>(self, user, registry, a, user);
+    [=](offer_atom a, const std::string& user, const std::string& address) {
+      return open_request<signup_offer>(self, user, registry, a, user, address);
     },
-    [=](signup_atom a, const signup_request& req) {
-      return open_request<caf::ok_atom>(self, req.user, registry, a, req);
+    [=](signup_atom a, const signup_request& req, const std::string& address) {
+      return open_request<caf::ok_atom>(self, req.user, registry, a, req, address);
     },
     [=](lookup_atom a, const std::string& s, const std::string& user) {
       return routed<user_record>(self, s, &user, registry, a, s, user);
@@ -473,103 +586,13 @@ caf::behavior router(router_actor* self, router_config config) {
       return std::vector<room_info>{};
     },
     // --- auth
-    [=](login_atom a, const std::string& user, const std::string& nonce) {
-      auto& st = self->state;
-      auto sender = self->current_sender();
-      auto from = st.peer_address(sender);
-      auto rp = self->make_response_promise();
-      if (!from.empty()) {
-        at_home<login_challenge>(self, rp, user, from, auth, a, user, nonce);
-        return rp;
-      }
-      if (!sender) {
-        rp.deliver(make_error(errc::invalid_argument, "an anonymous login"));
-        return rp;
-      }
-      auto member_node = sender->node();
-      auto host = caf::to_string(member_node);
-      if (auto wait = st.failed_logins.wait_time(host, std::chrono::steady_clock::now());
-          wait.count() > 0) {
-        rp.deliver(make_error(errc::rate_limited, "too many failed logins from this host; try again in "
-                                                    + std::to_string(wait.count() / 1000 + 1) + " s"));
-        return rp;
-      }
-      auto where = st.owner_of(user, {});
-      // The challenge's attempt id is the home's; the member gets ours, which
-      // remembers the home for the proof.
-      auto remember = [=](login_challenge ch) mutable {
-        auto& st = self->state;
-        auto id = st.next_login++;
-        st.logins[id] = {where.node, user, ch.attempt, member_node,
-                         std::chrono::steady_clock::now()};
-        if (st.logins.size() > 10000)
-          st.logins.erase(st.logins.begin());
-        ch.attempt = id;
-        rp.deliver(std::move(ch));
-      };
-      auto dest = where.node == st.config.self_address ? auth : st.peer_router(where.node);
-      if (where.hold || !dest) {
-        rp.deliver(where.hold ? make_error(errc::hub_unreachable,
-                                           "this account is moving to another hub node; "
-                                           "try again in a moment")
-                              : unreachable(where.node));
-        return rp;
-      }
-      self->request(dest, forward_timeout, a, user, nonce)
-        .then([=](login_challenge& ch) mutable { remember(std::move(ch)); },
-              [=, node = where.node](caf::error& err) mutable { rp.deliver(hub_error(err, node)); });
-      return rp;
+    [=](login_atom a, const std::string& user, const std::string& nonce,
+        const std::string& address) {
+      return route_login(self, a, user, nonce, address);
     },
-    [=](proof_atom a, uint64_t attempt, const bytes& proof, const session_peer_actor& peer) {
-      auto member = caf::actor_cast<caf::actor>(peer);
-      auto& st = self->state;
-      auto sender = self->current_sender();
-      auto rp = self->make_response_promise();
-      if (!st.peer_address(sender).empty()) {  // the entry node's, for our auth
-        self->request(auth, forward_timeout, a, attempt, proof, peer)
-          .then([rp](login_grant& g) mutable { rp.deliver(std::move(g)); },
-                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
-        return rp;
-      }
-      auto i = st.logins.find(attempt);
-      if (i == st.logins.end() || !sender || i->second.member_node != sender->node() || !member) {
-        rp.deliver(make_error(errc::authentication_failed,
-                              "the login attempt is unknown or expired; start again"));
-        return rp;
-      }
-      auto route = i->second;
-      st.logins.erase(i);
-      auto dest = route.node == st.config.self_address ? auth : st.peer_router(route.node);
-      if (!dest) {
-        rp.deliver(unreachable(route.node));
-        return rp;
-      }
-      auto relay = spawn_relay(self, member);
-      self->request(dest, forward_timeout, a, route.attempt, proof,
-                    caf::actor_cast<session_peer_actor>(relay))
-        .then(
-          [=](login_grant& grant) mutable {
-            auto& st = self->state;
-            auto& s = grant.session;
-            self->send(relay, login_atom_v, s);
-            st.sessions[s] = {route.user, member, relay, false};
-            st.known_sessions[s] = {route.user, st.config.self_address};
-            // Before the grant, as auth does: the member's next request, on
-            // whichever node, finds the session known there.
-            tell_local(self, online_atom_v, s, route.user,
-                       caf::actor_cast<session_peer_actor>(relay));
-            tell_peers(self, online_atom_v, s, route.user, relay);
-            rp.deliver(std::move(grant));
-          },
-          [=](caf::error& err) mutable {
-            self->send_exit(relay, caf::exit_reason::normal);
-            if (err.category() == error_category
-                && err.code() == static_cast<uint8_t>(errc::authentication_failed))
-              self->state.failed_logins.record_failure(caf::to_string(route.member_node),
-                                                       std::chrono::steady_clock::now());
-            rp.deliver(hub_error(err, route.node));
-          });
-      return rp;
+    [=](proof_atom a, uint64_t attempt, const bytes& proof, const session_peer_actor& peer,
+        const std::string& address) {
+      return route_proof(self, a, attempt, proof, peer, address);
     },
     [=](answer_atom a, const std::string& s, const std::string& nonce, const bytes& proof) {
       return routed<int64_t>(self, s, nullptr, auth, a, s, nonce, proof);

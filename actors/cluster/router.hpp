@@ -14,6 +14,10 @@
 // entry router then tells every node of the session, so any node's keys,
 // mailbox and registry accept it from the routers.
 //
+// Members reach the router only through the node's gateways (gateway/), which
+// check their sessions and limits and name their network address; peers
+// get it from the node's front after proving the cluster secret.
+//
 // Membership: nodes agree on the member list given at start. A node started
 // with --join is new: the nodes already running hand over the users whose
 // home moves to it (membership.cpp), and until each has, requests for those
@@ -36,13 +40,19 @@ struct router_config {
   std::string secret;              // shared by the nodes; proves a join
   std::string database_path;       // the node's hub.db
   std::string state_file;          // what the node learned about membership
-  hub_handles local;               // this node's own hub actors
+  hub_actors local;                // this node's own hub actors
   caf::io::middleman_actor middleman;  // plain TCP or TLS, as members use
+  caf::actor lifetime;                 // the hub's (stop_hub): the router ends with it
 };
 
 caf::actor spawn_router(caf::actor_system& sys, router_config config);
 
-// The four names a member knows the hub by, all meaning the router.
-hub_handles as_hub(const caf::actor& router);
+// The router under the names of the four hub actors: what the node's
+// gateways forward to.
+hub_actors as_hub(const caf::actor& router);
+
+// Whether `proof` shows that the node at `address` knows the cluster secret
+// (what a node's front asks before it hands a peer the router).
+bool proves_node(const std::string& secret, const std::string& address, const bytes& proof);
 
 } // namespace chatter::cluster

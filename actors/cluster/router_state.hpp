@@ -9,10 +9,8 @@
 #include <optional>
 #include <vector>
 
-#include "auth/rate_limiter.hpp"
 #include "cluster/ring.hpp"
 #include "cluster/router.hpp"
-#include "common/node_rate_limit.hpp"
 
 namespace chatter::cluster {
 
@@ -44,7 +42,7 @@ struct login_route {
   std::string node;
   std::string user;
   uint64_t attempt = 0;
-  caf::node_id member_node;
+  std::string address;  // the member's, as its gateway named it
   std::chrono::steady_clock::time_point started;
 };
 
@@ -72,15 +70,14 @@ struct router_state {
   std::map<std::string, entry_session> sessions;   // by session token
   // Every session the cluster told us of: user and entry node.
   std::map<std::string, std::pair<std::string, std::string>> known_sessions;
+  // What this node's hub actors hold for a session entered elsewhere: an
+  // outlet passing on to the entry node's relay, as this router.
+  std::map<std::string, session_peer_actor> remote_peers;
   std::map<uint64_t, login_route> logins;
   uint64_t next_login = 1;
   std::map<std::string, bytes> incoming;  // a snapshot arriving, by sender
   caf::actor transfer;                    // SQLite work, off the scheduler
-  // Per member host: the limits the hub actors apply per caller node, which
-  // here would see only routers.
-  node_rate_limit per_member{1000, 5000};
-  node_rate_limit searches{20, 100};
-  rate_limiter failed_logins{20, std::chrono::seconds(30), std::chrono::minutes(15)};
+  uint64_t ignored_system_messages = 0;
 
   static inline const char* name = "hub_router";
 

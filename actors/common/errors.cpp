@@ -16,6 +16,7 @@ const char* error_name(errc code) {
     case errc::hub_unreachable: return "HubUnreachable";
     case errc::internal: return "Internal";
     case errc::timeout: return "Timeout";
+    case errc::quota_exceeded: return "QuotaExceeded";
   }
   return "Internal";
 }

@@ -21,6 +21,7 @@ enum class errc : uint8_t {
   hub_unreachable,
   internal,
   timeout,
+  quota_exceeded,
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("chatter");

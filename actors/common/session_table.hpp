@@ -1,8 +1,8 @@
 // Who is logged in, as a hub actor other than auth knows it: auth announces
 // every session (online/offline) and this table answers "which user is this
-// session, and is the caller on that session's node?". Callers on the hub's
-// own node are trusted: they are the daemon hosting the hub, or the cluster
-// router (cluster/router.hpp), which checks the member's node itself.
+// session?". Only callers on the hub's own node are heard: members reach the
+// hub through their gateways (gateway/gateway.hpp), which check that a
+// session was proved on their connection, or through a cluster router.
 #pragma once
 
 #include <map>
@@ -13,6 +13,13 @@
 #include "interfaces.hpp"
 
 namespace chatter {
+
+// The second line behind the gateways: hub actors hear only their own node.
+template <class Self>
+bool from_own_node(Self* self) {
+  auto& sender = self->current_sender();
+  return sender && sender->node() == self->node();
+}
 
 class session_table {
 public:
@@ -40,7 +47,7 @@ public:
     auto i = sessions_.find(session);
     if (i == sessions_.end() || !caller)
       return std::nullopt;
-    if (caller->node() != i->second.peer.node() && caller->node() != own_node)
+    if (caller->node() != own_node)
       return std::nullopt;
     return i->second.user;
   }

@@ -28,8 +28,14 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
   auto sessions = std::make_shared<session_table>();
   return {
     [=](online_atom, const std::string& session, const std::string& user,
-        const session_peer_actor& peer) { sessions->add(session, user, peer); },
-    [=](offline_atom, const std::string& session) { sessions->remove(session); },
+        const session_peer_actor& peer) {
+      if (from_own_node(self))
+        sessions->add(session, user, peer);
+    },
+    [=](offline_atom, const std::string& session) {
+      if (from_own_node(self))
+        sessions->remove(session);
+    },
     [=](pubkey_atom, const std::string& session,
         const public_identity& pub) -> caf::result<caf::ok_atom> {
       return guarded("keys", [&]() -> caf::result<caf::ok_atom> {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/system_messages.hpp"
+
 namespace chatter {
 
 namespace {
@@ -11,6 +13,7 @@ constexpr auto connect_timeout = std::chrono::seconds(10);
 struct link_state {
   hub_front_actor front;
   bool connected = false;
+  uint64_t ignored = 0;  // forged exit and down messages
   std::chrono::milliseconds backoff{0};
   unsigned failures = 0;
 };
@@ -32,7 +35,16 @@ hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_co
     st->backoff = std::min(st->backoff * 2, config.max_retry);
   };
 
+  obey_exits_only_from(self, caf::actor_addr{}, "hub link", &st->ignored);
+  self->set_default_handler(caf::drop);
+  self->monitor(config.manager);
   self->set_down_handler([=](caf::down_msg& dm) {
+    if (!source_ended(dm.source)) {
+      spdlog::warn("hub link: ignored a forged down message ({} so far)", ++st->ignored);
+      return;
+    }
+    if (dm.source == config.manager.address())
+      return self->quit();
     if (!st->front || dm.source != st->front.address())
       return;
     spdlog::warn("lost the hub {}: {}", address, caf::to_string(dm.reason));
@@ -47,7 +59,7 @@ hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_co
   self->send(self, retry_atom_v);
   return {
     [=](retry_atom) {
-      if (st->connected)
+      if (st->connected || self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(self))
         return;
       self->request(config.middleman, connect_timeout, caf::connect_atom_v, config.host,
                     config.port)
@@ -58,12 +70,11 @@ hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_co
               return retry_later();
             }
             auto front = caf::actor_cast<hub_front_actor>(ptr);
-            self->request(front, connect_timeout, hello_atom_v)
+            self->request(front, connect_timeout, hello_atom_v, self)
               .then(
-                [=](const std::vector<caf::actor>& hub) {
-                  if (hub.size() != 4 || !hub[0] || !hub[1] || !hub[2] || !hub[3]) {
-                    spdlog::error("hub {} answered hello with {} actors, not 4", address,
-                                  hub.size());
+                [=](const hub_handles& hub) {
+                  if (!hub || hub.gateway.node() != front.node()) {
+                    spdlog::error("hub {} answered hello without a gateway of its own", address);
                     return retry_later();
                   }
                   self->monitor(front);
@@ -72,11 +83,7 @@ hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_co
                   st->failures = 0;
                   st->backoff = config.first_retry;
                   spdlog::info("connected to the hub {}", address);
-                  self->send(config.manager, hubup_atom_v,
-                             caf::actor_cast<registry_actor>(hub[0]),
-                             caf::actor_cast<auth_actor>(hub[1]),
-                             caf::actor_cast<keys_actor>(hub[2]),
-                             caf::actor_cast<mailbox_actor>(hub[3]));
+                  self->send(config.manager, hubup_atom_v, hub);
                   self->send(config.events, hubup_atom_v, address);
                 },
                 [=](const caf::error& err) {

@@ -25,7 +25,9 @@ struct hub_link_config {
   std::chrono::milliseconds max_retry{std::chrono::seconds(10)};
 };
 
-using hub_link_actor = caf::typed_actor<caf::reacts_to<retry_atom>>;
+// The hub holds this link's handle (it watches the connection by it), so
+// the link obeys no exit message: it ends with the manager.
+using hub_link_actor = member_link_actor;
 
 hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_config config);
 

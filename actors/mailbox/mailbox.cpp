@@ -1,25 +1,30 @@
 #include "mailbox/mailbox.hpp"
 
+#include <unordered_map>
+
 #include <spdlog/spdlog.h>
 
 #include "chat/envelope.hpp"
 #include "common/clock.hpp"
 #include "common/guarded.hpp"
-#include "common/node_rate_limit.hpp"
 #include "common/errors.hpp"
 #include "common/session_table.hpp"
 #include "store/hub_store.hpp"
 
 namespace chatter {
 
-mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
-                                     std::string database_path) {
-  auto store = std::make_shared<store::hub_store>(database_path);
+mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self, mailbox_config config) {
+  auto store = std::make_shared<store::hub_store>(config.database_path);
   auto sessions = std::make_shared<session_table>();
   auto refused = std::make_shared<uint64_t>(0);
-  // Per remote host: far above what people type, well below a flood. The
-  // hub's own node (accounts of the daemon hosting it) is not limited.
-  auto per_node = std::make_shared<node_rate_limit>(1000, 5000);
+  // What waits per recipient, read from the store once and kept up to date.
+  auto queued = std::make_shared<std::unordered_map<std::string, store::hub_store::queue_size>>();
+  auto queue_of = [=](const std::string& recipient) -> store::hub_store::queue_size& {
+    auto i = queued->find(recipient);
+    if (i == queued->end())
+      i = queued->emplace(recipient, store->queued_for(recipient)).first;
+    return i->second;
+  };
 
   auto refuse = [=](errc code, const std::string& why) {
     ++*refused;
@@ -38,6 +43,8 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
   return {
     [=](online_atom, const std::string& session, const std::string& user,
         const session_peer_actor& peer) {
+      if (!from_own_node(self))
+        return;
       guarded("mailbox", [&] {
         sessions->add(session, user, peer);
         for (auto& env : store->envelopes_for(user))
@@ -46,14 +53,14 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
           self->send(peer, receipt_atom_v, r.id, r.recipient, r.state);
       });
     },
-    [=](offline_atom, const std::string& session) { sessions->remove(session); },
+    [=](offline_atom, const std::string& session) {
+      if (from_own_node(self))
+        sessions->remove(session);
+    },
     [=](enqueue_atom, const std::string& session,
         const envelope& env) -> caf::result<caf::ok_atom> {
       return guarded("mailbox", [&]() -> caf::result<caf::ok_atom> {
         auto sender = self->current_sender();
-        if (sender && sender->node() != self->node()
-            && !per_node->allow(caf::to_string(sender->node())))
-          return refuse(errc::rate_limited, "too many envelopes from this host; slow down");
         auto user = sessions->user_of(session, sender, self->node());
         if (!user)
           return refuse(errc::not_logged_in, "sending needs a session");
@@ -71,9 +78,19 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
             && (!store->is_member(header->room, *user) || !store->is_member(header->room, header->to)))
           return refuse(errc::not_found, "'" + header->to + "' and you are not both in #"
                                            + header->room);
-        if (store->add_envelope(header->to, header->from, header->id, env, now_ms()))
+        auto& queue = queue_of(header->to);
+        auto size = env.header.size() + env.ciphertext.size() + env.signature.size();
+        if (queue.envelopes >= config.max_envelopes || queue.bytes + size > config.max_bytes)
+          return refuse(errc::quota_exceeded,
+                        "'" + header->to + "' has too much waiting at the hub ("
+                          + std::to_string(queue.envelopes)
+                          + " messages); it is refused until they read their mail");
+        if (store->add_envelope(header->to, header->from, header->id, env, now_ms())) {
+          queue.envelopes += 1;
+          queue.bytes += size;
           for (auto& peer : sessions->peers_of(header->to))
             self->send(peer, deliver_atom_v, env);
+        }
         return caf::ok_atom_v;
       });
     },
@@ -83,8 +100,10 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
         auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse(errc::not_logged_in, "acknowledging needs a session");
-        if (store->remove_envelope(*user, sender, id))
+        if (store->remove_envelope(*user, sender, id)) {
+          queued->erase(*user);  // its size is read again when next needed
           tell_sender(sender, {id, *user, "delivered"});
+        }
         return caf::ok_atom_v;
       });
     },
@@ -96,13 +115,12 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
           return refuse(errc::not_logged_in, "read receipts need a session");
         if (ids.size() > 10000)
           return refuse(errc::invalid_argument, "at most 10000 read receipts at once");
-        // The hub cannot tell whether these ids are real: a made-up one only
-        // reaches a sender who has no such message and ignores it.
-        std::vector<store::hub_store::receipt> receipts;
+        // Only for what was really delivered to this user by `sender`.
+        std::vector<std::string> wanted;
         for (auto& id : ids)
           if (!id.empty() && id.size() <= 64)
-            receipts.push_back({id, *user, "read"});
-        store->add_receipts(sender, receipts);
+            wanted.push_back(id);
+        auto receipts = store->read_receipts(*user, sender, wanted);
         for (auto& r : receipts)
           tell_sender(sender, r);
         return caf::ok_atom_v;

@@ -11,7 +11,13 @@
 
 namespace chatter {
 
-mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self,
-                                     std::string database_path);
+// What may wait for one recipient: past either, senders hear QuotaExceeded.
+struct mailbox_config {
+  std::string database_path;
+  uint32_t max_envelopes = 10000;
+  uint64_t max_bytes = 256ull * 1024 * 1024;
+};
+
+mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self, mailbox_config config);
 
 } // namespace chatter

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -11,7 +12,6 @@
 #include "common/errors.hpp"
 #include "common/guarded.hpp"
 #include "common/validation.hpp"
-#include "common/node_rate_limit.hpp"
 #include "common/session_table.hpp"
 #include "registry/presence_table.hpp"
 #include "store/hub_store.hpp"
@@ -24,6 +24,7 @@ namespace {
 // the hub insist on its own salt instead of trusting the client's.
 struct pending_offer {
   bytes salt;
+  std::string address;
   std::chrono::steady_clock::time_point expires;
 };
 
@@ -31,6 +32,37 @@ constexpr auto offer_lifetime = std::chrono::minutes(5);
 constexpr size_t max_pending_offers = 10000;
 constexpr uint32_t max_search_results = 100;
 constexpr size_t max_room_members = 256;
+constexpr size_t max_offers_per_address = 16;
+
+// Sign-ups per address in the last hour: the times of each.
+class signup_window {
+public:
+  bool full(const std::string& address, unsigned cap, std::chrono::steady_clock::time_point now) {
+    if (address == "local")
+      return false;
+    auto& times = by_address_[address];
+    while (!times.empty() && times.front() + std::chrono::hours(1) < now)
+      times.pop_front();
+    if (times.empty())
+      by_address_.erase(address);
+    return by_address_.count(address) > 0 && times.size() >= cap;
+  }
+  void add(const std::string& address, std::chrono::steady_clock::time_point now) {
+    if (address != "local")
+      by_address_[address].push_back(now);
+  }
+
+private:
+  std::unordered_map<std::string, std::deque<std::chrono::steady_clock::time_point>> by_address_;
+};
+
+size_t offers_from(const std::unordered_map<std::string, pending_offer>& offers,
+                   const std::string& address) {
+  size_t n = 0;
+  for (auto& [user, o] : offers)
+    n += o.address == address ? 1 : 0;
+  return n;
+}
 
 void drop_expired(std::unordered_map<std::string, pending_offer>& offers) {
   auto now = std::chrono::steady_clock::now();
@@ -45,10 +77,9 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
   auto store = std::make_shared<store::hub_store>(config.database_path);
   auto offers = std::make_shared<std::unordered_map<std::string, pending_offer>>();
   auto sessions = std::make_shared<session_table>();
+  auto signups = std::make_shared<signup_window>();
   auto presence = std::make_shared<presence_table>();
   auto refused = std::make_shared<uint64_t>(0);
-  // Directory searches cost a table scan: 20 a second per host, bursts of 100.
-  auto searches = std::make_shared<node_rate_limit>(20, 100);
   spdlog::info("registry: hub database {} (schema {})", config.database_path,
                store->version());
 
@@ -88,6 +119,8 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
   return {
     [=](online_atom, const std::string& session, const std::string& user,
         const session_peer_actor& peer) {
+      if (!from_own_node(self))
+        return;
       guarded("registry", [&] {
         sessions->add(session, user, peer);
         if (presence->session_started(session, user))
@@ -95,29 +128,42 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
       });
     },
     [=](offline_atom, const std::string& session) {
+      if (!from_own_node(self))
+        return;
       guarded("registry", [&] {
         sessions->remove(session);
         if (auto user = presence->session_ended(session))
           fan_out(*user);
       });
     },
-    [=](offer_atom, const std::string& user) -> caf::result<signup_offer> {
+    [=](offer_atom, const std::string& user,
+        const std::string& address) -> caf::result<signup_offer> {
       return guarded("registry", [&]() -> caf::result<signup_offer> {
+        if (!from_own_node(self))
+          return make_error(errc::not_logged_in, "the registry answers the hub's gateways only");
         if (auto why = check_username(user); !why.empty())
           return make_error(errc::invalid_argument, why);
         if (store->find_user(user))
           return make_error(errc::already_exists,
                             "the user name '" + user + "' is taken");
         drop_expired(*offers);
-        if (offers->size() >= max_pending_offers)
+        auto now = std::chrono::steady_clock::now();
+        if (offers->size() >= max_pending_offers
+            || (address != "local" && offers_from(*offers, address) >= max_offers_per_address))
           return make_error(errc::rate_limited,
                             "too many sign-ups under way; try again in a minute");
+        if (signups->full(address, config.signups_per_hour_per_address, now))
+          return make_error(errc::rate_limited,
+                            "too many sign-ups from this address in the last hour; try later");
         auto salt = scram::random_bytes(16);
-        (*offers)[user] = {salt, std::chrono::steady_clock::now() + offer_lifetime};
+        (*offers)[user] = {salt, address, now + offer_lifetime};
         return signup_offer{salt, config.kdf};
       });
     },
-    [=](signup_atom, const signup_request& req) -> caf::result<caf::ok_atom> {
+    [=](signup_atom, const signup_request& req,
+        const std::string& address) -> caf::result<caf::ok_atom> {
+      if (!from_own_node(self))
+        return make_error(errc::not_logged_in, "the registry answers the hub's gateways only");
       if (auto why = check_username(req.user); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (auto why = check_display_name(req.display_name); !why.empty())
@@ -128,6 +174,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
       auto offer = offers->find(req.user);
       if (offer == offers->end()
           || offer->second.expires < std::chrono::steady_clock::now()
+          || offer->second.address != address
           || !scram::equal_constant_time(offer->second.salt, req.salt))
         return make_error(errc::invalid_argument,
                           "no current sign-up offer for '" + req.user
@@ -138,8 +185,13 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
         return make_error(errc::invalid_argument,
                           "the sign-up does not use the hub's KDF parameters");
       offers->erase(offer);
+      if (signups->full(address, config.signups_per_hour_per_address,
+                        std::chrono::steady_clock::now()))
+        return make_error(errc::rate_limited,
+                          "too many sign-ups from this address in the last hour; try later");
       try {
         store->add_user(req, now_ms());
+        signups->add(address, std::chrono::steady_clock::now());
       } catch (const store::conflict&) {
         return make_error(errc::already_exists,
                           "the user name '" + req.user + "' is taken");
@@ -167,9 +219,6 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
       return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
         if (!sessions->user_of(session, self->current_sender(), self->node()))
           return refuse("a directory search");
-        if (self->current_sender()->node() != self->node()
-            && !searches->allow(caf::to_string(self->current_sender()->node())))
-          return make_error(errc::rate_limited, "too many searches from this host; slow down");
         if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
           return make_error(errc::invalid_argument,
                             "the search needs 1 to 64 bytes of UTF-8 text");

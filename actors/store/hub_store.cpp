@@ -84,6 +84,17 @@ const migration_list hub_migrations = {
       PRIMARY KEY (username, id)
     );
   )sql",
+  // 5: what was delivered and not yet read: a read receipt is accepted only
+  // for one of these, so nobody can fill a sender's receipts with made-up ids.
+  R"sql(
+    CREATE TABLE delivered (
+      recipient    TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+      sender       TEXT NOT NULL,
+      id           TEXT NOT NULL,
+      delivered_ms INTEGER NOT NULL,
+      PRIMARY KEY (recipient, sender, id)
+    );
+  )sql",
 };
 
 } // namespace
@@ -220,10 +231,46 @@ bool hub_store::remove_envelope(const std::string& recipient,
   q.bind(2, sender);
   q.bind(3, id);
   bool removed = q.exec() > 0;
-  if (removed)
+  if (removed) {
     add_receipt(sender, {id, recipient, "delivered"});
+    SQLite::Statement keep(*db_, "INSERT OR IGNORE INTO delivered(recipient, sender, id, "
+                                 "delivered_ms) VALUES (?, ?, ?, strftime('%s','now') * 1000)");
+    keep.bind(1, recipient);
+    keep.bind(2, sender);
+    keep.bind(3, id);
+    keep.exec();
+  }
   tx.commit();
   return removed;
+}
+
+hub_store::queue_size hub_store::queued_for(const std::string& recipient) {
+  SQLite::Statement q(*db_, "SELECT COUNT(*), COALESCE(SUM(length(header) + length(ciphertext) "
+                            "+ length(signature)), 0) FROM mailbox WHERE recipient = ?");
+  q.bind(1, recipient);
+  q.executeStep();
+  return {static_cast<uint64_t>(q.getColumn(0).getInt64()),
+          static_cast<uint64_t>(q.getColumn(1).getInt64())};
+}
+
+std::vector<hub_store::receipt> hub_store::read_receipts(const std::string& recipient,
+                                                        const std::string& sender,
+                                                        const std::vector<std::string>& ids) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement del(*db_, "DELETE FROM delivered WHERE recipient = ? AND sender = ? AND id = ?");
+  std::vector<receipt> out;
+  for (auto& id : ids) {
+    del.bind(1, recipient);
+    del.bind(2, sender);
+    del.bind(3, id);
+    if (del.exec() > 0) {
+      out.push_back({id, recipient, "read"});
+      add_receipt(sender, out.back());
+    }
+    del.reset();
+  }
+  tx.commit();
+  return out;
 }
 
 void hub_store::add_receipt(const std::string& sender, const receipt& r) {

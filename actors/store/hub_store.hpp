@@ -56,6 +56,13 @@ public:
   bool remove_envelope(const std::string& recipient, const std::string& sender,
                        const std::string& id);
 
+  // What waits for `recipient`: envelopes and their bytes (the quota).
+  struct queue_size {
+    uint64_t envelopes = 0;
+    uint64_t bytes = 0;
+  };
+  queue_size queued_for(const std::string& recipient);
+
   // Receipts for senders, kept until the sender's next login takes them
   // (also sent at once to an online sender: receipts are idempotent).
   struct receipt {
@@ -66,6 +73,11 @@ public:
   void add_receipt(const std::string& sender, const receipt& r);
   void add_receipts(const std::string& sender, const std::vector<receipt>& rs);
   std::vector<receipt> take_receipts(const std::string& sender);
+  // `recipient` read these messages of `sender`: the ones that were really
+  // delivered to it become "read" receipts (kept, and returned); the rest are
+  // made up and ignored.
+  std::vector<receipt> read_receipts(const std::string& recipient, const std::string& sender,
+                                     const std::vector<std::string>& ids);
 
   // The directory: users whose name or display name contains `query`
   // (case-insensitive), names starting with it first.

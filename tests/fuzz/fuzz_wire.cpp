@@ -46,7 +46,8 @@ struct hub_under_fuzz {
   std::filesystem::path dir;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
-  hub_handles hub;
+  running_hub hub;
+  member_gateway_actor gw;  // the boundary: what a member can reach
   std::unique_ptr<caf::scoped_actor> self;
   session_peer_actor peer;
   std::string session;
@@ -63,11 +64,12 @@ struct hub_under_fuzz {
     hc.database_path = (dir / "hub.db").string();
     hc.kdf = {8192, 1, 1};
     hub = spawn_hub(*sys, hc);
+    gw = local_gateway(*sys, hub).gateway;
     self = std::make_unique<caf::scoped_actor>(*sys);
     peer = sys->spawn(quiet_peer, 0);
-    auto offer = ask<signup_offer>(hub.registry, offer_atom_v, std::string("mallory"));
+    auto offer = ask<signup_offer>(gw, offer_atom_v, std::string("mallory"));
     mallory_keys = scram::derive("pw", offer->salt, offer->kdf);
-    ask<caf::ok_atom>(hub.registry, signup_atom_v,
+    ask<caf::ok_atom>(gw, signup_atom_v,
                       signup_request{"mallory", "Mallory", offer->salt, offer->kdf,
                                      mallory_keys.stored_key, mallory_keys.server_key});
     log_in();
@@ -75,12 +77,12 @@ struct hub_under_fuzz {
 
   void log_in() {
     auto nonce = scram::random_nonce();
-    auto challenge = ask<login_challenge>(hub.auth, login_atom_v, std::string("mallory"), nonce);
+    auto challenge = ask<login_challenge>(gw, login_atom_v, std::string("mallory"), nonce);
     require(challenge.has_value(), "mallory's login was not challenged");
     auto message = scram::login_auth_message("mallory", nonce, challenge->nonce,
                                              challenge->salt, challenge->kdf);
     auto proof = scram::client_proof(mallory_keys.client_key, mallory_keys.stored_key, message);
-    auto grant = ask<login_grant>(hub.auth, proof_atom_v, challenge->attempt, proof, peer);
+    auto grant = ask<login_grant>(gw, proof_atom_v, challenge->attempt, proof, peer);
     require(grant.has_value(), "mallory's right password was refused");
     session = grant->session;
   }
@@ -192,93 +194,93 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (kind) {
     case 0:
       if (read_fields(data, size, s1))
-        f.ask<signup_offer>(f.hub.registry, offer_atom_v, s1);
+        f.ask<signup_offer>(f.gw, offer_atom_v, s1);
       break;
     case 1:
       if (read_fields(data, size, req))
-        f.ask<caf::ok_atom>(f.hub.registry, signup_atom_v, req);
+        f.ask<caf::ok_atom>(f.gw, signup_atom_v, req);
       break;
     case 2:
       if (read_fields(data, size, s1, s2))
-        f.ask<login_challenge>(f.hub.auth, login_atom_v, s1, s2);
+        f.ask<login_challenge>(f.gw, login_atom_v, s1, s2);
       break;
     case 3:
       if (read_fields(data, size, n, b))
-        f.ask<login_grant>(f.hub.auth, proof_atom_v, n, b, f.peer);
+        f.ask<login_grant>(f.gw, proof_atom_v, n, b, f.peer);
       break;
     case 4:
       if (read_fields(data, size, s1, b))
-        f.ask<int64_t>(f.hub.auth, answer_atom_v, session, s1, b);
+        f.ask<int64_t>(f.gw, answer_atom_v, session, s1, b);
       break;
     case 5:
-      f.ask<caf::ok_atom>(f.hub.auth, logout_atom_v, session);
+      f.ask<caf::ok_atom>(f.gw, logout_atom_v, session);
       break;
     case 6:
       if (read_fields(data, size, pub))
-        f.ask<caf::ok_atom>(f.hub.keys, pubkey_atom_v, session, pub);
+        f.ask<caf::ok_atom>(f.gw, pubkey_atom_v, session, pub);
       break;
     case 7:
       if (read_fields(data, size, s1))
-        f.ask<public_identity>(f.hub.keys, fetchkey_atom_v, session, s1);
+        f.ask<public_identity>(f.gw, fetchkey_atom_v, session, s1);
       break;
     case 8:
       if (read_fields(data, size, env))
-        f.ask<caf::ok_atom>(f.hub.mailbox, enqueue_atom_v, session, env);
+        f.ask<caf::ok_atom>(f.gw, enqueue_atom_v, session, env);
       break;
     case 9:
       if (read_fields(data, size, s1, s2))
-        f.ask<caf::ok_atom>(f.hub.mailbox, ack_atom_v, session, s1, s2);
+        f.ask<caf::ok_atom>(f.gw, ack_atom_v, session, s1, s2);
       break;
     case 10:
       if (read_fields(data, size, list))
-        f.ask<caf::ok_atom>(f.hub.mailbox, readrcpt_atom_v, session, std::string("bob"), list);
+        f.ask<caf::ok_atom>(f.gw, readrcpt_atom_v, session, std::string("bob"), list);
       break;
     case 11:
       if (read_fields(data, size, s1))
-        f.ask<user_record>(f.hub.registry, lookup_atom_v, session, s1);
+        f.ask<user_record>(f.gw, lookup_atom_v, session, s1);
       break;
     case 12:
       if (read_fields(data, size, s1, limit))
-        f.ask<std::vector<presence_info>>(f.hub.registry, search_atom_v, session, s1, limit);
+        f.ask<std::vector<presence_info>>(f.gw, search_atom_v, session, s1, limit);
       break;
     case 13:
       if (read_fields(data, size, s1, s2))
-        f.ask<caf::ok_atom>(f.hub.registry, presence_atom_v, session, s1, s2);
+        f.ask<caf::ok_atom>(f.gw, presence_atom_v, session, s1, s2);
       break;
     case 14:
       if (read_fields(data, size, list))
-        f.ask<std::vector<presence_info>>(f.hub.registry, watch_atom_v, session, list);
+        f.ask<std::vector<presence_info>>(f.gw, watch_atom_v, session, list);
       break;
     case 15:
       if (read_fields(data, size, s1, list))
-        f.ask<room_info>(f.hub.registry, roomnew_atom_v, session, s1, list);
+        f.ask<room_info>(f.gw, roomnew_atom_v, session, s1, list);
       break;
     case 16:
       if (read_fields(data, size, s1, s2))
-        f.ask<room_info>(f.hub.registry, roominv_atom_v, session, s1, s2);
+        f.ask<room_info>(f.gw, roominv_atom_v, session, s1, s2);
       break;
     case 17:
       if (read_fields(data, size, s1))
-        f.ask<caf::ok_atom>(f.hub.registry, roomleave_atom_v, session, s1);
+        f.ask<caf::ok_atom>(f.gw, roomleave_atom_v, session, s1);
       break;
     case 18:
       if (read_fields(data, size, s1))
-        f.ask<room_info>(f.hub.registry, roomget_atom_v, session, s1);
+        f.ask<room_info>(f.gw, roomget_atom_v, session, s1);
       break;
     case 19:
-      f.ask<std::vector<room_info>>(f.hub.registry, rooms_atom_v, session);
+      f.ask<std::vector<room_info>>(f.gw, rooms_atom_v, session);
       break;
     case 20:
       if (read_fields(data, size, spk, one_time))
-        f.ask<uint32_t>(f.hub.keys, prekeys_atom_v, session, spk, one_time);
+        f.ask<uint32_t>(f.gw, prekeys_atom_v, session, spk, one_time);
       break;
     case 21:
       if (read_fields(data, size, s1))
-        f.ask<prekey_bundle>(f.hub.keys, bundle_atom_v, session, s1);
+        f.ask<prekey_bundle>(f.gw, bundle_atom_v, session, s1);
       break;
     default:
       if (read_fields(data, size, s1, list))
-        f.ask<caf::ok_atom>(f.hub.registry, unwatch_atom_v, session, s1);
+        f.ask<caf::ok_atom>(f.gw, unwatch_atom_v, session, s1);
       break;
   }
   if (ends_session && real)

@@ -79,10 +79,7 @@ protected:
     bob_sees_ = std::make_shared<shown>();
     account_manager_config mc;
     mc.accounts_dir = (dir_.path() / "accounts").string();
-    mc.registry = hub_.registry;
-    mc.auth = hub_.auth;
-    mc.keys = hub_.keys;
-    mc.mailbox = hub_.mailbox;
+    mc.hub = {gw_};
     mc.crypto = crypto_ = spawn_crypto_pool(*sys_, 2);
     mc.events = sink_ = sys_->spawn(recording_sink, bob_sees_);
     manager_ = sys_->spawn<caf::detached>(account_manager, mc);
@@ -90,7 +87,7 @@ protected:
                       std::string("Bob"), std::string(crypto::default_suite));
     ask<account_status>(manager_, login_atom_v, std::string("bob"), std::string("pw-bob"));
     mallory_session_ = log_in_mallory();
-    bob_key_ = ask<public_identity>(hub_.keys, fetchkey_atom_v, mallory_session_,
+    bob_key_ = ask<public_identity>(gw_, fetchkey_atom_v, mallory_session_,
                                     std::string("bob"))
                  .first;
   }
@@ -105,22 +102,22 @@ protected:
   // Signs up and logs in "mallory" the way a daemon would, with this test's
   // own actor as the session's peer; publishes a real identity.
   std::string log_in_mallory() {
-    auto offer = ask<signup_offer>(hub_.registry, offer_atom_v, std::string("mallory")).first;
+    auto offer = ask<signup_offer>(gw_, offer_atom_v, std::string("mallory")).first;
     auto keys = scram::derive("pw-m", offer.salt, offer.kdf);
-    ask<caf::ok_atom>(hub_.registry, signup_atom_v,
+    ask<caf::ok_atom>(gw_, signup_atom_v,
                       signup_request{"mallory", "Mallory", offer.salt, offer.kdf,
                                      keys.stored_key, keys.server_key});
     auto nonce = scram::random_nonce();
-    auto challenge = ask<login_challenge>(hub_.auth, login_atom_v, std::string("mallory"), nonce)
+    auto challenge = ask<login_challenge>(gw_, login_atom_v, std::string("mallory"), nonce)
                        .first;
     auto message = scram::login_auth_message("mallory", nonce, challenge.nonce, challenge.salt,
                                              challenge.kdf);
     auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
     auto peer = caf::actor_cast<session_peer_actor>(self()->address());
-    auto grant = ask<login_grant>(hub_.auth, proof_atom_v, challenge.attempt, proof, peer);
+    auto grant = ask<login_grant>(gw_, proof_atom_v, challenge.attempt, proof, peer);
     EXPECT_FALSE(grant.second) << caf::to_string(grant.second);
     mallory_ = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
-    auto published = ask<caf::ok_atom>(hub_.keys, pubkey_atom_v, grant.first.session,
+    auto published = ask<caf::ok_atom>(gw_, pubkey_atom_v, grant.first.session,
                                        crypto::public_of(mallory_, "mallory"));
     EXPECT_FALSE(published.second) << caf::to_string(published.second);
     return grant.first.session;
@@ -141,7 +138,7 @@ protected:
 
   // The mailbox's answer to mallory's enqueue: "" or the error's name.
   std::string enqueue(const envelope& env, const std::string& session = "") {
-    auto [ok, err] = ask<caf::ok_atom>(hub_.mailbox, enqueue_atom_v,
+    auto [ok, err] = ask<caf::ok_atom>(gw_, enqueue_atom_v,
                                        session.empty() ? mallory_session_ : session, env);
     return err ? describe(err).name : "";
   }
@@ -225,7 +222,7 @@ TEST_F(hostile_sender, hub_actors_outlive_a_failing_database) {
   // lock is gone (CAF 0.17 would end an actor whose handler throws).
   SQLite::Database other((dir_.path() / "hub.db").string(), SQLite::OPEN_READWRITE);
   auto new_room = [&](const std::string& name) {
-    auto [room, err] = ask<room_info>(hub_.registry, roomnew_atom_v, mallory_session_, name,
+    auto [room, err] = ask<room_info>(gw_, roomnew_atom_v, mallory_session_, name,
                                       std::vector<std::string>{"bob"});
     return err ? describe(err).name : "";
   };

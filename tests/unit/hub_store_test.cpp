@@ -29,7 +29,7 @@ signup_request make_request(const std::string& user) {
 TEST(hub_store, new_file_is_migrated_to_the_current_schema) {
   test::temp_dir dir;
   store::hub_store s{(dir.path() / "hub" / "hub.db").string()};
-  EXPECT_EQ(s.version(), 4);
+  EXPECT_EQ(s.version(), 5);
   SQLite::Database db((dir.path() / "hub" / "hub.db").string());
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
@@ -69,7 +69,7 @@ TEST(hub_store, survives_reopening) {
   { store::hub_store s{path}; s.add_user(req, 1); }
   store::hub_store again{path};
   EXPECT_EQ(again.find_credentials("alice")->stored_key, req.stored_key);
-  EXPECT_EQ(again.version(), 4);
+  EXPECT_EQ(again.version(), 5);
 }
 
 TEST(hub_store, refuses_a_newer_schema) {

@@ -1,6 +1,7 @@
-// The base of the tests that drive hub actors in-process with CAF messages:
-// an actor system with Chatter's types, the hub over a temporary SQLite
-// file (a cheap KDF cost), a scoped actor to ask from, torn down in order.
+// The base of the tests that drive the hub in-process with CAF messages: an
+// actor system with Chatter's types, the hub over a temporary SQLite file (a
+// cheap KDF cost) behind a gateway, as the daemon's own accounts reach it, a
+// scoped actor to ask from, torn down in order.
 #pragma once
 
 #include <chrono>
@@ -23,14 +24,12 @@ protected:
     hc.rechallenge_interval = rechallenge_interval;
     hc.kdf = {8192, 1, 1};
     hub_ = spawn_hub(*sys_, hc);
+    gw_ = local_gateway(*sys_, hub_).gateway;
     self_ = std::make_unique<caf::scoped_actor>(*sys_);
   }
 
   void TearDown() override {
-    caf::anon_send_exit(hub_.auth, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub_.registry, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub_.keys, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(hub_.mailbox, caf::exit_reason::user_shutdown);
+    stop_hub(hub_);
     self_.reset();
   }
 
@@ -51,7 +50,8 @@ protected:
   caf::actor_system_config cfg_;
   std::unique_ptr<caf::actor_system> sys_;
   temp_dir dir_;
-  hub_handles hub_;
+  running_hub hub_;
+  member_gateway_actor gw_;  // what the tests speak to, as a member would
   std::unique_ptr<caf::scoped_actor> self_;
 };
 

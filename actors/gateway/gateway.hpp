@@ -1,0 +1,85 @@
+// The hub's front door (hub side). A hub publishes one front actor; each
+// member connection says hello and gets a gateway of its own, the only actor
+// of the hub it can ever reach. The gateway
+// - keeps the member's network address, as the connection shows it (CAF's
+//   middleman answers get_atom with it), and names it to the hub actors,
+//   whose login and sign-up limits are keyed by it;
+// - turns a proof into a session only through auth, and from then on accepts
+//   session-bound requests only for the sessions proved through it;
+// - limits each session (envelopes, receipts, searches) and the connection;
+// - answers every request itself, so no handle of a hub actor crosses the
+//   wire, and hands the hub actors a local outlet per session that passes
+//   what they send the member on as coming from the gateway.
+// Behind it is either the hub's own actors or, on a cluster node, the
+// router playing all four.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <caf/io/middleman_actor.hpp>
+
+#include "interfaces.hpp"
+
+namespace chatter {
+
+// Token buckets: sustained rate per second and burst, each far above what a
+// person (or a client batching for one) sends, far below what tires the hub.
+struct rate {
+  double per_second;
+  double burst;
+};
+
+struct gateway_limits {
+  rate requests{5000, 20000};   // any request, per connection
+  rate envelopes{1000, 10000};  // per session
+  rate receipts{2000, 20000};   // acks and read receipts, per session
+  rate searches{20, 100};       // directory searches, per session
+  size_t gateways_per_address = 32;
+  std::chrono::milliseconds forward_timeout{std::chrono::seconds(9)};
+};
+
+struct gateway_config {
+  hub_actors hub;
+  std::string address;        // the member's host as the connection shows it
+  caf::node_id member_node;   // none for the daemon's own accounts
+  member_link_actor link;     // the member's end of the connection
+  caf::actor lifetime;        // the gateway ends with it (stop_hub)
+  gateway_limits limits;
+};
+
+member_gateway_actor spawn_gateway(caf::actor_system& sys, gateway_config config);
+
+struct front_config {
+  hub_actors hub;
+  caf::io::middleman_actor middleman;  // the one the hub listens with
+  caf::actor lifetime;
+  gateway_limits limits;
+  // A cluster node: the router, for peers whose proof `admits_node` accepts.
+  caf::actor node_router;
+  std::function<bool(const std::string& address, const bytes& proof)> admits_node;
+};
+
+hub_front_actor spawn_front(caf::actor_system& sys, front_config config);
+
+// What the hub sends a session (challenges, envelopes, receipts...) passes
+// through outlets, so that the actor a peer holds is never one with a wider
+// interface:
+// - at the hub, the hub actors hold one as the session's peer; it passes
+//   each message on to the member as sent by the gateway (or a router);
+// - at the member, the hub holds one (the inlet) instead of the account;
+//   it takes messages only from the gateway and passes them to the account.
+// An outlet ends when `member` does, after passing on a revocation, or when
+// its guardian tells it to.
+struct outlet_config {
+  session_peer_actor member;  // where messages go
+  caf::actor speaker;         // sent as this actor; null: as the outlet
+  caf::actor_addr only_from;  // messages from anyone else are dropped; null: any
+  caf::actor_addr guardian;   // the only actor whose exit message ends it
+};
+
+session_peer_actor spawn_outlet(caf::actor_system& sys, outlet_config config);
+
+} // namespace chatter
