@@ -100,7 +100,7 @@ int run(const chatter::daemon_options& opts) {
     link_cfg.middleman = chatter::network_middleman(sys, opts);
     link_cfg.manager = caf::actor_cast<chatter::hub_listener_actor>(manager);
     link_cfg.events = bridge.events();
-    link = sys.spawn(chatter::hub_link, link_cfg);
+    link = chatter::hub_link(sys, link_cfg);
   }
 
   bridge.export_objects(manager, robot);

@@ -306,7 +306,18 @@ account_actor::behavior_type account(account_actor::pointer self,
       if (self->current_sender() != st->inlet.address() || session != st->session
           || st->session.empty())
         return;
-      end_session(reason);
+      // A late answer, or a replayed one, is not this account's fault: it
+      // logs in again with the keys it holds, and says so. A wrong answer,
+      // or a newer login taking our place, ends the session for good.
+      bool ours_to_blame = reason.rfind("wrong answer", 0) == 0 || reason.rfind("replaced", 0) == 0;
+      if (ours_to_blame || st->client_key.empty())
+        return end_session(reason);
+      spdlog::warn("{}: the hub revoked our session ({}); logging in again", user, reason);
+      st->session.clear();
+      st->status.authenticated = false;
+      self->send(events, revoked_atom_v, user, reason);
+      self->send(events, authed_atom_v, st->status);
+      relogin();
     },
     [=](deliver_atom, const envelope& env) { msg->deliver(env); },
     [=](hubdown_atom, const std::string& session) {

@@ -124,9 +124,17 @@ void messaging::push(const std::string& id, const store::outbound& out) {
           [=](const caf::error& err) {
             st->in_flight.erase(key);
             auto d = describe(err);
-            spdlog::warn("{}: message {} stays queued: {}", user, id, d.sentence);
+            spdlog::warn("{}: message {} {}: {}", user, id,
+                         d.name == "QuotaExceeded" ? "refused" : "stays queued", d.sentence);
             if (d.name == "NotFound" || d.name == "InvalidArgument")
               set_state(id, "failed");
+            // Over the recipient's quota: refused, with the hub's sentence
+            // in the log, never queued forever.
+            if (d.name == "QuotaExceeded") {
+              auto peer = st->store->hub_refused(user, id, out.recipient);
+              if (!peer.empty())
+                self->send(events, state_atom_v, user, id, peer, std::string("refused"));
+            }
           });
 }
 

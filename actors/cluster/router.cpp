@@ -512,6 +512,7 @@ caf::behavior router(router_actor* self, router_config config) {
   self->link_to(st.transfer);
   // Peers hold the router's handle: it obeys the hub's lifetime only.
   self->link_to(st.config.lifetime);
+  self->guard_with(st.config.lifetime.address());
   obey_exits_only_from(self, st.config.lifetime.address(), "cluster router",
                        &st.ignored_system_messages);
   self->set_default_handler(caf::drop);

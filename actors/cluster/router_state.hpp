@@ -11,6 +11,7 @@
 
 #include "cluster/ring.hpp"
 #include "cluster/router.hpp"
+#include "common/shielded.hpp"
 
 namespace chatter::cluster {
 
@@ -94,7 +95,8 @@ struct router_state {
   void save() const;
 };
 
-using router_actor = caf::stateful_actor<router_state>;
+// Peers hold its handle: shielded (common/shielded.hpp).
+using router_actor = caf::stateful_actor<router_state, shielded<caf::event_based_actor>>;
 
 // membership.cpp
 void start_membership(router_actor* self);

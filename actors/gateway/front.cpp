@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/errors.hpp"
+#include "common/shielded.hpp"
 #include "common/system_messages.hpp"
 #include "gateway/gateway.hpp"
 
@@ -27,7 +28,7 @@ struct front_state {
   static inline const char* name = "hub_front";
 };
 
-using front_ptr = hub_front_actor::stateful_pointer<front_state>;
+using front_ptr = caf::stateful_actor<front_state, shielded<hub_front_actor::base>>*;
 
 size_t gateways_at(const front_state& st, const std::string& address) {
   size_t n = 0;
@@ -78,8 +79,6 @@ void on_down(front_ptr self, const caf::down_msg& dm) {
 
 hub_front_actor::behavior_type front(front_ptr self, front_config config) {
   self->state.config = std::move(config);
-  obey_exits_only_from(self, caf::actor_addr{}, "hub front",
-                       &self->state.ignored_system_messages);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   self->set_default_handler(caf::drop);
   self->monitor(self->state.config.lifetime);

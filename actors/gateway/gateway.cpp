@@ -6,6 +6,7 @@
 
 #include "common/errors.hpp"
 #include "common/node_rate_limit.hpp"
+#include "common/shielded.hpp"
 #include "common/system_messages.hpp"
 
 namespace chatter {
@@ -29,7 +30,7 @@ struct gateway_state {
   static inline const char* name = "member_gateway";
 };
 
-using gateway_ptr = member_gateway_actor::stateful_pointer<gateway_state>;
+using gateway_ptr = caf::stateful_actor<gateway_state, shielded<member_gateway_actor::base>>*;
 
 node_rate_limit bucket(rate r) {
   return node_rate_limit{r.per_second, r.burst};
@@ -163,7 +164,6 @@ member_gateway_actor::behavior_type gateway(gateway_ptr self, gateway_config con
   st.envelopes = bucket(st.config.limits.envelopes);
   st.receipts = bucket(st.config.limits.receipts);
   st.searches = bucket(st.config.limits.searches);
-  obey_exits_only_from(self, caf::actor_addr{}, "gateway", &st.ignored_system_messages);
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   self->set_default_handler(caf::drop);
   self->monitor(st.config.lifetime);
@@ -259,7 +259,7 @@ struct outlet_state {
   static inline const char* name = "session_outlet";
 };
 
-using outlet_ptr = session_peer_actor::stateful_pointer<outlet_state>;
+using outlet_ptr = caf::stateful_actor<outlet_state, shielded<session_peer_actor::base>>*;
 
 template <class... Ts>
 void pass_on(outlet_ptr self, Ts&&... xs) {
@@ -277,6 +277,7 @@ void pass_on(outlet_ptr self, Ts&&... xs) {
 session_peer_actor::behavior_type outlet(outlet_ptr self, outlet_config config) {
   self->state.config = std::move(config);
   auto member = self->state.config.member;
+  self->guard_with(self->state.config.guardian);
   obey_exits_only_from(self, self->state.config.guardian, "session outlet", &self->state.ignored);
   self->set_default_handler(caf::drop);
   self->monitor(member);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/shielded.hpp"
 #include "common/system_messages.hpp"
 
 namespace chatter {
@@ -20,7 +21,10 @@ struct link_state {
 
 } // namespace
 
-hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_config config) {
+namespace {
+
+hub_link_actor::behavior_type link_behavior(shielded<hub_link_actor::base>* self,
+                                            hub_link_config config) {
   auto st = std::make_shared<link_state>();
   st->backoff = config.first_retry;
   auto address = config.host + ":" + std::to_string(config.port);
@@ -35,7 +39,6 @@ hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_co
     st->backoff = std::min(st->backoff * 2, config.max_retry);
   };
 
-  obey_exits_only_from(self, caf::actor_addr{}, "hub link", &st->ignored);
   self->set_default_handler(caf::drop);
   self->monitor(config.manager);
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -97,6 +100,12 @@ hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_co
           });
     },
   };
+}
+
+} // namespace
+
+hub_link_actor hub_link(caf::actor_system& sys, hub_link_config config) {
+  return sys.spawn(link_behavior, std::move(config));
 }
 
 } // namespace chatter

@@ -29,6 +29,6 @@ struct hub_link_config {
 // the link obeys no exit message: it ends with the manager.
 using hub_link_actor = member_link_actor;
 
-hub_link_actor::behavior_type hub_link(hub_link_actor::pointer self, hub_link_config config);
+hub_link_actor hub_link(caf::actor_system& sys, hub_link_config config);
 
 } // namespace chatter

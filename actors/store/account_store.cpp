@@ -101,7 +101,7 @@ int state_rank(const std::string& state) {
     return 2;
   if (state == "read")
     return 3;
-  return 4;  // failed
+  return 4;  // failed, refused
 }
 
 message_record record_of(SQLite::Statement& q) {
@@ -147,6 +147,18 @@ void account_store::add_outgoing(const message_record& m,
     o.reset();
   }
   tx.commit();
+}
+
+std::string account_store::hub_refused(const std::string& me, const std::string& id,
+                                       const std::string& recipient) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement del(*db_, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
+  del.bind(1, id);
+  del.bind(2, recipient);
+  del.exec();
+  auto peer = set_outgoing_state(me, id, "refused");
+  tx.commit();
+  return peer;
 }
 
 std::string account_store::hub_has(const std::string& me, const std::string& id,

@@ -60,6 +60,10 @@ public:
   // The hub has the envelope of `id` for `recipient`: drops it and, when it
   // was the message's last, moves the message to "sent" in the same
   // transaction. Returns the peer when the state moved, else "".
+  // The hub refused the envelope for `recipient` for good (its quota):
+  // it is not offered again, and the message's state is "refused".
+  std::string hub_refused(const std::string& me, const std::string& id,
+                          const std::string& recipient);
   std::string hub_has(const std::string& me, const std::string& id,
                       const std::string& recipient);
   // Incoming: false when (from, id) is already there (a replay or a resend).

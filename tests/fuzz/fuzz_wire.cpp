@@ -4,8 +4,13 @@
 // or one from the input, and the rest is deserialised with CAF's binary
 // format into the request's fields, as the network layer would. Real hub
 // actors (registry, auth, keys, mailbox) over a SQLite file answer.
-// Invariants: every request is answered, with a value or a Chatter error,
-// and no hub actor dies.
+// The requests go to a gateway, the only actor a member can reach; so do the
+// one-way messages the hub's actors once trusted (online, offline, due),
+// wrong-typed ones, and CAF's exit and down messages, forged.
+// Invariants: every request is answered, with a value or a Chatter error;
+// the gateway and the hub actors never die; no session exists without a
+// proof. (The same boundary over a real loopback connection:
+// tests/integration/front_door_test.cpp.)
 #include <unistd.h>
 
 #include <chrono>
@@ -87,6 +92,17 @@ struct hub_under_fuzz {
     session = grant->session;
   }
 
+  // A session nobody proved is no session.
+  void expect_no_session(const std::string& s) {
+    if (s == session)
+      return;
+    std::optional<caf::ok_atom> out;
+    (*self)->request(gw, std::chrono::seconds(30), ack_atom_v, s, std::string("bob"),
+                     std::string("id"))
+      .receive([&](caf::ok_atom) { out = caf::ok_atom_v; }, [](caf::error&) {});
+    require(!out, "a session was made without a proof");
+  }
+
   // The answer to one request: a value, or nullopt for a Chatter error.
   template <class T, class Handle, class... Ts>
   std::optional<T> ask(const Handle& h, Ts... xs) {
@@ -146,7 +162,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     seed(8, 1, env), seed(9, 1, bob, text), seed(10, 1, users), seed(11, 1, bob),
     seed(12, 1, text, limit), seed(13, 1, text, text), seed(14, 1, users),
     seed(15, 1, room, users), seed(16, 1, room, bob), seed(17, 1, room), seed(18, 1, room),
-    seed(19, 1), seed(20, 1, bob, users), seed(6, 0, pub), seed(8, 0, env)});
+    seed(19, 1), seed(20, 1, bob, users), seed(6, 0, pub), seed(8, 0, env),
+    seed(23, 0, bob), seed(24, 1), seed(25, 1, attempt), seed(26, 1), seed(27, 1, bob, text)});
   auto& f = fixture();
   // Registered after the fixture, so it runs before the fixture's destructor
   // at exit: CAF 0.17 crashes tearing an actor system down from exit
@@ -165,7 +182,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2)
     return 0;
   auto& f = fixture();
-  const uint8_t kind = data[0] % 23;
+  const uint8_t kind = data[0] % 28;
   // A re-challenge answer or a logout ends the real session, and logging in
   // again costs an Argon2 run: those two use it for one second byte in 256.
   const bool ends_session = kind == 4 || kind == 5;
@@ -278,11 +295,39 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (read_fields(data, size, s1))
         f.ask<prekey_bundle>(f.gw, bundle_atom_v, session, s1);
       break;
-    default:
+    case 22:
       if (read_fields(data, size, s1, list))
         f.ask<caf::ok_atom>(f.gw, unwatch_atom_v, session, s1);
       break;
+    // Not requests: what the hub's own actors once trusted from anyone, and
+    // CAF's system messages. None may end the gateway or make a session.
+    case 23:
+      if (read_fields(data, size, s1))
+        (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), online_atom_v, session, s1, f.peer);
+      f.expect_no_session(session);
+      break;
+    case 24:
+      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), offline_atom_v, session);
+      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), due_atom_v, session);
+      break;
+    case 25:
+      if (read_fields(data, size, n))
+        (*f.self)->send_exit(f.gw, caf::error{static_cast<uint8_t>(n % 8), caf::atom("exit")});
+      (*f.self)->send_exit(f.gw, caf::exit_reason::kill);
+      break;
+    case 26:
+      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw),
+                      caf::down_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
+      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw),
+                      caf::exit_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
+      break;
+    default:
+      if (read_fields(data, size, s1, s2))
+        (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), s1, s2, n);
+      break;
   }
+  // The invariant: the gateway is there and answers.
+  f.ask<signup_offer>(f.gw, offer_atom_v, std::string("probe"));
   if (ends_session && real)
     f.log_in();
   return 0;

@@ -1,0 +1,512 @@
+// The hub's front door against a hostile peer: a CAF node of the test's own,
+// built against Chatter's library, connected over loopback TCP to a real
+// `chatterd --listen` hub, sending whatever it likes. Members are real
+// daemons on private buses. Each test is one attack of the front-door issue.
+#include <csignal>
+#include <mutex>
+#include <set>
+
+#include <caf/io/all.hpp>
+#include <gtest/gtest.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "auth/scram.hpp"
+#include "chat/envelope.hpp"
+#include "client_proxies.hpp"
+#include "common/clock.hpp"
+#include "common/errors.hpp"
+#include "crypto/suites.hpp"
+#include "helpers.hpp"
+#include "hub.hpp"
+#include "hub_cluster.hpp"
+#include "member_host.hpp"
+#include "world.hpp"
+
+using namespace chatter;
+using test::eventually;
+using namespace std::chrono_literals;
+
+namespace {
+
+// What a hostile peer's session actor heard, and from whom.
+struct heard {
+  std::mutex m;
+  std::vector<std::string> kinds;
+  size_t not_from_gateway = 0;
+  std::vector<std::string> revocations;
+  size_t count(const std::string& kind) {
+    std::lock_guard<std::mutex> g(m);
+    return static_cast<size_t>(std::count(kinds.begin(), kinds.end(), kind));
+  }
+};
+
+struct session_keys {
+  std::string user;
+  std::string session;
+  derived_keys keys;
+};
+
+// The peer a hostile login hands the hub: it answers re-challenges, as a
+// daemon does, and records every message with whether its sender was the
+// gateway (no other actor of the hub may ever reach it).
+session_peer_actor::behavior_type recorder(session_peer_actor::pointer self,
+                                           std::shared_ptr<heard> out,
+                                           member_gateway_actor gateway,
+                                           std::shared_ptr<session_keys> keys) {
+  auto note = [=](const char* kind) {
+    std::lock_guard<std::mutex> g(out->m);
+    out->kinds.emplace_back(kind);
+    if (self->current_sender() != gateway.address())
+      ++out->not_from_gateway;
+  };
+  return {
+    [=](challenge_atom, const std::string& s, const std::string& nonce) {
+      note("challenge");
+      auto message = scram::rechallenge_auth_message(keys->user, s, nonce);
+      auto proof = scram::client_proof(keys->keys.client_key, keys->keys.stored_key, message);
+      self->request(gateway, 10s, answer_atom_v, s, nonce, proof)
+        .then([](int64_t) {}, [](caf::error&) {});
+    },
+    [=](revoked_atom, const std::string&, const std::string& reason) {
+      note("revoked");
+      std::lock_guard<std::mutex> g(out->m);
+      out->revocations.push_back(reason);
+    },
+    [=](deliver_atom, const envelope&) { note("deliver"); },
+    [=](receipt_atom, const std::string&, const std::string&, const std::string&) {
+      note("receipt");
+    },
+    [=](presence_atom, const presence_info&) { note("presence"); },
+    [=](replenish_atom, uint32_t) { note("replenish"); },
+    [=](hubdown_atom, const std::string&) { note("hubdown"); },
+  };
+}
+
+// A member on the wire that is not a Chatter daemon: its own actor system
+// and middleman, speaking to the hub's front and its gateway directly.
+class hostile_node {
+public:
+  explicit hostile_node(uint16_t port) {
+    register_chatter_types(cfg_);
+    cfg_.load<caf::io::middleman>();
+    cfg_.set("scheduler.max-threads", 2);
+    sys_ = std::make_unique<caf::actor_system>(cfg_);
+    self_ = std::make_unique<caf::scoped_actor>(*sys_);
+    auto front = sys_->middleman().remote_actor<hub_front_actor>("127.0.0.1", port);
+    if (!front)
+      throw std::runtime_error("no hub on port " + std::to_string(port));
+    front_ = *front;
+    link_ = sys_->spawn([](member_link_actor::pointer) -> member_link_actor::behavior_type {
+      return {[](retry_atom) {}};
+    });
+    auto [hub, err] = ask<hub_handles>(front_, hello_atom_v, link_);
+    if (err)
+      throw std::runtime_error("hello refused: " + describe(err).sentence);
+    gateway_ = hub.gateway;
+  }
+
+  ~hostile_node() {
+    for (auto& p : peers_)
+      caf::anon_send_exit(p, caf::exit_reason::kill);
+    caf::anon_send_exit(link_, caf::exit_reason::kill);
+    self_.reset();
+  }
+
+  template <class T, class Handle, class... Ts>
+  std::pair<T, caf::error> ask(const Handle& h, Ts... xs) {
+    std::pair<T, caf::error> out;
+    (*self_)->request(h, 10s, xs...).receive(
+      [&](T& value) { out.first = std::move(value); },
+      [&](caf::error& e) { out.second = std::move(e); });
+    return out;
+  }
+
+  // The D-Bus-less sign-up: an offer, then verifiers.
+  caf::error sign_up(const std::string& user, const std::string& password) {
+    auto [offer, err] = ask<signup_offer>(gateway_, offer_atom_v, user);
+    if (err)
+      return err;
+    auto keys = scram::derive(password, offer.salt, offer.kdf);
+    return ask<caf::ok_atom>(gateway_, signup_atom_v,
+                             signup_request{user, user, offer.salt, offer.kdf, keys.stored_key,
+                                            keys.server_key})
+      .second;
+  }
+
+  // A SCRAM login; the session's messages go to a fresh recorder.
+  std::pair<std::shared_ptr<session_keys>, caf::error>
+  log_in(const std::string& user, const std::string& password, std::shared_ptr<heard> out) {
+    auto nonce = scram::random_nonce();
+    auto [challenge, err] = ask<login_challenge>(gateway_, login_atom_v, user, nonce);
+    if (err)
+      return {nullptr, err};
+    return prove(user, password, nonce, challenge, std::move(out));
+  }
+
+  std::pair<std::shared_ptr<session_keys>, caf::error>
+  prove(const std::string& user, const std::string& password, const std::string& nonce,
+        const login_challenge& challenge, std::shared_ptr<heard> out) {
+    auto keys = std::make_shared<session_keys>();
+    keys->user = user;
+    keys->keys = scram::derive(password, challenge.salt, challenge.kdf);
+    auto message = scram::login_auth_message(user, nonce, challenge.nonce, challenge.salt,
+                                             challenge.kdf);
+    auto proof = scram::client_proof(keys->keys.client_key, keys->keys.stored_key, message);
+    auto peer = sys_->spawn(recorder, std::move(out), gateway_, keys);
+    peers_.push_back(peer);
+    auto [grant, err] = ask<login_grant>(gateway_, proof_atom_v, challenge.attempt, proof, peer);
+    keys->session = grant.session;
+    return {keys, err};
+  }
+
+  // Any message at all, as an untyped actor would send it.
+  template <class... Ts>
+  void send_raw(const caf::actor& to, Ts... xs) {
+    (*self_)->send(to, xs...);
+  }
+
+  caf::actor gateway() const {
+    return caf::actor_cast<caf::actor>(gateway_);
+  }
+  caf::actor front() const {
+    return caf::actor_cast<caf::actor>(front_);
+  }
+  member_gateway_actor typed_gateway() const {
+    return gateway_;
+  }
+  caf::actor_system& system() {
+    return *sys_;
+  }
+  caf::scoped_actor& self() {
+    return *self_;
+  }
+
+private:
+  caf::actor_system_config cfg_;
+  std::unique_ptr<caf::actor_system> sys_;
+  std::unique_ptr<caf::scoped_actor> self_;
+  hub_front_actor front_;
+  member_link_actor link_;
+  member_gateway_actor gateway_;
+  std::vector<session_peer_actor> peers_;
+};
+
+std::string name_of(const caf::error& err) {
+  return err ? describe(err).name : "ok";
+}
+
+// An envelope whose header is well formed (the hub checks only the header).
+envelope envelope_to(const std::string& from, const std::string& to, const std::string& id) {
+  envelope_header h;
+  h.suite = h.signer_suite = "x25519-chacha20poly1305";
+  h.id = id;
+  h.from = from;
+  h.to = to;
+  h.timestamp_ms = now_ms();
+  h.kem = bytes(32, 7);
+  h.nonce = bytes(12, 1);
+  return {encode_header(h), bytes(200, 42), bytes(64, 3)};
+}
+
+class front_door : public testing::Test {
+protected:
+  void start_hub(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--listen", "127.0.0.1:0", "--rechallenge-interval", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    hub_ = hub_world_.start_daemon(args);
+    port_ = test::printed_hub_port(hub_->log_file());
+    ASSERT_NE(port_, 0) << "the hub printed no port";
+    hub_conn_ = hub_world_.bus.connect();
+    hub_manager_ = std::make_unique<client::manager_client>(*hub_conn_);
+  }
+
+  void start_member(test::member_host& m, const std::string& user) {
+    ASSERT_TRUE(m.start(test::hub_args("127.0.0.1", port_)))
+      << test::read_file(m.daemon->log_file());
+    m.join(user);
+  }
+
+  std::string hub_log() const {
+    return test::read_file(hub_->log_file());
+  }
+
+  test::world hub_world_;
+  std::unique_ptr<test::chatterd_process> hub_;
+  std::unique_ptr<sdbus::IConnection> hub_conn_;
+  std::unique_ptr<client::manager_client> hub_manager_;  // the hub daemon's own accounts
+  uint16_t port_ = 0;
+  test::member_host alice_, bob_;
+};
+
+} // namespace
+
+// Attack 1: the old hub answered hello with its four internal actors, and
+// they took `online(session, user, peer)` from anyone: a stranger deleted
+// bob's queued mail and published a key as bob.
+TEST_F(front_door, a_hostile_peer_hears_only_its_gateway_and_cannot_act_as_bob) {
+  start_hub();
+  start_member(alice_, "alice");
+  start_member(bob_, "bob");
+  bob_.account->Logout();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(alice_.account->SendMessage("bob", "for bob's eyes " + std::to_string(i)));
+
+  hostile_node mallory(port_);
+  EXPECT_NE(mallory.gateway().node(), mallory.system().node());
+  ASSERT_FALSE(mallory.sign_up("mallory", "pw-mallory"));
+  auto out = std::make_shared<heard>();
+  auto [me, err] = mallory.log_in("mallory", "pw-mallory", out);
+  ASSERT_FALSE(err) << describe(err).sentence;
+
+  // The one-way messages the hub's actors once trusted, to the only actor
+  // this peer can reach: dropped.
+  std::string fake = "00000000000000000000000000000000";
+  mallory.send_raw(mallory.gateway(), online_atom_v, fake, std::string("bob"),
+                   caf::actor_cast<session_peer_actor>(mallory.gateway()));
+  mallory.send_raw(mallory.gateway(), offline_atom_v, me->session);
+  mallory.send_raw(mallory.gateway(), due_atom_v, me->session);
+  for (auto& id : ids) {
+    auto [ok, e] = mallory.ask<caf::ok_atom>(mallory.typed_gateway(), ack_atom_v, fake,
+                                             std::string("alice"), id);
+    EXPECT_EQ(name_of(e), "NotLoggedIn");
+  }
+  auto bob_keys = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
+  EXPECT_EQ(name_of(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), pubkey_atom_v, fake,
+                                              crypto::public_of(bob_keys, "bob"))
+                      .second),
+            "NotLoggedIn");
+  // Her own session cannot speak for bob either.
+  EXPECT_EQ(name_of(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), pubkey_atom_v,
+                                              me->session, crypto::public_of(bob_keys, "bob"))
+                      .second),
+            "InvalidArgument");
+
+  // Everything the hub sends her: re-challenges, a delivery, presence, a
+  // receipt. All of it comes from her gateway.
+  EXPECT_FALSE(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), enqueue_atom_v, me->session,
+                                         envelope_to("mallory", "mallory", "m-1"))
+                 .second);
+  mallory.ask<std::vector<presence_info>>(mallory.typed_gateway(), watch_atom_v, me->session,
+                                          std::vector<std::string>{"alice"});
+  alice_.account->SetPresence("away", "lunch");
+  ASSERT_TRUE(eventually([&] {
+    return out->count("challenge") >= 2 && out->count("deliver") >= 1
+           && out->count("presence") >= 1;
+  }, 10s)) << hub_log();
+  EXPECT_EQ(out->not_from_gateway, 0u);
+
+  // The session she did not own is untouched: bob gets all five, once.
+  bob_.manager->Login("bob", "pw-bob");
+  ASSERT_TRUE(eventually([&] { return bob_.account->ListPendingMessages().size() == 5; }, 10s));
+  for (auto& id : ids)
+    EXPECT_TRUE(eventually([&] {
+      for (auto& m : alice_.account->GetHistory("bob", 0, 50))
+        if (m.get<0>() == id)
+          return m.get<5>() == "delivered";
+      return false;
+    }));
+}
+
+// Attack 2: one exit_msg ended the mailbox for good; a forged down_msg is
+// the same message with another name.
+TEST_F(front_door, exit_and_down_messages_from_a_peer_end_nothing) {
+  start_hub();
+  start_member(alice_, "alice");
+  start_member(bob_, "bob");
+  {
+    hostile_node mallory(port_);
+    for (auto reason : {caf::exit_reason::kill, caf::exit_reason::user_shutdown}) {
+      mallory.self()->send_exit(mallory.gateway(), reason);
+      mallory.self()->send_exit(mallory.front(), reason);
+      mallory.send_raw(mallory.gateway(), caf::exit_msg{mallory.gateway().address(), reason});
+      mallory.send_raw(mallory.front(), caf::down_msg{mallory.gateway().address(), reason});
+      mallory.send_raw(mallory.gateway(), caf::down_msg{mallory.front().address(), reason});
+    }
+    // Still there: her gateway answers, the front hands out new ones.
+    auto [offer, err] = mallory.ask<signup_offer>(mallory.typed_gateway(), offer_atom_v,
+                                                  std::string("newcomer"));
+    EXPECT_FALSE(err) << describe(err).sentence;
+    hostile_node second(port_);
+    EXPECT_FALSE(second.sign_up("second", "pw"));
+  }
+  auto id = alice_.account->SendMessage("bob", "still here?");
+  ASSERT_TRUE(eventually([&] {
+    auto h = alice_.account->GetHistory("bob", 0, 10);
+    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+  }, 10s)) << hub_log();
+  EXPECT_TRUE(alice_.manager->HubConnected());
+  EXPECT_NE(hub_log().find("ignored an exit message"), std::string::npos);
+  EXPECT_NE(hub_log().find("ignored a forged down message"), std::string::npos);
+}
+
+// Attack 3: the lockout was checked only when a challenge was handed out,
+// so 200 challenges collected first let the 200th proof in; and one
+// address's guesses locked the user out everywhere.
+TEST_F(front_door, a_lockout_holds_at_proof_time_and_only_for_that_address) {
+  start_hub();
+  hub_manager_->Register("vic", "the right one", {});  // the hub daemon's own account
+  hostile_node mallory(port_);
+  std::vector<std::pair<std::string, login_challenge>> collected;
+  for (int i = 0; i < 10; ++i) {
+    auto nonce = scram::random_nonce();
+    auto [c, err] = mallory.ask<login_challenge>(mallory.typed_gateway(), login_atom_v,
+                                                 std::string("vic"), nonce);
+    ASSERT_FALSE(err) << describe(err).sentence;
+    collected.emplace_back(nonce, c);
+  }
+  std::vector<std::string> answers;
+  for (int i = 0; i < 9; ++i)
+    answers.push_back(name_of(mallory.prove("vic", "guess " + std::to_string(i),
+                                            collected[i].first, collected[i].second,
+                                            std::make_shared<heard>())
+                                .second));
+  EXPECT_EQ(std::count(answers.begin(), answers.end(), "AuthenticationFailed"), 5);
+  EXPECT_EQ(answers.back(), "RateLimited");
+  // The right password, on a challenge collected before the lockout: refused.
+  auto last = mallory.prove("vic", "the right one", collected[9].first, collected[9].second,
+                            std::make_shared<heard>());
+  EXPECT_EQ(name_of(last.second), "RateLimited");
+  // vic, from another place (the hub's own host): not locked out.
+  EXPECT_NO_THROW(hub_manager_->Login("vic", "the right one"));
+}
+
+// Attack 3 again: global tables filled by one address locked everyone out
+// (10,000 unproved logins, 10,000 sign-up offers).
+TEST_F(front_door, one_address_cannot_fill_the_login_and_offer_tables) {
+  start_hub();
+  hub_manager_->Register("carol", "pw-carol", {});
+  hostile_node mallory(port_);
+  std::vector<std::string> logins, offers;
+  for (int i = 0; i < 40; ++i)
+    logins.push_back(name_of(mallory.ask<login_challenge>(mallory.typed_gateway(), login_atom_v,
+                                                          std::string("carol"),
+                                                          scram::random_nonce())
+                               .second));
+  EXPECT_EQ(std::count(logins.begin(), logins.end(), "ok"), 32);
+  EXPECT_EQ(logins.back(), "RateLimited");
+  for (int i = 0; i < 20; ++i)
+    offers.push_back(name_of(mallory.ask<signup_offer>(mallory.typed_gateway(), offer_atom_v,
+                                                       "offer" + std::to_string(i))
+                               .second));
+  EXPECT_EQ(std::count(offers.begin(), offers.end(), "ok"), 16);
+  EXPECT_EQ(offers.back(), "RateLimited");
+  // Everyone else is served.
+  EXPECT_NO_THROW(hub_manager_->Login("carol", "pw-carol"));
+  EXPECT_NO_THROW(hub_manager_->Register("dave", "pw-dave", {}));
+}
+
+// ... and 100,000 sign-ups with made-up verifiers from one place.
+TEST_F(front_door, sign_ups_per_address_are_limited_per_hour) {
+  start_hub({"--signups-per-hour", "3"});
+  hostile_node mallory(port_);
+  std::vector<std::string> signups;
+  for (int i = 0; i < 5; ++i)
+    signups.push_back(name_of(mallory.sign_up("sock" + std::to_string(i), "pw")));
+  EXPECT_EQ(signups, (std::vector<std::string>{"ok", "ok", "ok", "RateLimited", "RateLimited"}));
+  EXPECT_NO_THROW(hub_manager_->Register("dave", "pw-dave", {}));
+}
+
+// Attack 4: storage without bound: 197 MB of envelopes for one offline user,
+// a million read receipts for made-up envelopes, 20,000 sessions of one
+// account.
+TEST_F(front_door, floods_of_envelopes_receipts_and_sessions_are_bounded) {
+  start_hub({"--queue-max-messages", "20", "--sessions-per-user", "4"});
+  start_member(bob_, "bob");
+  bob_.account->Logout();
+  hostile_node mallory(port_);
+  ASSERT_FALSE(mallory.sign_up("mallory", "pw"));
+  std::vector<std::shared_ptr<heard>> ears;
+  std::vector<std::shared_ptr<session_keys>> sessions;
+  for (int i = 0; i < 6; ++i) {
+    ears.push_back(std::make_shared<heard>());
+    auto [s, err] = mallory.log_in("mallory", "pw", ears.back());
+    ASSERT_FALSE(err) << describe(err).sentence;
+    sessions.push_back(s);
+  }
+  // The two oldest gave way; the four newest stand.
+  ASSERT_TRUE(eventually([&] { return ears[0]->count("revoked") == 1 && ears[1]->count("revoked") == 1; }));
+  for (size_t i = 2; i < 6; ++i)
+    EXPECT_EQ(ears[i]->count("revoked"), 0u);
+  auto& session = sessions.back()->session;
+
+  std::vector<std::string> sent;
+  for (int i = 0; i < 25; ++i)
+    sent.push_back(name_of(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), enqueue_atom_v,
+                                                     session,
+                                                     envelope_to("mallory", "bob",
+                                                                 "flood-" + std::to_string(i)))
+                             .second));
+  EXPECT_EQ(std::count(sent.begin(), sent.end(), "ok"), 20);
+  EXPECT_EQ(sent.back(), "QuotaExceeded");
+
+  std::vector<std::string> made_up;
+  for (int i = 0; i < 1000; ++i)
+    made_up.push_back("made-up-" + std::to_string(i));
+  EXPECT_FALSE(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), readrcpt_atom_v, session,
+                                         std::string("bob"), made_up)
+                 .second);
+  SQLite::Database db(hub_world_.hub_database().string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM receipts WHERE state = 'read'").getInt(), 0);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM mailbox WHERE recipient = 'bob'").getInt(), 20);
+}
+
+// Attack 5: `chatterd --listen ... | head -1`, as README suggested for
+// reading the port, died of SIGPIPE at the first wrong-typed message.
+TEST_F(front_door, a_hub_whose_stdout_reader_left_survives_wrong_typed_messages) {
+  auto port = test::free_port();
+  std::string command = std::string(CHATTERD_PATH) + " --bus-address "
+                        + hub_world_.bus.address() + " --listen 127.0.0.1:"
+                        + std::to_string(port) + " | head -1";
+  test::child_process hub({"/bin/sh", "-c", command},
+                          {{"XDG_DATA_HOME", hub_world_.data_home().string()},
+                           {"XDG_CONFIG_HOME", (hub_world_.dir.path() / "config").string()}},
+                          true);
+  ASSERT_NE(hub.read_line().find("listening on"), std::string::npos);
+  {
+    hostile_node mallory(port);
+    for (int i = 0; i < 50; ++i) {
+      mallory.send_raw(mallory.front(), i, std::string("not a hello"));
+      mallory.send_raw(mallory.gateway(), 3.14, std::string("nor a request"));
+      mallory.send_raw(mallory.gateway(), hello_atom_v, i);
+    }
+    mallory.ask<signup_offer>(mallory.typed_gateway(), offer_atom_v, std::string("probe"));
+  }
+  {
+    hostile_node after(port);  // the hub is alive and still lets people in
+    EXPECT_FALSE(after.sign_up("after", "pw"));
+  }
+  // The shell's child, the hub, is ours to end.
+  test::run_command({"pkill", "-TERM", "-f", "--", "--listen 127.0.0.1:" + std::to_string(port)});
+}
+
+// Revocation reaches the member: a daemon that could not answer in time
+// (stopped, here) hears it, shows Authenticated false, and logs in again
+// from the keys it holds; nothing waits forever.
+TEST_F(front_door, a_revoked_member_hears_it_and_logs_in_again) {
+  start_hub();
+  start_member(alice_, "alice");
+  start_member(bob_, "bob");
+  std::mutex m;
+  std::vector<std::string> revoked;
+  alice_.account->on_session_revoked = [&](const std::string& why) {
+    std::lock_guard<std::mutex> g(m);
+    revoked.push_back(why);
+  };
+  alice_.conn->enterEventLoopAsync();
+  ::kill(alice_.daemon->pid(), SIGSTOP);
+  ASSERT_TRUE(eventually([&] { return hub_log().find("revoked the session of alice") != std::string::npos; },
+                         10s));
+  ::kill(alice_.daemon->pid(), SIGCONT);
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> g(m);
+    return !revoked.empty();
+  }, 10s));
+  ASSERT_TRUE(eventually([&] { return alice_.account->Authenticated(); }, 10s));
+  auto id = alice_.account->SendMessage("bob", "back again");
+  EXPECT_TRUE(eventually([&] {
+    auto h = alice_.account->GetHistory("bob", 0, 10);
+    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+  }, 10s));
+  alice_.conn->leaveEventLoop();
+}
