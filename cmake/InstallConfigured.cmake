@@ -36,23 +36,3 @@ function(chatter_install_sysconf file subdir)
     endif()
     file(INSTALL DESTINATION \"\${sysconfdir}/${subdir}\" TYPE FILE FILES \"${source}\")")
 endfunction()
-
-# chatter_man_page(TARGET): a man page made from `TARGET --help` by help2man
-# (Debian package help2man), built with the target and installed.
-function(chatter_man_page target)
-  find_program(HELP2MAN help2man)
-  if(NOT HELP2MAN)
-    message(STATUS "help2man not found: no man page for ${target}")
-    return()
-  endif()
-  set(page ${CMAKE_BINARY_DIR}/man/${target}.1)
-  add_custom_command(
-    OUTPUT ${page}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
-    COMMAND ${HELP2MAN} --no-info --no-discard-stderr --output=${page} $<TARGET_FILE:${target}>
-    DEPENDS ${target}
-    COMMENT "Man page for ${target}"
-    VERBATIM)
-  add_custom_target(${target}_man ALL DEPENDS ${page})
-  install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-endfunction()

@@ -49,7 +49,8 @@ TEST(desktop_files, install_lays_out_the_unit_activation_xml_desktop_files_and_m
                      "share/metainfo/org.chatter.Chatter.metainfo.xml",
                      "share/man/man1/chatter-gtk.1",
                      "share/man/man1/chatterd.1", "share/man/man1/chatterctl.1",
-                     "share/man/man1/chatter-notify.1"})
+                     "share/man/man1/chatter-notify.1", "share/man/man5/chatterd.conf.5",
+                     "share/man/man7/chatter-dbus.7"})
     EXPECT_TRUE(fs::exists(prefix / file)) << file;
   auto unit = test::read_file(prefix / "lib/systemd/user/chatterd.service");
   EXPECT_NE(unit.find("Type=dbus\n"), std::string::npos);
