@@ -56,6 +56,15 @@ std::string context::account_path(const std::string& user) {
   return client::account_path(account_name(user));
 }
 
+std::string context::known_account_path() {
+  auto path = account_path();
+  client::manager_client manager(bus());
+  for (auto& known : manager.ListAccounts())
+    if (known == path)
+      return path;
+  throw sdbus::Error("org.freedesktop.DBus.Error.UnknownObject", "no account " + acting_for);
+}
+
 void context::print(const nlohmann::json& value,
                     const std::function<void()>& as_text) const {
   if (json)

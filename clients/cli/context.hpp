@@ -30,6 +30,10 @@ struct context {
   // The user name the same way (login, for an account not yet on this
   // daemon, needs the name, not a path).
   std::string account_name(const std::string& user = {});
+  // account_path(), checked against the daemon's list, for commands that
+  // only read signals or properties (which would otherwise just find
+  // nothing for a mistyped name): "no account" when it is not there.
+  std::string known_account_path();
 
   // Prints `value` as one JSON document with --json, else runs `as_text`.
   void print(const nlohmann::json& value, const std::function<void()>& as_text) const;

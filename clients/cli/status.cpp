@@ -53,8 +53,11 @@ void add_status_command(CLI::App& app, context& ctx) {
     out["version"] = manager.Version();
     out["hub"] = {{"address", manager.HubAddress()}, {"connected", manager.HubConnected()}};
     out["accounts"] = nlohmann::json::array();
-    for (auto& path : manager.ListAccounts())
-      out["accounts"].push_back(account_status(ctx.bus(), path));
+    if (!ctx.as.empty())  // --as: that account only
+      out["accounts"].push_back(account_status(ctx.bus(), ctx.known_account_path()));
+    else
+      for (auto& path : manager.ListAccounts())
+        out["accounts"].push_back(account_status(ctx.bus(), path));
     ctx.print(out, [&] { print_text(out); });
   });
 }

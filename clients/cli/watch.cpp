@@ -93,8 +93,11 @@ void add_watch_command(CLI::App& app, context& ctx) {
   cmd->add_option("--for", *seconds, "stop after this many seconds (default: never)");
   cmd->callback([seconds, &ctx] {
     auto& bus = ctx.bus();
-    auto slot = bus.addMatch(
-      "type='signal',sender='org.chatter.Chatter1'", [&ctx](sdbus::Message& msg) {
+    // With --as, that account's signals only.
+    std::string rule = "type='signal',sender='org.chatter.Chatter1'";
+    if (!ctx.as.empty())
+      rule += ",path='" + ctx.known_account_path() + "'";
+    auto slot = bus.addMatch(rule, [&ctx](sdbus::Message& msg) {
         nlohmann::json line = {{"signal", msg.getMemberName()}, {"path", msg.getPath()}};
         if (auto user = user_of_path(msg.getPath()); !user.empty())
           line["account"] = user;

@@ -88,7 +88,8 @@ TEST_F(chatterctl_tool, an_unknown_account_is_named_whatever_the_command) {
   join("bob");
   for (auto args : std::vector<std::vector<std::string>>{
          {"--as", "nobody", "send", "bob", "hi"}, {"--as", "nobody", "history", "bob"},
-         {"--as", "nobody", "logout"}, {"logout", "nobody"}, {"--as", "nobody", "contacts"}}) {
+         {"--as", "nobody", "logout"}, {"logout", "nobody"}, {"--as", "nobody", "contacts"},
+         {"--as", "nobody", "status"}, {"--as", "nobody", "watch", "--for", "5"}}) {
     auto r = ctl(args);
     EXPECT_EQ(r.exit_code, 4) << args[1];
     EXPECT_EQ(r.err, "chatterctl: no account 'nobody' on this daemon\n");
