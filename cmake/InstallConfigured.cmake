@@ -4,14 +4,18 @@
 
 # chatter_install_configured(TEMPLATE DESTINATION): installs TEMPLATE (.in)
 # with @CHATTER_BINDIR@ set to the bin directory of the install-time prefix
-# (`cmake --install build --prefix /tmp/x` writes /tmp/x/bin).
+# (`cmake --install build --prefix /tmp/x` writes /tmp/x/bin). The file is
+# configured straight into its destination, never into the build tree, so
+# two installs of one build with different prefixes (the tests run several
+# at once) cannot swap files.
 function(chatter_install_configured template destination)
   get_filename_component(name ${template} NAME_WLE)
-  set(out ${CMAKE_CURRENT_BINARY_DIR}/install/${name})
   install(CODE "
     set(CHATTER_BINDIR \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
-    configure_file(\"${CMAKE_CURRENT_SOURCE_DIR}/${template}\" \"${out}\" @ONLY)")
-  install(FILES ${out} DESTINATION ${destination})
+    set(installed \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${destination}/${name}\")
+    message(STATUS \"Installing: \${installed}\")
+    configure_file(\"${CMAKE_CURRENT_SOURCE_DIR}/${template}\" \"\${installed}\" @ONLY)
+    list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${installed}\")")
 endfunction()
 
 # chatter_install_sysconf(FILE SUBDIR): installs FILE into SUBDIR of the
