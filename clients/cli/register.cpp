@@ -26,7 +26,10 @@ void add_register_command(CLI::App& app, context& ctx) {
     if (a->user.empty() && ctx.as.empty())
       throw usage_error("register: name the account (USER or --as USER)");
     a->user = ctx.account_name(a->user);
-    auto password = read_password(a->password_stdin, "Password for " + a->user + ": ");
+    auto password = read_password(a->password_stdin, "New password for " + a->user + ": ");
+    // Typed blind, a new password is asked twice; a script's comes once.
+    if (!a->password_stdin && read_password(false, "The same again: ") != password)
+      throw std::runtime_error("the two passwords differ; nothing was registered");
     std::map<std::string, sdbus::Variant> options;
     if (!a->display_name.empty())
       options["display_name"] = sdbus::Variant(a->display_name);

@@ -201,3 +201,23 @@ TEST_F(chatterctl_tool, watch_prints_other_users_control_characters_escaped) {
   EXPECT_NE(received.find("PWNED"), std::string::npos) << received;
   EXPECT_EQ(received.find("\n2026-01-01"), std::string::npos) << received;
 }
+
+TEST_F(chatterctl_tool, register_and_login_ask_for_the_password_on_a_terminal) {
+  // script(1) (util-linux) gives chatterctl a terminal, and types for us.
+  auto on_terminal = [&](const std::string& args, const std::string& typed) {
+    auto command = std::string("'") + CHATTERCTL_PATH + "' --bus-address '" + world_.bus.address()
+                   + "' " + args;
+    return test::run_command({"script", "-qec", command, "/dev/null"}, {}, typed);
+  };
+  auto mismatch = on_terminal("register dave", "one\ntwo\n");
+  EXPECT_NE(mismatch.exit_code, 0);
+  EXPECT_NE(mismatch.out.find("the two passwords differ"), std::string::npos) << mismatch.out;
+  auto reg = on_terminal("register dave", "s3cret\ns3cret\n");
+  ASSERT_EQ(reg.exit_code, 0) << reg.out;
+  EXPECT_NE(reg.out.find("New password for dave: "), std::string::npos) << reg.out;
+  EXPECT_NE(reg.out.find("The same again: "), std::string::npos) << reg.out;
+  auto login = on_terminal("login dave", "s3cret\n");
+  EXPECT_EQ(login.exit_code, 0) << login.out;
+  EXPECT_NE(login.out.find("logged in dave"), std::string::npos) << login.out;
+  EXPECT_EQ(on_terminal("login dave", "wrong\n").exit_code, 6);
+}
