@@ -1,32 +1,42 @@
+# Install helpers that look at the prefix given at install time
+# (`cmake --install build --prefix /usr`), not only the one known when
+# configuring.
+
 # chatter_install_configured(TEMPLATE DESTINATION): installs TEMPLATE (.in)
-# with @CHATTER_BINDIR@ set to the bin directory of the prefix given at
-# install time (`cmake --install build --prefix /tmp/x` writes /tmp/x/bin),
-# not the one known at configure time.
+# with @CHATTER_BINDIR@ set to the bin directory of the install-time prefix
+# (`cmake --install build --prefix /tmp/x` writes /tmp/x/bin). The file is
+# configured straight into its destination, never into the build tree, so
+# two installs of one build with different prefixes (the tests run several
+# at once) cannot swap files.
 function(chatter_install_configured template destination)
   get_filename_component(name ${template} NAME_WLE)
-  set(out ${CMAKE_CURRENT_BINARY_DIR}/install/${name})
   install(CODE "
     set(CHATTER_BINDIR \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}\")
-    configure_file(\"${CMAKE_CURRENT_SOURCE_DIR}/${template}\" \"${out}\" @ONLY)")
-  install(FILES ${out} DESTINATION ${destination})
+    set(installed \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${destination}/${name}\")
+    message(STATUS \"Installing: \${installed}\")
+    configure_file(\"${CMAKE_CURRENT_SOURCE_DIR}/${template}\" \"\${installed}\" @ONLY)
+    list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${installed}\")")
 endfunction()
 
-# chatter_man_page(TARGET): a man page made from `TARGET --help` by help2man
-# (Debian package help2man), built with the target and installed.
-function(chatter_man_page target)
-  find_program(HELP2MAN help2man)
-  if(NOT HELP2MAN)
-    message(STATUS "help2man not found: no man page for ${target}")
-    return()
-  endif()
-  set(page ${CMAKE_BINARY_DIR}/man/${target}.1)
-  add_custom_command(
-    OUTPUT ${page}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
-    COMMAND ${HELP2MAN} --no-info --no-discard-stderr --output=${page} $<TARGET_FILE:${target}>
-    DEPENDS ${target}
-    COMMENT "Man page for ${target}"
-    VERBATIM)
-  add_custom_target(${target}_man ALL DEPENDS ${page})
-  install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# chatter_install_sysconf(FILE SUBDIR): installs FILE into SUBDIR of the
+# system configuration directory of the install-time prefix, with
+# GNUInstallDirs' rule for CMAKE_INSTALL_FULL_SYSCONFDIR: /etc for the prefix
+# /usr, /etc/opt/NAME for /opt/NAME, PREFIX/etc otherwise. (A plain
+# DESTINATION of ${CMAKE_INSTALL_SYSCONFDIR} gives /usr/etc for /usr, where
+# no desktop looks; FULL_SYSCONFDIR itself is fixed at configure time.) An
+# absolute CMAKE_INSTALL_SYSCONFDIR is used as given. DESTDIR is honoured.
+function(chatter_install_sysconf file subdir)
+  get_filename_component(source ${file} ABSOLUTE)
+  install(CODE "
+    set(sysconfdir \"${CMAKE_INSTALL_SYSCONFDIR}\")
+    if(NOT IS_ABSOLUTE \"\${sysconfdir}\")
+      if(CMAKE_INSTALL_PREFIX STREQUAL \"/usr\")
+        set(sysconfdir \"/\${sysconfdir}\")
+      elseif(CMAKE_INSTALL_PREFIX MATCHES \"^/opt/(.+)$\")
+        set(sysconfdir \"/\${sysconfdir}/opt/\${CMAKE_MATCH_1}\")
+      else()
+        set(sysconfdir \"\${CMAKE_INSTALL_PREFIX}/\${sysconfdir}\")
+      endif()
+    endif()
+    file(INSTALL DESTINATION \"\${sysconfdir}/${subdir}\" TYPE FILE FILES \"${source}\")")
 endfunction()

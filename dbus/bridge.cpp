@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "account_object.hpp"
+#include "introspection_docs.hpp"
 #include "manager_object.hpp"
 #include "names.hpp"
 #include "tuxdroid_object.hpp"
@@ -118,6 +119,7 @@ void bridge::export_objects(account_manager_actor manager, tuxdroid_actor robot)
       [](const caf::error& err) {
         spdlog::error("the account manager did not list its accounts: {}", describe(err).sentence);
       });
+  docs_ = std::make_unique<introspection_docs>(loop_.connection());
   loop_.connection().requestName(service_name);
 }
 
@@ -128,6 +130,7 @@ void bridge::unexport_objects() {
     } catch (const sdbus::Error& err) {
       spdlog::warn("releasing {}: {}", service_name, err.what());
     }
+    docs_.reset();
     accounts_.clear();
     robot_object_.reset();
     manager_object_.reset();

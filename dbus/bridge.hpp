@@ -22,6 +22,7 @@
 namespace chatter::dbus {
 
 class account_object;
+class introspection_docs;
 class manager_object;
 class tuxdroid_object;
 
@@ -105,6 +106,7 @@ private:
   std::unique_ptr<manager_object> manager_object_;
   std::unique_ptr<tuxdroid_object> robot_object_;
   std::map<std::string, std::unique_ptr<account_object>> accounts_;
+  std::unique_ptr<introspection_docs> docs_;  // the XML's comments in Introspect
   std::map<std::string, account_actor> account_handles_;
 };
 

@@ -1,4 +1,5 @@
-// chatterctl accounts: Manager.ListAccounts.
+// chatterctl accounts: Manager.ListAccounts, one user name a line (the
+// object paths with --json).
 #include <iostream>
 
 #include "client_proxies.hpp"
@@ -16,7 +17,7 @@ void add_accounts_command(CLI::App& app, context& ctx) {
       list.push_back(std::string(path));
     ctx.print(list, [&] {
       for (auto& path : paths)
-        std::cout << std::string(path) << '\n';
+        std::cout << user_of_path(path) << '\n';
     });
   });
 }

@@ -5,6 +5,7 @@
 
 #include "client_proxies.hpp"
 #include "commands.hpp"
+#include "printable.hpp"
 
 namespace chatter::cli {
 
@@ -19,10 +20,11 @@ void list_contacts(context& ctx) {
                     {"presence", c.get<2>()}, {"trust", c.get<3>()},
                     {"fingerprint", c.get<4>()}});
   ctx.print(json, [&] {
+    using display::printable;  // display names are chosen by their owners
     for (auto& c : contacts)
-      std::cout << std::left << std::setw(20) << c.get<0>() << ' ' << std::setw(24)
-                << c.get<1>() << ' ' << std::setw(8) << c.get<2>() << ' ' << c.get<3>()
-                << '\n';
+      std::cout << std::left << std::setw(20) << printable(c.get<0>()) << ' ' << std::setw(24)
+                << printable(c.get<1>()) << ' ' << std::setw(8) << printable(c.get<2>()) << ' '
+                << printable(c.get<3>()) << '\n';
   });
 }
 

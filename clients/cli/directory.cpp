@@ -5,6 +5,7 @@
 
 #include "client_proxies.hpp"
 #include "commands.hpp"
+#include "printable.hpp"
 
 namespace chatter::cli {
 
@@ -25,10 +26,11 @@ void add_search_command(CLI::App& app, context& ctx) {
       json.push_back({{"username", u.get<0>()}, {"display_name", u.get<1>()},
                       {"presence", u.get<2>()}, {"message", u.get<3>()}});
     ctx.print(json, [&] {
+      using display::printable;  // names and notes are other users' words
       for (auto& u : users)
-        std::cout << std::left << std::setw(20) << u.get<0>() << ' ' << std::setw(24)
-                  << u.get<1>() << ' ' << u.get<2>()
-                  << (u.get<3>().empty() ? "" : " (" + u.get<3>() + ")") << '\n';
+        std::cout << std::left << std::setw(20) << printable(u.get<0>()) << ' '
+                  << std::setw(24) << printable(u.get<1>()) << ' ' << printable(u.get<2>())
+                  << (u.get<3>().empty() ? "" : " (" + printable(u.get<3>()) + ")") << '\n';
     });
   });
 }

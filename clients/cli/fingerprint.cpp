@@ -1,10 +1,35 @@
 // chatterctl [--as USER] fingerprint WHO / verify WHO FINGERPRINT.
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "client_proxies.hpp"
 #include "commands.hpp"
 
 namespace chatter::cli {
+
+namespace {
+
+// A fingerprint as the daemon writes it (12 groups of 5 digits, one space
+// between), from one read aloud or pasted: with or without spaces, split
+// over lines. Anything that is not 60 digits then goes as typed, for the
+// daemon to refuse.
+std::string normalized_fingerprint(const std::string& typed) {
+  std::string digits;
+  for (char c : typed)
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      digits += c;
+  bool all_digits = std::all_of(digits.begin(), digits.end(),
+                                [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (digits.size() != 60 || !all_digits)
+    return typed;
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); i += 5)
+    grouped += (i ? " " : "") + digits.substr(i, 5);
+  return grouped;
+}
+
+} // namespace
 
 void add_fingerprint_command(CLI::App& app, context& ctx) {
   auto who = std::make_shared<std::string>();
@@ -20,15 +45,21 @@ void add_fingerprint_command(CLI::App& app, context& ctx) {
 void add_verify_command(CLI::App& app, context& ctx) {
   struct args {
     std::string user;
-    std::string fingerprint;
+    std::vector<std::string> fingerprint;  // one word, or the groups unquoted
   };
   auto a = std::make_shared<args>();
   auto* cmd = app.add_subcommand("verify", "mark a contact's key trusted after comparing it");
   cmd->add_option("user", a->user, "the contact")->required();
-  cmd->add_option("fingerprint", a->fingerprint, "the fingerprint you compared")->required();
+  cmd->add_option("fingerprint", a->fingerprint,
+                  "the fingerprint you compared: 60 digits, with or without spaces, quoted "
+                  "or not")
+    ->required();
   cmd->callback([a, &ctx] {
+    std::string typed;
+    for (auto& word : a->fingerprint)
+      typed += (typed.empty() ? "" : " ") + word;
     client::account_client account(ctx.bus(), ctx.account_path());
-    account.VerifyContact(a->user, a->fingerprint);
+    account.VerifyContact(a->user, normalized_fingerprint(typed));
     ctx.print({{"user", a->user}, {"verified", true}},
               [&] { std::cout << "verified " << a->user << '\n'; });
   });

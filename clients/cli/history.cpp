@@ -4,6 +4,7 @@
 
 #include "client_proxies.hpp"
 #include "commands.hpp"
+#include "printable.hpp"
 
 namespace chatter::cli {
 
@@ -15,14 +16,16 @@ nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::s
 
 std::string message_line(const sdbus::Struct<std::string, std::string, std::string,
                                              std::string, int64_t, std::string>& m) {
-  // Local time for people; --json keeps the milliseconds for scripts.
+  // Local time for people; --json keeps the milliseconds for scripts. Names
+  // and text came from other users: one line, control characters escaped.
   auto seconds = static_cast<std::time_t>(m.get<4>() / 1000);
   std::tm local{};
   localtime_r(&seconds, &local);
   char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &local);
-  return std::string(when) + " " + m.get<1>() + " -> " + m.get<2>() + " [" + m.get<5>() + "] "
-         + m.get<3>();
+  using display::printable;
+  return std::string(when) + " " + printable(m.get<1>()) + " -> " + printable(m.get<2>()) + " ["
+         + printable(m.get<5>()) + "] " + printable(m.get<3>());
 }
 
 void add_history_command(CLI::App& app, context& ctx) {

@@ -1,4 +1,4 @@
-// chatterctl login USER: Manager.Login.
+// chatterctl login [USER]: Manager.Login (USER, --as, or the only account).
 #include <iostream>
 
 #include "client_proxies.hpp"
@@ -13,10 +13,11 @@ void add_login_command(CLI::App& app, context& ctx) {
   };
   auto a = std::make_shared<args>();
   auto* cmd = app.add_subcommand("login", "log an account in; the daemon keeps the session");
-  cmd->add_option("user", a->user, "user name")->required();
+  cmd->add_option("user", a->user, "user name (default: --as, or the only account)");
   cmd->add_flag("--password-stdin", a->password_stdin,
                 "read the password from the first line of stdin");
   cmd->callback([a, &ctx] {
+    a->user = ctx.account_name(a->user);
     auto password = read_password(a->password_stdin, "Password for " + a->user + ": ");
     client::manager_client manager(ctx.bus());
     auto path = manager.Login(a->user, password);

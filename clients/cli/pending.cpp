@@ -29,7 +29,10 @@ void add_ack_command(CLI::App& app, context& ctx) {
   cmd->callback([ids, &ctx] {
     client::account_client account(ctx.bus(), ctx.account_path());
     account.AcknowledgeMessages(*ids);
-    ctx.print({{"acknowledged", *ids}}, [] {});
+    ctx.print({{"acknowledged", *ids}}, [&] {
+      std::cout << "acknowledged " << ids->size() << (ids->size() == 1 ? " message" : " messages")
+                << '\n';
+    });
   });
 }
 

@@ -1,4 +1,4 @@
-// chatterctl register USER: Manager.Register.
+// chatterctl register [USER]: Manager.Register (USER or --as).
 #include <iostream>
 
 #include "client_proxies.hpp"
@@ -15,7 +15,7 @@ void add_register_command(CLI::App& app, context& ctx) {
   };
   auto a = std::make_shared<args>();
   auto* cmd = app.add_subcommand("register", "create an account on the hub");
-  cmd->add_option("user", a->user, "user name: a-z, 0-9, '.', '_', '-'")->required();
+  cmd->add_option("user", a->user, "user name: a-z, 0-9, '.', '_', '-' (default: --as)");
   cmd->add_option("--display-name", a->display_name, "name shown in the directory");
   cmd->add_option("--suite", a->suite,
                   "ratchet-x25519-chacha20poly1305 (default), x25519-chacha20poly1305-ed25519, "
@@ -23,7 +23,13 @@ void add_register_command(CLI::App& app, context& ctx) {
   cmd->add_flag("--password-stdin", a->password_stdin,
                 "read the password from the first line of stdin");
   cmd->callback([a, &ctx] {
-    auto password = read_password(a->password_stdin, "Password for " + a->user + ": ");
+    if (a->user.empty() && ctx.as.empty())
+      throw usage_error("register: name the account (USER or --as USER)");
+    a->user = ctx.account_name(a->user);
+    auto password = read_password(a->password_stdin, "New password for " + a->user + ": ");
+    // Typed blind, a new password is asked twice; a script's comes once.
+    if (!a->password_stdin && read_password(false, "The same again: ") != password)
+      throw std::runtime_error("the two passwords differ; nothing was registered");
     std::map<std::string, sdbus::Variant> options;
     if (!a->display_name.empty())
       options["display_name"] = sdbus::Variant(a->display_name);

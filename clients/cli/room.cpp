@@ -5,6 +5,7 @@
 
 #include "client_proxies.hpp"
 #include "commands.hpp"
+#include "printable.hpp"
 
 namespace chatter::cli {
 
@@ -56,9 +57,9 @@ void add_room_command(CLI::App& app, context& ctx) {
       json.push_back({{"room", r.get<0>()}, {"owner", r.get<1>()}, {"members", r.get<2>()}});
     ctx.print(json, [&] {
       for (auto& r : rooms) {
-        std::cout << '#' << r.get<0>() << ':';
+        std::cout << '#' << display::printable(r.get<0>()) << ':';
         for (auto& m : r.get<2>())
-          std::cout << ' ' << m;
+          std::cout << ' ' << display::printable(m);
         std::cout << '\n';
       }
     });

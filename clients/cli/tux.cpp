@@ -34,7 +34,7 @@ void add_tux_command(CLI::App& app, context& ctx) {
   speak->add_option("text", *text, "what to say")->required();
   speak->callback([text, &ctx] {
     client::tuxdroid_client(ctx.bus()).Speak(*text);
-    ctx.print({{"queued", "speak"}}, [] {});
+    ctx.print({{"queued", "speak"}}, [] { std::cout << "queued: speak\n"; });
   });
   auto action = std::make_shared<std::string>();
   auto* perform = cmd->add_subcommand("do", "perform ACTION (wave, blink, flap, spin-left, ...; "
@@ -42,7 +42,7 @@ void add_tux_command(CLI::App& app, context& ctx) {
   perform->add_option("action", *action, "the action")->required();
   perform->callback([action, &ctx] {
     client::tuxdroid_client(ctx.bus()).Perform(*action);
-    ctx.print({{"queued", *action}}, [] {});
+    ctx.print({{"queued", *action}}, [&] { std::cout << "queued: " << *action << '\n'; });
   });
   auto* status = cmd->add_subcommand("status", "backend, robot link, reactions");
   status->callback([&ctx] { print_status(ctx); });

@@ -4,23 +4,13 @@
 #include <iostream>
 #include <thread>
 
-#include <systemd/sd-bus.h>
-
 #include "client_proxies.hpp"
 #include "commands.hpp"
+#include "printable.hpp"
 
 namespace chatter::cli {
 
 namespace {
-
-std::string account_of(const std::string& path) {
-  char* user = nullptr;
-  if (sd_bus_path_decode(path.c_str(), dbus_paths::accounts_path, &user) <= 0 || !user)
-    return {};
-  std::string out(user);
-  std::free(user);
-  return out;
-}
 
 // The signal's arguments as JSON, for the signals of API v1.
 nlohmann::json arguments(sdbus::Message& msg) {
@@ -79,6 +69,22 @@ nlohmann::json arguments(sdbus::Message& msg) {
   return nlohmann::json::object();
 }
 
+// One signal as a line of text: its name, the account, then key=value with
+// values as JSON; other users' words (names, texts) have their control
+// characters escaped, so a message cannot forge a line or move the cursor.
+std::string text_line(const nlohmann::json& line) {
+  std::string out = line["signal"].get<std::string>() + ' '
+                    + line.value("account", line["path"].get<std::string>());
+  for (auto& [k, v] : line.items()) {
+    if (k == "signal" || k == "path" || k == "account")
+      continue;
+    // JSON's quoting escapes C0 controls; printable() also catches DEL, C1
+    // and the bidirectional controls, which JSON lets through.
+    out += ' ' + k + '=' + display::printable(v.dump());
+  }
+  return out;
+}
+
 } // namespace
 
 void add_watch_command(CLI::App& app, context& ctx) {
@@ -87,26 +93,23 @@ void add_watch_command(CLI::App& app, context& ctx) {
   cmd->add_option("--for", *seconds, "stop after this many seconds (default: never)");
   cmd->callback([seconds, &ctx] {
     auto& bus = ctx.bus();
-    auto slot = bus.addMatch(
-      "type='signal',sender='org.chatter.Chatter1'", [&ctx](sdbus::Message& msg) {
+    // With --as, that account's signals only.
+    std::string rule = "type='signal',sender='org.chatter.Chatter1'";
+    if (!ctx.as.empty())
+      rule += ",path='" + ctx.known_account_path() + "'";
+    auto slot = bus.addMatch(rule, [&ctx](sdbus::Message& msg) {
         nlohmann::json line = {{"signal", msg.getMemberName()}, {"path", msg.getPath()}};
-        if (auto user = account_of(msg.getPath()); !user.empty())
+        if (auto user = user_of_path(msg.getPath()); !user.empty())
           line["account"] = user;
         try {
           line.update(arguments(msg));
         } catch (const sdbus::Error&) {
           // A signal of a newer API: name and path only.
         }
-        if (ctx.json) {
+        if (ctx.json)
           std::cout << line.dump() << std::endl;
-        } else {
-          std::cout << line["signal"].get<std::string>() << ' '
-                    << line.value("account", line["path"].get<std::string>());
-          for (auto& [k, v] : line.items())
-            if (k != "signal" && k != "path" && k != "account")
-              std::cout << ' ' << k << '=' << v.dump();
-          std::cout << std::endl;
-        }
+        else
+          std::cout << text_line(line) << std::endl;
       });
     bus.enterEventLoopAsync();
     sigset_t stop;

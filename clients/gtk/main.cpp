@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     chatter::gtk::bus_link bus(bus_address);
-    auto gtk = Gtk::Application::create("org.chatter.Gtk", Gio::Application::Flags::NON_UNIQUE);
+    auto gtk = Gtk::Application::create(chatter::app_id, Gio::Application::Flags::NON_UNIQUE);
     // GTK sees no options of ours.
     return gtk->make_window_and_run<chatter::gtk::main_window>(1, argv, bus, options);
   } catch (const sdbus::Error& e) {

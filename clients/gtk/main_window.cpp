@@ -5,9 +5,12 @@
 
 #include <gtk/gtk.h>
 
+#include "printable.hpp"
 #include "screenshot.hpp"
 
 namespace chatter::gtk {
+
+using display::printable;  // every label with another user's words goes through it
 
 namespace {
 
@@ -156,7 +159,7 @@ void main_window::logged_in(const std::string& user) {
       if (from == peer_)
         add_row(message(id, from, user_, text, ts, "received"), false);
       else
-        report("new message from " + from);
+        report("new message from " + printable(from));
     });
   };
   account.on_message_state_changed = [this](const std::string& id, const std::string&,
@@ -175,7 +178,8 @@ void main_window::refresh_contacts() {
     contacts_.remove(*row);
   try {
     for (auto& c : bus_.account(user_).ListContacts()) {
-      auto* label = Gtk::make_managed<Gtk::Label>(c.get<1>() + " — " + c.get<2>()
+      auto* label = Gtk::make_managed<Gtk::Label>(printable(c.get<1>()) + " — "
+                                                  + printable(c.get<2>())
                                                   + trust_badge(c.get<3>()));
       label->set_xalign(0);
       auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
@@ -198,7 +202,8 @@ void main_window::search() {
     for (auto& found : bus_.account(user_).SearchDirectory(query, 10)) {
       auto user = found.get<0>();
       auto* box = Gtk::make_managed<Gtk::Box>(Gtk::Orientation::HORIZONTAL, 6);
-      auto* label = Gtk::make_managed<Gtk::Label>(found.get<1>() + " (" + user + ")");
+      auto* label = Gtk::make_managed<Gtk::Label>(printable(found.get<1>()) + " ("
+                                                  + printable(user) + ")");
       label->set_hexpand(true);
       label->set_xalign(0);
       auto* add = Gtk::make_managed<Gtk::Button>("Add");
@@ -225,7 +230,7 @@ void main_window::open_conversation(const std::string& peer) {
   states_.clear();
   while (auto* row = messages_.get_row_at_index(0))
     messages_.remove(*row);
-  peer_label_.set_markup("<b>" + Glib::Markup::escape_text(peer) + "</b>");
+  peer_label_.set_markup("<b>" + Glib::Markup::escape_text(printable(peer)) + "</b>");
   for (auto* w : std::initializer_list<Gtk::Widget*>{&compose_, &older_button_, &verify_button_})
     w->set_sensitive(true);
   load_older();
@@ -254,8 +259,8 @@ void main_window::add_row(const message& m, bool at_top) {
   auto* when = Gtk::make_managed<Gtk::Label>(clock_time(m.get<4>()));
   when->add_css_class("dim-label");
   auto* text = Gtk::make_managed<Gtk::Label>();
-  text->set_markup("<b>" + Glib::Markup::escape_text(m.get<1>()) + "</b>  "
-                   + Glib::Markup::escape_text(m.get<3>()));
+  text->set_markup("<b>" + Glib::Markup::escape_text(printable(m.get<1>())) + "</b>  "
+                   + Glib::Markup::escape_text(printable(m.get<3>())));
   text->set_hexpand(true);
   text->set_xalign(0);
   text->set_wrap(true);
@@ -305,7 +310,7 @@ void main_window::show_fingerprints() {
   }
   auto* dialog = new Gtk::MessageDialog(*this, "Compare fingerprints", false,
                                         Gtk::MessageType::QUESTION, Gtk::ButtonsType::NONE, true);
-  dialog->set_secondary_text("Yours: " + mine + "\n" + peer_ + "'s: " + theirs
+  dialog->set_secondary_text("Yours: " + mine + "\n" + printable(peer_) + "'s: " + theirs
                              + "\n\nRead them to each other (in person or by phone). "
                                "Mark verified only if they match.");
   dialog->add_button("Not now", Gtk::ResponseType::CANCEL);

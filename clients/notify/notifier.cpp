@@ -6,6 +6,8 @@
 
 #include <iostream>
 
+#include "version.hpp"
+
 extern char** environ;
 
 namespace chatter::notify {
@@ -184,7 +186,7 @@ void notifier::show(const conversation& about, const std::string& summary,
   std::vector<std::string> actions{"default", "Open"};
   std::map<std::string, sdbus::Variant> hints{
     {"category", sdbus::Variant(category)},
-    {"desktop-entry", sdbus::Variant(std::string("chatter-gtk"))},
+    {"desktop-entry", sdbus::Variant(std::string(chatter::app_id))},
     {"urgency", sdbus::Variant(uint8_t{1})}};
   if (category == "im.received") {
     if (inline_reply()) {

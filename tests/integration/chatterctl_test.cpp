@@ -54,7 +54,10 @@ TEST(chatterctl, says_when_no_daemon_runs) {
   test::world world;
   auto r = world.chatterctl({"status"});
   EXPECT_EQ(r.exit_code, 13) << r.err;
-  EXPECT_NE(r.err.find("ServiceUnknown"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err, "chatterctl: chatterd is not running; start it with "
+                   "`systemctl --user start chatterd`\n");
+  auto json = nlohmann::json::parse(world.chatterctl({"--json", "status"}).err);
+  EXPECT_EQ(json["error"], "org.freedesktop.DBus.Error.ServiceUnknown");
 }
 
 TEST(chatterctl, the_issue_story_search_contacts_send_history_read_rooms) {

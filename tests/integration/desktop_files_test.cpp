@@ -44,11 +44,13 @@ TEST(desktop_files, install_lays_out_the_unit_activation_xml_desktop_files_and_m
                      "share/dbus-1/interfaces/org.chatter.Chatter1.Account.xml",
                      "share/dbus-1/interfaces/org.chatter.Chatter1.TuxDroid.xml",
                      "etc/xdg/autostart/chatter-notify.desktop", "bin/chatter-gtk",
-                     "share/applications/chatter-gtk.desktop",
-                     "share/icons/hicolor/scalable/apps/chatter.svg",
+                     "share/applications/org.chatter.Chatter.desktop",
+                     "share/icons/hicolor/scalable/apps/org.chatter.Chatter.svg",
+                     "share/metainfo/org.chatter.Chatter.metainfo.xml",
                      "share/man/man1/chatter-gtk.1",
                      "share/man/man1/chatterd.1", "share/man/man1/chatterctl.1",
-                     "share/man/man1/chatter-notify.1"})
+                     "share/man/man1/chatter-notify.1", "share/man/man5/chatterd.conf.5",
+                     "share/man/man7/chatter-dbus.7"})
     EXPECT_TRUE(fs::exists(prefix / file)) << file;
   auto unit = test::read_file(prefix / "lib/systemd/user/chatterd.service");
   EXPECT_NE(unit.find("Type=dbus\n"), std::string::npos);
@@ -59,7 +61,7 @@ TEST(desktop_files, install_lays_out_the_unit_activation_xml_desktop_files_and_m
   auto autostart = test::read_file(prefix / "etc/xdg/autostart/chatter-notify.desktop");
   EXPECT_NE(autostart.find("Exec=chatter-notify\n"), std::string::npos);
   auto valid = test::run_command({"/usr/bin/desktop-file-validate",
-                                  (prefix / "share/applications/chatter-gtk.desktop").string(),
+                                  (prefix / "share/applications/org.chatter.Chatter.desktop").string(),
                                   (prefix / "etc/xdg/autostart/chatter-notify.desktop").string()});
   EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
 }

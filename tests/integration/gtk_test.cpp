@@ -92,6 +92,11 @@ TEST_F(gtk_window, a_message_sent_to_alice_appears_in_her_window) {
   account("bob").SendMessage("alice", "Hello from Bob, in Alice's window");
   ASSERT_TRUE(eventually([&] { return shows("bob  Hello from Bob, in Alice's window"); }, 10s))
     << test::read_file(rows);
+  // Another user's control characters show as escapes, on the message's one line.
+  account("bob").SendMessage("alice", "ring\x07\x1b]0;PWNED\x07\nbob  forged line");
+  ASSERT_TRUE(eventually([&] { return shows("bob  ring\\a\\e]0;PWNED\\a\\nbob  forged line"); },
+                         10s))
+    << test::read_file(rows);
   std::cout << "chatter-gtk shows:\n" << test::read_file(rows);
 
   int width = 0, height = 0;

@@ -84,7 +84,7 @@ TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_
   for (auto& c : calls)
     EXPECT_EQ(c.replaces_id, arrival[0].id) << "replaced, not stacked";
   EXPECT_EQ(calls[0].string_hints["category"], "im.received");
-  EXPECT_EQ(calls[0].string_hints["desktop-entry"], "chatter-gtk");
+  EXPECT_EQ(calls[0].string_hints["desktop-entry"], "org.chatter.Chatter");
   EXPECT_EQ(calls[0].actions, (std::vector<std::string>{"default", "Open", "reply", "Reply"}));
 
   // "Open" starts chatter-gtk on the conversation.

@@ -9,7 +9,7 @@ namespace chatter::test {
 
 namespace {
 
-// The services of TUXDROID.md's table, per resource.
+// The services of the table in docs/tuxdroid-protocol.md, per resource.
 const std::map<std::string, std::set<std::string>>& services() {
   static const std::map<std::string, std::set<std::string>> table{
     {"tts", {"speak", "stop", "pause", "voices", "locutor", "stack_speak", "stack_next",
@@ -24,9 +24,12 @@ const std::map<std::string, std::set<std::string>>& services() {
   return table;
 }
 
+// The server's answer: one XML document whose <result> says whether the
+// command was taken, and `data` after it.
 std::string answer(bool ok, const std::string& data = {}) {
-  return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<root><result>")
-         + (ok ? "Success" : "Failed") + "</result>" + data + "</root>\n";
+  const std::string element = "root";  // the document element the real server writes
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + element + "><result>"
+         + (ok ? "Success" : "Failed") + "</result>" + data + "</" + element + ">\n";
 }
 
 } // namespace

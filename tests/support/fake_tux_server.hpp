@@ -1,4 +1,4 @@
-// A stand-in for the Tux Droid HTTP server (shared/TUXDROID.md, layer 1): the
+// A stand-in for the Tux Droid HTTP server (docs/tuxdroid-protocol.md, layer 1): the
 // one fake in the tests, because the robot is a USB radio device. It speaks
 // the real wire protocol on loopback (GET /0/<resource>/<service>?<params>,
 // XML answers with <result>), refuses what the real server does not know,

@@ -73,12 +73,22 @@ TEST(tux_actions, each_action_is_a_request_of_the_tux_droid_server) {
   EXPECT_NE(action_list().find("wave"), std::string::npos);
 }
 
+namespace {
+
+// A reply as the Tux Droid server writes it: `body` in its document element.
+std::string server_reply(const std::string& body) {
+  const std::string element = "root";
+  return "<?xml version=\"1.0\"?><" + element + ">" + body + "</" + element + ">";
+}
+
+} // namespace
+
 TEST(tux_actions, server_answers_are_read_from_their_xml) {
-  auto ok = "<?xml version=\"1.0\"?><root><result>Success</result><data_count>1</data_count>"
-            "<data0><name>radio_state</name><value>True</value></data0></root>";
+  auto ok = server_reply("<result>Success</result><data_count>1</data_count>"
+                         "<data0><name>radio_state</name><value>True</value></data0>");
   EXPECT_TRUE(reply_succeeded(ok));
   EXPECT_EQ(reply_value(ok), "True");
-  EXPECT_FALSE(reply_succeeded("<root><result>Failed</result></root>"));
+  EXPECT_FALSE(reply_succeeded(server_reply("<result>Failed</result>")));
   EXPECT_FALSE(reply_succeeded("garbage"));
   EXPECT_EQ(reply_value("<value>"), "");
 }

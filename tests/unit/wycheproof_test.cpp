@@ -1,5 +1,5 @@
 // Every primitive the suites use, against Project Wycheproof's vectors in
-// ../shared/testvectors/wycheproof: valid vectors must pass, invalid ones be
+// tests/vectors/wycheproof: valid vectors must pass, invalid ones be
 // refused. "acceptable" vectors may go either way (they are counted only).
 #include <fstream>
 
