@@ -1,5 +1,5 @@
 // The robot's fixed action vocabulary: what Perform accepts, and what each
-// action means as requests to the Tux Droid HTTP server (shared/TUXDROID.md,
+// action means as requests to the Tux Droid HTTP server (docs/tuxdroid-protocol.md,
 // layer 1). Pure: no CAF, no I/O.
 #pragma once
 

@@ -13,7 +13,7 @@ namespace chatter::tux {
 
 struct backend_config {
   std::string kind = "auto";  // auto, tuxhttp, espeak, log
-  std::string host = "127.0.0.1";  // the Tux Droid server (TUXDROID.md)
+  std::string host = "127.0.0.1";  // the Tux Droid server (docs/tuxdroid-protocol.md)
   uint16_t port = 270;
   std::string language = "en";
   std::string voice;  // tuxhttp locutor or espeak-ng voice; empty: the language's
