@@ -149,13 +149,21 @@ void account_store::add_outgoing(const message_record& m,
   tx.commit();
 }
 
-std::string account_store::hub_refused(const std::string& me, const std::string& id,
-                                       const std::string& recipient) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement del(*db_, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
+namespace {
+
+void drop_outbox_row(SQLite::Database& db, const std::string& id, const std::string& recipient) {
+  SQLite::Statement del(db, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
   del.bind(1, id);
   del.bind(2, recipient);
   del.exec();
+}
+
+} // namespace
+
+std::string account_store::hub_refused(const std::string& me, const std::string& id,
+                                       const std::string& recipient) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  drop_outbox_row(*db_, id, recipient);
   auto peer = set_outgoing_state(me, id, "refused");
   tx.commit();
   return peer;
@@ -166,10 +174,7 @@ std::string account_store::hub_has(const std::string& me, const std::string& id,
   // One commit, not two: the outbox row goes and, with the last one, the
   // message turns "sent" (an fsync is most of what a message costs here).
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement del(*db_, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
-  del.bind(1, id);
-  del.bind(2, recipient);
-  del.exec();
+  drop_outbox_row(*db_, id, recipient);
   SQLite::Statement left(*db_, "SELECT 1 FROM outbox WHERE id = ?");
   left.bind(1, id);
   std::string peer;
