@@ -33,9 +33,11 @@ running_hub spawn_hub(caf::actor_system& sys, const hub_config& config) {
 }
 
 caf::actor spawn_lifetime(caf::actor_system& sys) {
-  return sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+  // The int is there because CAF 0.17 dereferences a null pointer (UB) when
+  // a function actor is spawned with no argument.
+  return sys.spawn([](caf::event_based_actor*, int) -> caf::behavior {
     return {[](caf::ok_atom) {}};
-  });
+  }, 0);
 }
 
 hub_handles local_gateway(caf::actor_system& sys, const running_hub& hub) {

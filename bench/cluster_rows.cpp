@@ -91,9 +91,9 @@ caf::actor router_at(caf::actor_system& sys, uint16_t port, member_link_actor& l
   caf::scoped_actor self{sys};
   caf::actor router;
   // The gateway watches the member's link; this one does nothing else.
-  link = sys.spawn([](member_link_actor::pointer) -> member_link_actor::behavior_type {
+  link = sys.spawn([](member_link_actor::pointer, int) -> member_link_actor::behavior_type {
     return {[](retry_atom) {}};
-  });
+  }, 0);  // the int: CAF 0.17 dereferences null for a spawn with no argument
   self->request(*front, seconds(10), hello_atom_v, link)
     .receive([&](const hub_handles& hub) { router = caf::actor_cast<caf::actor>(hub.gateway); },
              [&](caf::error& err) { throw std::runtime_error(sys.render(err)); });

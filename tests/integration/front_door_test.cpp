@@ -96,9 +96,10 @@ public:
     if (!front)
       throw std::runtime_error("no hub on port " + std::to_string(port));
     front_ = *front;
-    link_ = sys_->spawn([](member_link_actor::pointer) -> member_link_actor::behavior_type {
+    // The int: CAF 0.17 dereferences null for a spawn with no argument.
+    link_ = sys_->spawn([](member_link_actor::pointer, int) -> member_link_actor::behavior_type {
       return {[](retry_atom) {}};
-    });
+    }, 0);
     auto [hub, err] = ask<hub_handles>(front_, hello_atom_v, link_);
     if (err)
       throw std::runtime_error("hello refused: " + describe(err).sentence);
