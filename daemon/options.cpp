@@ -108,21 +108,27 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
   node_flag->needs(cluster_opt);
   node_flag->needs(secret_opt);
   cluster_opt->needs(node_flag);
-  app.add_option("--signups-per-hour", opts.signups_per_hour,
-                 "sign-ups one network address may make in an hour")
-    ->capture_default_str()->check(CLI::Range(1u, 1000000u))->group("Hub limits");
-  app.add_option("--sessions-per-user", opts.sessions_per_user,
-                 "sessions one user may hold; a newer login replaces the oldest")
-    ->capture_default_str()->check(CLI::Range(1u, 1024u))->group("Hub limits");
-  app.add_option("--queue-max-messages", opts.queue_max_messages,
-                 "messages that may wait at the hub for one recipient")
-    ->capture_default_str()->check(CLI::Range(1u, 100000000u))->group("Hub limits");
-  app.add_option("--queue-max-mib", opts.queue_max_mib,
-                 "MiB that may wait at the hub for one recipient")
-    ->capture_default_str()->check(CLI::Range(1u, 1048576u))->group("Hub limits");
-  app.add_option("--connections-per-address", opts.connections_per_address,
-                 "member connections the hub accepts from one network address")
-    ->capture_default_str()->check(CLI::Range(1u, 100000u))->group("Hub limits");
+  struct limit_option {
+    const char* name;
+    unsigned* value;
+    const char* help;
+    unsigned max;
+  };
+  for (auto& o : {
+         limit_option{"--signups-per-hour", &opts.signups_per_hour,
+                      "sign-ups one network address may make in an hour", 1000000u},
+         limit_option{"--sessions-per-user", &opts.sessions_per_user,
+                      "sessions one user may hold; a newer login replaces the oldest", 1024u},
+         limit_option{"--queue-max-messages", &opts.queue_max_messages,
+                      "messages that may wait at the hub for one recipient", 100000000u},
+         limit_option{"--queue-max-mib", &opts.queue_max_mib,
+                      "MiB that may wait at the hub for one recipient", 1048576u},
+         limit_option{"--connections-per-address", &opts.connections_per_address,
+                      "member connections the hub accepts from one network address", 100000u}})
+    app.add_option(o.name, *o.value, o.help)
+      ->capture_default_str()
+      ->check(CLI::Range(1u, o.max))
+      ->group("Hub limits");
   app.add_flag("--insecure", opts.insecure,
                "allow --listen on a non-loopback address without TLS");
   auto* cert = app.add_option("--tls-cert", opts.tls_cert,
