@@ -1,6 +1,7 @@
 #include "auth/auth.hpp"
 
 #include <algorithm>
+#include <set>
 #include <unordered_map>
 
 #include <botan/hex.h>
@@ -49,6 +50,8 @@ struct auth_state {
   uint64_t next_attempt = 1;
   std::unordered_map<uint64_t, login_attempt> attempts;
   std::unordered_map<std::string, session> sessions;
+  // Each user's sessions in login order, so the cap costs no scan per login.
+  std::unordered_map<std::string, std::set<std::pair<uint64_t, std::string>>> by_user;
   std::unordered_map<std::string, size_t> unproved;  // attempts per address
   uint64_t next_serial = 1;
   rate_limiter per_user{5, std::chrono::seconds(30), std::chrono::minutes(15)};
@@ -94,19 +97,30 @@ std::string locked_out(auth_state& st, const std::string& user, const std::strin
   return {};
 }
 
+// Every session ends here, so by_user stays in step with sessions.
+std::unordered_map<std::string, session>::iterator
+erase_session(auth_state& st, std::unordered_map<std::string, session>::iterator i) {
+  auto u = st.by_user.find(i->second.user);
+  if (u != st.by_user.end()) {
+    u->second.erase({i->second.serial, i->first});
+    if (u->second.empty())
+      st.by_user.erase(u);
+  }
+  return st.sessions.erase(i);
+}
+
 // The oldest sessions of `user` go, so the new one is within the cap.
 template <class Revoke>
 void make_room_for(auth_state& st, const std::string& user, unsigned cap, Revoke revoke) {
-  std::vector<std::pair<uint64_t, std::string>> mine;
-  for (auto& [token, s] : st.sessions)
-    if (s.user == user)
-      mine.emplace_back(s.serial, token);
-  if (mine.size() < cap)
+  auto u = st.by_user.find(user);
+  if (u == st.by_user.end() || u->second.size() < cap)
     return;
-  std::sort(mine.begin(), mine.end());
-  for (size_t i = 0; i + cap <= mine.size(); ++i)
-    revoke(mine[i].second, "replaced by a newer login (at most " + std::to_string(cap)
-                             + " sessions per user)");
+  std::vector<std::string> oldest;
+  for (auto j = u->second.begin(); oldest.size() + cap <= u->second.size(); ++j)
+    oldest.push_back(j->second);
+  for (auto& token : oldest)
+    revoke(token, "replaced by a newer login (at most " + std::to_string(cap)
+                    + " sessions per user)");
 }
 
 } // namespace
@@ -134,7 +148,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
     spdlog::warn("auth: revoked the session of {}: {}", i->second.user, reason);
     self->send(i->second.peer, revoked_atom_v, token, reason);
     self->demonitor(i->second.peer.address());
-    st->sessions.erase(i);
+    erase_session(*st, i);
     announce_end(token);
   };
 
@@ -142,7 +156,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
     for (auto i = st->sessions.begin(); i != st->sessions.end();) {
       if (i->second.peer.address() == msg.source) {
         announce_end(i->first);
-        i = st->sessions.erase(i);
+        i = erase_session(*st, i);
       } else {
         ++i;
       }
@@ -218,7 +232,9 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
       st->per_user.record_success(user_key(attempt.user, address));
       make_room_for(*st, attempt.user, st->config.sessions_per_user, revoke);
       auto token = Botan::hex_encode(scram::random_bytes(16));
-      st->sessions[token] = session{attempt.user, cred.stored_key, peer, {}, st->next_serial++};
+      auto serial = st->next_serial++;
+      st->sessions[token] = session{attempt.user, cred.stored_key, peer, {}, serial};
+      st->by_user[attempt.user].insert({serial, token});
       self->monitor(peer);
       self->delayed_send(self, interval, due_atom_v, token);
       // Before the grant: the client's next request to a listener then finds
@@ -275,7 +291,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
         return make_error(errc::not_logged_in, "unknown session");
       spdlog::info("auth: {} logged out", i->second.user);
       self->demonitor(i->second.peer.address());
-      st->sessions.erase(i);
+      erase_session(*st, i);
       announce_end(token);
       return caf::ok_atom_v;
     },

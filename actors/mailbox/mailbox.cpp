@@ -100,8 +100,11 @@ mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self, mailbox_config
         auto user = sessions->user_of(session, self->current_sender(), self->node());
         if (!user)
           return refuse(errc::not_logged_in, "acknowledging needs a session");
-        if (store->remove_envelope(*user, sender, id)) {
-          queued->erase(*user);  // its size is read again when next needed
+        if (auto size = store->remove_envelope(*user, sender, id)) {
+          if (auto i = queued->find(*user); i != queued->end()) {
+            i->second.envelopes -= std::min<uint64_t>(i->second.envelopes, 1);
+            i->second.bytes -= std::min(i->second.bytes, *size);
+          }
           tell_sender(sender, {id, *user, "delivered"});
         }
         return caf::ok_atom_v;

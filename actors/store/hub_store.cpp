@@ -220,17 +220,22 @@ std::vector<envelope> hub_store::envelopes_for(const std::string& recipient) {
   return out;
 }
 
-bool hub_store::remove_envelope(const std::string& recipient,
-                                const std::string& sender, const std::string& id) {
+std::optional<uint64_t> hub_store::remove_envelope(const std::string& recipient,
+                                                  const std::string& sender,
+                                                  const std::string& id) {
   // The receipt is written in the same transaction: a crash between the two
   // would otherwise lose it, and the sender would never see "delivered".
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "DELETE FROM mailbox WHERE recipient = ? AND sender = ? "
-                            "AND id = ?");
+                            "AND id = ? RETURNING length(header) + length(ciphertext) "
+                            "+ length(signature)");
   q.bind(1, recipient);
   q.bind(2, sender);
   q.bind(3, id);
-  bool removed = q.exec() > 0;
+  std::optional<uint64_t> removed;
+  if (q.executeStep())
+    removed = static_cast<uint64_t>(q.getColumn(0).getInt64());
+  q.reset();
   if (removed) {
     add_receipt(sender, {id, recipient, "delivered"});
     SQLite::Statement keep(*db_, "INSERT OR IGNORE INTO delivered(recipient, sender, id, "

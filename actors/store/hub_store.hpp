@@ -52,9 +52,10 @@ public:
                     const std::string& id, const envelope& env, int64_t queued_ms);
   std::vector<envelope> envelopes_for(const std::string& recipient);
   // Removes an acknowledged envelope and, in the same transaction, keeps a
-  // "delivered" receipt for its sender; false when it was not queued.
-  bool remove_envelope(const std::string& recipient, const std::string& sender,
-                       const std::string& id);
+  // "delivered" receipt for its sender; its size in bytes, or nothing when
+  // it was not queued.
+  std::optional<uint64_t> remove_envelope(const std::string& recipient, const std::string& sender,
+                                          const std::string& id);
 
   // What waits for `recipient`: envelopes and their bytes (the quota).
   struct queue_size {
