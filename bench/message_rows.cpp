@@ -229,7 +229,18 @@ std::vector<row> message_rows(const settings& s) {
     record(loaded50, chat.loaded_p50_ms, ref.serial_rtt_us / 1e3);
     record(loaded99, chat.loaded_p99_ms, ref.serial_rtt_us / 1e3);
     if (xmpp) {
-      auto peer = measure_xmpp(s.iterations(2000), s.iterations(100));
+      message_figures peer;
+      try {
+        peer = measure_xmpp(s.iterations(2000), s.iterations(100));
+      } catch (const std::exception& ex) {
+        // --quick only checks that the bench runs; a Python driver that
+        // times out on a loaded machine is not Chatter's failure there.
+        if (s.scale >= 1)
+          throw;
+        std::cerr << "XMPP rows skipped in this quick run: " << ex.what() << '\n';
+        xmpp = false;
+        continue;
+      }
       record(xmpp_rate, chat.per_s, peer.per_s);
       record(xmpp_p50, chat.p50_ms, peer.p50_ms);
       record(xmpp_p99, chat.p99_ms, peer.p99_ms);
