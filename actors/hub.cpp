@@ -48,7 +48,7 @@ hub_handles local_gateway(caf::actor_system& sys, const running_hub& hub) {
 hub_front_actor spawn_hub_front(caf::actor_system& sys, const running_hub& hub,
                                 caf::io::middleman_actor middleman) {
   return spawn_front(sys, {hub.actors, std::move(middleman), hub.lifetime, hub.limits,
-                           caf::actor{}, nullptr});
+                           {}});
 }
 
 void stop_hub(const running_hub& hub) {
@@ -64,11 +64,13 @@ void stop_hub(const running_hub& hub) {
 void register_chatter_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::chatter>();
   // Typed handles that cross nodes: a member hands its link and its
-  // accounts to the hub, the hub answers hello with the gateway.
+  // accounts to the hub, the hub answers hello with the gateway; cluster
+  // nodes trade links.
   cfg.add_message_type<session_peer_actor>("chatter::session_peer_actor");
   cfg.add_message_type<member_link_actor>("chatter::member_link_actor");
   cfg.add_message_type<member_gateway_actor>("chatter::member_gateway_actor");
   cfg.add_message_type<hub_handles>("chatter::hub_handles");
+  cfg.add_message_type<cluster_node_actor>("chatter::cluster_node_actor");
   cfg.add_error_category(error_category, render_error);
 }
 

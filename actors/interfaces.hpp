@@ -170,14 +170,63 @@ typename Inspector::result_type inspect(Inspector& f, hub_handles& x) {
   return f(caf::meta::type_name("hub_handles"), x.gateway);
 }
 
+// What one node of a hub cluster sends another: the hub actors' requests,
+// routed to the node where the user they concern lives, and the cluster's
+// own news. A node reaches a peer only through the link that peer spawned
+// for it once it proved the cluster secret (cluster/node_link.cpp), and that
+// link takes messages from the proven node only: no router crosses the wire.
+using cluster_node_actor = caf::typed_actor<
+  // A session began at its entry node: what the home sends it goes to the
+  // entry node's relay.
+  caf::reacts_to<online_atom, std::string /*session*/, std::string /*user*/,
+                 session_peer_actor /*relay*/>,
+  caf::reacts_to<offline_atom, std::string /*session*/>,
+  // From the node that handed a user over: that user's session is lost.
+  caf::reacts_to<hubdown_atom, std::string /*session*/>,
+  caf::replies_to<join_atom, std::string /*address*/, bytes /*proof*/>::with<caf::ok_atom>,
+  caf::replies_to<import_atom, uint32_t /*index*/, uint32_t /*total*/,
+                  bytes /*chunk*/>::with<caf::ok_atom>,
+  // The hub actors' requests, as registry, auth, keys and mailbox take them.
+  caf::replies_to<offer_atom, std::string, std::string>::with<signup_offer>,
+  caf::replies_to<signup_atom, signup_request, std::string>::with<caf::ok_atom>,
+  caf::replies_to<lookup_atom, std::string, std::string>::with<user_record>,
+  caf::replies_to<search_atom, std::string, std::string,
+                  uint32_t>::with<std::vector<presence_info>>,
+  caf::replies_to<presence_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<watch_atom, std::string,
+                  std::vector<std::string>>::with<std::vector<presence_info>>,
+  caf::replies_to<unwatch_atom, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<roomnew_atom, std::string, std::string,
+                  std::vector<std::string>>::with<room_info>,
+  caf::replies_to<roominv_atom, std::string, std::string, std::string>::with<room_info>,
+  caf::replies_to<roomleave_atom, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<roomget_atom, std::string, std::string>::with<room_info>,
+  caf::replies_to<rooms_atom, std::string>::with<std::vector<room_info>>,
+  caf::replies_to<login_atom, std::string, std::string, std::string>::with<login_challenge>,
+  caf::replies_to<proof_atom, uint64_t, bytes, session_peer_actor,
+                  std::string>::with<login_grant>,
+  caf::replies_to<answer_atom, std::string, std::string, bytes>::with<int64_t>,
+  caf::replies_to<logout_atom, std::string>::with<caf::ok_atom>,
+  caf::reacts_to<due_atom, std::string>,
+  caf::replies_to<pubkey_atom, std::string, public_identity>::with<caf::ok_atom>,
+  caf::replies_to<fetchkey_atom, std::string, std::string>::with<public_identity>,
+  caf::replies_to<prekeys_atom, std::string, signed_prekey,
+                  std::vector<one_time_prekey>>::with<uint32_t>,
+  caf::replies_to<bundle_atom, std::string, std::string>::with<prekey_bundle>,
+  caf::replies_to<enqueue_atom, std::string, envelope>::with<caf::ok_atom>,
+  caf::replies_to<ack_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<readrcpt_atom, std::string, std::string,
+                  std::vector<std::string>>::with<caf::ok_atom>>;
+
 // What a hub publishes on the network: "hello" answers a gateway of the
 // asking connection's own, so a member needs one port and one handle. On a
-// cluster node, a peer node that proves the cluster secret (an HMAC of its
-// own address) gets the node's router instead.
+// cluster node, a peer node that proves the cluster secret (an HMAC bound to
+// its address and to both nodes) and hands over its link for this node gets
+// this node's link for it.
 using hub_front_actor = caf::typed_actor<
   caf::replies_to<hello_atom, member_link_actor>::with<hub_handles>,
-  caf::replies_to<hello_atom, std::string /*node address*/,
-                  bytes /*proof*/>::with<caf::actor /*router*/>>;
+  caf::replies_to<hello_atom, std::string /*node address*/, bytes /*proof*/,
+                  cluster_node_actor /*its link for us*/>::with<cluster_node_actor>>;
 
 // Who hears that the hub came (its handles) or went: the account manager,
 // which tells its accounts.

@@ -55,13 +55,9 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
   auto router = cluster::spawn_router(sys, router_cfg);
 
   // Members get a gateway each, in front of the router; peer nodes that
-  // prove the secret get the router.
+  // prove the secret get a link of their own to it.
   front_config front_cfg{cluster::as_hub(router), router_cfg.middleman, local.lifetime,
-                         local.limits, router,
-                         [secret = router_cfg.secret](const std::string& address,
-                                                      const bytes& proof) {
-                           return cluster::proves_node(secret, address, proof);
-                         }};
+                         local.limits, router};
   auto front = spawn_front(sys, front_cfg);
   publish_hub(sys, front, opts, " as a cluster node");
   spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),

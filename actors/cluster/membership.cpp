@@ -16,6 +16,7 @@
 #include "cluster/router_state.hpp"
 #include "auth/scram.hpp"
 #include "common/errors.hpp"
+#include "common/system_messages.hpp"
 
 namespace chatter::cluster {
 
@@ -100,75 +101,67 @@ void send_join(router_actor* self, const std::string& address) {
       });
 }
 
-void linked_up(router_actor* self, const std::string& address, caf::actor router) {
+void linked_up(router_actor* self, const std::string& address, const node_link_actor& router,
+               const caf::node_id& node) {
   auto& st = self->state;
   auto& link = st.peers[address];
-  link.router = router;
+  link.link = router;
+  link.node = node;
   link.connecting = false;
   link.failures = 0;
   link.backoff = std::chrono::milliseconds(250);
-  st.peer_nodes[router.node()] = address;
-  self->monitor(router);
   spdlog::info("cluster: linked to hub node {}", address);
+  tell_relays_of_nodes(self);
   send_join(self, address);
   if (st.moving && st.moving->to == address && st.moving->join_reply)
     start_export(self);
   // It may have restarted and forgotten: our members' sessions, again.
   for (auto& [token, s] : st.sessions)
     if (!s.orphaned)
-      self->send(router, online_atom_v, token, s.user, s.relay);
+      self->send(router, online_atom_v, token, s.user, caf::actor_cast<session_peer_actor>(s.relay));
   void_orphans(self, address);
-}
-
-// The dialler's join: its router, over the connection it opened.
-void adopt(router_actor* self, const std::string& address, const caf::actor& router) {
-  auto& st = self->state;
-  if (!router || st.peer_router(address) == router)
-    return;
-  if (st.peer_router(address)) {
-    self->demonitor(st.peer_router(address));
-    st.peer_nodes.erase(st.peer_router(address).node());
-  }
-  linked_up(self, address, router);
 }
 
 void connect(router_actor* self, const std::string& address) {
   auto& link = self->state.peers[address];
-  if (link.router || link.connecting)
+  if (link.link || link.connecting)
     return;
   link.connecting = true;
   auto [host, port] = split_address(address);
   self->request(self->state.config.middleman, connect_timeout, caf::connect_atom_v, host, port)
     .then(
-      [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
-        if (!ptr)
+      [=](const caf::node_id& node, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+        if (!ptr || node != ptr->node())
           return retry_later(self, address);
-        auto front = caf::actor_cast<hub_front_actor>(ptr);
         auto& st = self->state;
-        self->request(front, connect_timeout, hello_atom_v, st.config.self_address,
-                      join_proof(st.config.secret, st.config.self_address))
-          .then(
-            [=](const caf::actor& router) {
-              if (!router || router.node() != front.node())
-                return retry_later(self, address);
-              linked_up(self, address, router);
-            },
-            [=](caf::error&) { retry_later(self, address); });
+        // Our link dials, so the hello names it, not this router.
+        auto link = spawn_node_link(self, node, address, {});
+        self->request(link, connect_timeout, hello_atom_v, caf::actor_cast<hub_front_actor>(ptr),
+                      st.config.self_address,
+                      node_proof(st.config.secret, st.config.self_address, self->node(), node))
+          .then([=](cluster_node_actor&) { linked_up(self, address, link, node); },
+                [=](caf::error&) {
+                  self->send_exit(link, caf::exit_reason::normal);
+                  retry_later(self, address);
+                });
       },
       [=](caf::error&) { retry_later(self, address); });
 }
 
+// One of our links ended: with its connection, or replaced by a newer one.
 void linked_down(router_actor* self, const caf::actor_addr& source) {
   auto& st = self->state;
+  st.links.erase(source);
   std::string address;
   for (auto& [a, link] : st.peers)
-    if (link.router && link.router.address() == source)
+    if (link.link && link.link.address() == source)
       address = a;
   if (address.empty())
     return;
   spdlog::warn("cluster: lost hub node {}", address);
-  st.peer_nodes.erase(st.peers[address].router.node());
-  st.peers[address].router = nullptr;
+  st.peers[address].link = nullptr;
+  st.peers[address].node = caf::node_id{};
+  tell_relays_of_nodes(self);
   for (auto& [token, s] : st.sessions)
     if (st.current.home_of(s.user) == address)
       s.orphaned = true;
@@ -230,8 +223,8 @@ void finish_handoff(router_actor* self, size_t moved) {
   for (auto& [token, entry] : lost) {
     if (entry == st.config.self_address)
       lose_session(self, token);
-    else if (auto peer = st.peer_router(entry))
-      self->send(peer, hubdown_atom_v, token);
+    else if (auto& link = st.peers[entry].link)
+      self->send(link, hubdown_atom_v, token);
   }
 }
 
@@ -322,28 +315,66 @@ void lose_session(router_actor* self, const std::string& token) {
   session_ended(self, token, false);
 }
 
-bool proves_node(const std::string& secret, const std::string& address, const bytes& proof) {
-  auto expected = join_proof(secret, address);
-  return !expected.empty() && scram::equal_constant_time(proof, expected);
-}
+namespace {
 
-bytes join_proof(const std::string& secret, const std::string& address) {
+bytes hmac(const std::string& secret, const std::string& text) {
   if (secret.empty())
     return {};
   auto mac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
   mac->set_key(reinterpret_cast<const uint8_t*>(secret.data()), secret.size());
-  mac->update("chatter cluster join " + address);
+  mac->update(text);
   auto tag = mac->final();
   return bytes(tag.begin(), tag.end());
 }
 
-caf::response_promise on_join(router_actor* self, const std::string& address,
-                              const bytes& proof) {
+bool malformed(const router_state& st, const std::string& address) {
+  return address == st.config.self_address || address.find(':') == std::string::npos;
+}
+
+} // namespace
+
+bytes join_proof(const std::string& secret, const std::string& address) {
+  return hmac(secret, "chatter cluster join " + address);
+}
+
+bytes node_proof(const std::string& secret, const std::string& address, const caf::node_id& from,
+                 const caf::node_id& to) {
+  return hmac(secret,
+              "chatter cluster node " + address + ' ' + caf::to_string(from) + ' ' + caf::to_string(to));
+}
+
+caf::result<cluster_node_actor> on_hello(router_actor* self, const std::string& address,
+                                         const bytes& proof, const caf::node_id& peer,
+                                         const cluster_node_actor& theirs) {
   auto& st = self->state;
-  auto sender = caf::actor_cast<caf::actor>(self->current_sender());
-  auto rp = self->make_response_promise();
-  if (address == st.config.self_address || address.find(':') == std::string::npos) {
-    rp.deliver(make_error(errc::invalid_argument, "a join from a malformed address"));
+  auto& sender = self->current_sender();
+  if (!sender || sender->node() != self->node())
+    return make_error(errc::invalid_argument, "node hellos come through this node's front");
+  if (malformed(st, address) || !theirs || theirs.node() != peer || peer == self->node())
+    return make_error(errc::invalid_argument, "a node hello from a malformed address");
+  auto expected = node_proof(st.config.secret, address, peer, self->node());
+  if (expected.empty() || !scram::equal_constant_time(proof, expected)) {
+    spdlog::warn("cluster: refused a node hello as {}: {}", address,
+                 expected.empty() ? "this node has no cluster secret" : "wrong proof");
+    return make_error(errc::authentication_failed, "not a node of this cluster");
+  }
+  // A node that dials again (it restarted, or lost the connection first)
+  // replaces its old link.
+  if (auto old = st.peers[address].link)
+    self->send_exit(old, caf::exit_reason::normal);
+  auto link = spawn_node_link(self, peer, address, theirs);
+  linked_up(self, address, link, peer);
+  return caf::actor_cast<cluster_node_actor>(link);
+}
+
+caf::typed_response_promise<caf::ok_atom> on_join(router_actor* self, const std::string& address,
+                                                  const bytes& proof) {
+  auto& st = self->state;
+  auto from = st.peer_address(self->current_sender());
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  if (malformed(st, address) || from != address) {
+    rp.deliver(make_error(errc::invalid_argument,
+                          "a join comes from the joining node, through its link"));
     return rp;
   }
   // Every join proves the secret: a node that joins is trusted with other
@@ -357,7 +388,6 @@ caf::response_promise on_join(router_actor* self, const std::string& address,
     return rp;
   }
   if (st.current.contains(address) && !(st.moving && st.moving->to == address)) {
-    adopt(self, address, sender);
     rp.deliver(caf::ok_atom_v);
     return rp;
   }
@@ -377,18 +407,17 @@ caf::response_promise on_join(router_actor* self, const std::string& address,
     spdlog::info("cluster: {} joins; ring of {} nodes", address, members.size());
   }
   st.moving->join_reply = rp;
-  adopt(self, address, sender);
   // The export needs the link to the new node; it starts once linked.
   if (st.peer_router(address))
     start_export(self);
   return rp;
 }
 
-caf::response_promise on_import(router_actor* self, uint32_t index, uint32_t total,
-                                const bytes& chunk) {
+caf::typed_response_promise<caf::ok_atom> on_import(router_actor* self, uint32_t index,
+                                                    uint32_t total, const bytes& chunk) {
   auto& st = self->state;
   auto from = st.peer_address(self->current_sender());
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<caf::ok_atom>();
   if (from.empty() || st.handoffs_pending.count(from) == 0 || total == 0 || index >= total) {
     rp.deliver(make_error(errc::invalid_argument, "an unexpected shard import"));
     return rp;
@@ -447,7 +476,10 @@ void start_membership(router_actor* self) {
                  : "; joining: waiting for " + std::to_string(st.handoffs_pending.size())
                      + " node(s) to hand users over");
 
-  self->set_down_handler([=](caf::down_msg& dm) { linked_down(self, dm.source); });
+  self->set_down_handler([=](caf::down_msg& dm) {
+    if (source_ended(dm.source))
+      linked_down(self, dm.source);
+  });
   for (auto& m : members)
     if (m != st.config.self_address) {
       st.peers[m];

@@ -45,14 +45,14 @@ router_state::target router_state::owner_of(const std::string& key,
 
 caf::actor router_state::peer_router(const std::string& node) const {
   auto i = peers.find(node);
-  return i == peers.end() ? caf::actor{} : i->second.router;
+  return i == peers.end() ? caf::actor{} : caf::actor_cast<caf::actor>(i->second.link);
 }
 
 std::string router_state::peer_address(const caf::strong_actor_ptr& sender) const {
   if (!sender)
     return {};
-  auto i = peer_nodes.find(sender->node());
-  return i == peer_nodes.end() ? std::string{} : i->second;
+  auto i = links.find(caf::actor_cast<caf::actor_addr>(sender));
+  return i == links.end() ? std::string{} : i->second;
 }
 
 void router_state::save() const {
@@ -88,8 +88,8 @@ caf::error hub_error(const caf::error& err, const std::string& node) {
 // Sends `xs` to where `key` lives now and passes the answer back through
 // `rp`; while `key` moves to another node, holds them until it is there.
 template <class Result, class... Ts>
-void at_home(router_actor* self, caf::response_promise rp, std::string key, std::string from,
-             caf::actor local, Ts... xs) {
+void at_home(router_actor* self, caf::typed_response_promise<Result> rp, std::string key,
+             std::string from, caf::actor local, Ts... xs) {
   auto& st = self->state;
   auto where = st.owner_of(key, from);
   if (where.hold) {
@@ -142,10 +142,10 @@ caller identify(router_actor* self, const std::string& session) {
 
 // The usual request: routed by the caller (`by_caller`) or by a user it names.
 template <class Result, class... Ts>
-caf::response_promise routed(router_actor* self, const std::string& session,
-                             const std::string* about, caf::actor local, Ts... xs) {
+caf::typed_response_promise<Result> routed(router_actor* self, const std::string& session,
+                                           const std::string* about, caf::actor local, Ts... xs) {
   auto c = identify(self, session);  // before the promise, which takes the sender
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<Result>();
   if (c.refused) {
     rp.deliver(c.refused);
     return rp;
@@ -166,11 +166,11 @@ caf::response_promise routed(router_actor* self, const std::string& session,
 // A request without a session (sign-up, login): from a gateway of this
 // node (which rate-limits it) or from a peer.
 template <class Result, class... Ts>
-caf::response_promise open_request(router_actor* self, const std::string& user,
-                                   caf::actor local, Ts... xs) {
+caf::typed_response_promise<Result> open_request(router_actor* self, const std::string& user,
+                                                 caf::actor local, Ts... xs) {
   auto sender = self->current_sender();
   auto from = self->state.peer_address(sender);
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<Result>();
   if (from.empty() && (!sender || sender->node() != self->node())) {
     rp.deliver(make_error(errc::not_logged_in, "the router answers gateways and peers only"));
     return rp;
@@ -188,16 +188,16 @@ caf::error no_rooms() {
 template <class... Ts>
 void tell_local(router_actor* self, Ts... xs) {
   auto& local = self->state.config.local;
-  self->send(caf::actor_cast<caf::actor>(local.keys), xs...);
-  self->send(caf::actor_cast<caf::actor>(local.mailbox), xs...);
-  self->send(caf::actor_cast<caf::actor>(local.registry), xs...);
+  self->send(local.keys, xs...);
+  self->send(local.mailbox, xs...);
+  self->send(local.registry, xs...);
 }
 
 template <class... Ts>
 void tell_peers(router_actor* self, Ts... xs) {
   for (auto& [address, peer] : self->state.peers)
-    if (peer.router)
-      self->send(peer.router, xs...);
+    if (peer.link)
+      self->send(peer.link, xs...);
 }
 
 std::vector<presence_info> merge_search(std::vector<presence_info> all, const std::string& query,
@@ -228,11 +228,12 @@ struct search_round {
   bool done = false;
 };
 
-caf::response_promise fan_out_search(router_actor* self, const std::string& session,
-                                      const std::string& query, uint32_t limit) {
+caf::typed_response_promise<std::vector<presence_info>>
+fan_out_search(router_actor* self, const std::string& session, const std::string& query,
+               uint32_t limit) {
   auto& st = self->state;
   auto c = identify(self, session);
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<std::vector<presence_info>>();
   if (c.refused) {
     rp.deliver(c.refused);
     return rp;
@@ -296,11 +297,12 @@ caf::response_promise fan_out_search(router_actor* self, const std::string& sess
   return rp;
 }
 
-caf::response_promise split_watch(router_actor* self, const std::string& session,
-                                  const std::vector<std::string>& users) {
+caf::typed_response_promise<std::vector<presence_info>>
+split_watch(router_actor* self, const std::string& session,
+            const std::vector<std::string>& users) {
   auto& st = self->state;
   auto c = identify(self, session);
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<std::vector<presence_info>>();
   if (c.refused) {
     rp.deliver(c.refused);
     return rp;
@@ -359,20 +361,25 @@ caf::response_promise split_watch(router_actor* self, const std::string& session
 }
 
 // What this node's hub actors hold for a session whose member entered at
-// another node: an outlet passing everything on to that node's relay as
-// sent by this router, so no hub actor's handle crosses to the peer.
-session_peer_actor peer_outlet(router_actor* self, const caf::actor& relay) {
-  return spawn_outlet(self->system(), {caf::actor_cast<session_peer_actor>(relay),
-                                       caf::actor_cast<caf::actor>(self), {}, self->address()});
+// the node `entry`: an outlet passing everything on to that node's relay as
+// sent by our link for that node, so neither a hub actor's handle nor the
+// router's crosses to the peer.
+session_peer_actor peer_outlet(router_actor* self, const std::string& entry,
+                               const session_peer_actor& relay) {
+  auto i = self->state.peers.find(entry);
+  auto speaker = i == self->state.peers.end() ? caf::actor{}
+                                               : caf::actor_cast<caf::actor>(i->second.link);
+  return spawn_outlet(self->system(), {relay, speaker, {}, self->address()});
 }
 
-caf::response_promise route_login(router_actor* self, login_atom a, const std::string& user,
-                                  const std::string& nonce, const std::string& address) {
+caf::typed_response_promise<login_challenge>
+route_login(router_actor* self, login_atom a, const std::string& user, const std::string& nonce,
+            const std::string& address) {
   auto& st = self->state;
   auto sender = self->current_sender();
   auto from = st.peer_address(sender);
   auto auth = caf::actor_cast<caf::actor>(st.config.local.auth);
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<login_challenge>();
   if (!from.empty()) {
     at_home<login_challenge>(self, rp, user, from, auth, a, user, nonce, address);
     return rp;
@@ -411,24 +418,25 @@ void granted(router_actor* self, const login_route& route, const caf::actor& rel
              const session_peer_actor& member, login_grant& grant) {
   auto& st = self->state;
   auto& s = grant.session;
-  self->send(relay, login_atom_v, s);
+  caf::send_as(caf::actor_cast<caf::actor>(self), relay, login_atom_v, s);
   st.sessions[s] = {route.user, caf::actor_cast<caf::actor>(member), relay, false};
   st.known_sessions[s] = {route.user, st.config.self_address};
   // Before the grant, as auth does: the member's next request, on whichever
   // node, finds the session known there.
   tell_local(self, online_atom_v, s, route.user, caf::actor_cast<session_peer_actor>(relay));
-  tell_peers(self, online_atom_v, s, route.user, relay);
+  tell_peers(self, online_atom_v, s, route.user, caf::actor_cast<session_peer_actor>(relay));
 }
 
-caf::response_promise route_proof(router_actor* self, proof_atom a, uint64_t attempt,
-                                  const bytes& proof, const session_peer_actor& peer,
-                                  const std::string& address) {
+caf::typed_response_promise<login_grant>
+route_proof(router_actor* self, proof_atom a, uint64_t attempt, const bytes& proof,
+            const session_peer_actor& peer, const std::string& address) {
   auto& st = self->state;
   auto sender = self->current_sender();
   auto auth = caf::actor_cast<caf::actor>(st.config.local.auth);
-  auto rp = self->make_response_promise();
-  if (!st.peer_address(sender).empty()) {  // the entry node's, for our auth
-    auto outlet = peer_outlet(self, caf::actor_cast<caf::actor>(peer));
+  auto entry = st.peer_address(sender);
+  auto rp = self->make_response_promise<login_grant>();
+  if (!entry.empty()) {  // the entry node's, for our auth
+    auto outlet = peer_outlet(self, entry, peer);
     self->request(auth, forward_timeout, a, attempt, proof, outlet, address)
       .then([rp](login_grant& g) mutable { rp.deliver(std::move(g)); },
             [rp, outlet, self](caf::error& err) mutable {
@@ -494,14 +502,13 @@ void forget_session(router_actor* self, const std::string& session) {
   tell_local(self, offline_atom_v, session);
 }
 
-hub_actors as_hub(const caf::actor& router) {
-  return {caf::actor_cast<registry_actor>(router), caf::actor_cast<auth_actor>(router),
-          caf::actor_cast<keys_actor>(router), caf::actor_cast<mailbox_actor>(router)};
+hub_actors as_hub(const cluster_router_actor& router) {
+  return {router, router, router, router};
 }
 
 namespace {
 
-caf::behavior router(router_actor* self, router_config config) {
+cluster_router_actor::behavior_type router(router_actor* self, router_config config) {
   auto& st = self->state;
   st.config = std::move(config);
   auto registry = caf::actor_cast<caf::actor>(st.config.local.registry);
@@ -521,7 +528,7 @@ caf::behavior router(router_actor* self, router_config config) {
   return {
     // --- sessions: from a peer (an entry node's news) or a relay (the end)
     [=](online_atom a, const std::string& session, const std::string& user,
-        const caf::actor& relay) {
+        const session_peer_actor& relay) {
       auto from = self->state.peer_address(self->current_sender());
       if (from.empty())
         return;
@@ -530,7 +537,7 @@ caf::behavior router(router_actor* self, router_config config) {
       auto& outlet = st.remote_peers[session];
       if (outlet)
         self->send_exit(outlet, caf::exit_reason::normal);
-      outlet = peer_outlet(self, relay);
+      outlet = peer_outlet(self, from, relay);
       tell_local(self, a, session, user, outlet);
     },
     [=](offline_atom a, const std::string& session) {
@@ -627,7 +634,7 @@ caf::behavior router(router_actor* self, router_config config) {
     [=](enqueue_atom a, const std::string& s, const envelope& env) {
       auto header = decode_header(env.header);
       if (header && !header->room.empty()) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<caf::ok_atom>();
         rp.deliver(no_rooms());
         return rp;
       }
@@ -645,6 +652,11 @@ caf::behavior router(router_actor* self, router_config config) {
     // --- membership (membership.cpp)
     [=](join_atom, const std::string& address, const bytes& proof) {
       return on_join(self, address, proof);
+    },
+    // From this node's front: a peer proved the secret (membership.cpp).
+    [=](hello_atom, const std::string& address, const bytes& proof, const caf::node_id& peer,
+        const cluster_node_actor& theirs) {
+      return on_hello(self, address, proof, peer, theirs);
     },
     // From the node that handed a user over: that user's session is lost.
     [=](hubdown_atom, const std::string& session) {
@@ -667,7 +679,7 @@ caf::behavior router(router_actor* self, router_config config) {
 
 } // namespace
 
-caf::actor spawn_router(caf::actor_system& sys, router_config config) {
+cluster_router_actor spawn_router(caf::actor_system& sys, router_config config) {
   return sys.spawn(router, std::move(config));
 }
 

@@ -15,8 +15,11 @@
 // mailbox and registry accept it from the routers.
 //
 // Members reach the router only through the node's gateways (gateway/), which
-// check their sessions and limits and name their network address; peers
-// get it from the node's front after proving the cluster secret.
+// check their sessions and limits and name their network address. Peers
+// never hold it: a peer that proves the cluster secret at the node's front
+// gets a link (node_link.cpp) that takes messages from that node only and
+// passes them on as its own, so the router knows a peer by the link a
+// message came through, never by the node id a message claims.
 //
 // Membership: nodes agree on the member list given at start. A node started
 // with --join is new: the nodes already running hand over the users whose
@@ -45,14 +48,27 @@ struct router_config {
   caf::actor lifetime;                 // the hub's (stop_hub): the router ends with it
 };
 
-caf::actor spawn_router(caf::actor_system& sys, router_config config);
+// The router as this node's own actors see it: what peers send through
+// their links, and what only this node sends it. Never crosses the wire.
+using cluster_router_actor = cluster_node_actor::extend<
+  // From this node's front: a peer node proved the cluster secret and handed
+  // over its link for us; the answer is our link for it.
+  caf::replies_to<hello_atom, std::string /*address*/, bytes /*proof*/, caf::node_id,
+                  cluster_node_actor>::with<cluster_node_actor>,
+  // Its own timers: dial a peer again, join a peer again.
+  caf::reacts_to<retry_atom, std::string /*address*/>,
+  caf::reacts_to<join_atom, std::string /*address*/>>;
+
+cluster_router_actor spawn_router(caf::actor_system& sys, router_config config);
 
 // The router under the names of the four hub actors: what the node's
-// gateways forward to.
-hub_actors as_hub(const caf::actor& router);
+// gateways forward to. A row the router lacks is a compile error here.
+hub_actors as_hub(const cluster_router_actor& router);
 
-// Whether `proof` shows that the node at `address` knows the cluster secret
-// (what a node's front asks before it hands a peer the router).
-bool proves_node(const std::string& secret, const std::string& address, const bytes& proof);
+// The proof a node at `address` shows the node it dials: an HMAC of the
+// cluster secret over its address and both nodes' ids, so a proof seen on
+// the wire opens no other connection (empty without a secret).
+bytes node_proof(const std::string& secret, const std::string& address, const caf::node_id& from,
+                 const caf::node_id& to);
 
 } // namespace chatter::cluster

@@ -108,15 +108,29 @@ hub_front_actor::behavior_type front(front_ptr self, front_config config) {
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
     },
-    [=](hello_atom, const std::string& address, const bytes& proof) -> caf::result<caf::actor> {
+    [=](hello_atom, const std::string& address, const bytes& proof,
+        const cluster_node_actor& theirs) -> caf::result<cluster_node_actor> {
       auto& st = self->state;
-      if (!st.config.node_router || !st.config.admits_node || !st.config.admits_node(address, proof)) {
+      auto& sender = self->current_sender();
+      if (!st.config.node_door || !sender || sender->node() == self->node()) {
         ++st.refused;
         spdlog::warn("hub front: refused a node hello for {} ({} refused so far)", address,
                      st.refused);
         return make_error(errc::authentication_failed, "not a node of this cluster");
       }
-      return st.config.node_router;
+      auto node = sender->node();
+      auto rp = self->make_response_promise<cluster_node_actor>();
+      self->request(st.config.node_door, std::chrono::seconds(5), hello_atom_v, address, proof,
+                    node, theirs)
+        .then([=](cluster_node_actor& ours) mutable { rp.deliver(std::move(ours)); },
+              [=](caf::error& err) mutable {
+                auto& st = self->state;
+                ++st.refused;
+                spdlog::warn("hub front: refused a node hello for {} ({} refused so far)",
+                             address, st.refused);
+                rp.deliver(std::move(err));
+              });
+      return rp;
     },
   };
 }

@@ -52,14 +52,18 @@ struct gateway_config {
 
 member_gateway_actor spawn_gateway(caf::actor_system& sys, gateway_config config);
 
+using node_door_actor = caf::typed_actor<
+  caf::replies_to<hello_atom, std::string /*address*/, bytes /*proof*/, caf::node_id,
+                  cluster_node_actor>::with<cluster_node_actor>>;
+
 struct front_config {
   hub_actors hub;
   caf::io::middleman_actor middleman;  // the one the hub listens with
   caf::actor lifetime;
   gateway_limits limits;
-  // A cluster node: the router, for peers whose proof `admits_node` accepts.
-  caf::actor node_router;
-  std::function<bool(const std::string& address, const bytes& proof)> admits_node;
+  // A cluster node: its router, which checks a peer node's hello (named with
+  // the node the hello came from, as CAF saw it) and answers its link.
+  node_door_actor node_door;
 };
 
 hub_front_actor spawn_front(caf::actor_system& sys, front_config config);
