@@ -37,26 +37,30 @@ struct node_link_state {
 
 using node_link_ptr = caf::stateful_actor<node_link_state, shielded<node_link_actor::base>>*;
 
+struct route {
+  caf::actor dest;
+  caf::error refused;
+};
+
 // Where the current message goes: out to the peer if the router sent it, in
-// to the router if the peer's node did; null (counted) for anyone else.
-// Called before make_response_promise, which takes the sender away.
-caf::actor destination(node_link_ptr self) {
+// to the router if the peer's node did; refused (and counted) for anyone
+// else. Called before make_response_promise, which takes the sender away.
+route destination(node_link_ptr self) {
   auto& st = self->state;
   auto& sender = self->current_sender();
-  if (sender && sender == caf::actor_cast<caf::strong_actor_ptr>(st.router))
-    return caf::actor_cast<caf::actor>(st.theirs);
+  if (sender && sender == caf::actor_cast<caf::strong_actor_ptr>(st.router)) {
+    if (!st.theirs)
+      return {{}, make_error(errc::hub_unreachable,
+                             "the hub node " + st.address + " is not linked to this one yet")};
+    return {caf::actor_cast<caf::actor>(st.theirs), {}};
+  }
   if (sender && sender->node() == st.peer && sender->node() != self->node())
-    return caf::actor_cast<caf::actor>(st.router);
+    return {caf::actor_cast<caf::actor>(st.router), {}};
   auto n = ++st.refused;
   if ((n & (n - 1)) == 0)  // 1, 2, 4...: a flood does not flood the log
     spdlog::warn("cluster: the link for {} refused a message from another node ({} so far)",
                  st.address, n);
-  return {};
-}
-
-caf::error nowhere(node_link_ptr self) {
-  return make_error(errc::hub_unreachable, "the hub node " + self->state.address
-                                             + " is not linked to this one");
+  return {{}, make_error(errc::not_logged_in, "this link serves another hub node")};
 }
 
 template <class Signature>
@@ -67,9 +71,9 @@ template <class... In, class Out>
 struct carried<caf::typed_mpi<caf::detail::type_list<In...>, caf::output_tuple<Out>>> {
   static auto row(node_link_ptr self) {
     return [self](const In&... xs) -> caf::result<Out> {
-      auto dest = destination(self);
-      if (!dest)
-        return nowhere(self);
+      auto [dest, refused] = destination(self);
+      if (refused)
+        return std::move(refused);
       auto rp = self->template make_response_promise<Out>();
       self->request(dest, link_timeout, xs...)
         .then([rp](Out& r) mutable { rp.deliver(std::move(r)); },
@@ -84,7 +88,7 @@ template <class... In>
 struct carried<caf::typed_mpi<caf::detail::type_list<In...>, caf::output_tuple<void>>> {
   static auto row(node_link_ptr self) {
     return [self](const In&... xs) {
-      if (auto dest = destination(self))
+      if (auto [dest, refused] = destination(self); !refused)
         caf::send_as(caf::actor_cast<caf::actor>(self), dest, xs...);
     };
   }

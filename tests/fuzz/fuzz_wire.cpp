@@ -9,8 +9,11 @@
 // wrong-typed ones, and CAF's exit and down messages, forged.
 // Invariants: every request is answered, with a value or a Chatter error;
 // the gateway and the hub actors never die; no session exists without a
-// proof. (The same boundary over a real loopback connection:
-// tests/integration/front_door_test.cpp.)
+// proof.
+// Built with CHATTER_FUZZ_LOOPBACK (the target wire_net), the member is an
+// actor system of its own, connected to the hub's published front over a
+// real loopback TCP connection: every input then crosses CAF's BASP
+// serialisation and the middleman, as a hostile member's would.
 #include <unistd.h>
 
 #include <chrono>
@@ -18,6 +21,7 @@
 #include <optional>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
 #include <spdlog/spdlog.h>
@@ -53,6 +57,11 @@ struct hub_under_fuzz {
   std::unique_ptr<caf::actor_system> sys;
   running_hub hub;
   member_gateway_actor gw;  // the boundary: what a member can reach
+#ifdef CHATTER_FUZZ_LOOPBACK
+  caf::actor_system_config member_cfg;
+  std::unique_ptr<caf::actor_system> member_sys;  // the member's side of the wire
+  member_link_actor link;
+#endif
   std::unique_ptr<caf::scoped_actor> self;
   session_peer_actor peer;
   std::string session;
@@ -64,6 +73,9 @@ struct hub_under_fuzz {
           / ("chatter-fuzz-wire-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir);
     register_chatter_types(cfg);
+#ifdef CHATTER_FUZZ_LOOPBACK
+    cfg.load<caf::io::middleman>();
+#endif
     sys = std::make_unique<caf::actor_system>(cfg);
     hub_config hc;
     hc.database_path = (dir / "hub.db").string();
@@ -75,9 +87,13 @@ struct hub_under_fuzz {
     hc.limits.gateway.receipts = {1e9, 1e9};
     hc.limits.gateway.searches = {1e9, 1e9};
     hub = spawn_hub(*sys, hc);
+#ifdef CHATTER_FUZZ_LOOPBACK
+    connect_over_loopback();
+#else
     gw = local_gateway(*sys, hub).gateway;
     self = std::make_unique<caf::scoped_actor>(*sys);
     peer = sys->spawn(quiet_peer, 0);
+#endif
     auto offer = ask<signup_offer>(gw, offer_atom_v, std::string("mallory"));
     mallory_keys = scram::derive("pw", offer->salt, offer->kdf);
     ask<caf::ok_atom>(gw, signup_atom_v,
@@ -85,6 +101,28 @@ struct hub_under_fuzz {
                                      mallory_keys.stored_key, mallory_keys.server_key});
     log_in();
   }
+
+#ifdef CHATTER_FUZZ_LOOPBACK
+  void connect_over_loopback() {
+    auto front = spawn_hub_front(*sys, hub, sys->middleman().actor_handle());
+    auto port = sys->middleman().publish(front, 0, "127.0.0.1");
+    require(static_cast<bool>(port), "the hub could not listen on loopback");
+    register_chatter_types(member_cfg);
+    member_cfg.load<caf::io::middleman>();
+    member_sys = std::make_unique<caf::actor_system>(member_cfg);
+    auto remote = member_sys->middleman().remote_actor<hub_front_actor>("127.0.0.1", *port);
+    require(static_cast<bool>(remote), "the member could not reach the hub over loopback");
+    self = std::make_unique<caf::scoped_actor>(*member_sys);
+    // The int: CAF 0.17 dereferences null for a spawn with no argument.
+    link = member_sys->spawn([](member_link_actor::pointer, int) -> member_link_actor::behavior_type {
+      return {[](retry_atom) {}};
+    }, 0);
+    auto handles = ask<hub_handles>(*remote, hello_atom_v, link);
+    require(handles.has_value(), "the hub's front refused the member's hello");
+    gw = handles->gateway;
+    peer = member_sys->spawn(quiet_peer, 0);
+  }
+#endif
 
   void log_in() {
     auto nonce = scram::random_nonce();

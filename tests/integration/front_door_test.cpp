@@ -3,6 +3,7 @@
 // `chatterd --listen` hub, sending whatever it likes. Members are real
 // daemons on private buses. Each test is one attack of the front-door issue.
 #include <csignal>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -13,6 +14,7 @@
 #include "auth/scram.hpp"
 #include "chat/envelope.hpp"
 #include "client_proxies.hpp"
+#include "cluster/router.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "crypto/suites.hpp"
@@ -510,4 +512,104 @@ TEST_F(front_door, a_revoked_member_hears_it_and_logs_in_again) {
     return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
   }, 10s));
   alice_.conn->leaveEventLoop();
+}
+
+namespace {
+
+// A hub node of a cluster, played by the test: its own actor system, with a
+// link of its own that answers the joins the real node sends it.
+struct fake_node {
+  explicit fake_node(uint16_t port) {
+    register_chatter_types(cfg);
+    cfg.load<caf::io::middleman>();
+    cfg.set("scheduler.max-threads", 2);
+    sys = std::make_unique<caf::actor_system>(cfg);
+    self = std::make_unique<caf::scoped_actor>(*sys);
+    auto f = sys->middleman().remote_actor<hub_front_actor>("127.0.0.1", port);
+    if (!f)
+      throw std::runtime_error("no hub node on port " + std::to_string(port));
+    front = *f;
+    // Untyped, answering joins only: enough of a node for the real one. The
+    // int: CAF 0.17 dereferences null for a spawn with no argument.
+    link = caf::actor_cast<cluster_node_actor>(sys->spawn(
+      [](caf::event_based_actor*, int) -> caf::behavior {
+        return {[](join_atom, const std::string&, const bytes&) { return caf::ok_atom_v; }};
+      },
+      0));
+  }
+  ~fake_node() {
+    caf::anon_send_exit(link, caf::exit_reason::kill);
+    self.reset();
+  }
+  std::pair<cluster_node_actor, caf::error> hello(const std::string& address, const bytes& proof) {
+    std::pair<cluster_node_actor, caf::error> out;
+    (*self)->request(front, 10s, hello_atom_v, address, proof, link)
+      .receive([&](cluster_node_actor& theirs) { out.first = std::move(theirs); },
+               [&](caf::error& e) { out.second = std::move(e); });
+    return out;
+  }
+  caf::error rooms_through(const cluster_node_actor& to) {
+    caf::error out;
+    (*self)->request(to, 10s, rooms_atom_v, std::string{"no session"})
+      .receive([](std::vector<room_info>&) {}, [&](caf::error& e) { out = std::move(e); });
+    return out;
+  }
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::unique_ptr<caf::scoped_actor> self;
+  hub_front_actor front;
+  cluster_node_actor link;
+};
+
+std::string read_secret_of(const test::hub_cluster& cluster) {
+  std::ifstream in(cluster.secret_file());
+  std::string secret;
+  std::getline(in, secret);
+  return secret;
+}
+
+} // namespace
+
+// The cluster's own door: a node gets a link only with a proof made for its
+// own node id, and a link answers only the node that proved; the router's
+// handle is never handed out.
+TEST(cluster_front_door, a_link_serves_only_the_node_that_proved_the_secret) {
+  test::hub_cluster cluster(2, 1);
+  cluster.start(0, 2);  // node 1 is the test's: it claims that address
+  auto secret = read_secret_of(cluster);
+  auto address = cluster.address(1);
+  fake_node mallory(cluster.port(0));
+  fake_node node(cluster.port(0));
+  auto hub_node = mallory.front.node();
+
+  auto [none, wrong] = mallory.hello(address, bytes(32, 7));
+  EXPECT_EQ(name_of(wrong), "AuthenticationFailed");
+  // A proof seen on the wire, made for another node, opens nothing.
+  auto replayed = cluster::node_proof(secret, address, node.sys->node(), hub_node);
+  auto [none2, refused] = mallory.hello(address, replayed);
+  EXPECT_EQ(name_of(refused), "AuthenticationFailed");
+  EXPECT_FALSE(none || none2);
+
+  auto proof = cluster::node_proof(secret, address, node.sys->node(), hub_node);
+  auto [link, err] = node.hello(address, proof);
+  ASSERT_FALSE(err) << name_of(err);
+  ASSERT_TRUE(link);
+  EXPECT_EQ(link.node(), hub_node);
+  EXPECT_EQ(name_of(node.rooms_through(link)), "ok") << "the proven node is served";
+
+  // Mallory gets the link's handle (as if it leaked) and uses it from her
+  // own node: refused, and the link still serves the proven node.
+  auto inbox = caf::actor_cast<caf::actor>(*mallory.self);
+  auto inbox_port = mallory.sys->middleman().publish(inbox, 0, "127.0.0.1");
+  ASSERT_TRUE(inbox_port);
+  auto to_mallory = node.sys->middleman().remote_actor("127.0.0.1", *inbox_port);
+  ASSERT_TRUE(to_mallory);
+  caf::anon_send(*to_mallory, link);
+  cluster_node_actor stolen;
+  (*mallory.self)->receive([&](cluster_node_actor& leaked) { stolen = std::move(leaked); },
+                           caf::after(10s) >> [] {});
+  ASSERT_TRUE(stolen) << "the leaked handle never arrived";
+  EXPECT_EQ(name_of(mallory.rooms_through(stolen)), "NotLoggedIn");
+  caf::anon_send_exit(stolen, caf::exit_reason::kill);
+  EXPECT_EQ(name_of(node.rooms_through(link)), "ok");
 }

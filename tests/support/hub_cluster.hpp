@@ -47,6 +47,9 @@ public:
     std::ofstream(secret_) << "a secret the nodes of this test share\n";
   }
 
+  std::filesystem::path secret_file() const {
+    return secret_;
+  }
   std::string address(size_t i) const {
     return "127.0.0.1:" + std::to_string(ports_[i]);
   }
