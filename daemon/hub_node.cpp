@@ -61,9 +61,10 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
                          [secret = router_cfg.secret](const std::string& address,
                                                       const bytes& proof) {
                            return cluster::proves_node(secret, address, proof);
-                         }};
+                         },
+                         spawn_hub_reaper(sys, local)};
   auto front = spawn_front(sys, front_cfg);
-  publish_hub(sys, front, opts, " as a cluster node");
+  publish_hub(sys, front, front_cfg.reaper, opts, " as a cluster node");
   spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),
                opts.cluster_join ? ", joining" : "");
 
