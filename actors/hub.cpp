@@ -2,6 +2,7 @@
 
 #include "auth/auth.hpp"
 #include "common/errors.hpp"
+#include "gateway/reaper.hpp"
 #include "keys/keys.hpp"
 #include "mailbox/mailbox.hpp"
 #include "registry/registry.hpp"
@@ -42,13 +43,19 @@ caf::actor spawn_lifetime(caf::actor_system& sys) {
 
 hub_handles local_gateway(caf::actor_system& sys, const running_hub& hub) {
   return {spawn_gateway(sys, {hub.actors, "local", caf::node_id{}, member_link_actor{},
-                              hub.lifetime, hub.limits})};
+                              hub.lifetime, hub.limits, connection_reaper_actor{}})};
+}
+
+connection_reaper_actor spawn_hub_reaper(caf::actor_system& sys, const running_hub& hub) {
+  return spawn_reaper(sys, {hub.lifetime, {hub.limits.handshake_deadline,
+                                           hub.limits.login_deadline}});
 }
 
 hub_front_actor spawn_hub_front(caf::actor_system& sys, const running_hub& hub,
-                                caf::io::middleman_actor middleman) {
+                                caf::io::middleman_actor middleman,
+                                connection_reaper_actor reaper) {
   return spawn_front(sys, {hub.actors, std::move(middleman), hub.lifetime, hub.limits,
-                           {}});
+                           {}, std::move(reaper)});
 }
 
 void stop_hub(const running_hub& hub) {

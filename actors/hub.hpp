@@ -48,10 +48,16 @@ caf::actor spawn_lifetime(caf::actor_system& sys);
 // The gateway of the daemon's own accounts (the embedded hub).
 hub_handles local_gateway(caf::actor_system& sys, const running_hub& hub);
 
+// The reaper of a listening hub's idle connections (gateway/reaper.hpp),
+// with the hub's deadlines; it ends with the hub.
+connection_reaper_actor spawn_hub_reaper(caf::actor_system& sys, const running_hub& hub);
+
 // The actor a listening hub publishes; `middleman` is the one it listens
-// with (plain or TLS), which knows each connection's address.
+// with (plain or TLS), which knows each connection's address. It tells
+// `reaper` of each hello.
 hub_front_actor spawn_hub_front(caf::actor_system& sys, const running_hub& hub,
-                                caf::io::middleman_actor middleman);
+                                caf::io::middleman_actor middleman,
+                                connection_reaper_actor reaper);
 
 // Ends the hub: its gateways, fronts and actors.
 void stop_hub(const running_hub& hub);

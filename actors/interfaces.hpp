@@ -228,6 +228,22 @@ using hub_front_actor = caf::typed_actor<
   caf::replies_to<hello_atom, std::string /*node address*/, bytes /*proof*/,
                   cluster_node_actor /*its link for us*/>::with<cluster_node_actor>>;
 
+// The hub's connection reaper (gateway/reaper.hpp): it closes a connection
+// that says no hello in time, or stays without a session. The front and the
+// gateways tell it what they know of each connection; its handle never
+// crosses the wire.
+using connection_reaper_actor = caf::typed_actor<
+  // A member's hello came over the connection from HOST:PORT (the address
+  // the middleman names); this gateway serves it.
+  caf::reacts_to<hello_atom, std::string /*host*/, uint16_t /*port*/, member_gateway_actor>,
+  // A peer node of the cluster proved itself over that connection.
+  caf::reacts_to<hello_atom, std::string /*host*/, uint16_t /*port*/>,
+  // From a gateway: how many sessions are now proved through it.
+  caf::reacts_to<online_atom, uint32_t /*sessions*/>,
+  // The hub listens on this port: watch the connections accepted on it.
+  caf::reacts_to<reap_atom, uint16_t /*port*/>,
+  caf::reacts_to<reap_atom>>;  // the scan's timer
+
 // Who hears that the hub came (its handles) or went: the account manager,
 // which tells its accounts.
 using hub_listener_actor = caf::typed_actor<

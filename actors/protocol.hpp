@@ -434,5 +434,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, probe_atom, "probe")
   CAF_ADD_ATOM(chatter, chatter, performed_atom, "performed")
   CAF_ADD_ATOM(chatter, chatter, tuxstate_atom, "tuxstate")
+  // the hub's connection reaper
+  CAF_ADD_ATOM(chatter, chatter, reap_atom, "reap")
 
 CAF_END_TYPE_ID_BLOCK(chatter)

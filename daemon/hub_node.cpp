@@ -57,9 +57,9 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
   // Members get a gateway each, in front of the router; peer nodes that
   // prove the secret get a link of their own to it.
   front_config front_cfg{cluster::as_hub(router), router_cfg.middleman, local.lifetime,
-                         local.limits, router};
+                         local.limits, router, spawn_hub_reaper(sys, local)};
   auto front = spawn_front(sys, front_cfg);
-  publish_hub(sys, front, opts, " as a cluster node");
+  publish_hub(sys, front, front_cfg.reaper, opts, " as a cluster node");
   spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),
                opts.cluster_join ? ", joining" : "");
 

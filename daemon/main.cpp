@@ -61,8 +61,9 @@ int run(const chatter::daemon_options& opts) {
     local = chatter::local_gateway(sys, hub);
   }
   if (!opts.listen.empty()) {
-    auto front = chatter::spawn_hub_front(sys, hub, chatter::network_middleman(sys, opts));
-    chatter::publish_hub(sys, front, opts);
+    auto reaper = chatter::spawn_hub_reaper(sys, hub);
+    auto front = chatter::spawn_hub_front(sys, hub, chatter::network_middleman(sys, opts), reaper);
+    chatter::publish_hub(sys, front, reaper, opts);
   }
 
   chatter::dbus::bus_loop loop{open_bus(opts.bus_address)};

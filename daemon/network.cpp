@@ -21,6 +21,8 @@ hub_config hub_config_from(const daemon_options& opts) {
   cfg.limits.queued_envelopes_per_recipient = opts.queue_max_messages;
   cfg.limits.queued_bytes_per_recipient = uint64_t{opts.queue_max_mib} * 1024 * 1024;
   cfg.limits.gateway.gateways_per_address = opts.connections_per_address;
+  cfg.limits.gateway.handshake_deadline = std::chrono::seconds(opts.handshake_timeout);
+  cfg.limits.gateway.login_deadline = std::chrono::seconds(opts.login_timeout);
   return cfg;
 }
 
@@ -50,7 +52,8 @@ caf::io::middleman_actor network_middleman(caf::actor_system& sys, const daemon_
 }
 
 uint16_t publish_hub(caf::actor_system& sys, const hub_front_actor& front,
-                     const daemon_options& opts, const std::string& suffix) {
+                     const connection_reaper_actor& reaper, const daemon_options& opts,
+                     const std::string& suffix) {
   bool tls = !opts.tls_cert.empty();
   auto host = opts.listen.host.c_str();
   // SO_REUSEADDR: a restarted hub gets its port back at once.
@@ -62,6 +65,7 @@ uint16_t publish_hub(caf::actor_system& sys, const hub_front_actor& front,
   std::cout << "chatterd: hub listening on " << opts.listen.host << ':' << *port
             << (tls ? " (TLS)" : "") << suffix << std::endl;
   spdlog::info("hub listening on {}:{}{}{}", opts.listen.host, *port, tls ? " (TLS)" : "", suffix);
+  caf::anon_send(reaper, reap_atom_v, *port);
   return *port;
 }
 

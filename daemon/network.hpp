@@ -29,8 +29,9 @@ caf::io::middleman_actor network_middleman(caf::actor_system& sys, const daemon_
 
 // Publishes `front` on opts.listen and prints "chatterd: hub listening on
 // HOST:PORT" (scripts and tests read it) with `suffix`; throws when the port
-// cannot be had.
+// cannot be had. `reaper` then watches the connections accepted on it.
 uint16_t publish_hub(caf::actor_system& sys, const hub_front_actor& front,
-                     const daemon_options& opts, const std::string& suffix = {});
+                     const connection_reaper_actor& reaper, const daemon_options& opts,
+                     const std::string& suffix = {});
 
 } // namespace chatter

@@ -124,7 +124,13 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
          limit_option{"--queue-max-mib", &opts.queue_max_mib,
                       "MiB that may wait at the hub for one recipient", 1048576u},
          limit_option{"--connections-per-address", &opts.connections_per_address,
-                      "member connections the hub accepts from one network address", 100000u}})
+                      "member connections the hub accepts from one network address", 100000u},
+         limit_option{"--handshake-timeout", &opts.handshake_timeout,
+                      "seconds a new connection has to say hello (CAF's handshake "
+                      "included) before the hub closes it", 3600u},
+         limit_option{"--login-timeout", &opts.login_timeout,
+                      "seconds a connection may hold no session (after its hello, or "
+                      "after its last session ended) before the hub closes it", 86400u}})
     app.add_option(o.name, *o.value, o.help)
       ->capture_default_str()
       ->check(CLI::Range(1u, o.max))

@@ -40,6 +40,8 @@ struct daemon_options {
   unsigned queue_max_messages = 10000;
   unsigned queue_max_mib = 256;
   unsigned connections_per_address = 32;
+  unsigned handshake_timeout = 5;  // seconds from accept to hello
+  unsigned login_timeout = 30;     // seconds a connection may hold no session
   std::string bus_address;      // empty: the session bus
   std::string log_level = "info";
   std::set<std::string> corrupt_rechallenge_for;  // test hook

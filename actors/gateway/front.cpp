@@ -50,12 +50,36 @@ caf::expected<hub_handles> open_gateway(front_ptr self, const caf::node_id& node
     return make_error(errc::rate_limited, "too many connections from this address");
   }
   gateway_config cfg{st.config.hub, address, node == self->node() ? caf::node_id{} : node, link,
-                     st.config.lifetime, st.config.limits};
+                     st.config.lifetime, st.config.limits, st.config.reaper};
   auto gateway = spawn_gateway(self->system(), std::move(cfg));
   self->monitor(gateway);
   st.gateways[node] = {gateway, address};
   spdlog::debug("hub front: a gateway for {}", address);
   return hub_handles{gateway};
+}
+
+// The reaper closes a connection whose hello does not come in time: this
+// one's did, from the connection the middleman names.
+void report_hello(front_ptr self, const std::string& host, uint16_t port,
+                  const member_gateway_actor& gateway) {
+  if (auto& reaper = self->state.config.reaper)
+    self->send(reaper, hello_atom_v, host, port, gateway);
+}
+
+// A proven peer node is never reaped. Its connection's address comes from
+// the middleman, as a member's does.
+void report_node(front_ptr self, const caf::node_id& node) {
+  auto& st = self->state;
+  if (!st.config.reaper || !st.config.middleman)
+    return;
+  auto reaper = st.config.reaper;
+  self->request(st.config.middleman, std::chrono::seconds(5), caf::get_atom_v, node)
+    .then(
+      [=](const caf::node_id&, const std::string& host, uint16_t port) {
+        if (!host.empty())
+          self->send(reaper, hello_atom_v, host, port);
+      },
+      [](caf::error&) {});
 }
 
 void on_down(front_ptr self, const caf::down_msg& dm) {
@@ -93,17 +117,19 @@ hub_front_actor::behavior_type front(front_ptr self, front_config config) {
       auto rp = self->make_response_promise<hub_handles>();
       self->request(self->state.config.middleman, std::chrono::seconds(5), caf::get_atom_v, node)
         .then(
-          [=](const caf::node_id&, const std::string& host, uint16_t) mutable {
+          [=](const caf::node_id&, const std::string& host, uint16_t port) mutable {
             if (host.empty()) {  // no direct connection: a routed hello
               rp.deliver(make_error(errc::invalid_argument,
                                     "hello must come over a direct connection"));
               return;
             }
             auto r = open_gateway(self, node, host, link);
-            if (r)
-              rp.deliver(std::move(*r));
-            else
+            if (!r) {
               rp.deliver(std::move(r.error()));
+              return;
+            }
+            report_hello(self, host, port, r->gateway);
+            rp.deliver(std::move(*r));
           },
           [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
       return rp;
@@ -122,7 +148,11 @@ hub_front_actor::behavior_type front(front_ptr self, front_config config) {
       auto rp = self->make_response_promise<cluster_node_actor>();
       self->request(st.config.node_door, std::chrono::seconds(5), hello_atom_v, address, proof,
                     node, theirs)
-        .then([=](cluster_node_actor& ours) mutable { rp.deliver(std::move(ours)); },
+        .then(
+          [=](cluster_node_actor& ours) mutable {
+            report_node(self, node);  // a proven node: never reaped
+            rp.deliver(std::move(ours));
+          },
               [=](caf::error& err) mutable {
                 auto& st = self->state;
                 ++st.refused;

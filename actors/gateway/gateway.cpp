@@ -80,6 +80,13 @@ caf::typed_response_promise<Result> forward(gateway_ptr self, caf::error refused
   return rp;
 }
 
+// The reaper closes a connection left without a session; it hears each
+// change of the count.
+void report_sessions(gateway_ptr self) {
+  if (auto& reaper = self->state.config.reaper)
+    self->send(reaper, online_atom_v, static_cast<uint32_t>(self->state.sessions.size()));
+}
+
 caf::typed_response_promise<login_grant>
 prove(gateway_ptr self, uint64_t attempt, const bytes& proof, const session_peer_actor& member) {
   auto& st = self->state;
@@ -100,6 +107,7 @@ prove(gateway_ptr self, uint64_t attempt, const bytes& proof, const session_peer
       [=](login_grant& grant) mutable {
         self->monitor(outlet);
         self->state.sessions[grant.session] = {{}, outlet};
+        report_sessions(self);
         rp.deliver(std::move(grant));
       },
       [=](caf::error& err) mutable {
@@ -124,6 +132,7 @@ caf::typed_response_promise<caf::ok_atom> logout(gateway_ptr self, const std::st
         if (i != self->state.sessions.end()) {
           self->send_exit(i->second.outlet, caf::exit_reason::normal);
           self->state.sessions.erase(i);
+          report_sessions(self);
         }
         rp.deliver(ok);
       },
@@ -153,6 +162,7 @@ void on_down(gateway_ptr self, const caf::down_msg& dm) {
   for (auto i = st.sessions.begin(); i != st.sessions.end(); ++i)
     if (i->second.outlet.address() == dm.source) {
       st.sessions.erase(i);
+      report_sessions(self);
       return;
     }
 }

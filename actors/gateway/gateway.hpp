@@ -39,6 +39,12 @@ struct gateway_limits {
   rate searches{20, 100};       // directory searches, per session
   size_t gateways_per_address = 32;
   std::chrono::milliseconds forward_timeout{std::chrono::seconds(9)};
+  // The connection reaper (gateway/reaper.hpp) closes a connection that
+  // says no hello this long after it was accepted (CAF's handshake
+  // included), or holds no session this long after its hello or its last
+  // session's end.
+  std::chrono::milliseconds handshake_deadline{std::chrono::seconds(5)};
+  std::chrono::milliseconds login_deadline{std::chrono::seconds(30)};
 };
 
 struct gateway_config {
@@ -48,6 +54,7 @@ struct gateway_config {
   member_link_actor link;     // the member's end of the connection
   caf::actor lifetime;        // the gateway ends with it (stop_hub)
   gateway_limits limits;
+  connection_reaper_actor reaper;  // hears how many sessions it holds; null: none
 };
 
 member_gateway_actor spawn_gateway(caf::actor_system& sys, gateway_config config);
@@ -64,6 +71,8 @@ struct front_config {
   // A cluster node: its router, which checks a peer node's hello (named with
   // the node the hello came from, as CAF saw it) and answers its link.
   node_door_actor node_door;
+  // Hears of each hello, with its connection's address; null: none.
+  connection_reaper_actor reaper;
 };
 
 hub_front_actor spawn_front(caf::actor_system& sys, front_config config);

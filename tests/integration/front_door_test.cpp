@@ -3,9 +3,13 @@
 // `chatterd --listen` hub, sending whatever it likes. Members are real
 // daemons on private buses. Each test is one attack of the front-door issue.
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
+
+#include <poll.h>
+#include <sys/resource.h>
 
 #include <caf/io/all.hpp>
 #include <gtest/gtest.h>
@@ -162,6 +166,16 @@ public:
     return {keys, err};
   }
 
+  // Whether the hub cut this node off (its gateway's proxy here ends with
+  // the connection) before `limit` passed.
+  bool cut_off_within(std::chrono::milliseconds limit) {
+    (*self_)->monitor(gateway_);
+    bool down = false;
+    (*self_)->receive([&](caf::down_msg& dm) { down = dm.source == gateway_.address(); },
+                      caf::after(limit) >> [] {});
+    return down;
+  }
+
   // Any message at all, as an untyped actor would send it.
   template <class... Ts>
   void send_raw(const caf::actor& to, Ts... xs) {
@@ -193,6 +207,59 @@ private:
   member_gateway_actor gateway_;
   std::vector<session_peer_actor> peers_;
 };
+
+// A TCP connection to the hub that never says a word: a plain socket, no
+// CAF.
+class raw_connection {
+public:
+  explicit raw_connection(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      throw std::runtime_error(std::string("cannot connect: ") + std::strerror(errno));
+  }
+  ~raw_connection() {
+    ::close(fd_);
+  }
+  raw_connection(const raw_connection&) = delete;
+  raw_connection& operator=(const raw_connection&) = delete;
+
+  // Whether the hub closed it (end of stream, or a reset) by `deadline`;
+  // what CAF sent first (its handshake) is read and dropped.
+  bool closed_by(std::chrono::steady_clock::time_point deadline) {
+    char buf[4096];
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
+      if (left <= 0)
+        return false;
+      pollfd p{fd_, POLLIN, 0};
+      int ready = ::poll(&p, 1, static_cast<int>(left));
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready <= 0)
+        return false;
+      auto n = ::read(fd_, buf, sizeof buf);
+      if (n == 0 || (n < 0 && errno == ECONNRESET))
+        return true;
+      if (n < 0 && errno != EINTR && errno != EAGAIN)
+        return false;
+    }
+  }
+
+private:
+  int fd_;
+};
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
 
 std::string name_of(const caf::error& err) {
   return err ? describe(err).name : "ok";
@@ -612,4 +679,123 @@ TEST(cluster_front_door, a_link_serves_only_the_node_that_proved_the_secret) {
   EXPECT_EQ(name_of(mallory.rooms_through(stolen)), "NotLoggedIn");
   caf::anon_send_exit(stolen, caf::exit_reason::kill);
   EXPECT_EQ(name_of(node.rooms_through(link)), "ok");
+}
+
+// Issue 16, point 5: a connection that never says hello holds one of the
+// hub's descriptors for nothing. It is closed after --handshake-timeout; a
+// member who logged in is not, however long it stays.
+TEST_F(front_door, a_silent_connection_is_closed_and_a_logged_in_member_is_not) {
+  start_hub({"--handshake-timeout", "1", "--login-timeout", "3"});
+  start_member(alice_, "alice");
+  start_member(bob_, "bob");
+  auto opened = std::chrono::steady_clock::now();
+  raw_connection silent(port_);
+  ASSERT_TRUE(silent.closed_by(opened + 10s)) << hub_log();
+  EXPECT_GE(std::chrono::steady_clock::now() - opened, 950ms) << "closed before its deadline";
+  // The hub logs each close, once shutdown(2) has returned.
+  EXPECT_TRUE(eventually([&] {
+    return hub_log().find("hub: closed the connection from 127.0.0.1:") != std::string::npos;
+  })) << hub_log();
+  EXPECT_NE(hub_log().find("no hello within 1 s"), std::string::npos) << hub_log();
+  // A node that said hello after alice and bob and never logged in: once it
+  // is cut off, their own login deadline has passed too.
+  {
+    hostile_node idle(port_);
+    ASSERT_TRUE(idle.cut_off_within(20s)) << hub_log();
+  }
+  EXPECT_EQ(count_of(hub_log(), "hub: closed the connection"), 2u) << hub_log();
+  EXPECT_TRUE(alice_.manager->HubConnected());
+  auto id = alice_.account->SendMessage("bob", "still connected?");
+  EXPECT_TRUE(eventually([&] {
+    auto h = alice_.account->GetHistory("bob", 0, 10);
+    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+  }, 10s)) << hub_log();
+  for (auto* m : {&alice_, &bob_})
+    EXPECT_EQ(test::read_file(m->daemon->log_file()).find("lost the hub"), std::string::npos)
+      << test::read_file(m->daemon->log_file());
+}
+
+// ... and a CAF node that does the handshake, says hello and never logs in
+// is cut off after --login-timeout; one that logged in stays.
+TEST_F(front_door, a_node_that_says_hello_and_never_logs_in_is_cut_off) {
+  start_hub({"--login-timeout", "3"});
+  hostile_node member(port_);
+  ASSERT_FALSE(member.sign_up("mallory", "pw"));
+  auto [me, err] = member.log_in("mallory", "pw", std::make_shared<heard>());
+  ASSERT_FALSE(err) << describe(err).sentence;
+  auto hello_at = std::chrono::steady_clock::now();
+  hostile_node idle(port_);
+  ASSERT_TRUE(idle.cut_off_within(20s)) << hub_log();
+  EXPECT_GE(std::chrono::steady_clock::now() - hello_at, 3s) << "cut off before its deadline";
+  EXPECT_TRUE(eventually([&] {
+    return hub_log().find("no session for 3 s") != std::string::npos;
+  })) << hub_log();
+  // The logged-in one, whose hello came first, still serves.
+  auto [rooms, rooms_err] = member.ask<std::vector<room_info>>(member.typed_gateway(),
+                                                               rooms_atom_v, me->session);
+  EXPECT_FALSE(rooms_err) << describe(rooms_err).sentence;
+  EXPECT_EQ(count_of(hub_log(), "hub: closed the connection"), 1u) << hub_log();
+}
+
+// The flood: more idle connections than the hub has descriptors. Those it
+// accepts are reaped after the handshake deadline, which lets it accept the
+// next ones; then members get in as ever.
+TEST_F(front_door, a_flood_of_idle_connections_is_reaped_and_members_still_get_in) {
+  start_hub({"--handshake-timeout", "1"});
+  // The hub's descriptor budget: those it holds now and 64 more (chatterd
+  // raised its limit to the hard one; this lowers both).
+  auto fds = std::filesystem::path("/proc") / std::to_string(hub_->pid()) / "fd";
+  auto open_now = [&] {
+    return static_cast<rlim_t>(std::distance(std::filesystem::directory_iterator(fds),
+                                             std::filesystem::directory_iterator()));
+  };
+  auto in_use = open_now();
+  rlimit budget{in_use + 64, in_use + 64};
+  ASSERT_EQ(::prlimit(hub_->pid(), RLIMIT_NOFILE, &budget, nullptr), 0) << std::strerror(errno);
+  constexpr size_t flood = 256;
+  std::vector<std::unique_ptr<raw_connection>> idle;
+  for (size_t i = 0; i < flood; ++i)
+    idle.push_back(std::make_unique<raw_connection>(port_));
+  // The premise: the hub runs out of descriptors (the rest of the flood
+  // waits in the kernel's accept queue).
+  EXPECT_TRUE(eventually([&] { return open_now() >= budget.rlim_cur - 2; })) << open_now();
+  auto deadline = std::chrono::steady_clock::now() + 90s;
+  size_t closed = 0;
+  for (auto& c : idle)
+    closed += c->closed_by(deadline) ? 1 : 0;
+  ASSERT_EQ(closed, flood) << hub_log();
+  EXPECT_TRUE(eventually([&] { return count_of(hub_log(), "no hello within 1 s") >= flood; }))
+    << hub_log();
+  idle.clear();
+  start_member(alice_, "alice");
+  start_member(bob_, "bob");
+  auto id = alice_.account->SendMessage("bob", "made it through");
+  EXPECT_TRUE(eventually([&] {
+    auto h = alice_.account->GetHistory("bob", 0, 10);
+    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+  }, 10s)) << hub_log();
+}
+
+// The nodes of a cluster hold no session with each other: a node that
+// proved the cluster secret is never reaped.
+TEST(front_door_cluster, a_peer_node_is_never_reaped) {
+  test::hub_cluster nodes(2, 2);
+  nodes.start_all({"--handshake-timeout", "1", "--login-timeout", "2"});
+  // The reaper runs on both nodes ...
+  for (size_t i = 0; i < 2; ++i) {
+    raw_connection silent(nodes.port(i));
+    ASSERT_TRUE(silent.closed_by(std::chrono::steady_clock::now() + 10s)) << nodes.log(i);
+  }
+  // ... and once a member that said hello after the nodes linked is cut
+  // off, their link is past both deadlines.
+  {
+    hostile_node idle(nodes.port(0));
+    ASSERT_TRUE(idle.cut_off_within(20s)) << nodes.log(0);
+  }
+  for (size_t i = 0; i < 2; ++i) {
+    auto log = nodes.log(i);
+    EXPECT_EQ(count_of(log, "hub: closed the connection"), i == 0 ? 2u : 1u) << log;
+    EXPECT_EQ(count_of(log, "linked to hub node"), 1u) << log;
+    EXPECT_EQ(log.find("lost hub node"), std::string::npos) << log;
+  }
 }
