@@ -111,23 +111,9 @@ struct hub_actors {
   mailbox_actor mailbox;
 };
 
-// The one actor a member can reach: a gateway per member connection
-// (gateway/gateway.hpp). Exactly the member-facing requests: sign-up, the
-// login steps, and the session-bound requests after login, each checked
-// against the sessions proved through this gateway. What the hub sends the
-// member comes from the gateway too.
-using member_gateway_actor = caf::typed_actor<
-  caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
-  caf::replies_to<signup_atom, signup_request>::with<caf::ok_atom>,
-  caf::replies_to<login_atom, std::string /*user*/,
-                  std::string /*client nonce*/>::with<login_challenge>,
-  // The peer is the member's account: what the hub sends the session goes
-  // there, from this gateway.
-  caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
-                  session_peer_actor>::with<login_grant>,
-  caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
-                  bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
-  caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>,
+// The requests bound to a session, as a member sends them to its gateway
+// and as one cluster node passes them to another: the same rows in both.
+using session_requests = caf::typed_actor<
   caf::replies_to<lookup_atom, std::string, std::string>::with<user_record>,
   caf::replies_to<search_atom, std::string, std::string,
                   uint32_t>::with<std::vector<presence_info>>,
@@ -151,6 +137,25 @@ using member_gateway_actor = caf::typed_actor<
   caf::replies_to<ack_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
   caf::replies_to<readrcpt_atom, std::string, std::string,
                   std::vector<std::string>>::with<caf::ok_atom>>;
+
+// The one actor a member can reach: a gateway per member connection
+// (gateway/gateway.hpp). Exactly the member-facing requests: sign-up, the
+// login steps, and the session-bound requests after login, each checked
+// against the sessions proved through this gateway. What the hub sends the
+// member comes from the gateway too.
+using member_gateway_actor = caf::typed_actor<
+  caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
+  caf::replies_to<signup_atom, signup_request>::with<caf::ok_atom>,
+  caf::replies_to<login_atom, std::string /*user*/,
+                  std::string /*client nonce*/>::with<login_challenge>,
+  // The peer is the member's account: what the hub sends the session goes
+  // there, from this gateway.
+  caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
+                  session_peer_actor>::with<login_grant>,
+  caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
+                  bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
+  caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>>::
+  extend_with<session_requests>;
 
 // The member's link to a remote hub, as the hub's front sees it: the
 // gateway watches it, and ends with the connection.
@@ -186,37 +191,16 @@ using cluster_node_actor = caf::typed_actor<
   caf::replies_to<join_atom, std::string /*address*/, bytes /*proof*/>::with<caf::ok_atom>,
   caf::replies_to<import_atom, uint32_t /*index*/, uint32_t /*total*/,
                   bytes /*chunk*/>::with<caf::ok_atom>,
-  // The hub actors' requests, as registry, auth, keys and mailbox take them.
+  // The hub actors' own requests (they name the member's address), then the
+  // session-bound ones.
   caf::replies_to<offer_atom, std::string, std::string>::with<signup_offer>,
   caf::replies_to<signup_atom, signup_request, std::string>::with<caf::ok_atom>,
-  caf::replies_to<lookup_atom, std::string, std::string>::with<user_record>,
-  caf::replies_to<search_atom, std::string, std::string,
-                  uint32_t>::with<std::vector<presence_info>>,
-  caf::replies_to<presence_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
-  caf::replies_to<watch_atom, std::string,
-                  std::vector<std::string>>::with<std::vector<presence_info>>,
-  caf::replies_to<unwatch_atom, std::string, std::string>::with<caf::ok_atom>,
-  caf::replies_to<roomnew_atom, std::string, std::string,
-                  std::vector<std::string>>::with<room_info>,
-  caf::replies_to<roominv_atom, std::string, std::string, std::string>::with<room_info>,
-  caf::replies_to<roomleave_atom, std::string, std::string>::with<caf::ok_atom>,
-  caf::replies_to<roomget_atom, std::string, std::string>::with<room_info>,
-  caf::replies_to<rooms_atom, std::string>::with<std::vector<room_info>>,
   caf::replies_to<login_atom, std::string, std::string, std::string>::with<login_challenge>,
   caf::replies_to<proof_atom, uint64_t, bytes, session_peer_actor,
                   std::string>::with<login_grant>,
   caf::replies_to<answer_atom, std::string, std::string, bytes>::with<int64_t>,
   caf::replies_to<logout_atom, std::string>::with<caf::ok_atom>,
-  caf::reacts_to<due_atom, std::string>,
-  caf::replies_to<pubkey_atom, std::string, public_identity>::with<caf::ok_atom>,
-  caf::replies_to<fetchkey_atom, std::string, std::string>::with<public_identity>,
-  caf::replies_to<prekeys_atom, std::string, signed_prekey,
-                  std::vector<one_time_prekey>>::with<uint32_t>,
-  caf::replies_to<bundle_atom, std::string, std::string>::with<prekey_bundle>,
-  caf::replies_to<enqueue_atom, std::string, envelope>::with<caf::ok_atom>,
-  caf::replies_to<ack_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
-  caf::replies_to<readrcpt_atom, std::string, std::string,
-                  std::vector<std::string>>::with<caf::ok_atom>>;
+  caf::reacts_to<due_atom, std::string>>::extend_with<session_requests>;
 
 // What a hub publishes on the network: "hello" answers a gateway of the
 // asking connection's own, so a member needs one port and one handle. On a
