@@ -17,6 +17,7 @@ const char* error_name(errc code) {
     case errc::internal: return "Internal";
     case errc::timeout: return "Timeout";
     case errc::quota_exceeded: return "QuotaExceeded";
+    case errc::storage_failed: return "StorageFailed";
   }
   return "Internal";
 }

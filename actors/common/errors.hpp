@@ -22,6 +22,9 @@ enum class errc : uint8_t {
   internal,
   timeout,
   quota_exceeded,
+  // A store file is damaged, unwritable or was replaced under us: never
+  // reported as a wrong password or a missing account.
+  storage_failed,
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("chatter");

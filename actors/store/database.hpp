@@ -25,4 +25,17 @@ struct conflict : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown when a file fails its integrity check at open, or a statement finds
+// it corrupt. what() is a sentence for a person: it names the file and the
+// sqlite3 `.recover` step.
+struct damaged : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown before a write when the file (or its WAL) was replaced or removed
+// since it was opened: writing on would lose what the new file holds.
+struct moved : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 } // namespace chatter::store
