@@ -294,6 +294,8 @@ using account_actor = caf::typed_actor<
 using account_manager_actor = caf::typed_actor<
   caf::reacts_to<hubup_atom, hub_handles>,
   caf::reacts_to<hubdown_atom>,
+  // Its own timer: an account that ended unexpectedly starts again.
+  caf::reacts_to<respawn_atom, std::string /*user*/>,
   caf::replies_to<register_atom, std::string /*user*/, std::string /*password*/,
                   std::string /*display name*/, std::string /*suite*/>::with<caf::ok_atom>,
   caf::replies_to<login_atom, std::string /*user*/,
@@ -321,6 +323,8 @@ using event_sink_actor = caf::typed_actor<
   caf::reacts_to<arrived_atom, std::string /*user*/, std::string /*interlocutor*/,
                  std::string /*display name*/>,
   caf::reacts_to<stats_atom, std::string /*user*/, uint64_t /*envelopes dropped*/>,
+  // The account's State: ok, degraded: <why>, failed: <why> (account/health.hpp).
+  caf::reacts_to<health_atom, std::string /*user*/, std::string /*state*/>,
   caf::reacts_to<hubup_atom, std::string /*address*/>,
   caf::reacts_to<hubdown_atom, std::string /*address*/>,
   // The robot did something (ActionPerformed), or its state changed.

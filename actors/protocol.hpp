@@ -426,6 +426,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, state_atom, "state")
   CAF_ADD_ATOM(chatter, chatter, keychange_atom, "keychange")
   CAF_ADD_ATOM(chatter, chatter, arrived_atom, "arrived")
+  CAF_ADD_ATOM(chatter, chatter, health_atom, "health")
+  CAF_ADD_ATOM(chatter, chatter, respawn_atom, "respawn")
   // the Tux Droid robot
   CAF_ADD_ATOM(chatter, chatter, speak_atom, "speak")
   CAF_ADD_ATOM(chatter, chatter, perform_atom, "perform")

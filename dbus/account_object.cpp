@@ -60,6 +60,14 @@ void account_object::stats(uint64_t dropped) {
   emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, {"Stats"});
 }
 
+void account_object::health_changed(const std::string& health) {
+  if (health == health_)
+    return;
+  health_ = health;
+  emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, {"State"});
+  emitStateChanged(health);
+}
+
 void account_object::state_changed(const std::string& id, const std::string& peer,
                                    const std::string& state) {
   emitMessageStateChanged(id, peer, state, {});
@@ -343,6 +351,10 @@ std::string account_object::DisplayName() {
 
 std::string account_object::Presence() {
   return status_.presence;
+}
+
+std::string account_object::State() {
+  return health_;
 }
 
 std::map<std::string, uint64_t> account_object::Stats() {

@@ -34,6 +34,7 @@ public:
   void presence_changed(const presence_info& info);
   void arrived(const std::string& contact, const std::string& display_name);
   void stats(uint64_t dropped);
+  void health_changed(const std::string& health);
 
   using message_list = std::vector<
     sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>>;
@@ -71,6 +72,7 @@ private:
   std::string Username() override;
   std::string DisplayName() override;
   std::string Presence() override;
+  std::string State() override;
   std::map<std::string, uint64_t> Stats() override;
   bool Authenticated() override;
   int64_t LastReauthentication() override;
@@ -81,6 +83,7 @@ private:
   std::string user_;
   account_status status_;
   uint64_t dropped_ = 0;
+  std::string health_ = "ok";
 };
 
 } // namespace chatter::dbus

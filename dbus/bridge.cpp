@@ -50,6 +50,9 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
     [owner, &loop](stats_atom, const std::string& user, uint64_t dropped) {
       loop.post([=] { owner->ensure_account(user).stats(dropped); });
     },
+    [owner, &loop](health_atom, const std::string& user, const std::string& health) {
+      loop.post([=] { owner->ensure_account(user).health_changed(health); });
+    },
     [owner, &loop](hubup_atom, const std::string&) {
       loop.post([=] { owner->hub_connected(true); });
     },

@@ -61,6 +61,7 @@ public:
     on_presence_changed;
   std::function<void(const std::string& user, const std::string& display_name)>
     on_interlocutor_arrived;
+  std::function<void(const std::string& state)> on_state_changed;
   // The extras map of the last MessageReceived (room, ...), for callers that
   // need more than on_message_received's arguments.
   std::function<void(const std::string& id, const std::map<std::string, sdbus::Variant>&)>
@@ -106,6 +107,10 @@ private:
   void onKeyChanged(const std::string& user, const std::string& fingerprint) override {
     if (on_key_changed)
       on_key_changed(user, fingerprint);
+  }
+  void onStateChanged(const std::string& state) override {
+    if (on_state_changed)
+      on_state_changed(state);
   }
   void onSessionRevoked(const std::string& reason) override {
     if (on_session_revoked)

@@ -31,7 +31,9 @@ struct account_config {
   caf::actor_addr guardian;
 };
 
-account_actor::behavior_type account(account_actor::pointer self,
+struct account_state;
+
+account_actor::behavior_type account(account_actor::stateful_pointer<account_state> self,
                                      account_config config);
 
 // Message limits every entry point enforces.

@@ -1,6 +1,9 @@
 // What one account actor keeps, shared by the files that implement it
-// (account.cpp: session and messages; social.cpp: contacts, presence,
-// directory). Private to the account actor: no other actor sees it.
+// (login.cpp: the session; messaging.cpp: messages; social.cpp: contacts,
+// presence, directory; health.cpp: the account's State). It lives in the
+// actor (stateful_pointer), so every callback that reaches it runs on the
+// account's own thread while the actor is alive. Private to the account
+// actor: no other actor sees it.
 #pragma once
 
 #include <deque>
@@ -16,9 +19,22 @@
 
 namespace chatter {
 
+class messaging;
+
+// Where the account's session stands (login.cpp moves it).
+enum class session_phase : uint8_t {
+  locked,      // no keys in memory: Login with the password is the way in
+  logging_in,  // a Login with the password is under way
+  online,      // the hub holds our session
+  offline,     // keys held, no session (the hub is away or lost it)
+  relogging,   // logging in again from the keys held
+};
+
 struct account_state {
   account_config config;
   account_status status;
+  session_phase phase = session_phase::locked;
+  uint64_t login_generation = 0;  // bumped by each login and logout (login.cpp)
   std::string session;
   session_peer_actor inlet;  // what the hub holds as this account's peer
   bytes client_key;
@@ -27,12 +43,15 @@ struct account_state {
   identity_ref identity;  // unlocked at login, dropped at logout
   public_identity public_id;  // ours, as published (set with `identity`)
   bytes at_rest_key;  // seals ratchet sessions and prekeys (sessions.cpp); from `identity`
-  std::unique_ptr<store::account_store> store;
-  bool login_under_way = false;
+  std::unique_ptr<store::account_store> store;  // null when the file would not open
+  std::shared_ptr<messaging> messages;  // sending, receiving, key trust (messaging.cpp)
+  std::string health = "ok";  // the State property: ok, degraded: ..., failed: ...
+  int64_t reopen_backoff_ms = 0;  // after a transient failure to open the store
+  int64_t reopen_at_ms = 0;
   bool hub_up = false;  // between hubup and hubdown
   std::deque<envelope> early;  // delivered before the login finished
   uint64_t dropped = 0;        // envelopes refused: forged, stale, malformed
-  uint64_t ignored_system_messages = 0;  // exits not from our manager
+  uint64_t ignored_system_messages = 0;  // exits and downs not from our manager
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
   std::set<std::string> arrived;  // interlocutors announced in this session
   std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door
@@ -40,12 +59,27 @@ struct account_state {
   bool logged_in() const {
     return !session.empty() && identity != nullptr;
   }
+
+  static inline const char* name = "account";
 };
 
-using account_state_ptr = std::shared_ptr<account_state>;
+// The account's state as its delegates hold it: valid while the actor lives,
+// which is as long as any of their callbacks can run.
+using account_state_ptr = account_state*;
+using account_pointer = account_actor::stateful_pointer<account_state>;
 
 // How long the account waits for the hub.
 inline constexpr auto hub_timeout = std::chrono::seconds(10);
+
+// NotLoggedIn, with the one sentence every row uses.
+caf::error not_logged_in(const account_state& st);
+// An empty error when the hub holds our session, else NotLoggedIn.
+caf::error require_session(const account_state& st);
+// Whether the message being handled came from the hub's side of our session
+// (our inlet) and names our current session: only those may challenge,
+// revoke or push.
+bool from_our_auth(account_actor::pointer self, const account_state& st,
+                   const std::string& session);
 
 // social.cpp: contacts, presence and the directory.
 namespace social {

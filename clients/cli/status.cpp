@@ -29,18 +29,23 @@ nlohmann::json account_status(sdbus::IConnection& bus, const sdbus::ObjectPath& 
           {"authenticated", account.Authenticated()},
           {"last_reauthentication", account.LastReauthentication()},
           {"display_name", account.DisplayName()},
-          {"presence", account.Presence()}};
+          {"presence", account.Presence()},
+          {"state", account.State()}};
 }
 
 void print_text(const nlohmann::json& out) {
   std::cout << "chatterd " << out["version"].get<std::string>() << ", hub "
             << out["hub"]["address"].get<std::string>()
             << (out["hub"]["connected"].get<bool>() ? " (connected)" : " (unreachable)") << '\n';
-  for (auto& a : out["accounts"])
+  for (auto& a : out["accounts"]) {
     std::cout << "  " << a["username"].get<std::string>() << ": "
               << (a["authenticated"].get<bool>() ? "logged in" : "logged out") << ", "
               << a["presence"].get<std::string>() << ", last re-authentication "
               << local_time(a["last_reauthentication"].get<int64_t>()) << '\n';
+    // In full, on a line of its own: the sentence says what to do.
+    if (a["state"].get<std::string>() != "ok")
+      std::cout << "    " << a["state"].get<std::string>() << '\n';
+  }
 }
 
 } // namespace

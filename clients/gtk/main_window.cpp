@@ -170,6 +170,13 @@ void main_window::logged_in(const std::string& user) {
                                        const std::string&) {
     bus_link::post([this] { refresh_contacts(); });
   };
+  // A degraded or failed account says why, in the status line, until it
+  // works again.
+  account.on_state_changed = [this](const std::string& state) {
+    bus_link::post([=] { report(state == "ok" ? "logged in as " + user_ : user_ + ": " + state); });
+  };
+  if (auto state = account.State(); state != "ok")
+    report(user + ": " + state);
   refresh_contacts();
 }
 

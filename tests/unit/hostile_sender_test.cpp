@@ -59,6 +59,7 @@ event_sink_actor::behavior_type recording_sink(event_sink_actor::pointer,
       std::lock_guard<std::mutex> g(out->m);
       out->dropped = dropped;
     },
+    [](health_atom, const std::string&, const std::string&) {},
     [](hubup_atom, const std::string&) {},
     [](hubdown_atom, const std::string&) {},
     [](performed_atom, const std::string&, const std::string&) {},
