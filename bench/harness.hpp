@@ -60,5 +60,6 @@ std::vector<row> auth_rows(const settings& s);
 std::vector<row> dbus_rows(const settings& s);
 std::vector<row> message_rows(const settings& s);
 std::vector<row> cluster_rows(const settings& s);
+std::vector<row> store_rows(const settings& s);
 
 } // namespace chatter::bench

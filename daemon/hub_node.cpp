@@ -10,6 +10,7 @@
 #include "cluster/router.hpp"
 #include "hub.hpp"
 #include "network.hpp"
+#include "store/database.hpp"
 
 namespace chatter {
 
@@ -29,17 +30,20 @@ std::string read_secret(const std::string& path) {
 
 } // namespace
 
-int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
+int run_hub_node(const daemon_options& opts, signal_watch& signals) {
   namespace fs = std::filesystem;
   caf::actor_system_config cfg;
   register_chatter_types(cfg);
   load_network(cfg, opts);
   caf::actor_system sys{cfg};
+  // On any way out, the hub hears of it before ~actor_system waits for it.
+  shutdown_steps stop;
 
   auto hub_dir = fs::path(opts.data_dir) / "hub";
-  fs::create_directories(hub_dir);
+  store::create_private_directories(hub_dir.string());
   auto hub_cfg = hub_config_from(opts);
   auto local = spawn_hub(sys, hub_cfg);
+  stop.add([local] { stop_hub(local); });  // the front, the gateways and the router go with it
 
   cluster::router_config router_cfg;
   router_cfg.self_address = opts.listen.str();
@@ -63,10 +67,9 @@ int run_hub_node(const daemon_options& opts, const sigset_t& signals) {
   spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),
                opts.cluster_join ? ", joining" : "");
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  signals.started();
+  int sig = signals.wait();
   spdlog::info("chatterd: {} received, shutting down", strsignal(sig));
-  stop_hub(local);  // the front, the gateways and the router go with it
   return 0;
 }
 

@@ -2,11 +2,12 @@
 #pragma once
 
 #include "options.hpp"
+#include "startup.hpp"
 
 namespace chatter {
 
-// Runs until SIGINT/SIGTERM (already blocked by the caller); returns the
-// exit code.
-int run_hub_node(const daemon_options& opts, const sigset_t& signals);
+// Runs until SIGINT/SIGTERM (watched by `signals`, which it tells once the
+// node is up); returns the exit code.
+int run_hub_node(const daemon_options& opts, signal_watch& signals);
 
 } // namespace chatter

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <unistd.h>
+
 
 #include <caf/io/all.hpp>
 #include <sdbus-c++/sdbus-c++.h>
@@ -19,6 +21,7 @@
 #include "network.hpp"
 #include "names.hpp"
 #include "options.hpp"
+#include "startup.hpp"
 #include "tuxdroid/tuxdroid.hpp"
 #include "version.hpp"
 
@@ -33,16 +36,10 @@ std::unique_ptr<sdbus::IConnection> open_bus(const std::string& address) {
 
 int run(const chatter::daemon_options& opts) {
   namespace fs = std::filesystem;
-  // Block the signals before any thread starts, so only sigwait sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  // Before any thread starts, so only the watcher sees SIGINT and SIGTERM.
+  chatter::signal_watch signals;
   chatter::prepare_process_for_network();
-  fs::create_directories(opts.data_dir);
-  fs::permissions(opts.data_dir, fs::perms::owner_all, fs::perm_options::replace);
+  chatter::data_dir_lock data_lock{opts.data_dir};
   if (opts.hub_node)
     return chatter::run_hub_node(opts, signals);
 
@@ -53,11 +50,17 @@ int run(const chatter::daemon_options& opts) {
   if (!opts.listen.empty() || !embedded)
     chatter::load_network(cfg, opts);
   caf::actor_system sys{cfg};
+  // After sys, so that on any way out (a start-up failure too) the actors
+  // are told to exit before ~actor_system waits for them. The link, and the
+  // accounts, end with the manager; the front and the gateways with the
+  // hub. None of them obeys an exit message a peer sends.
+  chatter::shutdown_steps stop;
 
   chatter::running_hub hub;
   chatter::hub_handles local;
   if (embedded) {
     hub = chatter::spawn_hub(sys, chatter::hub_config_from(opts));
+    stop.add([hub] { chatter::stop_hub(hub); });
     local = chatter::local_gateway(sys, hub);
   }
   if (!opts.listen.empty()) {
@@ -82,17 +85,21 @@ int run(const chatter::daemon_options& opts) {
   tux_cfg.react_on_message = opts.tux_react_on_message;
   tux_cfg.events = bridge.events();
   auto robot = chatter::spawn_tuxdroid(sys, tux_cfg);
+  stop.add([robot] { caf::anon_send_exit(robot, caf::exit_reason::user_shutdown); });
 
   chatter::account_manager_config mgr_cfg;
   mgr_cfg.accounts_dir = (fs::path(opts.data_dir) / "accounts").string();
   mgr_cfg.hub = local;
   mgr_cfg.crypto = chatter::spawn_crypto_pool(sys, 0, opts.bench_plaintext);
+  auto crypto = mgr_cfg.crypto;
+  stop.add([crypto] { caf::anon_send_exit(crypto, caf::exit_reason::user_shutdown); });
   if (opts.bench_plaintext)
     spdlog::warn("--bench-plaintext: messages leave this daemon UNENCRYPTED (benchmark build)");
   mgr_cfg.events = bridge.events();
   mgr_cfg.robot = robot;
   mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;
   auto manager = sys.spawn<caf::detached>(chatter::account_manager, mgr_cfg);
+  stop.add([manager] { caf::anon_send_exit(manager, caf::exit_reason::user_shutdown); });
   chatter::hub_link_actor link;
   if (!embedded) {
     chatter::hub_link_config link_cfg;
@@ -105,23 +112,19 @@ int run(const chatter::daemon_options& opts) {
   }
 
   bridge.export_objects(manager, robot);
+  // The name goes with the connection: stop as SIGTERM would.
+  loop.on_lost([] { kill(getpid(), SIGTERM); });
   loop.start();
+  signals.started();
   spdlog::info("chatterd {} serving {} (data in {}, hub {}, re-challenge every {} s)",
                chatter::version, chatter::dbus::service_name, opts.data_dir,
                embedded ? "embedded" : opts.hub.str(), opts.rechallenge_interval);
 
-  int sig = 0;
-  sigwait(&signals, &sig);
+  int sig = signals.wait();
   spdlog::info("chatterd: {} received, shutting down", strsignal(sig));
 
   bridge.unexport_objects();
-  // The link, and the accounts, end with the manager; the front and the
-  // gateways with the hub. None of them obeys an exit message a peer sends.
-  caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(mgr_cfg.crypto, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(robot, caf::exit_reason::user_shutdown);
-  if (embedded)
-    chatter::stop_hub(hub);
+  stop.run_now();
   caf::anon_send_exit(bridge.events(), caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   loop.stop();

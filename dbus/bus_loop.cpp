@@ -110,24 +110,40 @@ void bus_loop::run_tasks() {
 void bus_loop::run() {
   while (!stopping_) {
     auto data = connection_->getEventLoopPollData();
-    pollfd fds[2] = {{data.fd, data.events, 0}, {wake_fd_, POLLIN, 0}};
-    int r = poll(fds, 2, poll_timeout(data.timeout_usec));
+    // Once the bus is gone only the tasks are served (the owner's shutdown
+    // runs some here), without spinning on a closed socket.
+    int bus_fd = lost_reported_ ? -1 : data.fd;
+    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {bus_fd, data.events, 0}};
+    int r = poll(fds, 2, lost_reported_ ? -1 : poll_timeout(data.timeout_usec));
     if (r < 0 && errno != EINTR) {
       spdlog::error("D-Bus loop: poll: {}", std::strerror(errno));
       break;
     }
-    if (fds[1].revents & POLLIN) {
+    if (fds[0].revents & POLLIN) {
       uint64_t count;
       [[maybe_unused]] auto n = read(wake_fd_, &count, sizeof(count));
     }
     run_tasks();
+    if (lost_reported_)
+      continue;
     try {
       while (connection_->processPendingRequest()) {
       }
     } catch (const std::exception& ex) {
-      spdlog::error("D-Bus loop: {}", ex.what());
+      if (!(fds[1].revents & (POLLHUP | POLLERR)))
+        spdlog::error("D-Bus loop: {}", ex.what());
     }
+    // What the bus sent before it hung up has been read above.
+    if (fds[1].revents & (POLLHUP | POLLERR))
+      report_lost();
   }
+}
+
+void bus_loop::report_lost() {
+  lost_reported_ = true;
+  spdlog::critical("lost the connection to the D-Bus bus, and with it the name; stopping");
+  if (lost_)
+    lost_();
 }
 
 } // namespace chatter::dbus

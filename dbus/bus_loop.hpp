@@ -34,12 +34,19 @@ public:
   // Runs `task` on the loop thread and waits for it (not from the loop).
   void run_sync(std::function<void()> task);
 
+  // Called once, on the loop thread, when the bus closes the connection:
+  // the name is gone with it, so the daemon should stop. Set before start().
+  void on_lost(std::function<void()> lost) {
+    lost_ = std::move(lost);
+  }
+
   void start();
   void stop();  // joins; pending tasks are run first
 
 private:
   void run();
   void run_tasks();
+  void report_lost();
 
   std::unique_ptr<sdbus::IConnection> connection_;
   int wake_fd_ = -1;
@@ -47,6 +54,8 @@ private:
   std::deque<std::function<void()>> tasks_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
+  std::function<void()> lost_;
+  bool lost_reported_ = false;
 };
 
 } // namespace chatter::dbus

@@ -7,6 +7,11 @@ std::string check_username(std::string_view user) {
     return "the user name is empty";
   if (user.size() > max_username_length)
     return "the user name is longer than 32 characters";
+  // A name is also a folder name (accounts/<user>): "." and "..", and
+  // names a shell or a tool takes for options or hidden files, are refused.
+  auto first = user.front();
+  if (!((first >= 'a' && first <= 'z') || (first >= '0' && first <= '9')))
+    return "the user name '" + std::string(user) + "' must start with a-z or 0-9";
   for (char c : user) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
               || c == '_' || c == '-';

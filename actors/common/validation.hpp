@@ -12,6 +12,8 @@ inline constexpr size_t max_username_length = 32;
 inline constexpr size_t max_password_length = 1024;
 inline constexpr size_t max_display_name_length = 64;
 
+// Empty when `user` is a valid name (1 to 32 of a-z, 0-9, ".", "_", "-",
+// the first a-z or 0-9), else a sentence saying why not.
 std::string check_username(std::string_view user);
 std::string check_password(std::string_view password);
 std::string check_display_name(std::string_view name);

@@ -195,6 +195,10 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
       } catch (const store::conflict&) {
         return make_error(errc::already_exists,
                           "the user name '" + req.user + "' is taken");
+      } catch (const store::damaged& ex) {
+        return storage_failure("registry", ex);
+      } catch (const store::moved& ex) {
+        return storage_failure("registry", ex);
       } catch (const std::exception& ex) {
         spdlog::error("registry: sign-up of {} failed: {}", req.user, ex.what());
         return make_error(errc::internal, "the hub could not store the account");

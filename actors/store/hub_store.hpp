@@ -1,6 +1,9 @@
 // The hub's durable state: the user directory and the SCRAM verifiers, the
 // key directory, the mailbox, and rooms (hub_store_rooms.cpp). Owned by the
-// hub actors (registry writes, the others read); one connection each.
+// hub actors (registry writes, the others read); one connection each. Every
+// method throws damaged when SQLite finds the file corrupt, and each write
+// throws moved once hub.db or its WAL was replaced or removed under it
+// (store/database.hpp); guarded() answers both StorageFailed.
 #pragma once
 
 #include <memory>

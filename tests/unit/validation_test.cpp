@@ -13,6 +13,17 @@ TEST(validation, user_names) {
   EXPECT_NE(check_username(std::string(33, 'a')), "");
 }
 
+TEST(validation, user_names_start_with_a_letter_or_a_digit) {
+  for (auto ok : {"0day", "9", "a.", "a..b", "z-", "m_"})
+    EXPECT_EQ(check_username(ok), "") << ok;
+  // "." and ".." would name the accounts folder and its parent.
+  for (auto bad : {".", "..", ".alice", "-x", "_x", "-", "_"}) {
+    auto why = check_username(bad);
+    EXPECT_NE(why.find("must start with a-z or 0-9"), std::string::npos) << bad << ": " << why;
+  }
+  EXPECT_NE(check_room_name(".."), "");
+}
+
 TEST(validation, passwords) {
   EXPECT_EQ(check_password("x"), "");
   EXPECT_NE(check_password(""), "");
