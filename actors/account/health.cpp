@@ -34,6 +34,11 @@ verdict judge(std::exception_ptr ex, const std::string& file) {
     return {true, e.what()};
   } catch (const SQLite::Exception& e) {
     auto code = e.getErrorCode();
+    // The store's commit hook (store/database.cpp) refuses every write once
+    // the file or its WAL was replaced or removed under us.
+    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_COMMITHOOK)
+      return {true, file + " or its WAL was replaced or removed while chatterd ran; nothing more "
+                           "is written to it: restart chatterd"};
     if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
       return {true, file + " is damaged (" + e.what() + "); stop chatterd, keep a copy, and "
                       "recover it with: sqlite3 " + file + " .recover | sqlite3 " + file
