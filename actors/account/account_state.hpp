@@ -11,6 +11,7 @@
 #include <string>
 
 #include "account/account.hpp"
+#include "account/messaging_state.hpp"
 #include "crypto/suites.hpp"
 #include "store/account_store.hpp"
 
@@ -36,6 +37,7 @@ struct account_state {
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
   std::set<std::string> arrived;  // interlocutors announced in this session
   std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door
+  messaging_state messages;  // messaging.cpp's queues
 
   bool logged_in() const {
     return !session.empty() && identity != nullptr;
