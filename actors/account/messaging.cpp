@@ -92,32 +92,37 @@ void messaging::set_state(const std::string& id, const std::string& state) {
 
 // Seals a receipt or a refusal for `to` with the crypto pool (whatever the
 // suite: it carries no text, and a ratchet session would have to be
-// committed with it) and hands it to the hub like any envelope. Not kept:
-// one lost leaves the message at "sent" and nothing worse.
-void messaging::send_control(const std::string& to, const inner_payload& p) {
+// committed with it) and hands it to the hub like any envelope. Not kept
+// here: the envelopes it answers are acknowledged only once the hub has it,
+// so after a crash they come again and so does their receipt.
+void messaging::send_control(const std::string& to, const inner_payload& p,
+                             control_callback then) {
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
   if (!st->logged_in())
-    return;
+    return then(true);
   with_key(to, [=](const caf::error& err, const public_identity* key) {
-    if (err)
-      return spdlog::debug("{}: no receipt for {}: {}", user, to, describe(err).sentence);
+    if (err) {
+      spdlog::info("{}: no receipt for {}: {}", user, to, describe(err).sentence);
+      return then(false);
+    }
     auto id = receipt_id(Botan::hex_encode(crypto::random_bytes(16), false));
     seal_order order{st->identity, {*key}, id, user, "", now_ms(), encode_payload(p)};
-    auto warn = [=](const caf::error& e) {
-      spdlog::info("{}: a receipt for {} is lost: {}", user, to, describe(e).sentence);
+    auto later = [=](const caf::error& e) {
+      spdlog::info("{}: a receipt for {} waits: {}", user, to, describe(e).sentence);
+      then(true);
     };
     self->request(st->config.crypto, crypto_timeout, seal_atom_v, order)
       .then(
         [=](const std::vector<envelope>& sealed) {
           if (sealed.size() != 1 || st->session.empty())
-            return;
+            return then(true);
           self->request(st->config.hub.gateway, hub_timeout, enqueue_atom_v, st->session,
                         sealed.front())
-            .then([](caf::ok_atom) {}, warn);
+            .then([then](caf::ok_atom) { then(false); }, later);
         },
-        warn);
+        later);
   });
 }
 

@@ -84,8 +84,12 @@ private:
   void refuse(const arrival_ptr& a, const std::string& why);
   void flush_receipts();
 
-  // messaging.cpp
-  void send_control(const std::string& to, const inner_payload& p);
+  // messaging.cpp. `then(retry_later)`: false once the hub has it, or when
+  // it can never be sealed (no trusted key); true when the hub did not take
+  // it now (away, busy), so whatever waits on it should come again.
+  using control_callback = std::function<void(bool retry_later)>;
+  void send_control(const std::string& to, const inner_payload& p,
+                    control_callback then = [](bool) {});
   void drop(const std::string& why);
   void ack(const std::string& from, const std::string& id);
   void set_state(const std::string& id, const std::string& state);

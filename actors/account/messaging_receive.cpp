@@ -1,9 +1,9 @@
 // What the hub delivers, step by step and one envelope at a time: the
 // header checked, the sender's key, opening (a ratchet session here, the
 // crypto pool otherwise), the inner payload, then storing what is shown or
-// taking a receipt. Every envelope ends in one of three ways: stored and
-// acknowledged; refused with a reason the sender is told, and
-// acknowledged; or left at the hub (a key change to verify, no answer from
+// taking a receipt. Every envelope ends in one of three ways: stored, then
+// acknowledged once the hub has its delivery receipt; refused, then
+// acknowledged once the hub has the refusal for the sender; or left at the hub (a key change to verify, no answer from
 // the crypto pool), to come again.
 #include <spdlog/spdlog.h>
 
@@ -83,8 +83,9 @@ void messaging::check(const arrival_ptr& a) {
     ack(h.from, h.id);
     return done(a);
   }
-  if (st_->store->has_message(h.from, h.id)) {  // a resend: already shown once
-    ack(h.from, h.id);
+  if (st_->store->has_message(h.from, h.id)) {
+    // A resend, or our ack was lost: shown once already; the receipt again.
+    st_->messages.delivered[h.from].push_back(h.id);
     return done(a);
   }
   with_key(h.from, [this, a](const caf::error& err, const public_identity* key) {
@@ -144,9 +145,16 @@ void messaging::open_in_pool(const arrival_ptr& a, const public_identity& sender
 void messaging::refuse(const arrival_ptr& a, const std::string& why) {
   const auto& h = a->header;
   drop("from " + h.from + ": " + why);
-  if (!is_receipt_id(h.id))
-    send_control(h.from, {payload_kind::refusal, 0, "", why.substr(0, max_reason_bytes), {h.id}});
-  ack(h.from, h.id);
+  if (is_receipt_id(h.id)) {
+    ack(h.from, h.id);
+    return done(a);
+  }
+  auto from = h.from, id = h.id;
+  send_control(from, {payload_kind::refusal, 0, "", why.substr(0, max_reason_bytes), {id}},
+               [this, from, id](bool retry_later) {
+                 if (!retry_later)
+                   ack(from, id);
+               });
   done(a);
 }
 
@@ -192,7 +200,6 @@ void messaging::show(const arrival_ptr& a, const inner_payload& p,
       self_->send(st_->config.robot, received_atom_v, user, m);
   }
   st_->messages.delivered[h.from].push_back(h.id);
-  ack(h.from, h.id);
   done(a);
 }
 
@@ -240,16 +247,26 @@ void messaging::take_control(const arrival_ptr& a, const inner_payload& p) {
   done(a);
 }
 
-// One delivery receipt per sender for what the inbox held, once it is empty.
+// One delivery receipt per sender for what the inbox held, once it is
+// empty. The messages are acknowledged once the hub has their receipt: if
+// it does not take it now, they come again at the next login, and so does
+// the receipt.
 void messaging::flush_receipts() {
   auto owed = std::move(st_->messages.delivered);
   st_->messages.delivered.clear();
   for (auto& [sender, ids] : owed)
     for (size_t i = 0; i < ids.size(); i += max_receipt_ids) {
       auto end = std::min(ids.size(), i + max_receipt_ids);
-      send_control(sender, {payload_kind::receipt, 0, "", "delivered",
-                            std::vector<std::string>(ids.begin() + static_cast<long>(i),
-                                                     ids.begin() + static_cast<long>(end))});
+      std::vector<std::string> chunk(ids.begin() + static_cast<long>(i),
+                                     ids.begin() + static_cast<long>(end));
+      auto from = sender;
+      send_control(sender, {payload_kind::receipt, 0, "", "delivered", chunk},
+                   [this, from, chunk](bool retry_later) {
+                     if (retry_later)
+                       return;
+                     for (auto& id : chunk)
+                       ack(from, id);
+                   });
     }
 }
 
