@@ -317,6 +317,10 @@ using event_sink_actor = caf::typed_actor<
   caf::reacts_to<received_atom, std::string /*user*/, message_record>,
   caf::reacts_to<state_atom, std::string /*user*/, std::string /*id*/,
                  std::string /*peer*/, std::string /*state*/>,
+  caf::reacts_to<state_atom, std::string /*user*/, std::string /*id*/, std::string /*peer*/,
+                 std::string /*state*/, std::map<std::string, std::string> /*extras*/>,
+  // `count` messages of `peer` (a user or "#room") never came (MessagesMissing).
+  caf::reacts_to<missing_atom, std::string /*user*/, std::string /*peer*/, uint64_t /*count*/>,
   caf::reacts_to<keychange_atom, std::string /*user*/, std::string /*contact*/,
                  std::string /*new fingerprint*/>,
   caf::reacts_to<presence_atom, std::string /*user*/, presence_info /*of a contact*/>,

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -216,13 +217,17 @@ struct message_record {
   std::string to;
   std::string text;
   int64_t timestamp_ms = 0;
-  std::string state;  // queued, sent, delivered, read, failed; received
+  std::string state;  // queued, sent, delivered, read, failed, refused; received, read
+  // What the front-ends show beside the text (docs/dbus-api.md, "extras"):
+  // sent_at and clock_skew_ms for a skewed sender clock, missing_before
+  // for a gap before it, reason for a refused one.
+  std::map<std::string, std::string> extras;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, message_record& x) {
   return f(caf::meta::type_name("message_record"), x.id, x.from, x.to, x.text,
-           x.timestamp_ms, x.state);
+           x.timestamp_ms, x.state, x.extras);
 }
 
 template <class Inspector>
@@ -438,5 +443,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_ATOM(chatter, chatter, tuxstate_atom, "tuxstate")
   // the hub's connection reaper
   CAF_ADD_ATOM(chatter, chatter, reap_atom, "reap")
+  // a gap in a conversation's sequence numbers (MessagesMissing), and a
+  // message state with its extras (the reason of a refusal)
+  CAF_ADD_ATOM(chatter, chatter, missing_atom, "missing")
+  CAF_ADD_TYPE_ID(chatter, (std::map<std::string, std::string>))
 
 CAF_END_TYPE_ID_BLOCK(chatter)

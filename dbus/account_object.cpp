@@ -40,8 +40,25 @@ void account_object::update(const account_status& status) {
     emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, changed);
 }
 
+namespace {
+
+// A message's extras as D-Bus variants: the numbers as x, the rest as s
+// (the XML's doc comments name each key's type).
+std::map<std::string, sdbus::Variant> variants(const std::map<std::string, std::string>& extras) {
+  std::map<std::string, sdbus::Variant> out;
+  for (auto& [key, value] : extras) {
+    if (key == "missing_before" || key == "sent_at" || key == "clock_skew_ms")
+      out[key] = sdbus::Variant(static_cast<int64_t>(std::stoll(value)));
+    else
+      out[key] = sdbus::Variant(value);
+  }
+  return out;
+}
+
+} // namespace
+
 void account_object::received(const message_record& m) {
-  std::map<std::string, sdbus::Variant> extras;
+  auto extras = variants(m.extras);
   if (is_room_address(m.to))
     extras["room"] = sdbus::Variant(m.to);
   emitMessageReceived(m.id, m.from, m.text, m.timestamp_ms, extras);
@@ -69,8 +86,13 @@ void account_object::health_changed(const std::string& health) {
 }
 
 void account_object::state_changed(const std::string& id, const std::string& peer,
-                                   const std::string& state) {
-  emitMessageStateChanged(id, peer, state, {});
+                                   const std::string& state,
+                                   const std::map<std::string, std::string>& extras) {
+  emitMessageStateChanged(id, peer, state, variants(extras));
+}
+
+void account_object::messages_missing(const std::string& peer, uint64_t count) {
+  emitMessagesMissing(peer, count);
 }
 
 void account_object::key_changed(const std::string& contact,

@@ -29,8 +29,10 @@ public:
   void revoked(const std::string& reason);
   void received(const message_record& m);
   void state_changed(const std::string& id, const std::string& peer,
-                     const std::string& state);
+                     const std::string& state,
+                     const std::map<std::string, std::string>& extras = {});
   void key_changed(const std::string& contact, const std::string& fingerprint);
+  void messages_missing(const std::string& peer, uint64_t count);
   void presence_changed(const presence_info& info);
   void arrived(const std::string& contact, const std::string& display_name);
   void stats(uint64_t dropped);

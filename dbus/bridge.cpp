@@ -36,6 +36,15 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
                    const std::string& peer, const std::string& state) {
       loop.post([=] { owner->ensure_account(user).state_changed(id, peer, state); });
     },
+    [owner, &loop](state_atom, const std::string& user, const std::string& id,
+                   const std::string& peer, const std::string& state,
+                   const std::map<std::string, std::string>& extras) {
+      loop.post([=] { owner->ensure_account(user).state_changed(id, peer, state, extras); });
+    },
+    [owner, &loop](missing_atom, const std::string& user, const std::string& peer,
+                   uint64_t count) {
+      loop.post([=] { owner->ensure_account(user).messages_missing(peer, count); });
+    },
     [owner, &loop](keychange_atom, const std::string& user, const std::string& contact,
                    const std::string& fp) {
       loop.post([=] { owner->ensure_account(user).key_changed(contact, fp); });

@@ -66,6 +66,11 @@ public:
   // need more than on_message_received's arguments.
   std::function<void(const std::string& id, const std::map<std::string, sdbus::Variant>&)>
     on_message_extras;
+  // MessageStateChanged's extras ("reason" of a refusal).
+  std::function<void(const std::string& id, const std::string& state,
+                     const std::map<std::string, sdbus::Variant>&)>
+    on_state_extras;
+  std::function<void(const std::string& peer, uint64_t count)> on_messages_missing;
 
   account_client(sdbus::IConnection& connection, const std::string& path)
     : ProxyInterfaces(connection, service_name, path) {
@@ -90,9 +95,15 @@ private:
   }
   void onMessageStateChanged(const std::string& id, const std::string& peer,
                              const std::string& state,
-                             const std::map<std::string, sdbus::Variant>&) override {
+                             const std::map<std::string, sdbus::Variant>& extras) override {
+    if (on_state_extras)
+      on_state_extras(id, state, extras);
     if (on_message_state_changed)
       on_message_state_changed(id, peer, state);
+  }
+  void onMessagesMissing(const std::string& peer, const uint64_t& count) override {
+    if (on_messages_missing)
+      on_messages_missing(peer, count);
   }
   void onPresenceChanged(const std::string& user, const std::string& status,
                          const std::string& message) override {

@@ -57,7 +57,7 @@ void init(account_pointer self, account_config config) {
   st.config = std::move(config);
   st.hub_up = st.config.hub_up;
   st.status.user = st.config.user;
-  st.messages = std::make_shared<messaging>(self, &st);
+  st.messenger = std::make_shared<messaging>(self, &st);
   if (auto keys = load_identity_file(st.config.folder)) {
     st.status.suite = keys->suite;
     st.status.fingerprint = crypto::fingerprint(keys->identity);
@@ -78,7 +78,7 @@ void on_timer(account_pointer self) {
   auto& st = self->state;
   health::retry(self, st);
   if (st.logged_in())
-    health::event(self, st, [&] { st.messages->flush_outbox(); });
+    health::event(self, st, [&] { st.messenger->flush_outbox(); });
   else
     login::again(self);
   self->delayed_send(self, outbox_retry, retry_atom_v);
@@ -134,13 +134,13 @@ auto message_rows(account_pointer self) {
   using records = std::vector<message_record>;
   return std::make_tuple(
     [=](deliver_atom, const envelope& env) {
-      health::event(self, *st, [&] { st->messages->deliver(env); });
+      health::event(self, *st, [&] { st->messenger->deliver(env); });
     },
     [=](receipt_atom, const string& id, const string& recipient, const string& state) {
-      health::event(self, *st, [&] { st->messages->receipt(id, recipient, state); });
+      health::event(self, *st, [&] { st->messenger->receipt(id, recipient, state); });
     },
     [=](send_atom, const string& to, const string& text) {
-      return health::writes<string>(self, *st, [&] { return st->messages->send(to, text); });
+      return health::writes<string>(self, *st, [&] { return st->messenger->send(to, text); });
     },
     [=](history_atom, const string& peer, int64_t before, uint32_t limit) {
       return health::reads<records>(self, *st, [&] {
@@ -157,7 +157,7 @@ auto message_rows(account_pointer self) {
       });
     },
     [=](markread_atom, const string& peer) {
-      return health::writes<caf::ok_atom>(self, *st, [&] { return st->messages->mark_read(peer); });
+      return health::writes<caf::ok_atom>(self, *st, [&] { return st->messenger->mark_read(peer); });
     });
 }
 
@@ -166,15 +166,15 @@ auto trust_rows(account_pointer self) {
   auto* st = &self->state;
   return std::make_tuple(
     [=](fprint_atom, const string& who) {
-      return health::writes<string>(self, *st, [&] { return st->messages->fingerprint(who); });
+      return health::writes<string>(self, *st, [&] { return st->messenger->fingerprint(who); });
     },
     [=](verify_atom, const string& who, const string& fingerprint) {
       return health::writes<caf::ok_atom>(
-        self, *st, [&] { return st->messages->verify(who, fingerprint); });
+        self, *st, [&] { return st->messenger->verify(who, fingerprint); });
     },
     [=](resetsess_atom, const string& peer) {
       return health::writes<caf::ok_atom>(self, *st,
-                                          [&] { return st->messages->reset_session(peer); });
+                                          [&] { return st->messenger->reset_session(peer); });
     });
 }
 

@@ -38,8 +38,9 @@ account_actor::behavior_type account(account_actor::stateful_pointer<account_sta
 
 // Message limits every entry point enforces.
 inline constexpr size_t max_message_bytes = 64 * 1024;
-// A received message older than this, or further in the future than the
-// skew, is refused as stale or forged.
+// A received message whose timestamp is older than this, or further in the
+// future than the skew, is still shown (it opened and is signed), at its
+// arrival time, with the skew in its extras.
 inline constexpr int64_t max_message_age_ms = 30LL * 24 * 3600 * 1000;
 inline constexpr int64_t max_clock_skew_ms = 5 * 60 * 1000;
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "account/account.hpp"
+#include "account/messaging_state.hpp"
 #include "crypto/suites.hpp"
 #include "store/account_store.hpp"
 
@@ -44,7 +45,7 @@ struct account_state {
   public_identity public_id;  // ours, as published (set with `identity`)
   bytes at_rest_key;  // seals ratchet sessions and prekeys (sessions.cpp); from `identity`
   std::unique_ptr<store::account_store> store;  // null when the file would not open
-  std::shared_ptr<messaging> messages;  // sending, receiving, key trust (messaging.cpp)
+  std::shared_ptr<messaging> messenger;  // sending, receiving, key trust (messaging.cpp)
   std::string health = "ok";  // the State property: ok, degraded: ..., failed: ...
   int64_t reopen_backoff_ms = 0;  // after a transient failure to open the store
   int64_t reopen_at_ms = 0;
@@ -55,6 +56,7 @@ struct account_state {
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
   std::set<std::string> arrived;  // interlocutors announced in this session
   std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door
+  messaging_state messages;  // messaging.cpp's queues
 
   bool logged_in() const {
     return !session.empty() && identity != nullptr;

@@ -232,10 +232,10 @@ void step_finish(account_pointer self, attempt_ptr a) {
   a->password.reset();
   a->done({});
   social::start_session(self, &st);
-  st.messages->flush_outbox();
+  st.messenger->flush_outbox();
   auto early = std::move(st.early);
   for (auto& env : early)
-    st.messages->receive(env);
+    st.messenger->receive(env);
 }
 
 void begin(account_pointer self, const attempt_ptr& a, session_phase phase) {

@@ -3,6 +3,14 @@
 // delivery states, and the contacts' keys with their trust (trust on first
 // use; a changed key is held apart until VerifyContact). Runs inside the
 // account actor: every method is called from its handlers or callbacks.
+//
+// Inside every envelope is an inner payload (chat/payload.hpp): a message
+// with its sequence number in the conversation, or a receipt, or a
+// refusal. Delivered and read come only as receipts from the recipient,
+// sealed and signed end to end: the hub's own receipts are not believed.
+//
+// messaging.cpp: keys, trust, receipts sent and taken; messaging_send.cpp:
+// SendMessage; messaging_receive.cpp: what the hub delivers.
 #pragma once
 
 #include <functional>
@@ -11,6 +19,7 @@
 #include <vector>
 
 #include "account/account_state.hpp"
+#include "chat/payload.hpp"
 
 namespace chatter {
 
@@ -20,20 +29,23 @@ public:
     : self_(self), st_(std::move(st)) {
   }
 
-  // SendMessage: to a user or "#room"; answers the id once stored here.
+  // SendMessage: to a user or "#room"; answers the id once stored here,
+  // and an error only when nothing was stored.
   caf::result<std::string> send(const std::string& to, const std::string& text);
   // Offers every queued envelope to the hub (after login, and on a timer).
   void flush_outbox();
   // An envelope from the hub's mailbox (anything else is dropped).
   void deliver(const envelope& env);
-  // A delivered or read receipt from the hub's mailbox.
+  // A receipt the hub made. Not believed (a hub could make it up): logged
+  // only. Delivered and read come end to end.
   void receipt(const std::string& id, const std::string& recipient, const std::string& state);
   caf::result<caf::ok_atom> mark_read(const std::string& peer);
   caf::result<std::string> fingerprint(const std::string& who);
   caf::result<caf::ok_atom> verify(const std::string& who, const std::string& fingerprint);
   // ResetSession: closes the ratchet sessions with `peer`.
   caf::result<caf::ok_atom> reset_session(const std::string& peer);
-  // Opens, checks and stores one envelope (kept for later before login).
+  // Queues one envelope to be opened, checked and stored (kept for later
+  // before login); envelopes open one at a time, in the hub's order.
   void receive(const envelope& env);
 
 private:
@@ -41,6 +53,43 @@ private:
   using keys_callback =
     std::function<void(const caf::error&, const std::vector<public_identity>&)>;
 
+  // messaging_send.cpp: one SendMessage through its steps.
+  struct send_job;
+  using send_job_ptr = std::shared_ptr<send_job>;
+  void seal_for(const send_job_ptr& job, const std::vector<std::string>& recipients);
+  void split_by_suite(const send_job_ptr& job, const std::vector<public_identity>& keys);
+  void queue_sealing(const send_job_ptr& job);
+  void next_sealing();
+  void seal_job(const send_job_ptr& job);
+  void commit(const send_job_ptr& job, const std::vector<envelope>& pooled);
+  void fail(const send_job_ptr& job, const caf::error& err);
+  bool past_deadline(const send_job_ptr& job);
+
+  // messaging_receive.cpp: one envelope through its steps.
+  struct arrival;
+  using arrival_ptr = std::shared_ptr<arrival>;
+  void open_next();
+  void done(const arrival_ptr& a);
+  void check(const arrival_ptr& a);
+  void open_with(const arrival_ptr& a, const public_identity& sender_key);
+  void open_in_pool(const arrival_ptr& a, const public_identity& sender_key);
+  void not_opened(const arrival_ptr& a, const std::string& why);
+  void accept(const arrival_ptr& a, const std::string& plaintext,
+              std::optional<store::sealed_session> session, std::optional<uint32_t> one_time);
+  void show(const arrival_ptr& a, const inner_payload& p,
+            const std::optional<store::sealed_session>& session, std::optional<uint32_t> one_time);
+  std::optional<store::received_sequence> sequence_of(const arrival_ptr& a, const inner_payload& p,
+                                                      message_record& m);
+  void take_control(const arrival_ptr& a, const inner_payload& p);
+  void refuse(const arrival_ptr& a, const std::string& why);
+  void flush_receipts();
+
+  // messaging.cpp. `then(retry_later)`: false once the hub has it, or when
+  // it can never be sealed (no trusted key); true when the hub did not take
+  // it now (away, busy), so whatever waits on it should come again.
+  using control_callback = std::function<void(bool retry_later)>;
+  void send_control(const std::string& to, const inner_payload& p,
+                    control_callback then = [](bool) {});
   void drop(const std::string& why);
   void ack(const std::string& from, const std::string& id);
   void set_state(const std::string& id, const std::string& state);

@@ -26,7 +26,9 @@ struct envelope_header {
 };
 
 inline constexpr size_t max_header_bytes = 4096;
-inline constexpr size_t max_ciphertext_bytes = 64 * 1024 + 16;
+// A 64 KiB text in its inner payload (chat/payload.hpp adds at most 32
+// bytes around it), and the AEAD tag.
+inline constexpr size_t max_ciphertext_bytes = 64 * 1024 + 32 + 16;
 
 bytes encode_header(const envelope_header& header);
 

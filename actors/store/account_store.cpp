@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <map>
+
 namespace chatter::store {
 
 namespace {
@@ -89,7 +91,47 @@ const migration_list account_migrations = {
   R"sql(
     ALTER TABLE sessions ADD COLUMN closed INTEGER NOT NULL DEFAULT 0;
   )sql",
+  // 5: what a message says beside its text (a skewed clock, a gap before
+  // it, why it was refused), and the sequence numbers of each
+  // conversation: the last we sent, and the last each sender sent us.
+  R"sql(
+    ALTER TABLE messages ADD COLUMN extras TEXT NOT NULL DEFAULT '';
+    CREATE TABLE sent_sequences (
+      conversation TEXT PRIMARY KEY NOT NULL,
+      last         INTEGER NOT NULL
+    );
+    CREATE TABLE received_sequences (
+      sender       TEXT NOT NULL,
+      conversation TEXT NOT NULL,
+      last         INTEGER NOT NULL,
+      PRIMARY KEY (sender, conversation)
+    );
+  )sql",
 };
+
+// Extras are kept as "key=value" lines: the keys are ours, and the values
+// are checked text (no newline) or numbers.
+std::string encode_extras(const std::map<std::string, std::string>& extras) {
+  std::string out;
+  for (auto& [k, v] : extras)
+    out += k + "=" + v + "\n";
+  return out;
+}
+
+std::map<std::string, std::string> decode_extras(const std::string& text) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos)
+      end = text.size();
+    auto line = text.substr(start, end - start);
+    if (auto eq = line.find('='); eq != std::string::npos)
+      out[line.substr(0, eq)] = line.substr(eq + 1);
+    start = end + 1;
+  }
+  return out;
+}
 
 // Outgoing states only move forward; failed is final.
 int state_rank(const std::string& state) {
@@ -105,13 +147,33 @@ int state_rank(const std::string& state) {
 }
 
 message_record record_of(SQLite::Statement& q) {
-  // Columns: sender, id, recipient, text, timestamp_ms, state
+  // Columns: sender, id, recipient, text, timestamp_ms, state, extras
   return message_record{q.getColumn(1).getString(), q.getColumn(0).getString(),
                         q.getColumn(2).getString(), q.getColumn(3).getString(),
-                        q.getColumn(4).getInt64(), q.getColumn(5).getString()};
+                        q.getColumn(4).getInt64(),  q.getColumn(5).getString(),
+                        decode_extras(q.getColumn(6).getString())};
 }
 
-constexpr const char* record_columns = "sender, id, recipient, text, timestamp_ms, state";
+constexpr const char* record_columns =
+  "sender, id, recipient, text, timestamp_ms, state, extras";
+
+void put_sent_sequence(SQLite::Database& db, const std::string& conversation, uint64_t seq) {
+  SQLite::Statement q(db, "INSERT INTO sent_sequences(conversation, last) VALUES (?, ?) "
+                          "ON CONFLICT(conversation) DO UPDATE SET last = MAX(last, excluded.last)");
+  q.bind(1, conversation);
+  q.bind(2, static_cast<int64_t>(seq));
+  q.exec();
+}
+
+void put_received_sequence(SQLite::Database& db, const received_sequence& r) {
+  SQLite::Statement q(db, "INSERT INTO received_sequences(sender, conversation, last) "
+                          "VALUES (?, ?, ?) ON CONFLICT(sender, conversation) "
+                          "DO UPDATE SET last = excluded.last");
+  q.bind(1, r.sender);
+  q.bind(2, r.conversation);
+  q.bind(3, static_cast<int64_t>(r.last));
+  q.exec();
+}
 
 } // namespace
 
@@ -121,10 +183,13 @@ account_store::account_store(const std::string& path)
 
 void account_store::add_outgoing(const message_record& m,
                                  const std::vector<outbound>& envelopes,
-                                 const std::vector<sealed_session>& sessions) {
+                                 const std::vector<sealed_session>& sessions,
+                                 uint64_t sequence) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   for (auto& s : sessions)
     put_session(s);
+  if (sequence > 0)
+    put_sent_sequence(*db_, m.to, sequence);
   SQLite::Statement q(*db_, "INSERT INTO messages(sender, id, recipient, peer, outgoing, "
                             "text, timestamp_ms, state) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
   q.bind(1, m.from);
@@ -186,7 +251,8 @@ std::string account_store::hub_has(const std::string& me, const std::string& id,
 
 bool account_store::add_incoming(const message_record& m,
                                  const std::optional<sealed_session>& session,
-                                 std::optional<uint32_t> used_one_time_prekey) {
+                                 std::optional<uint32_t> used_one_time_prekey,
+                                 const std::optional<received_sequence>& sequence) {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   if (session)
     put_session(*session);
@@ -196,8 +262,8 @@ bool account_store::add_incoming(const message_record& m,
     del.exec();
   }
   SQLite::Statement q(*db_, "INSERT OR IGNORE INTO messages(sender, id, recipient, peer, "
-                            "outgoing, text, timestamp_ms, state, pending) "
-                            "VALUES (?, ?, ?, ?, 0, ?, ?, ?, 1)");
+                            "outgoing, text, timestamp_ms, state, pending, extras) "
+                            "VALUES (?, ?, ?, ?, 0, ?, ?, ?, 1, ?)");
   q.bind(1, m.from);
   q.bind(2, m.id);
   q.bind(3, m.to);
@@ -206,9 +272,76 @@ bool account_store::add_incoming(const message_record& m,
   q.bind(5, m.text);
   q.bind(6, m.timestamp_ms);
   q.bind(7, m.state);
+  q.bind(8, encode_extras(m.extras));
   bool added = q.exec() > 0;
+  if (added && sequence)
+    put_received_sequence(*db_, *sequence);
   tx.commit();
   return added;
+}
+
+uint64_t account_store::last_sent_sequence(const std::string& conversation) {
+  SQLite::Statement q(*db_, "SELECT last FROM sent_sequences WHERE conversation = ?");
+  q.bind(1, conversation);
+  return q.executeStep() ? static_cast<uint64_t>(q.getColumn(0).getInt64()) : 0;
+}
+
+std::optional<uint64_t> account_store::last_received_sequence(const std::string& sender,
+                                                              const std::string& conversation) {
+  SQLite::Statement q(*db_, "SELECT last FROM received_sequences WHERE sender = ? "
+                            "AND conversation = ?");
+  q.bind(1, sender);
+  q.bind(2, conversation);
+  if (!q.executeStep())
+    return std::nullopt;
+  return static_cast<uint64_t>(q.getColumn(0).getInt64());
+}
+
+std::string account_store::receipt_from(const std::string& me, const std::string& id,
+                                        const std::string& from, const std::string& state) {
+  SQLite::Statement cur(*db_, "SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
+                              "AND outgoing = 1");
+  cur.bind(1, me);
+  cur.bind(2, id);
+  if (!cur.executeStep())
+    return {};
+  auto peer = cur.getColumn(0).getString();
+  // A room's members each send theirs; their membership is the hub's to
+  // know, so any member's counts.
+  if (peer != from && (peer.empty() || peer[0] != '#'))
+    return {};
+  // The recipient's word beats a refusal someone else provoked with a
+  // forged copy of the message.
+  if (cur.getColumn(1).getString() == "refused") {
+    SQLite::Statement q(*db_, "UPDATE messages SET state = ? WHERE sender = ? AND id = ?");
+    q.bind(1, state);
+    q.bind(2, me);
+    q.bind(3, id);
+    q.exec();
+    return peer;
+  }
+  return set_outgoing_state(me, id, state);
+}
+
+std::string account_store::refused(const std::string& me, const std::string& id,
+                                   const std::string& peer, const std::string& reason) {
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement cur(*db_, "SELECT peer, extras FROM messages WHERE sender = ? AND id = ? "
+                              "AND outgoing = 1");
+  cur.bind(1, me);
+  cur.bind(2, id);
+  if (!cur.executeStep() || cur.getColumn(0).getString() != peer)
+    return {};
+  auto extras = decode_extras(cur.getColumn(1).getString());
+  extras["reason"] = reason;
+  SQLite::Statement x(*db_, "UPDATE messages SET extras = ? WHERE sender = ? AND id = ?");
+  x.bind(1, encode_extras(extras));
+  x.bind(2, me);
+  x.bind(3, id);
+  x.exec();
+  auto moved = set_outgoing_state(me, id, "refused");
+  tx.commit();
+  return moved;
 }
 
 bool account_store::has_message(const std::string& from, const std::string& id) {

@@ -48,6 +48,14 @@ struct prekey_row {
   int64_t created_ms = 0;
 };
 
+// The last sequence number seen from `sender` in `conversation` (a peer,
+// or "#room"), written with the message that carried it.
+struct received_sequence {
+  std::string sender;
+  std::string conversation;
+  uint64_t last = 0;
+};
+
 class account_store {
 public:
   explicit account_store(const std::string& path);
@@ -55,8 +63,23 @@ public:
   // Outgoing: stored with one envelope per recipient in one transaction,
   // state "queued", with the ratchet sessions that sealed them: a message
   // key is never used twice, even across a crash.
+  // `sequence` (when not 0) is the message's number in its conversation,
+  // committed with it so that no number is sent twice.
   void add_outgoing(const message_record& m, const std::vector<outbound>& envelopes,
-                    const std::vector<sealed_session>& sessions = {});
+                    const std::vector<sealed_session>& sessions = {}, uint64_t sequence = 0);
+  uint64_t last_sent_sequence(const std::string& conversation);
+  std::optional<uint64_t> last_received_sequence(const std::string& sender,
+                                                 const std::string& conversation);
+  // `from` says our message `id` reached state `state` (delivered, read):
+  // only for a message we sent to them, or to a room. Returns the peer when
+  // the state moved.
+  std::string receipt_from(const std::string& me, const std::string& id, const std::string& from,
+                           const std::string& state);
+  // `peer` refused our message `id` (a one-to-one message to them): state
+  // "refused", and `reason` in its extras. Returns the peer when the state
+  // moved; "" for an id we never sent to `peer`.
+  std::string refused(const std::string& me, const std::string& id, const std::string& peer,
+                      const std::string& reason);
   // The hub has the envelope of `id` for `recipient`: drops it and, when it
   // was the message's last, moves the message to "sent" in the same
   // transaction. Returns the peer when the state moved, else "".
@@ -70,7 +93,8 @@ public:
   // The session that opened it, and the one-time prekey it used up, are
   // written in the same transaction.
   bool add_incoming(const message_record& m, const std::optional<sealed_session>& session = {},
-                    std::optional<uint32_t> used_one_time_prekey = {});
+                    std::optional<uint32_t> used_one_time_prekey = {},
+                    const std::optional<received_sequence>& sequence = {});
   bool has_message(const std::string& from, const std::string& id);
   // Moves an outgoing message forward (queued < sent < delivered < read;
   // failed is final). Returns the peer, empty when no such message or when

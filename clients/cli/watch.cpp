@@ -24,11 +24,23 @@ nlohmann::json arguments(sdbus::Message& msg) {
     if (auto room = extras.find("room");
         room != extras.end() && room->second.peekValueType() == "s")
       out["room"] = room->second.get<std::string>();
+    for (auto* key : {"missing_before", "sent_at", "clock_skew_ms"})
+      if (auto i = extras.find(key); i != extras.end() && i->second.peekValueType() == "x")
+        out[key] = i->second.get<int64_t>();
     return out;
   }
   if (name == "MessageStateChanged") {
     msg >> s1 >> s2 >> s3 >> extras;
-    return {{"id", s1}, {"peer", s2}, {"state", s3}};
+    nlohmann::json out = {{"id", s1}, {"peer", s2}, {"state", s3}};
+    if (auto reason = extras.find("reason");
+        reason != extras.end() && reason->second.peekValueType() == "s")
+      out["reason"] = reason->second.get<std::string>();
+    return out;
+  }
+  if (name == "MessagesMissing") {
+    uint64_t count = 0;
+    msg >> s1 >> count;
+    return {{"peer", s1}, {"count", count}};
   }
   if (name == "KeyChanged") {
     msg >> s1 >> s2;

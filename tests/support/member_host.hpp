@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,15 +22,17 @@ struct member_host {
   std::unique_ptr<client::manager_client> manager;
   std::unique_ptr<client::account_client> account;
 
-  // Starts chatterd with `args` (e.g. --hub HOST:PORT) and waits for the hub.
-  // False when the hub did not answer within `wait`.
+  // Starts chatterd with `args` (e.g. --hub HOST:PORT) and `env` (e.g.
+  // libfaketime's) and waits for the hub. False when the hub did not answer
+  // within `wait`.
   bool start(const std::vector<std::string>& args,
-             std::chrono::milliseconds wait = std::chrono::seconds(10)) {
+             std::chrono::milliseconds wait = std::chrono::seconds(10),
+             const std::map<std::string, std::string>& env = {}) {
     // Proxies before the connection they live on (a restart replaces both).
     account.reset();
     manager.reset();
     conn.reset();
-    daemon = world.start_daemon(args);
+    daemon = world.start_daemon(args, env);
     conn = world.bus.connect();
     manager = std::make_unique<client::manager_client>(*conn);
     auto deadline = std::chrono::steady_clock::now() + wait;

@@ -1,0 +1,33 @@
+// What messaging.cpp keeps in the account's state between handlers: the
+// two queues that keep sequence numbers in order.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "protocol.hpp"
+
+namespace chatter {
+
+struct messaging_state {
+  // Envelopes from the hub, opened one at a time in the order it sent
+  // them: the crypto pool's workers could otherwise finish them out of
+  // order, and a receiver would see a gap that is none.
+  std::deque<envelope> inbox;
+  bool opening = false;
+  bool draining_inbox = false;  // open_next's loop runs: a step that ends at once returns to it
+  // Delivery receipts owed, by sender: sent as one receipt per sender once
+  // the inbox is empty, not one per message.
+  std::map<std::string, std::vector<std::string>> delivered;
+  // Sends seal and commit one at a time: a message's sequence number is
+  // taken when it seals and committed with it, so numbers go to the hub in
+  // the order they were given, and a send that fails leaves no hole.
+  std::deque<std::function<void()>> sealing;
+  bool sealing_busy = false;
+  bool draining_sealing = false;
+};
+
+} // namespace chatter
