@@ -30,11 +30,7 @@ constexpr auto kdf_timeout = std::chrono::seconds(30);
 constexpr auto outbox_retry = std::chrono::seconds(5);
 
 void forget_session(account_state& st) {
-  Botan::secure_scrub_memory(st.client_key.data(), st.client_key.size());
-  Botan::secure_scrub_memory(st.server_key.data(), st.server_key.size());
-  st.client_key.clear();
-  st.stored_key.clear();
-  st.server_key.clear();
+  st.keys.clear();
   st.session.clear();
   st.identity.reset();
   Botan::secure_scrub_memory(st.at_rest_key.data(), st.at_rest_key.size());
@@ -132,9 +128,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       end_hub_session(st->session);
     st->session = grant.session;
     st->public_id = locked->identity;
-    st->client_key = keys.client_key;
-    st->stored_key = keys.stored_key;
-    st->server_key = keys.server_key;
+    st->keys.hold(keys);
     self->request(st->config.hub.gateway, hub_timeout, pubkey_atom_v, grant.session, locked->identity)
       .then(
         [=](caf::ok_atom) {
@@ -171,10 +165,10 @@ account_actor::behavior_type account(account_actor::pointer self,
   // After the hub came back: the same SCRAM login, from the keys held in
   // memory since the password was typed.
   auto relogin = [=] {
-    if (st->client_key.empty() || !st->identity || st->login_under_way)
+    if (st->keys.empty() || !st->identity || st->login_under_way)
       return;
     st->login_under_way = true;
-    derived_keys keys{st->client_key, st->stored_key, st->server_key};
+    auto keys = st->keys.reveal();
     auto nonce = scram::random_nonce();
     auto failed = [=](const caf::error& err) {
       st->login_under_way = false;
@@ -200,7 +194,7 @@ account_actor::behavior_type account(account_actor::pointer self,
   };
 
   return {
-    [=](login_atom, const std::string& password) -> caf::result<account_status> {
+    [=](login_atom, const secret& password) -> caf::result<account_status> {
       if (st->login_under_way)
         return make_error(errc::already_exists,
                           "a login of '" + user + "' is already under way");
@@ -228,9 +222,8 @@ account_actor::behavior_type account(account_actor::pointer self,
                             return fail(err);
                           try {
                             st->identity = std::make_shared<const crypto::private_identity>(
-                              crypto::unlock_identity({locked->suite, locked->signing_pem,
-                                                       locked->encryption_pem},
-                                                      password));
+                              unlock_identity_file(st->config.folder, *locked,
+                                                   password.view(), challenge.kdf));
                           } catch (const crypto::crypto_error& ex) {
                             end_hub_session(grant.session);
                             return fail(make_error(errc::authentication_failed, ex.what()));
@@ -284,7 +277,8 @@ account_actor::behavior_type account(account_actor::pointer self,
           || st->session.empty())
         return;
       auto message = scram::rechallenge_auth_message(user, session, nonce);
-      auto proof = scram::client_proof(st->client_key, st->stored_key, message);
+      auto keys = st->keys.reveal();
+      auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
       if (st->config.corrupt_rechallenge_answers)
         proof[0] ^= 0x01;
       self->request(st->config.hub.gateway, hub_timeout, answer_atom_v, session, nonce, proof)
@@ -310,7 +304,7 @@ account_actor::behavior_type account(account_actor::pointer self,
       // logs in again with the keys it holds, and says so. A wrong answer,
       // or a newer login taking our place, ends the session for good.
       bool ours_to_blame = reason.rfind("wrong answer", 0) == 0 || reason.rfind("replaced", 0) == 0;
-      if (ours_to_blame || st->client_key.empty())
+      if (ours_to_blame || st->keys.empty())
         return end_session(reason);
       spdlog::warn("{}: the hub revoked our session ({}); logging in again", user, reason);
       st->session.clear();

@@ -9,6 +9,7 @@
 
 #include "account/account.hpp"
 #include "account/identity_file.hpp"
+#include "auth/scram.hpp"
 #include "common/errors.hpp"
 #include "common/validation.hpp"
 #include "kdf/kdf_worker.hpp"
@@ -126,14 +127,14 @@ account_manager(account_manager_actor::pointer self,
       for (auto& [user, account] : st->accounts)
         self->send(account, hubdown_atom_v);
     },
-    [=](register_atom, const std::string& user, const std::string& password,
+    [=](register_atom, const std::string& user, const secret& password,
         const std::string& display_name,
         const std::string& suite) -> caf::result<caf::ok_atom> {
       if (auto why = check_username(user); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (!st->hub_up)
         return hub_unreachable();
-      if (auto why = check_password(password); !why.empty())
+      if (auto why = check_password(password.view()); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (auto why = check_display_name(display_name); !why.empty())
         return make_error(errc::invalid_argument, why);
@@ -151,8 +152,12 @@ account_manager(account_manager_actor::pointer self,
                   self->request(keygen, kdf_timeout, keygen_atom_v, user, suite, password)
                     .then(
                       [=](const locked_keys& identity) mutable {
-                        signup_request req{user,      display_name,    offer.salt,
-                                           offer.kdf, keys.stored_key, keys.server_key};
+                        signup_request req{user,
+                                           display_name,
+                                           offer.salt,
+                                           offer.kdf,
+                                           scram::to_bytes(keys.stored_key),
+                                           scram::to_bytes(keys.server_key)};
                         self->request(registry, hub_timeout, signup_atom_v, req)
                           .then(
                             [=](caf::ok_atom) mutable {
@@ -181,10 +186,10 @@ account_manager(account_manager_actor::pointer self,
       return rp;
     },
     [=](login_atom, const std::string& user,
-        const std::string& password) -> caf::result<account_status> {
+        const secret& password) -> caf::result<account_status> {
       if (auto why = check_username(user); !why.empty())
         return make_error(errc::invalid_argument, why);
-      if (auto why = check_password(password); !why.empty())
+      if (auto why = check_password(password.view()); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (!st->hub_up)
         return hub_unreachable();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "account/account.hpp"
+#include "account/key_shield.hpp"
 #include "crypto/suites.hpp"
 #include "store/account_store.hpp"
 
@@ -21,9 +22,9 @@ struct account_state {
   account_status status;
   std::string session;
   session_peer_actor inlet;  // what the hub holds as this account's peer
-  bytes client_key;
-  bytes stored_key;
-  bytes server_key;  // to check the hub's proof when logging in again
+  // ClientKey, StoredKey and ServerKey (this one to check the hub's proof
+  // when logging in again), sealed in memory between uses.
+  key_shield keys;
   identity_ref identity;  // unlocked at login, dropped at logout
   public_identity public_id;  // ours, as published (set with `identity`)
   bytes at_rest_key;  // seals ratchet sessions and prekeys (sessions.cpp); from `identity`
