@@ -237,10 +237,10 @@ using hub_listener_actor = caf::typed_actor<
 // Runs Argon2id, and key generation, off the scheduler's threads (spawned
 // detached, one per use).
 using kdf_actor = caf::typed_actor<
-  caf::replies_to<derive_atom, std::string /*password*/,
+  caf::replies_to<derive_atom, secret /*password*/,
                   bytes /*salt*/>::with<derived_keys>,
   caf::replies_to<keygen_atom, std::string /*user*/, std::string /*suite*/,
-                  std::string /*password*/>::with<locked_keys>>;
+                  secret /*password*/>::with<locked_keys>>;
 
 // Sealing and opening messages: stateless workers in a pool, one per core,
 // so a burst uses every core and no account waits behind another's crypto.
@@ -262,7 +262,7 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<hubup_atom, hub_handles>,
   caf::reacts_to<hubdown_atom>,
   caf::reacts_to<retry_atom>,  // the outbox timer
-  caf::replies_to<login_atom, std::string /*password*/>::with<account_status>,
+  caf::replies_to<login_atom, secret /*password*/>::with<account_status>,
   caf::replies_to<logout_atom>::with<caf::ok_atom>,
   caf::replies_to<status_atom>::with<account_status>,
   caf::replies_to<send_atom, std::string /*to*/,
@@ -296,10 +296,10 @@ using account_manager_actor = caf::typed_actor<
   caf::reacts_to<hubdown_atom>,
   // Its own timer: an account that ended unexpectedly starts again.
   caf::reacts_to<respawn_atom, std::string /*user*/>,
-  caf::replies_to<register_atom, std::string /*user*/, std::string /*password*/,
+  caf::replies_to<register_atom, std::string /*user*/, secret /*password*/,
                   std::string /*display name*/, std::string /*suite*/>::with<caf::ok_atom>,
   caf::replies_to<login_atom, std::string /*user*/,
-                  std::string /*password*/>::with<account_status>,
+                  secret /*password*/>::with<account_status>,
   caf::replies_to<logout_atom, std::string /*user*/>::with<caf::ok_atom>,
   // The accounts this daemon knows, logged in or not.
   caf::replies_to<known_atom>::with<std::vector<std::string>>,

@@ -10,7 +10,12 @@
 #include <string>
 #include <vector>
 
+#include <string_view>
+#include <type_traits>
+
+#include <botan/secmem.h>
 #include <caf/all.hpp>
+#include <caf/detail/stringification_inspector.hpp>
 
 namespace chatter {
 
@@ -49,6 +54,43 @@ inspect(Inspector& f, bytes& x) {
     if (auto err = f.apply_raw(size, x.data()))
       return err;
   return f.end_sequence();
+}
+
+// Bytes that must not outlive their use: Botan's allocator wipes them when
+// they are freed (a std::string or a std::vector leaves them in the heap).
+using secure_bytes = Botan::secure_vector<uint8_t>;
+
+// A password on its way from the D-Bus argument to the key derivation and
+// the identity unlock: never a std::string after the D-Bus adaptor.
+struct secret {
+  secure_bytes value;
+
+  secret() = default;
+  explicit secret(std::string_view text) : value(text.begin(), text.end()) {}
+  std::string_view view() const {
+    return {reinterpret_cast<const char*>(value.data()), value.size()};
+  }
+};
+
+// What never leaves this process: CAF carries it between local actors (a
+// local message is not serialized), a log shows its size only, and a node
+// refuses to write or read it (a hostile peer cannot make us allocate it).
+template <class Inspector, class T>
+typename Inspector::result_type inspect_local_only(Inspector& f, const char* name, size_t size,
+                                                   T&) {
+  if constexpr (std::is_same<Inspector, caf::detail::stringification_inspector>::value) {
+    std::string shown = std::to_string(size) + " secret bytes";
+    return f(caf::meta::type_name(name), shown);
+  } else {
+    (void)f;
+    return caf::make_error(caf::sec::invalid_argument,
+                           std::string(name) + " never crosses a node");
+  }
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, secret& x) {
+  return inspect_local_only(f, "secret", x.value.size(), x);
 }
 
 namespace crypto {
@@ -108,11 +150,12 @@ struct user_record {
   int64_t created_ms = 0;
 };
 
-// What the client derives from the password; never leaves the user's daemon.
+// What the client derives from the password; never leaves the user's daemon
+// (the hub gets copies of the stored and server keys at sign-up only).
 struct derived_keys {
-  bytes client_key;
-  bytes stored_key;
-  bytes server_key;
+  secure_bytes client_key;
+  secure_bytes stored_key;
+  secure_bytes server_key;
 };
 
 // One account as the daemon's front-ends see it.
@@ -201,13 +244,21 @@ struct seal_order {
   std::string text;
 };
 
-// An account's private keys as written to disk: PKCS#8 PEM, password-locked,
-// with the public identity beside them (readable while logged out).
+// An account's private keys as written to disk (identity.json), locked by the
+// password, with the public identity beside them (readable while logged out).
+// Version 2: both keys' PKCS#8 sealed together with ChaCha20Poly1305 under
+// Argon2id(password, salt) at the cost `kdf`. Version 1 (files written before
+// it; `sealed` empty): PKCS#8 PEM under PBKDF2-SHA-256, opened and re-sealed
+// as version 2 at the next login.
 struct locked_keys {
   std::string suite;
-  std::string signing_pem;
-  std::string encryption_pem;
+  std::string signing_pem;     // version 1 only
+  std::string encryption_pem;  // version 1 only
   public_identity identity;
+  kdf_params kdf;  // version 2 from here on
+  bytes salt;
+  bytes nonce;
+  bytes sealed;
 };
 
 // One message as the account's history and the front-ends see it.
@@ -257,7 +308,7 @@ typename Inspector::result_type inspect(Inspector& f, prekey_bundle& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, locked_keys& x) {
   return f(caf::meta::type_name("locked_keys"), x.suite, x.signing_pem,
-           x.encryption_pem, x.identity);
+           x.encryption_pem, x.identity, x.kdf, x.salt, x.nonce, x.sealed);
 }
 
 template <class Inspector>
@@ -297,8 +348,8 @@ typename Inspector::result_type inspect(Inspector& f, user_record& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, derived_keys& x) {
-  return f(caf::meta::type_name("derived_keys"), x.client_key, x.stored_key,
-           x.server_key);
+  return inspect_local_only(f, "derived_keys", x.client_key.size() + x.stored_key.size()
+                                                 + x.server_key.size(), x);
 }
 
 template <class Inspector>
@@ -447,5 +498,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   // message state with its extras (the reason of a refusal)
   CAF_ADD_ATOM(chatter, chatter, missing_atom, "missing")
   CAF_ADD_TYPE_ID(chatter, (std::map<std::string, std::string>))
+  // a password between this daemon's actors (last: no id above it moves)
+  CAF_ADD_TYPE_ID(chatter, (chatter::secret))
 
 CAF_END_TYPE_ID_BLOCK(chatter)

@@ -113,7 +113,8 @@ std::vector<row> auth_rows(const settings& s) {
       .receive([&](signup_offer& o) { offer = o; },
                [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
     auto keys = scram::derive("bench password", offer.salt, offer.kdf);
-    signup_request req{"alice", "Alice", offer.salt, offer.kdf, keys.stored_key, keys.server_key};
+    signup_request req{"alice", "Alice", offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
+                                                                scram::to_bytes(keys.server_key)};
     self->request(h.gw, 10s, signup_atom_v, req)
       .receive([](caf::ok_atom) {}, [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
     auto peer = caf::actor_cast<session_peer_actor>(h.sys->spawn(answerer, keys, h.gw));
@@ -157,7 +158,7 @@ std::vector<row> auth_rows(const settings& s) {
       auto m = scram::rechallenge_auth_message("alice", "0123456789abcdef0123456789abcdef",
                                                "nonce-nonce-nonce-nonce-nonce");
       auto proof = scram::client_proof(keys.client_key, keys.stored_key, m);
-      if (!scram::verify_client_proof(keys.stored_key, m, proof))
+      if (!scram::verify_client_proof(scram::to_bytes(keys.stored_key), m, proof))
         throw std::runtime_error("bare SCRAM failed");
     });
     cpu_small.reference_runs.push_back(hmac_us * small / 1e6 * 100.0);

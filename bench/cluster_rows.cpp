@@ -110,7 +110,8 @@ void sign_up_and_log_in(caf::actor_system& sys, synthetic_user& u, counters* c) 
   self->request(u.router, seconds(10), offer_atom_v, u.name)
     .receive([&](signup_offer& o) { offer = o; }, fail);
   auto keys = scram::derive("pw", offer.salt, offer.kdf);
-  signup_request req{u.name, u.name, offer.salt, offer.kdf, keys.stored_key, keys.server_key};
+  signup_request req{u.name, u.name, offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
+                                                            scram::to_bytes(keys.server_key)};
   self->request(u.router, seconds(10), signup_atom_v, req).receive([](caf::ok_atom) {}, fail);
   auto nonce = scram::random_nonce();
   login_challenge ch;

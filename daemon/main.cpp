@@ -2,9 +2,11 @@
 // the D-Bus bridge, then waits for SIGINT/SIGTERM and shuts down in order.
 #include <csignal>
 #include <cstdlib>
+#include <cstdio>
 #include <filesystem>
 
 #include <unistd.h>
+#include <sys/prctl.h>
 
 
 #include <caf/io/all.hpp>
@@ -135,6 +137,11 @@ int run(const chatter::daemon_options& opts) {
 
 int main(int argc, char** argv) {
   auto opts = chatter::parse_options(argc, argv);
+  // Before any thread starts or any secret arrives.
+  if (!opts.allow_core_dumps && ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+    std::perror("chatterd: prctl(PR_SET_DUMPABLE)");
+    return 1;
+  }
   auto logger = spdlog::stderr_color_mt("chatterd");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(opts.log_level));

@@ -78,6 +78,9 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
   app.add_option("--log-level", opts.log_level, "trace, debug, info, warn or error")
     ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
     ->capture_default_str();
+  app.add_flag("--allow-core-dumps", opts.allow_core_dumps,
+               "let this process be dumped and traced by its user (gdb, gcore, core "
+               "files); by default it is not, since its memory holds unlocked keys");
   auto* listen_opt = app.add_option(
     "--listen", listen,
     "publish the hub on HOST:PORT for other hosts' daemons (port 0: any free "

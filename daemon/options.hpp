@@ -44,6 +44,10 @@ struct daemon_options {
   unsigned login_timeout = 30;     // seconds a connection may hold no session
   std::string bus_address;      // empty: the session bus
   std::string log_level = "info";
+  // Off by default: the process is made non-dumpable, so no core file and
+  // no other process of the same user (ptrace, /proc/PID/mem) reads the
+  // keys and passwords it holds.
+  bool allow_core_dumps = false;
   std::set<std::string> corrupt_rechallenge_for;  // test hook
   bool bench_plaintext = false;  // the benchmark's build only (CHATTER_BENCH_PLAINTEXT)
   // The Tux Droid robot.

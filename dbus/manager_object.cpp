@@ -1,5 +1,9 @@
 #include "manager_object.hpp"
 
+#include <cstring>
+
+#include <botan/mem_ops.h>
+
 #include "account_object.hpp"
 #include "bridge.hpp"
 #include "common/validation.hpp"
@@ -18,6 +22,31 @@ std::string check_credentials(const std::string& user,
   return check_password(password);
 }
 
+// sd-bus keeps the call's body, the password in it, until it frees the
+// message, and frees it unwiped: wipe the argument there once it is read.
+void wipe_string_argument(const sdbus::Message* call, int index) {
+  if (!call)
+    return;
+  // The object sdbus-c++ hands us is the call's MethodCall; a copy shares
+  // the sd_bus_message.
+  sdbus::MethodCall reader = *static_cast<const sdbus::MethodCall*>(call);
+  reader.rewind(true);
+  char* arg = nullptr;
+  for (int i = 0; i <= index; ++i)
+    reader >> arg;
+  if (arg)
+    Botan::secure_scrub_memory(arg, std::strlen(arg));
+}
+
+// The password from here on: a secret, and no other copy left.
+secret take_password(std::string& password, const sdbus::Message* call, int index) {
+  secret out(password);
+  Botan::secure_scrub_memory(password.data(), password.size());
+  password.clear();
+  wipe_string_argument(call, index);
+  return out;
+}
+
 } // namespace
 
 manager_object::manager_object(sdbus::IConnection& connection, bridge& owner)
@@ -34,8 +63,10 @@ manager_object::~manager_object() {
 void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
                               std::string user, std::string password,
                               std::map<std::string, sdbus::Variant> options) {
-  if (auto why = check_credentials(user, password); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto why_not = check_credentials(user, password);
+  auto pass = take_password(password, getObject().getCurrentlyProcessedMessage(), 1);
+  if (!why_not.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why_not));
   std::string display_name = user;
   std::string suite = crypto::default_suite;
   for (auto& [key, value] : options) {
@@ -70,13 +101,15 @@ void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
       res->returnResults(sdbus::ObjectPath(account_path(user)));
     },
     [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
-    register_atom_v, user, password, display_name, suite);
+    register_atom_v, user, std::move(pass), display_name, suite);
 }
 
 void manager_object::Login(sdbus::Result<sdbus::ObjectPath>&& result,
                            std::string user, std::string password) {
-  if (auto why = check_credentials(user, password); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
+  auto why_not = check_credentials(user, password);
+  auto pass = take_password(password, getObject().getCurrentlyProcessedMessage(), 1);
+  if (!why_not.empty())
+    return result.returnError(to_dbus_error(errc::invalid_argument, why_not));
   auto res = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
   auto* owner = &bridge_;
   owner->ask(
@@ -86,7 +119,7 @@ void manager_object::Login(sdbus::Result<sdbus::ObjectPath>&& result,
       res->returnResults(sdbus::ObjectPath(account_path(user)));
     },
     [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
-    login_atom_v, user, password);
+    login_atom_v, user, std::move(pass));
 }
 
 std::vector<sdbus::ObjectPath> manager_object::ListAccounts() {

@@ -112,7 +112,7 @@ caf::result<T> ask_hub(account_pointer self, Atom atom, const Ts&... xs) {
 auto session_rows(account_pointer self) {
   using std::string;
   return std::make_tuple(
-    [=](login_atom, const string& password) { return login::with_password(self, password); },
+    [=](login_atom, const secret& password) { return login::with_password(self, password); },
     [=](logout_atom) { return login::logout(self); },
     [=](status_atom) { return self->state.status; },
     [=](hubup_atom, const hub_handles& hub) { login::hub_up(self, hub); },

@@ -103,11 +103,11 @@ void account_down(manager_pointer self, const caf::down_msg& dm) {
 }
 
 caf::result<account_status> log_in(manager_pointer self, const std::string& user,
-                                   const std::string& password) {
+                                   const secret& password) {
   auto& st = self->state;
   if (auto why = check_username(user); !why.empty())
     return make_error(errc::invalid_argument, why);
-  if (auto why = check_password(password); !why.empty())
+  if (auto why = check_password(password.view()); !why.empty())
     return make_error(errc::invalid_argument, why);
   // Nothing for a name this machine does not know: no actor, no folder.
   if (!st.known.count(user))
@@ -200,9 +200,9 @@ account_manager_actor::behavior_type account_manager(manager_pointer self,
     [=](hubup_atom, const hub_handles& hub) { hub_changed(self, &hub); },
     [=](hubdown_atom) { hub_changed(self, nullptr); },
     [=](respawn_atom, const string& user) { account_of(self, user); },
-    [=](register_atom, const string& user, const string& password, const string& display_name,
+    [=](register_atom, const string& user, const secret& password, const string& display_name,
         const string& suite) { return sign_up(self, user, password, display_name, suite); },
-    [=](login_atom, const string& user, const string& password) {
+    [=](login_atom, const string& user, const secret& password) {
       return log_in(self, user, password);
     },
     [=](logout_atom, const string& user) { return log_out(self, user); },

@@ -48,7 +48,7 @@ account_manager_actor::behavior_type account_manager(manager_pointer self,
 
 // signup.cpp: Register, from the hub's offer to the keys saved here.
 caf::result<caf::ok_atom> sign_up(manager_pointer self, const std::string& user,
-                                  const std::string& password, const std::string& display_name,
+                                  const secret& password, const std::string& display_name,
                                   const std::string& suite);
 // An account this daemon now knows: its folder and account.json, and the
 // event that makes its D-Bus object.

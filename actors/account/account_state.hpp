@@ -15,6 +15,7 @@
 
 #include "account/account.hpp"
 #include "account/messaging_state.hpp"
+#include "account/key_shield.hpp"
 #include "crypto/suites.hpp"
 #include "store/account_store.hpp"
 
@@ -38,9 +39,9 @@ struct account_state {
   uint64_t login_generation = 0;  // bumped by each login and logout (login.cpp)
   std::string session;
   session_peer_actor inlet;  // what the hub holds as this account's peer
-  bytes client_key;
-  bytes stored_key;
-  bytes server_key;  // to check the hub's proof when logging in again
+  // ClientKey, StoredKey and ServerKey (this one to check the hub's proof
+  // when logging in again), sealed in memory between uses.
+  key_shield keys;
   identity_ref identity;  // unlocked at login, dropped at logout
   public_identity public_id;  // ours, as published (set with `identity`)
   bytes at_rest_key;  // seals ratchet sessions and prekeys (sessions.cpp); from `identity`

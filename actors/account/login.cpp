@@ -26,7 +26,7 @@ using finished = std::function<void(const caf::error&)>;
 struct attempt {
   uint64_t generation = 0;
   session_phase before = session_phase::locked;  // where a failure goes back to
-  std::optional<std::string> password;           // a Login; none when logging in again
+  std::optional<secret> password;                // a Login; none when logging in again
   std::string client_nonce = scram::random_nonce();
   login_challenge challenge;
   derived_keys keys;
@@ -48,10 +48,8 @@ void announce(account_pointer self) {
 }
 
 void forget_keys(account_state& st) {
-  scrub(st.client_key);
-  scrub(st.server_key);
+  st.keys.clear();
   scrub(st.at_rest_key);
-  st.stored_key.clear();
   st.session.clear();
   st.identity.reset();
   st.status.authenticated = false;
@@ -169,10 +167,11 @@ void step_unlock(account_pointer self, attempt_ptr a) {
     end_hub_session(self, a->grant.session);
     return fail(self, a, make_error(errc::not_logged_in, "the login was cancelled by a logout"));
   }
-  const auto& k = a->locked;
   try {
+    // Also seals an older identity.json again with the login's Argon2id.
     self->state.identity = std::make_shared<const crypto::private_identity>(
-      crypto::unlock_identity({k.suite, k.signing_pem, k.encryption_pem}, *a->password));
+      unlock_identity_file(self->state.config.folder, a->locked, a->password->view(),
+                           a->challenge.kdf));
   } catch (const crypto::crypto_error& ex) {
     end_hub_session(self, a->grant.session);
     return fail(self, a, make_error(errc::authentication_failed, ex.what()));
@@ -191,9 +190,7 @@ void step_open(account_pointer self, attempt_ptr a) {
     end_hub_session(self, st.session);
   st.session = a->grant.session;
   st.public_id = a->locked.identity;
-  st.client_key = a->keys.client_key;
-  st.stored_key = a->keys.stored_key;
-  st.server_key = a->keys.server_key;
+  st.keys.hold(a->keys);
   self->request(st.config.hub.gateway, hub_timeout, pubkey_atom_v, st.session, st.public_id)
     .then([=](caf::ok_atom) { step_publish(self, a); },
           [=](const caf::error& err) {
@@ -248,7 +245,7 @@ void begin(account_pointer self, const attempt_ptr& a, session_phase phase) {
 
 } // namespace
 
-caf::result<account_status> with_password(account_pointer self, const std::string& password) {
+caf::result<account_status> with_password(account_pointer self, const secret& password) {
   auto& st = self->state;
   const auto& user = st.config.user;
   if (st.phase == session_phase::logging_in || st.phase == session_phase::relogging)
@@ -273,13 +270,13 @@ caf::result<account_status> with_password(account_pointer self, const std::strin
 
 void again(account_pointer self) {
   auto& st = self->state;
-  if (st.phase != session_phase::offline || !st.hub_up || !st.identity || st.client_key.empty())
+  if (st.phase != session_phase::offline || !st.hub_up || !st.identity || st.keys.empty())
     return;
   auto locked = load_identity_file(st.config.folder);
   if (!locked)
     return end_session(self, "the keys of '" + st.config.user + "' are gone from this machine");
   auto a = std::make_shared<attempt>();
-  a->keys = derived_keys{st.client_key, st.stored_key, st.server_key};
+  a->keys = st.keys.reveal();
   a->locked = std::move(*locked);
   a->done = [=](const caf::error& err) {
     const auto& user = self->state.config.user;
@@ -325,7 +322,8 @@ void challenged(account_pointer self, const std::string& session, const std::str
   if (!from_our_auth(self, st, session))
     return;
   auto message = scram::rechallenge_auth_message(st.config.user, session, nonce);
-  auto proof = scram::client_proof(st.client_key, st.stored_key, message);
+  auto keys = st.keys.reveal();
+  auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
   if (st.config.corrupt_rechallenge_answers)
     proof[0] ^= 0x01;
   self->request(st.config.hub.gateway, hub_timeout, answer_atom_v, session, nonce, proof)
@@ -353,7 +351,7 @@ void revoked(account_pointer self, const std::string& session, const std::string
   // in again with the keys it holds, and says so. A wrong answer, or a newer
   // login taking our place, ends the session for good.
   bool ours_to_blame = reason.rfind("wrong answer", 0) == 0 || reason.rfind("replaced", 0) == 0;
-  if (ours_to_blame || st.client_key.empty())
+  if (ours_to_blame || st.keys.empty())
     return end_session(self, reason);
   spdlog::warn("{}: the hub revoked our session ({}); logging in again", st.config.user, reason);
   self->send(st.config.events, revoked_atom_v, st.config.user, reason);

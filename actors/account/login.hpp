@@ -19,7 +19,7 @@
 namespace chatter::login {
 
 // Login with the password: answers the status once online.
-caf::result<account_status> with_password(account_pointer self, const std::string& password);
+caf::result<account_status> with_password(account_pointer self, const secret& password);
 // Logs in again from the keys held, when offline and the hub is there.
 void again(account_pointer self);
 // Logout: ends the session at the hub and forgets the keys.

@@ -8,6 +8,7 @@
 
 #include "account/account_manager.hpp"
 #include "account/identity_file.hpp"
+#include "auth/scram.hpp"
 #include "common/errors.hpp"
 #include "common/validation.hpp"
 #include "kdf/kdf_worker.hpp"
@@ -23,7 +24,7 @@ constexpr auto kdf_timeout = std::chrono::seconds(30);
 
 struct signup_attempt {
   std::string user;
-  std::string password;
+  secret password;
   std::string display_name;
   std::string suite;
   signup_offer offer;
@@ -52,8 +53,9 @@ void save_keys(manager_pointer self, const signup_ptr& a, const locked_keys& ide
 }
 
 void sign_up_at_hub(manager_pointer self, const signup_ptr& a, const locked_keys& identity) {
-  signup_request req{a->user,      a->display_name,    a->offer.salt,
-                     a->offer.kdf, a->keys.stored_key, a->keys.server_key};
+  signup_request req{a->user,      a->display_name,
+                     a->offer.salt, a->offer.kdf,
+                     scram::to_bytes(a->keys.stored_key), scram::to_bytes(a->keys.server_key)};
   self->request(self->state.config.hub.gateway, hub_timeout, signup_atom_v, req)
     .then([=](caf::ok_atom) { save_keys(self, a, identity); },
           [=](const caf::error& err) { a->fail(err); });
@@ -78,12 +80,12 @@ void derive_verifier(manager_pointer self, const signup_ptr& a) {
 }
 
 caf::error check_signup(const manager_state& st, const std::string& user,
-                        const std::string& password, const std::string& display_name) {
+                        const secret& password, const std::string& display_name) {
   if (auto why = check_username(user); !why.empty())
     return make_error(errc::invalid_argument, why);
   if (!st.hub_up)
     return hub_unreachable();
-  if (auto why = check_password(password); !why.empty())
+  if (auto why = check_password(password.view()); !why.empty())
     return make_error(errc::invalid_argument, why);
   if (auto why = check_display_name(display_name); !why.empty())
     return make_error(errc::invalid_argument, why);
@@ -93,7 +95,7 @@ caf::error check_signup(const manager_state& st, const std::string& user,
 } // namespace
 
 caf::result<caf::ok_atom> sign_up(manager_pointer self, const std::string& user,
-                                  const std::string& password, const std::string& display_name,
+                                  const secret& password, const std::string& display_name,
                                   const std::string& suite) {
   if (auto err = check_signup(self->state, user, password, display_name))
     return err;

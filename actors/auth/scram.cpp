@@ -1,5 +1,7 @@
 #include "auth/scram.hpp"
 
+#include <algorithm>
+
 #include <botan/base64.h>
 #include <botan/hash.h>
 #include <botan/mac.h>
@@ -9,42 +11,62 @@
 
 namespace chatter::scram {
 
-bytes salted_password(std::string_view password, const bytes& salt,
-                      const kdf_params& kdf) {
+secure_bytes salted_password(std::string_view password, const bytes& salt,
+                             const kdf_params& kdf) {
   auto family = Botan::PasswordHashFamily::create_or_throw("Argon2id");
   auto hash = family->from_params(kdf.memory_kib, kdf.iterations,
                                   kdf.parallelism);
-  bytes out(32);
+  secure_bytes out(32);
   hash->derive_key(out.data(), out.size(), password.data(), password.size(),
                    salt.data(), salt.size());
   return out;
 }
 
-bytes hmac_sha256(const bytes& key, std::string_view message) {
+namespace {
+
+secure_bytes hmac(const uint8_t* key, size_t key_size, std::string_view message) {
   auto mac = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
-  mac->set_key(key.data(), key.size());
+  mac->set_key(key, key_size);
   mac->update(reinterpret_cast<const uint8_t*>(message.data()), message.size());
-  auto tag = mac->final();
+  return mac->final();
+}
+
+secure_bytes hash_of(const uint8_t* data, size_t size) {
+  auto hash = Botan::HashFunction::create_or_throw("SHA-256");
+  hash->update(data, size);
+  return hash->final();
+}
+
+} // namespace
+
+bytes hmac_sha256(const bytes& key, std::string_view message) {
+  auto tag = hmac(key.data(), key.size(), message);
   return bytes(tag.begin(), tag.end());
 }
 
 bytes sha256(const bytes& data) {
-  auto hash = Botan::HashFunction::create_or_throw("SHA-256");
-  hash->update(data.data(), data.size());
-  auto digest = hash->final();
+  auto digest = hash_of(data.data(), data.size());
   return bytes(digest.begin(), digest.end());
 }
 
-bytes client_key(const bytes& sp) {
-  return hmac_sha256(sp, "Client Key");
+secure_bytes sha256(const secure_bytes& data) {
+  return hash_of(data.data(), data.size());
 }
 
-bytes server_key(const bytes& sp) {
-  return hmac_sha256(sp, "Server Key");
+secure_bytes client_key(const secure_bytes& sp) {
+  return hmac(sp.data(), sp.size(), "Client Key");
 }
 
-bytes stored_key(const bytes& ck) {
+secure_bytes server_key(const secure_bytes& sp) {
+  return hmac(sp.data(), sp.size(), "Server Key");
+}
+
+secure_bytes stored_key(const secure_bytes& ck) {
   return sha256(ck);
+}
+
+bytes to_bytes(const secure_bytes& key) {
+  return bytes(key.begin(), key.end());
 }
 
 derived_keys derive(std::string_view password, const bytes& salt,
@@ -54,14 +76,14 @@ derived_keys derive(std::string_view password, const bytes& salt,
   keys.client_key = client_key(sp);
   keys.stored_key = stored_key(keys.client_key);
   keys.server_key = server_key(sp);
-  Botan::secure_scrub_memory(sp.data(), sp.size());
   return keys;
 }
 
 namespace {
 
-bytes xor_bytes(const bytes& a, const bytes& b) {
-  bytes out(a.size());
+template <class Out, class A, class B>
+Out xor_bytes(const A& a, const B& b) {
+  Out out(a.size());
   for (size_t i = 0; i < a.size(); ++i)
     out[i] = a[i] ^ b[i];
   return out;
@@ -69,22 +91,31 @@ bytes xor_bytes(const bytes& a, const bytes& b) {
 
 } // namespace
 
-bytes client_proof(const bytes& ck, const bytes& sk,
+bytes client_proof(const secure_bytes& ck, const secure_bytes& sk,
                    std::string_view auth_message) {
-  return xor_bytes(ck, hmac_sha256(sk, auth_message));
+  return xor_bytes<bytes>(ck, hmac(sk.data(), sk.size(), auth_message));
 }
 
 bool verify_client_proof(const bytes& sk, std::string_view auth_message,
                          const bytes& proof) {
-  auto signature = hmac_sha256(sk, auth_message);
+  auto signature = hmac(sk.data(), sk.size(), auth_message);
   if (proof.size() != signature.size())
     return false;
-  auto recovered = xor_bytes(proof, signature);
-  return equal_constant_time(sha256(recovered), sk);
+  // The recovered ClientKey is wiped when freed: an embedded hub shares the
+  // member's memory.
+  auto recovered = xor_bytes<secure_bytes>(proof, signature);
+  auto digest = sha256(recovered);
+  return sk.size() == digest.size()
+         && Botan::constant_time_compare(digest.data(), sk.data(), sk.size());
 }
 
 bytes server_signature(const bytes& srv_key, std::string_view auth_message) {
   return hmac_sha256(srv_key, auth_message);
+}
+
+bytes server_signature(const secure_bytes& srv_key, std::string_view auth_message) {
+  auto tag = hmac(srv_key.data(), srv_key.size(), auth_message);
+  return bytes(tag.begin(), tag.end());
 }
 
 bool equal_constant_time(const bytes& a, const bytes& b) {
@@ -145,6 +176,18 @@ bool acceptable(const kdf_params& kdf) {
   return kdf.memory_kib >= 8192 && kdf.memory_kib <= 1024 * 1024
          && kdf.iterations >= 1 && kdf.iterations <= 16
          && kdf.parallelism >= 1 && kdf.parallelism <= 8;
+}
+
+bool at_least_member_floor(const kdf_params& kdf) {
+  return acceptable(kdf) && kdf.memory_kib >= member_kdf_floor.memory_kib
+         && kdf.iterations >= member_kdf_floor.iterations
+         && kdf.parallelism >= member_kdf_floor.parallelism;
+}
+
+kdf_params raised_to_member_floor(const kdf_params& kdf) {
+  return {std::max(kdf.memory_kib, member_kdf_floor.memory_kib),
+          std::max(kdf.iterations, member_kdf_floor.iterations),
+          std::max(kdf.parallelism, member_kdf_floor.parallelism)};
 }
 
 } // namespace chatter::scram

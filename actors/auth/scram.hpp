@@ -13,21 +13,25 @@
 
 namespace chatter::scram {
 
-// Argon2id(password, salt) with the hub's cost parameters.
-bytes salted_password(std::string_view password, const bytes& salt,
-                      const kdf_params& kdf);
+// Argon2id(password, salt) with the hub's cost parameters. The member's
+// keys are secure_bytes, wiped when freed; the hub's copies are plain bytes.
+secure_bytes salted_password(std::string_view password, const bytes& salt,
+                             const kdf_params& kdf);
 
 bytes hmac_sha256(const bytes& key, std::string_view message);
 bytes sha256(const bytes& data);
+secure_bytes sha256(const secure_bytes& data);
 
-bytes client_key(const bytes& salted_password);  // HMAC(SP, "Client Key")
-bytes server_key(const bytes& salted_password);  // HMAC(SP, "Server Key")
-bytes stored_key(const bytes& client_key);       // H(ClientKey)
+secure_bytes client_key(const secure_bytes& salted_password);  // HMAC(SP, "Client Key")
+secure_bytes server_key(const secure_bytes& salted_password);  // HMAC(SP, "Server Key")
+secure_bytes stored_key(const secure_bytes& client_key);       // H(ClientKey)
 derived_keys derive(std::string_view password, const bytes& salt,
                     const kdf_params& kdf);
+// A copy of a key meant to leave: the verifiers the hub keeps at sign-up.
+bytes to_bytes(const secure_bytes& key);
 
 // ClientKey XOR HMAC(StoredKey, AuthMessage).
-bytes client_proof(const bytes& client_key, const bytes& stored_key,
+bytes client_proof(const secure_bytes& client_key, const secure_bytes& stored_key,
                    std::string_view auth_message);
 
 // Recovers ClientKey from the proof and checks H(ClientKey) == StoredKey,
@@ -37,6 +41,7 @@ bool verify_client_proof(const bytes& stored_key, std::string_view auth_message,
 
 // HMAC(ServerKey, AuthMessage): the hub's proof that it knows the verifier.
 bytes server_signature(const bytes& server_key, std::string_view auth_message);
+bytes server_signature(const secure_bytes& server_key, std::string_view auth_message);
 
 bool equal_constant_time(const bytes& a, const bytes& b);
 
@@ -57,5 +62,14 @@ bytes from_base64(std::string_view text);
 
 // The hub's floor on what a client may propose: a weaker KDF is refused.
 bool acceptable(const kdf_params& kdf);
+
+// The member's floor on what a hub may ask for: OWASP's least for Argon2id
+// (19 MiB, two passes). A fake or careless hub asking for less would get a
+// proof, and a verifier, cheap to attack offline.
+inline constexpr kdf_params member_kdf_floor{19456, 2, 1};
+bool at_least_member_floor(const kdf_params& kdf);
+// Each cost at least the floor's: identity.json is sealed with this, from the
+// login's cost, so the file never is cheaper to attack than the login.
+kdf_params raised_to_member_floor(const kdf_params& kdf);
 
 } // namespace chatter::scram

@@ -18,6 +18,7 @@ const char* error_name(errc code) {
     case errc::timeout: return "Timeout";
     case errc::quota_exceeded: return "QuotaExceeded";
     case errc::storage_failed: return "StorageFailed";
+    case errc::weak_kdf: return "WeakKeyDerivation";
   }
   return "Internal";
 }

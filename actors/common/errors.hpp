@@ -25,6 +25,9 @@ enum class errc : uint8_t {
   // A store file is damaged, unwritable or was replaced under us: never
   // reported as a wrong password or a missing account.
   storage_failed,
+  // The hub asked for a key derivation cheaper than the member's floor
+  // (scram::member_kdf_floor): a fake hub collecting cheap proofs.
+  weak_kdf,
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("chatter");

@@ -2,13 +2,16 @@
 
 #include <cstdio>
 
+#include <botan/aead.h>
 #include <botan/curve25519.h>
 #include <botan/data_src.h>
 #include <botan/dl_group.h>
 #include <botan/dsa.h>
 #include <botan/ed25519.h>
 #include <botan/elgamal.h>
+#include <botan/mem_ops.h>
 #include <botan/pkcs8.h>
+#include <botan/pwdhash.h>
 #include <botan/pubkey.h>
 #include <botan/rsa.h>
 #include <botan/system_rng.h>
@@ -17,8 +20,6 @@
 namespace chatter::crypto {
 
 namespace {
-
-constexpr size_t pkcs8_iterations = 100000;
 
 const char* signature_padding(suite_id id) {
   switch (id) {
@@ -208,37 +209,128 @@ std::string fingerprint(const public_identity& pub) {
   return out;
 }
 
-locked_identity lock_identity(const private_identity& id, const std::string& password) {
-  auto& rng = Botan::system_rng();
-  locked_identity out;
-  out.suite = suite_name(id.suite);
-  out.signing_pem = Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(
-    *id.signing, rng, password, pkcs8_iterations, "AES-256/GCM", "SHA-256");
-  out.encryption_pem = id.encryption == id.signing
-                         ? out.signing_pem
-                         : Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(
-                           *id.encryption, rng, password, pkcs8_iterations,
-                           "AES-256/GCM", "SHA-256");
-  return out;
+namespace {
+
+using secure_bytes = Botan::secure_vector<uint8_t>;
+
+constexpr const char* identity_aead = "ChaCha20Poly1305";
+
+secure_bytes identity_key(std::string_view password, const bytes& salt, const kdf_params& kdf) {
+  auto family = Botan::PasswordHashFamily::create_or_throw("Argon2id");
+  auto hash = family->from_params(kdf.memory_kib, kdf.iterations, kdf.parallelism);
+  secure_bytes key(32);
+  hash->derive_key(key.data(), key.size(), password.data(), password.size(), salt.data(),
+                   salt.size());
+  return key;
 }
 
-private_identity unlock_identity(const locked_identity& locked, const std::string& password) {
-  auto suite = parse_suite(locked.suite);
-  if (!suite)
-    throw crypto_error("unknown suite '" + locked.suite + "' in the key file");
+// The suite is bound to the box, so a file whose suite was edited won't open.
+std::unique_ptr<Botan::AEAD_Mode> identity_box(Botan::Cipher_Dir dir, const secure_bytes& key,
+                                               const std::string& suite, const bytes& nonce) {
+  auto box = Botan::AEAD_Mode::create_or_throw(identity_aead, dir);
+  box->set_key(key);
+  std::string ad = "chatter identity.json v2 " + suite;
+  box->set_associated_data(reinterpret_cast<const uint8_t*>(ad.data()), ad.size());
+  box->start(nonce);
+  return box;
+}
+
+// A length (4 bytes, big-endian) and the key's PKCS#8 DER; an empty one for
+// an encryption key that is the signing key.
+void append_key(secure_bytes& out, const Botan::Private_Key* key) {
+  secure_bytes der = key ? Botan::PKCS8::BER_encode(*key) : secure_bytes{};
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<uint8_t>(der.size() >> shift));
+  out.insert(out.end(), der.begin(), der.end());
+}
+
+std::shared_ptr<Botan::Private_Key> take_key(const secure_bytes& in, size_t& at) {
+  if (in.size() - at < 4)
+    throw crypto_error("the key file is damaged (a truncated key)");
+  size_t size = 0;
+  for (int i = 0; i < 4; ++i)
+    size = (size << 8) | in[at++];
+  if (in.size() - at < size)
+    throw crypto_error("the key file is damaged (a truncated key)");
+  if (size == 0)
+    return nullptr;
+  Botan::DataSource_Memory src(in.data() + at, size);
+  at += size;
+  return std::shared_ptr<Botan::Private_Key>(Botan::PKCS8::load_key(src));
+}
+
+private_identity unlock_version_1(const locked_identity& locked, std::string_view password) {
+  // Botan's PBES2 wants a std::string: this one copy is scrubbed below.
+  std::string pass(password);
   auto load = [&](const std::string& pem) {
     try {
       Botan::DataSource_Memory src(pem);
-      return std::shared_ptr<Botan::Private_Key>(Botan::PKCS8::load_key(src, password));
+      return std::shared_ptr<Botan::Private_Key>(Botan::PKCS8::load_key(src, pass));
     } catch (const std::exception&) {
+      Botan::secure_scrub_memory(pass.data(), pass.size());
       throw crypto_error("cannot unlock the private keys (wrong password or damaged file)");
     }
   };
   private_identity id;
-  id.suite = *suite;
   id.signing = load(locked.signing_pem);
   id.encryption = locked.encryption_pem == locked.signing_pem ? id.signing
                                                               : load(locked.encryption_pem);
+  Botan::secure_scrub_memory(pass.data(), pass.size());
+  return id;
+}
+
+private_identity unlock_version_2(const locked_identity& locked, std::string_view password) {
+  secure_bytes plain(locked.sealed.begin(), locked.sealed.end());
+  try {
+    identity_box(Botan::DECRYPTION, identity_key(password, locked.salt, locked.kdf),
+                 locked.suite, locked.nonce)
+      ->finish(plain);
+  } catch (const std::exception&) {
+    throw crypto_error("cannot unlock the private keys (wrong password or damaged file)");
+  }
+  private_identity id;
+  try {
+    size_t at = 0;
+    id.signing = take_key(plain, at);
+    id.encryption = take_key(plain, at);
+  } catch (const std::exception&) {
+    throw crypto_error("the key file is damaged (its keys do not parse)");
+  }
+  if (!id.signing)
+    throw crypto_error("the key file is damaged (no signing key)");
+  if (!id.encryption)
+    id.encryption = id.signing;
+  return id;
+}
+
+} // namespace
+
+locked_identity lock_identity(const private_identity& id, std::string_view password,
+                              const kdf_params& kdf) {
+  auto& rng = Botan::system_rng();
+  locked_identity out;
+  out.suite = suite_name(id.suite);
+  out.kdf = kdf;
+  out.salt.resize(16);
+  rng.randomize(out.salt.data(), out.salt.size());
+  out.nonce.resize(12);
+  rng.randomize(out.nonce.data(), out.nonce.size());
+  secure_bytes plain;
+  append_key(plain, id.signing.get());
+  append_key(plain, id.encryption == id.signing ? nullptr : id.encryption.get());
+  identity_box(Botan::ENCRYPTION, identity_key(password, out.salt, kdf), out.suite, out.nonce)
+    ->finish(plain);
+  out.sealed.assign(plain.begin(), plain.end());
+  return out;
+}
+
+private_identity unlock_identity(const locked_identity& locked, std::string_view password) {
+  auto suite = parse_suite(locked.suite);
+  if (!suite)
+    throw crypto_error("unknown suite '" + locked.suite + "' in the key file");
+  auto id = locked.is_version_1() ? unlock_version_1(locked, password)
+                                  : unlock_version_2(locked, password);
+  id.suite = *suite;
   return id;
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <botan/pk_keys.h>
@@ -64,16 +65,30 @@ bytes dh_public_of(const public_identity& pub);
 // SHA-256 of the signing key as 12 groups of 5 digits, for people to compare.
 std::string fingerprint(const public_identity& pub);
 
-// The private keys as stored on disk: PKCS#8 PEM, encrypted under the
-// password (PBES2: PBKDF2-SHA-256, AES-256/GCM).
+// The private keys as stored on disk (see locked_keys in protocol.hpp).
+// Version 2: both keys' PKCS#8 in one ChaCha20Poly1305 box, its key
+// Argon2id(password, salt) at the cost `kdf`, the suite bound as associated
+// data. Version 1 (`sealed` empty): PKCS#8 PEM under PBES2 (PBKDF2-SHA-256,
+// 100k iterations, AES-256/GCM); only opened, never written any more.
 struct locked_identity {
   std::string suite;
-  std::string signing_pem;
-  std::string encryption_pem;
+  std::string signing_pem;     // version 1
+  std::string encryption_pem;  // version 1
+  kdf_params kdf;              // version 2 from here on
+  bytes salt;
+  bytes nonce;
+  bytes sealed;
+
+  bool is_version_1() const {
+    return sealed.empty();
+  }
 };
-locked_identity lock_identity(const private_identity& id, const std::string& password);
-// Throws crypto_error for a wrong password or a damaged file.
-private_identity unlock_identity(const locked_identity& locked, const std::string& password);
+// Seals with Argon2id at the cost `kdf` (the caller picks it: at least the
+// login's, see scram::at_least_floor).
+locked_identity lock_identity(const private_identity& id, std::string_view password,
+                              const kdf_params& kdf);
+// Either version. Throws crypto_error for a wrong password or a damaged file.
+private_identity unlock_identity(const locked_identity& locked, std::string_view password);
 
 // Fills suite, signer_suite, kem and nonce of `header`; the caller sets the
 // rest (id, from, to, room, timestamp). A ratchet-suite recipient gets the

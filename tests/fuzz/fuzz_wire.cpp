@@ -98,7 +98,8 @@ struct hub_under_fuzz {
     mallory_keys = scram::derive("pw", offer->salt, offer->kdf);
     ask<caf::ok_atom>(gw, signup_atom_v,
                       signup_request{"mallory", "Mallory", offer->salt, offer->kdf,
-                                     mallory_keys.stored_key, mallory_keys.server_key});
+                                     scram::to_bytes(mallory_keys.stored_key),
+                                     scram::to_bytes(mallory_keys.server_key)});
     log_in();
   }
 

@@ -135,8 +135,8 @@ public:
       return err;
     auto keys = scram::derive(password, offer.salt, offer.kdf);
     return ask<caf::ok_atom>(gateway_, signup_atom_v,
-                             signup_request{user, user, offer.salt, offer.kdf, keys.stored_key,
-                                            keys.server_key})
+                             signup_request{user, user, offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
+                                            scram::to_bytes(keys.server_key)})
       .second;
   }
 

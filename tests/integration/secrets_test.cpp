@@ -65,13 +65,12 @@ TEST(secrets, identity_files_are_private_and_nothing_secret_reaches_the_log) {
     ASSERT_EQ(::stat((folder / "identity.json").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u) << "identity.json of " << user;
     auto file = test::read_file(folder / "identity.json");
-    EXPECT_NE(file.find("ENCRYPTED PRIVATE KEY"), std::string::npos)
-      << "the private keys should be stored encrypted";
+    EXPECT_NE(file.find("\"sealed_keys\""), std::string::npos)
+      << "the private keys should be stored sealed";
 
     auto locked = load_identity_file(folder.string());
     ASSERT_TRUE(locked.has_value());
-    auto id = crypto::unlock_identity({locked->suite, locked->signing_pem, locked->encryption_pem},
-                                      password);
+    auto id = crypto::unlock_identity(locked_identity_of(*locked), password);
     for (auto* key : {id.signing.get(), id.encryption.get()}) {
       for (auto& form : leak_forms(key->private_key_bits())) {
         EXPECT_EQ(log.find(form), std::string::npos) << user << "'s private key is in the log";

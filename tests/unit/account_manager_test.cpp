@@ -106,7 +106,7 @@ TEST_F(account_manager_test, an_account_that_ends_is_reported_failed_and_started
 TEST_F(account_manager_test, an_unknown_name_gets_no_actor_and_no_folder) {
   bool refused = false;
   (*self_)->request(manager_, patience, login_atom_v, std::string("ghost"),
-                    std::string("a long enough password"))
+                    secret("a long enough password"))
     .receive([&](const account_status&) {},
              [&](const caf::error& err) { refused = describe(err).name == "NotFound"; });
   EXPECT_TRUE(refused);

@@ -26,7 +26,8 @@ protected:
     auto [offer, err] = ask<signup_offer>(gw_, offer_atom_v, user);
     EXPECT_FALSE(err) << caf::to_string(err);
     auto keys = scram::derive(password, offer.salt, offer.kdf);
-    signup_request req{user, user, offer.salt, offer.kdf, keys.stored_key, keys.server_key};
+    signup_request req{user, user, offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
+                                                          scram::to_bytes(keys.server_key)};
     auto [ok, err2] = ask<caf::ok_atom>(gw_, signup_atom_v, req);
     EXPECT_FALSE(err2) << caf::to_string(err2);
     return keys;

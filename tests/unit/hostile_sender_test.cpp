@@ -87,7 +87,7 @@ bool eventually(const std::function<bool()>& done) {
 class hostile_sender : public test::hub_test {
 protected:
   void SetUp() override {
-    start_hub(60s);
+    start_hub(60s, scram::member_kdf_floor);
     bob_sees_ = std::make_shared<shown>();
     account_manager_config mc;
     mc.accounts_dir = (dir_.path() / "accounts").string();
@@ -95,9 +95,9 @@ protected:
     mc.crypto = crypto_ = spawn_crypto_pool(*sys_, 2);
     mc.events = sink_ = sys_->spawn(recording_sink, bob_sees_);
     manager_ = sys_->spawn<caf::detached>(account_manager, mc);
-    ask<caf::ok_atom>(manager_, register_atom_v, std::string("bob"), std::string("pw-bob"),
+    ask<caf::ok_atom>(manager_, register_atom_v, std::string("bob"), secret("pw-bob"),
                       std::string("Bob"), std::string(crypto::default_suite));
-    ask<account_status>(manager_, login_atom_v, std::string("bob"), std::string("pw-bob"));
+    ask<account_status>(manager_, login_atom_v, std::string("bob"), secret("pw-bob"));
     mallory_session_ = log_in_mallory();
     bob_key_ = ask<public_identity>(gw_, fetchkey_atom_v, mallory_session_,
                                     std::string("bob"))
@@ -118,7 +118,8 @@ protected:
     auto keys = scram::derive("pw-m", offer.salt, offer.kdf);
     ask<caf::ok_atom>(gw_, signup_atom_v,
                       signup_request{"mallory", "Mallory", offer.salt, offer.kdf,
-                                     keys.stored_key, keys.server_key});
+                                     scram::to_bytes(keys.stored_key),
+                                     scram::to_bytes(keys.server_key)});
     auto nonce = scram::random_nonce();
     auto challenge = ask<login_challenge>(gw_, login_atom_v, std::string("mallory"), nonce)
                        .first;

@@ -16,13 +16,16 @@ namespace chatter::test {
 
 class hub_test : public testing::Test {
 protected:
-  void start_hub(std::chrono::milliseconds rechallenge_interval) {
+  // A cheap KDF by default; tests with a member (whose floor is 19 MiB,
+  // t=2) pass scram::member_kdf_floor.
+  void start_hub(std::chrono::milliseconds rechallenge_interval,
+                 kdf_params kdf = {8192, 1, 1}) {
     register_chatter_types(cfg_);
     sys_ = std::make_unique<caf::actor_system>(cfg_);
     hub_config hc;
     hc.database_path = (dir_.path() / "hub.db").string();
     hc.rechallenge_interval = rechallenge_interval;
-    hc.kdf = {8192, 1, 1};
+    hc.kdf = kdf;
     hub_ = spawn_hub(*sys_, hc);
     gw_ = local_gateway(*sys_, hub_).gateway;
     self_ = std::make_unique<caf::scoped_actor>(*sys_);

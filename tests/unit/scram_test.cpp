@@ -21,11 +21,11 @@ const char* rfc_server_signature = "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=
 
 // RFC 7677 stretches with PBKDF2; we use Argon2id, so the vector enters
 // after the KDF, at SaltedPassword.
-bytes rfc_salted_password() {
+secure_bytes rfc_salted_password() {
   auto salt = scram::from_base64(rfc_salt);
   auto family = Botan::PasswordHashFamily::create_or_throw("PBKDF2(SHA-256)");
   auto kdf = family->from_params(4096);
-  bytes out(32);
+  secure_bytes out(32);
   std::string password = "pencil";
   kdf->derive_key(out.data(), out.size(), password.data(), password.size(),
                   salt.data(), salt.size());
@@ -53,7 +53,7 @@ TEST(scram, rfc7677_server_signature) {
 
 TEST(scram, rfc7677_proof_verifies_against_stored_key_only) {
   auto sk = scram::stored_key(scram::client_key(rfc_salted_password()));
-  EXPECT_TRUE(scram::verify_client_proof(sk, rfc_auth_message, scram::from_base64(rfc_proof)));
+  EXPECT_TRUE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, scram::from_base64(rfc_proof)));
 }
 
 TEST(scram, altered_proof_or_message_is_refused) {
@@ -61,10 +61,10 @@ TEST(scram, altered_proof_or_message_is_refused) {
   auto proof = scram::from_base64(rfc_proof);
   auto bad = proof;
   bad[5] ^= 0x40;
-  EXPECT_FALSE(scram::verify_client_proof(sk, rfc_auth_message, bad));
-  EXPECT_FALSE(scram::verify_client_proof(sk, std::string(rfc_auth_message) + "x", proof));
-  EXPECT_FALSE(scram::verify_client_proof(sk, rfc_auth_message, bytes(proof.begin(), proof.end() - 1)));
-  EXPECT_FALSE(scram::verify_client_proof(sk, rfc_auth_message, {}));
+  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, bad));
+  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), std::string(rfc_auth_message) + "x", proof));
+  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, bytes(proof.begin(), proof.end() - 1)));
+  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, {}));
 }
 
 TEST(scram, derive_is_deterministic_and_salt_sensitive) {
@@ -92,9 +92,9 @@ TEST(scram, a_login_proof_never_answers_a_rechallenge) {
   auto keys = scram::derive("pw", scram::random_bytes(16), cheap_kdf());
   auto login = scram::login_auth_message("alice", "c", "cs", {1, 2}, cheap_kdf());
   auto proof = scram::client_proof(keys.client_key, keys.stored_key, login);
-  EXPECT_TRUE(scram::verify_client_proof(keys.stored_key, login, proof));
+  EXPECT_TRUE(scram::verify_client_proof(scram::to_bytes(keys.stored_key), login, proof));
   auto again = scram::rechallenge_auth_message("alice", "session", "cs");
-  EXPECT_FALSE(scram::verify_client_proof(keys.stored_key, again, proof));
+  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(keys.stored_key), again, proof));
 }
 
 TEST(scram, nonces_do_not_repeat) {

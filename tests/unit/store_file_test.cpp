@@ -28,8 +28,8 @@ signup_request make_request(const std::string& user) {
   req.salt = scram::random_bytes(16);
   req.kdf = {8192, 1, 1};
   auto keys = scram::derive("pw", req.salt, req.kdf);
-  req.stored_key = keys.stored_key;
-  req.server_key = keys.server_key;
+  req.stored_key = scram::to_bytes(keys.stored_key);
+  req.server_key = scram::to_bytes(keys.server_key);
   return req;
 }
 
