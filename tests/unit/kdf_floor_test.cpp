@@ -2,6 +2,7 @@
 // real hub, configured at 8 MiB and t=1) gets neither a sign-up nor a login
 // proof: the member answers WeakKeyDerivation before stretching the password.
 #include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -51,7 +52,14 @@ protected:
     mc.hub = {gw_};
     mc.crypto = crypto_ = spawn_crypto_pool(*sys_, 1);
     mc.events = sink_ = sys_->spawn(deaf_sink);
+    manager_config_ = mc;
     manager_ = sys_->spawn<caf::detached>(account_manager, mc);
+  }
+
+  // A manager that knows the accounts now on disk (it scans them at start).
+  void restart_manager() {
+    caf::anon_send_exit(manager_, caf::exit_reason::user_shutdown);
+    manager_ = sys_->spawn<caf::detached>(account_manager, manager_config_);
   }
 
   void TearDown() override {
@@ -83,11 +91,14 @@ protected:
     save_identity_file(folder.string(),
                        locked_keys_of(crypto::lock_identity(id, "pw-" + user, offer.kdf),
                                       crypto::public_of(id, user)));
+    std::ofstream(folder / "account.json") << "{\"username\": \"" << user << "\"}\n";
+    restart_manager();
   }
 
   crypto_actor crypto_;
   event_sink_actor sink_;
   account_manager_actor manager_;
+  account_manager_config manager_config_;
 };
 
 } // namespace
