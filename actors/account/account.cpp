@@ -66,6 +66,8 @@ void init(account_pointer self, account_config config) {
   // Always said at start: a restarted account replaces what the manager
   // reported when the last one ended.
   self->send(st.config.events, health_atom_v, st.config.user, st.health);
+  if (st.config.restarted)
+    self->send(st.config.events, authed_atom_v, st.status);
   live_for_the_manager(self);
   self->set_default_handler(caf::drop);
   self->delayed_send(self, outbox_retry, retry_atom_v);

@@ -26,6 +26,9 @@ struct account_config {
   // Whether the hub was there when the account was spawned (later, hubup
   // and hubdown tell).
   bool hub_up = false;
+  // Started again after the last actor of this account ended: its status
+  // (logged out) replaces what the front-ends last heard.
+  bool restarted = false;
   // The manager: the only actor whose exit ends this one (the hub can reach
   // an account, so it must not be able to end it).
   caf::actor_addr guardian;

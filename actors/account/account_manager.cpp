@@ -57,7 +57,7 @@ caf::error unknown_account(const std::string& user) {
 }
 
 // The actor of a known account, spawned (and monitored) on first use.
-account_actor account_of(manager_pointer self, const std::string& user) {
+account_actor account_of(manager_pointer self, const std::string& user, bool restarted = false) {
   auto& st = self->state;
   if (auto i = st.accounts.find(user); i != st.accounts.end())
     return i->second;
@@ -69,6 +69,7 @@ account_actor account_of(manager_pointer self, const std::string& user) {
                      st.config.robot,
                      st.config.corrupt_rechallenge_for.count(user) > 0,
                      st.hub_up,
+                     restarted,
                      self->address()};
   auto handle = self->spawn<caf::detached>(account, cfg);
   self->monitor(handle);
@@ -199,7 +200,7 @@ account_manager_actor::behavior_type account_manager(manager_pointer self,
     },
     [=](hubup_atom, const hub_handles& hub) { hub_changed(self, &hub); },
     [=](hubdown_atom) { hub_changed(self, nullptr); },
-    [=](respawn_atom, const string& user) { account_of(self, user); },
+    [=](respawn_atom, const string& user) { account_of(self, user, true); },
     [=](register_atom, const string& user, const secret& password, const string& display_name,
         const string& suite) { return sign_up(self, user, password, display_name, suite); },
     [=](login_atom, const string& user, const secret& password) {
