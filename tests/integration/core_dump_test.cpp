@@ -82,6 +82,11 @@ std::string client_key_of(const test::world& world, const std::string& user,
 } // namespace
 
 TEST(core_dump, gcore_of_a_logged_in_member_holds_neither_password_nor_client_key) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan maps terabytes of shadow memory into chatterd; gcore would write it
+  // all out. The plain build (./scripts/dev test) runs this test.
+  GTEST_SKIP() << "gcore cannot dump an AddressSanitizer process in reasonable time";
+#endif
   test::world world;
   auto daemon = world.start_daemon({"--allow-core-dumps", "--rechallenge-interval", "1"});
   // One long password (on the heap in a std::string) and one short (inline).
