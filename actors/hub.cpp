@@ -23,7 +23,7 @@ running_hub spawn_hub(caf::actor_system& sys, const hub_config& config) {
   // file cannot be opened, rather than inside an actor.
   { store::hub_store probe{config.database_path}; }
   auto keys_handle = sys.spawn<caf::detached>(keys, config.database_path);
-  auto mailbox_handle = sys.spawn<caf::detached>(mailbox, mail_cfg);
+  auto mailbox_handle = spawn_mailbox(sys, mail_cfg);
   auto reg_handle = sys.spawn<caf::detached>(registry, reg);
   auth_cfg.listeners = {caf::actor_cast<session_listener_actor>(keys_handle),
                         caf::actor_cast<session_listener_actor>(mailbox_handle),

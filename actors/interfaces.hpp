@@ -262,6 +262,7 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<hubup_atom, hub_handles>,
   caf::reacts_to<hubdown_atom>,
   caf::reacts_to<retry_atom>,  // the outbox timer
+  caf::reacts_to<flush_atom>,  // to itself only: commits its batch of writes
   caf::replies_to<login_atom, secret /*password*/>::with<account_status>,
   caf::replies_to<logout_atom>::with<caf::ok_atom>,
   caf::replies_to<status_atom>::with<account_status>,

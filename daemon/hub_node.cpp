@@ -34,6 +34,7 @@ int run_hub_node(const daemon_options& opts, signal_watch& signals) {
   namespace fs = std::filesystem;
   caf::actor_system_config cfg;
   register_chatter_types(cfg);
+  configure_scheduler(cfg, opts.scheduler);
   load_network(cfg, opts);
   caf::actor_system sys{cfg};
   // On any way out, the hub hears of it before ~actor_system waits for it.

@@ -48,6 +48,7 @@ int run(const chatter::daemon_options& opts) {
   bool embedded = opts.hub.empty();
   caf::actor_system_config cfg;
   chatter::register_chatter_types(cfg);
+  chatter::configure_scheduler(cfg, opts.scheduler);
   // The network layer only when asked for: by default nothing listens.
   if (!opts.listen.empty() || !embedded)
     chatter::load_network(cfg, opts);

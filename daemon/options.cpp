@@ -78,6 +78,11 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
   app.add_option("--log-level", opts.log_level, "trace, debug, info, warn or error")
     ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
     ->capture_default_str();
+  app.add_option("--scheduler", opts.scheduler,
+                 "how idle worker threads wait: sharing (asleep until work comes) "
+                 "or stealing (CAF's default: they poll, every 50 us at first)")
+    ->check(CLI::IsMember({"sharing", "stealing"}))
+    ->capture_default_str();
   app.add_flag("--allow-core-dumps", opts.allow_core_dumps,
                "let this process be dumped and traced by its user (gdb, gcore, core "
                "files); by default it is not, since its memory holds unlocked keys");

@@ -44,6 +44,7 @@ struct daemon_options {
   unsigned login_timeout = 30;     // seconds a connection may hold no session
   std::string bus_address;      // empty: the session bus
   std::string log_level = "info";
+  std::string scheduler = "sharing";  // CAF's worker policy (startup.hpp)
   // Off by default: the process is made non-dumpable, so no core file and
   // no other process of the same user (ptrace, /proc/PID/mem) reads the
   // keys and passwords it holds.

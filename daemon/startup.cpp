@@ -132,4 +132,14 @@ void shutdown_steps::run_now() {
   }
 }
 
+void configure_scheduler(caf::actor_system_config& cfg, const std::string& policy) {
+  if (policy == "sharing") {
+    cfg.set("scheduler.policy", caf::atom("sharing"));
+    return;
+  }
+  cfg.set("scheduler.policy", caf::atom("stealing"));
+  cfg.set("work-stealing.aggressive-poll-attempts", size_t{100});
+  cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
+}
+
 } // namespace chatter

@@ -138,6 +138,10 @@ auto message_rows(account_pointer self) {
     [=](deliver_atom, const envelope& env) {
       health::event(self, *st, [&] { st->messenger->deliver(env); });
     },
+    [=](flush_atom) {
+      if (self->current_sender() == self->ctrl())
+        health::event(self, *st, [&] { st->messenger->commit_batch(); });
+    },
     [=](receipt_atom, const string& id, const string& recipient, const string& state) {
       health::event(self, *st, [&] { st->messenger->receipt(id, recipient, state); });
     },

@@ -12,6 +12,7 @@
 #include "account/sessions.hpp"
 #include "crypto/primitives.hpp"
 #include "crypto/suites.hpp"
+#include "store/database.hpp"
 
 namespace chatter {
 
@@ -75,13 +76,57 @@ void messaging::drop(const std::string& why) {
   self_->send(st_->config.events, stats_atom_v, st_->config.user, st_->dropped);
 }
 
+void messaging::join_batch() {
+  auto& q = st_->messages;
+  if (!st_->store || (st_->store->in_batch() && q.batch_store == st_->store.get()))
+    return;
+  st_->store->begin_batch();
+  q.batch_store = st_->store.get();
+  self_->send(self_, flush_atom_v);
+}
+
+void messaging::after_commit(std::function<void(const caf::error&)> step) {
+  if (!st_->store || !st_->store->in_batch())
+    return step({});
+  st_->messages.after_commit.push_back(std::move(step));
+}
+
+void messaging::commit_batch() {
+  auto& q = st_->messages;
+  auto waiting = std::move(q.after_commit);
+  q.after_commit.clear();
+  auto opened_on = std::exchange(q.batch_store, nullptr);
+  caf::error err;
+  std::exception_ptr failure;
+  try {
+    // A store closed (and perhaps opened again) since took the batch with it.
+    if (!st_->store || st_->store.get() != opened_on)
+      throw store::moved("the account's file was closed before its batch was committed");
+    st_->store->commit_batch();
+  } catch (const std::exception& ex) {
+    spdlog::error("{}: a batch of writes failed, none of it is kept: {}", st_->config.user,
+                  ex.what());
+    err = make_error(errc::storage_failed, "this account's file could not be written");
+    failure = std::current_exception();
+  }
+  for (auto& step : waiting)
+    step(err);
+  if (failure)
+    std::rethrow_exception(failure);  // the account's health hears of it
+}
+
+// Only once what the envelope brought is durable here: the hub forgets it.
 void messaging::ack(const std::string& from, const std::string& id) {
   const auto user = st_->config.user;
-  self_->request(st_->config.hub.gateway, hub_timeout, ack_atom_v, st_->session, from, id)
-    .then([](caf::ok_atom) {},
-          [=](const caf::error& err) {
-            spdlog::warn("{}: the hub did not take an ack: {}", user, caf::to_string(err));
-          });
+  after_commit([=](const caf::error& failed) {
+    if (failed)
+      return;  // not kept here: the hub delivers it again
+    self_->request(st_->config.hub.gateway, hub_timeout, ack_atom_v, st_->session, from, id)
+      .then([](caf::ok_atom) {},
+            [=](const caf::error& err) {
+              spdlog::warn("{}: the hub did not take an ack: {}", user, caf::to_string(err));
+            });
+  });
 }
 
 void messaging::set_state(const std::string& id, const std::string& state) {
@@ -139,6 +184,7 @@ void messaging::push(const std::string& id, const store::outbound& out) {
   self->request(st->config.hub.gateway, hub_timeout, enqueue_atom_v, st->session, out.env)
     .then([=](caf::ok_atom) {
             st->in_flight.erase(key);
+            join_batch();
             auto peer = st->store->hub_has(user, id, out.recipient);
             if (!peer.empty())
               self->send(events, state_atom_v, user, id, peer, std::string("sent"));

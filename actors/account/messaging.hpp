@@ -47,6 +47,12 @@ public:
   // Queues one envelope to be opened, checked and stored (kept for later
   // before login); envelopes open one at a time, in the hub's order.
   void receive(const envelope& env);
+  // Group commit. The first write of a pass over the account's mailbox
+  // opens a batch and sends the account a flush, which queues behind what
+  // already waits; commit_batch (the flush) makes the batch durable with
+  // one sync, then runs what waited for it: answers to callers and acks to
+  // the hub. A message is shown (signalled) as soon as it is opened.
+  void commit_batch();
 
 private:
   using key_callback = std::function<void(const caf::error&, const public_identity*)>;
@@ -62,6 +68,8 @@ private:
   void next_sealing();
   void seal_job(const send_job_ptr& job);
   void commit(const send_job_ptr& job, const std::vector<envelope>& pooled);
+  void committed(const send_job_ptr& job, const std::vector<store::outbound>& outs,
+                 const caf::error& failed);
   void fail(const send_job_ptr& job, const caf::error& err);
   bool past_deadline(const send_job_ptr& job);
 
@@ -91,6 +99,9 @@ private:
   void send_control(const std::string& to, const inner_payload& p,
                     control_callback then = [](bool) {});
   void drop(const std::string& why);
+  void join_batch();
+  // `step` at once when no batch is open, else once it is durable.
+  void after_commit(std::function<void(const caf::error&)> step);
   void ack(const std::string& from, const std::string& id);
   void set_state(const std::string& id, const std::string& state);
   void push(const std::string& id, const store::outbound& out);

@@ -53,8 +53,14 @@ void messaging::open_next() {
     check(a);
   }
   q.draining_inbox = false;
+  // Receipts say "delivered": only for what is on disk here.
   if (!q.opening && q.inbox.empty())
-    flush_receipts();
+    after_commit([this](const caf::error& failed) {
+      if (failed)
+        st_->messages.delivered.clear();  // they come again, and so do their receipts
+      else
+        flush_receipts();
+    });
 }
 
 void messaging::done(const arrival_ptr&) {
@@ -190,6 +196,7 @@ void messaging::show(const arrival_ptr& a, const inner_payload& p,
     m.timestamp_ms = now;
   }
   auto sequence = sequence_of(a, p, m);
+  join_batch();
   if (st_->store->add_incoming(m, session, one_time, sequence)) {
     social::interlocutor_seen(self_, st_, h.from);
     self_->send(st_->config.events, received_atom_v, user, m);
@@ -228,6 +235,7 @@ messaging::sequence_of(const arrival_ptr& a, const inner_payload& p, message_rec
 void messaging::take_control(const arrival_ptr& a, const inner_payload& p) {
   const auto& from = a->header.from;
   const auto& user = st_->config.user;
+  join_batch();
   if (p.kind == payload_kind::receipt) {
     for (auto& id : p.ids) {
       auto peer = st_->store->receipt_from(user, id, from, p.state);

@@ -204,6 +204,7 @@ void messaging::commit(const send_job_ptr& job, const std::vector<envelope>& poo
       outs.push_back({peer.user, sealed.env});
       advanced.push_back(sealed.session);
     }
+    join_batch();
     st_->store->add_outgoing(m, outs, advanced, job->sequence);
   } catch (const crypto::crypto_error& ex) {
     return fail(job, make_error(errc::untrusted_key, ex.what()));
@@ -211,14 +212,26 @@ void messaging::commit(const send_job_ptr& job, const std::vector<envelope>& poo
     spdlog::error("{}: cannot store an outgoing message: {}", user, ex.what());
     return fail(job, make_error(errc::storage_failed, "cannot store the message"));
   }
+  // The next message seals now, into the same batch; this one is answered,
+  // and goes to the hub, once the batch is on disk.
+  after_commit([this, job, outs](const caf::error& failed) { committed(job, outs, failed); });
+  st_->messages.sealing_busy = false;
+  next_sealing();
+}
+
+void messaging::committed(const send_job_ptr& job, const std::vector<store::outbound>& outs,
+                          const caf::error& failed) {
+  if (failed) {
+    job->rp.deliver(make_error(errc::storage_failed, "cannot store the message; nothing was sent"));
+    return;
+  }
+  const auto& user = st_->config.user;
   job->rp.deliver(job->id);
   self_->send(st_->config.events, state_atom_v, user, job->id, job->to, std::string("queued"));
   if (outs.empty())  // a room with nobody else in it
     set_state(job->id, "sent");
   for (auto& out : outs)
     push(job->id, out);
-  st_->messages.sealing_busy = false;
-  next_sealing();
 }
 
 } // namespace chatter

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <caf/error.hpp>
+
 #include "protocol.hpp"
 
 namespace chatter {
@@ -28,6 +30,10 @@ struct messaging_state {
   std::deque<std::function<void()>> sealing;
   bool sealing_busy = false;
   bool draining_sealing = false;
+  // Group commit: what waits for the open batch's sync, told whether it
+  // made it (an error) or not (none).
+  std::vector<std::function<void(const caf::error&)>> after_commit;
+  const void* batch_store = nullptr;  // the store the open batch is on
 };
 
 } // namespace chatter

@@ -2,7 +2,13 @@
 // envelope is on disk before the sender hears "ok" (state sent); it is
 // pushed to the recipient whenever a session of theirs is online, and
 // deleted only when the recipient acks it, which sends the sender a receipt
-// (state delivered). Spawn it detached: it uses SQLite.
+// (state delivered).
+//
+// Group commit: what the mailbox writes while it works through its queue
+// joins one transaction, committed (one sync) by a flush it sends itself at
+// the first write, so the flush comes after everything already waiting.
+// An envelope is forwarded to its recipient at once; the sender's "ok", and
+// every other answer, waits for that commit.
 #pragma once
 
 #include <string>
@@ -18,6 +24,6 @@ struct mailbox_config {
   uint64_t max_bytes = 256ull * 1024 * 1024;
 };
 
-mailbox_actor::behavior_type mailbox(mailbox_actor::pointer self, mailbox_config config);
+mailbox_actor spawn_mailbox(caf::actor_system& sys, mailbox_config config);
 
 } // namespace chatter

@@ -1,7 +1,6 @@
 #include "store/account_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 
 #include <map>
 
@@ -146,33 +145,33 @@ int state_rank(const std::string& state) {
   return 4;  // failed, refused
 }
 
-message_record record_of(SQLite::Statement& q) {
+message_record record_of(const statement_cache::lease& q) {
   // Columns: sender, id, recipient, text, timestamp_ms, state, extras
-  return message_record{q.getColumn(1).getString(), q.getColumn(0).getString(),
-                        q.getColumn(2).getString(), q.getColumn(3).getString(),
-                        q.getColumn(4).getInt64(),  q.getColumn(5).getString(),
-                        decode_extras(q.getColumn(6).getString())};
+  return message_record{q->getColumn(1).getString(), q->getColumn(0).getString(),
+                        q->getColumn(2).getString(), q->getColumn(3).getString(),
+                        q->getColumn(4).getInt64(),  q->getColumn(5).getString(),
+                        decode_extras(q->getColumn(6).getString())};
 }
 
 constexpr const char* record_columns =
   "sender, id, recipient, text, timestamp_ms, state, extras";
 
-void put_sent_sequence(SQLite::Database& db, const std::string& conversation, uint64_t seq) {
-  SQLite::Statement q(db, "INSERT INTO sent_sequences(conversation, last) VALUES (?, ?) "
+void put_sent_sequence(statement_cache& sql, const std::string& conversation, uint64_t seq) {
+  auto q = sql("INSERT INTO sent_sequences(conversation, last) VALUES (?, ?) "
                           "ON CONFLICT(conversation) DO UPDATE SET last = MAX(last, excluded.last)");
-  q.bind(1, conversation);
-  q.bind(2, static_cast<int64_t>(seq));
-  q.exec();
+  q->bind(1, conversation);
+  q->bind(2, static_cast<int64_t>(seq));
+  q->exec();
 }
 
-void put_received_sequence(SQLite::Database& db, const received_sequence& r) {
-  SQLite::Statement q(db, "INSERT INTO received_sequences(sender, conversation, last) "
+void put_received_sequence(statement_cache& sql, const received_sequence& r) {
+  auto q = sql("INSERT INTO received_sequences(sender, conversation, last) "
                           "VALUES (?, ?, ?) ON CONFLICT(sender, conversation) "
                           "DO UPDATE SET last = excluded.last");
-  q.bind(1, r.sender);
-  q.bind(2, r.conversation);
-  q.bind(3, static_cast<int64_t>(r.last));
-  q.exec();
+  q->bind(1, r.sender);
+  q->bind(2, r.conversation);
+  q->bind(3, static_cast<int64_t>(r.last));
+  q->exec();
 }
 
 } // namespace
@@ -181,54 +180,62 @@ account_store::account_store(const std::string& path)
   : db_(open_database(path, account_migrations)) {
 }
 
+void account_store::begin_batch() {
+  on_file(*db_, [&] { batch_.begin(); });
+}
+
+void account_store::commit_batch() {
+  on_file(*db_, [&] { batch_.commit(); });
+}
+
 void account_store::add_outgoing(const message_record& m,
                                  const std::vector<outbound>& envelopes,
                                  const std::vector<sealed_session>& sessions,
                                  uint64_t sequence) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  write_scope tx(sql_, batch_.open());
   for (auto& s : sessions)
     put_session(s);
   if (sequence > 0)
-    put_sent_sequence(*db_, m.to, sequence);
-  SQLite::Statement q(*db_, "INSERT INTO messages(sender, id, recipient, peer, outgoing, "
+    put_sent_sequence(sql_, m.to, sequence);
+  auto q = sql_("INSERT INTO messages(sender, id, recipient, peer, outgoing, "
                             "text, timestamp_ms, state) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
-  q.bind(1, m.from);
-  q.bind(2, m.id);
-  q.bind(3, m.to);
-  q.bind(4, m.to);
-  q.bind(5, m.text);
-  q.bind(6, m.timestamp_ms);
-  q.bind(7, m.state);
-  q.exec();
-  SQLite::Statement o(*db_, "INSERT INTO outbox(id, recipient, header, ciphertext, signature) "
+  q->bind(1, m.from);
+  q->bind(2, m.id);
+  q->bind(3, m.to);
+  q->bind(4, m.to);
+  q->bind(5, m.text);
+  q->bind(6, m.timestamp_ms);
+  q->bind(7, m.state);
+  q->exec();
+  auto o = sql_("INSERT INTO outbox(id, recipient, header, ciphertext, signature) "
                             "VALUES (?, ?, ?, ?, ?)");
   for (auto& out : envelopes) {
-    o.bind(1, m.id);
-    o.bind(2, out.recipient);
+    o->bind(1, m.id);
+    o->bind(2, out.recipient);
     bind_blob(o, 3, out.env.header);
     bind_blob(o, 4, out.env.ciphertext);
     bind_blob(o, 5, out.env.signature);
-    o.exec();
-    o.reset();
+    o->exec();
+    o->reset();
   }
   tx.commit();
 }
 
 namespace {
 
-void drop_outbox_row(SQLite::Database& db, const std::string& id, const std::string& recipient) {
-  SQLite::Statement del(db, "DELETE FROM outbox WHERE id = ? AND recipient = ?");
-  del.bind(1, id);
-  del.bind(2, recipient);
-  del.exec();
+void drop_outbox_row(statement_cache& sql, const std::string& id, const std::string& recipient) {
+  auto del = sql("DELETE FROM outbox WHERE id = ? AND recipient = ?");
+  del->bind(1, id);
+  del->bind(2, recipient);
+  del->exec();
 }
 
 } // namespace
 
 std::string account_store::hub_refused(const std::string& me, const std::string& id,
                                        const std::string& recipient) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  drop_outbox_row(*db_, id, recipient);
+  write_scope tx(sql_, batch_.open());
+  drop_outbox_row(sql_, id, recipient);
   auto peer = set_outgoing_state(me, id, "refused");
   tx.commit();
   return peer;
@@ -238,12 +245,12 @@ std::string account_store::hub_has(const std::string& me, const std::string& id,
                                    const std::string& recipient) {
   // One commit, not two: the outbox row goes and, with the last one, the
   // message turns "sent" (an fsync is most of what a message costs here).
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  drop_outbox_row(*db_, id, recipient);
-  SQLite::Statement left(*db_, "SELECT 1 FROM outbox WHERE id = ?");
-  left.bind(1, id);
+  write_scope tx(sql_, batch_.open());
+  drop_outbox_row(sql_, id, recipient);
+  auto left = sql_("SELECT 1 FROM outbox WHERE id = ?");
+  left->bind(1, id);
   std::string peer;
-  if (!left.executeStep())
+  if (!left->executeStep())
     peer = set_outgoing_state(me, id, "sent");
   tx.commit();
   return peer;
@@ -253,71 +260,71 @@ bool account_store::add_incoming(const message_record& m,
                                  const std::optional<sealed_session>& session,
                                  std::optional<uint32_t> used_one_time_prekey,
                                  const std::optional<received_sequence>& sequence) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  write_scope tx(sql_, batch_.open());
   if (session)
     put_session(*session);
   if (used_one_time_prekey) {
-    SQLite::Statement del(*db_, "DELETE FROM prekeys WHERE kind = 1 AND id = ?");
-    del.bind(1, static_cast<int64_t>(*used_one_time_prekey));
-    del.exec();
+    auto del = sql_("DELETE FROM prekeys WHERE kind = 1 AND id = ?");
+    del->bind(1, static_cast<int64_t>(*used_one_time_prekey));
+    del->exec();
   }
-  SQLite::Statement q(*db_, "INSERT OR IGNORE INTO messages(sender, id, recipient, peer, "
+  auto q = sql_("INSERT OR IGNORE INTO messages(sender, id, recipient, peer, "
                             "outgoing, text, timestamp_ms, state, pending, extras) "
                             "VALUES (?, ?, ?, ?, 0, ?, ?, ?, 1, ?)");
-  q.bind(1, m.from);
-  q.bind(2, m.id);
-  q.bind(3, m.to);
+  q->bind(1, m.from);
+  q->bind(2, m.id);
+  q->bind(3, m.to);
   // A room message belongs to the room's conversation, "#room".
-  q.bind(4, !m.to.empty() && m.to[0] == '#' ? m.to : m.from);
-  q.bind(5, m.text);
-  q.bind(6, m.timestamp_ms);
-  q.bind(7, m.state);
-  q.bind(8, encode_extras(m.extras));
-  bool added = q.exec() > 0;
+  q->bind(4, !m.to.empty() && m.to[0] == '#' ? m.to : m.from);
+  q->bind(5, m.text);
+  q->bind(6, m.timestamp_ms);
+  q->bind(7, m.state);
+  q->bind(8, encode_extras(m.extras));
+  bool added = q->exec() > 0;
   if (added && sequence)
-    put_received_sequence(*db_, *sequence);
+    put_received_sequence(sql_, *sequence);
   tx.commit();
   return added;
 }
 
 uint64_t account_store::last_sent_sequence(const std::string& conversation) {
-  SQLite::Statement q(*db_, "SELECT last FROM sent_sequences WHERE conversation = ?");
-  q.bind(1, conversation);
-  return q.executeStep() ? static_cast<uint64_t>(q.getColumn(0).getInt64()) : 0;
+  auto q = sql_("SELECT last FROM sent_sequences WHERE conversation = ?");
+  q->bind(1, conversation);
+  return q->executeStep() ? static_cast<uint64_t>(q->getColumn(0).getInt64()) : 0;
 }
 
 std::optional<uint64_t> account_store::last_received_sequence(const std::string& sender,
                                                               const std::string& conversation) {
-  SQLite::Statement q(*db_, "SELECT last FROM received_sequences WHERE sender = ? "
+  auto q = sql_("SELECT last FROM received_sequences WHERE sender = ? "
                             "AND conversation = ?");
-  q.bind(1, sender);
-  q.bind(2, conversation);
-  if (!q.executeStep())
+  q->bind(1, sender);
+  q->bind(2, conversation);
+  if (!q->executeStep())
     return std::nullopt;
-  return static_cast<uint64_t>(q.getColumn(0).getInt64());
+  return static_cast<uint64_t>(q->getColumn(0).getInt64());
 }
 
 std::string account_store::receipt_from(const std::string& me, const std::string& id,
                                         const std::string& from, const std::string& state) {
-  SQLite::Statement cur(*db_, "SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
+  auto cur = sql_("SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
                               "AND outgoing = 1");
-  cur.bind(1, me);
-  cur.bind(2, id);
-  if (!cur.executeStep())
+  cur->bind(1, me);
+  cur->bind(2, id);
+  if (!cur->executeStep())
     return {};
-  auto peer = cur.getColumn(0).getString();
+  auto peer = cur->getColumn(0).getString();
   // A room's members each send theirs; their membership is the hub's to
   // know, so any member's counts.
   if (peer != from && (peer.empty() || peer[0] != '#'))
     return {};
   // The recipient's word beats a refusal someone else provoked with a
   // forged copy of the message.
-  if (cur.getColumn(1).getString() == "refused") {
-    SQLite::Statement q(*db_, "UPDATE messages SET state = ? WHERE sender = ? AND id = ?");
-    q.bind(1, state);
-    q.bind(2, me);
-    q.bind(3, id);
-    q.exec();
+  if (cur->getColumn(1).getString() == "refused") {
+    auto q = sql_("UPDATE messages SET state = ? WHERE sender = ? AND id = ?");
+    q->bind(1, state);
+    q->bind(2, me);
+    q->bind(3, id);
+    q->exec();
     return peer;
   }
   return set_outgoing_state(me, id, state);
@@ -325,161 +332,161 @@ std::string account_store::receipt_from(const std::string& me, const std::string
 
 std::string account_store::refused(const std::string& me, const std::string& id,
                                    const std::string& peer, const std::string& reason) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement cur(*db_, "SELECT peer, extras FROM messages WHERE sender = ? AND id = ? "
+  write_scope tx(sql_, batch_.open());
+  auto cur = sql_("SELECT peer, extras FROM messages WHERE sender = ? AND id = ? "
                               "AND outgoing = 1");
-  cur.bind(1, me);
-  cur.bind(2, id);
-  if (!cur.executeStep() || cur.getColumn(0).getString() != peer)
+  cur->bind(1, me);
+  cur->bind(2, id);
+  if (!cur->executeStep() || cur->getColumn(0).getString() != peer)
     return {};
-  auto extras = decode_extras(cur.getColumn(1).getString());
+  auto extras = decode_extras(cur->getColumn(1).getString());
   extras["reason"] = reason;
-  SQLite::Statement x(*db_, "UPDATE messages SET extras = ? WHERE sender = ? AND id = ?");
-  x.bind(1, encode_extras(extras));
-  x.bind(2, me);
-  x.bind(3, id);
-  x.exec();
+  auto x = sql_("UPDATE messages SET extras = ? WHERE sender = ? AND id = ?");
+  x->bind(1, encode_extras(extras));
+  x->bind(2, me);
+  x->bind(3, id);
+  x->exec();
   auto moved = set_outgoing_state(me, id, "refused");
   tx.commit();
   return moved;
 }
 
 bool account_store::has_message(const std::string& from, const std::string& id) {
-  SQLite::Statement q(*db_, "SELECT 1 FROM messages WHERE sender = ? AND id = ?");
-  q.bind(1, from);
-  q.bind(2, id);
-  return q.executeStep();
+  auto q = sql_("SELECT 1 FROM messages WHERE sender = ? AND id = ?");
+  q->bind(1, from);
+  q->bind(2, id);
+  return q->executeStep();
 }
 
 std::string account_store::set_outgoing_state(const std::string& me,
                                               const std::string& id,
                                               const std::string& state) {
-  SQLite::Statement cur(*db_, "SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
+  auto cur = sql_("SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
                               "AND outgoing = 1");
-  cur.bind(1, me);
-  cur.bind(2, id);
-  if (!cur.executeStep())
+  cur->bind(1, me);
+  cur->bind(2, id);
+  if (!cur->executeStep())
     return {};
-  auto who = cur.getColumn(0).getString();
-  if (state_rank(state) <= state_rank(cur.getColumn(1).getString()))
+  auto who = cur->getColumn(0).getString();
+  if (state_rank(state) <= state_rank(cur->getColumn(1).getString()))
     return {};
-  SQLite::Statement q(*db_, "UPDATE messages SET state = ? WHERE sender = ? AND id = ?");
-  q.bind(1, state);
-  q.bind(2, me);
-  q.bind(3, id);
-  q.exec();
+  auto q = sql_("UPDATE messages SET state = ? WHERE sender = ? AND id = ?");
+  q->bind(1, state);
+  q->bind(2, me);
+  q->bind(3, id);
+  q->exec();
   return who;
 }
 
 std::vector<account_store::queued> account_store::queued_outgoing() {
-  SQLite::Statement q(*db_, "SELECT o.id, o.recipient, o.header, o.ciphertext, o.signature "
+  auto q = sql_("SELECT o.id, o.recipient, o.header, o.ciphertext, o.signature "
                             "FROM outbox o JOIN messages m ON m.id = o.id AND m.outgoing = 1 "
                             "ORDER BY m.timestamp_ms, m.rowid");
   std::vector<queued> out;
-  while (q.executeStep())
-    out.push_back({q.getColumn(0).getString(),
-                   {q.getColumn(1).getString(),
-                    envelope{blob_of(q.getColumn(2)), blob_of(q.getColumn(3)),
-                             blob_of(q.getColumn(4))}}});
+  while (q->executeStep())
+    out.push_back({q->getColumn(0).getString(),
+                   {q->getColumn(1).getString(),
+                    envelope{blob_of(q->getColumn(2)), blob_of(q->getColumn(3)),
+                             blob_of(q->getColumn(4))}}});
   return out;
 }
 
 std::vector<message_record> account_store::history(const std::string& peer,
                                                    int64_t before_ms, uint32_t limit) {
-  SQLite::Statement q(*db_, std::string("SELECT ") + record_columns
+  auto q = sql_(std::string("SELECT ") + record_columns
                               + " FROM messages WHERE peer = ? AND timestamp_ms < ? "
                                 "ORDER BY timestamp_ms DESC, rowid DESC LIMIT ?");
-  q.bind(1, peer);
-  q.bind(2, before_ms);
-  q.bind(3, static_cast<int64_t>(limit));
+  q->bind(1, peer);
+  q->bind(2, before_ms);
+  q->bind(3, static_cast<int64_t>(limit));
   std::vector<message_record> out;
-  while (q.executeStep())
+  while (q->executeStep())
     out.push_back(record_of(q));
   return {out.rbegin(), out.rend()};
 }
 
 std::vector<message_record> account_store::pending_incoming() {
-  SQLite::Statement q(*db_, std::string("SELECT ") + record_columns
+  auto q = sql_(std::string("SELECT ") + record_columns
                               + " FROM messages WHERE pending = 1 "
                                 "ORDER BY timestamp_ms, rowid");
   std::vector<message_record> out;
-  while (q.executeStep())
+  while (q->executeStep())
     out.push_back(record_of(q));
   return out;
 }
 
 std::vector<std::pair<std::string, std::string>>
 account_store::mark_read(const std::string& peer) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement q(*db_, "SELECT sender, id FROM messages WHERE peer = ? AND outgoing = 0 "
+  write_scope tx(sql_, batch_.open());
+  auto q = sql_("SELECT sender, id FROM messages WHERE peer = ? AND outgoing = 0 "
                             "AND state = 'received'");
-  q.bind(1, peer);
+  q->bind(1, peer);
   std::vector<std::pair<std::string, std::string>> out;
-  while (q.executeStep())
-    out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
-  SQLite::Statement u(*db_, "UPDATE messages SET state = 'read', pending = 0 "
+  while (q->executeStep())
+    out.emplace_back(q->getColumn(0).getString(), q->getColumn(1).getString());
+  auto u = sql_("UPDATE messages SET state = 'read', pending = 0 "
                             "WHERE peer = ? AND outgoing = 0 AND state = 'received'");
-  u.bind(1, peer);
-  u.exec();
+  u->bind(1, peer);
+  u->exec();
   tx.commit();
   return out;
 }
 
 void account_store::acknowledge(const std::vector<std::string>& ids) {
-  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement q(*db_, "UPDATE messages SET pending = 0 WHERE id = ? AND outgoing = 0");
+  write_scope tx(sql_, batch_.open());
+  auto q = sql_("UPDATE messages SET pending = 0 WHERE id = ? AND outgoing = 0");
   for (auto& id : ids) {
-    q.bind(1, id);
-    q.exec();
-    q.reset();
+    q->bind(1, id);
+    q->exec();
+    q->reset();
   }
   tx.commit();
 }
 
 std::optional<contact> account_store::find_contact(const std::string& user) {
-  SQLite::Statement q(*db_, "SELECT suite, signing_key, encryption_key, binding, fingerprint, "
+  auto q = sql_("SELECT suite, signing_key, encryption_key, binding, fingerprint, "
                             "verified, new_suite, new_signing_key, new_encryption_key, "
                             "new_binding, new_fingerprint FROM contacts WHERE username = ?");
-  q.bind(1, user);
-  if (!q.executeStep())
+  q->bind(1, user);
+  if (!q->executeStep())
     return std::nullopt;
   contact c;
   c.user = user;
-  c.key = {user, q.getColumn(0).getString(), blob_of(q.getColumn(1)),
-           blob_of(q.getColumn(2)), blob_of(q.getColumn(3))};
-  c.fingerprint = q.getColumn(4).getString();
-  c.verified = q.getColumn(5).getInt() != 0;
-  if (!q.getColumn(6).isNull()) {
-    c.new_key = public_identity{user, q.getColumn(6).getString(), blob_of(q.getColumn(7)),
-                                blob_of(q.getColumn(8)), blob_of(q.getColumn(9))};
-    c.new_fingerprint = q.getColumn(10).getString();
+  c.key = {user, q->getColumn(0).getString(), blob_of(q->getColumn(1)),
+           blob_of(q->getColumn(2)), blob_of(q->getColumn(3))};
+  c.fingerprint = q->getColumn(4).getString();
+  c.verified = q->getColumn(5).getInt() != 0;
+  if (!q->getColumn(6).isNull()) {
+    c.new_key = public_identity{user, q->getColumn(6).getString(), blob_of(q->getColumn(7)),
+                                blob_of(q->getColumn(8)), blob_of(q->getColumn(9))};
+    c.new_fingerprint = q->getColumn(10).getString();
   }
   return c;
 }
 
 void account_store::put_contact(const contact& c) {
-  SQLite::Statement q(*db_, "INSERT OR REPLACE INTO contacts(username, suite, signing_key, "
+  auto q = sql_("INSERT OR REPLACE INTO contacts(username, suite, signing_key, "
                             "encryption_key, binding, fingerprint, verified, new_suite, "
                             "new_signing_key, new_encryption_key, new_binding, "
                             "new_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.bind(1, c.user);
-  q.bind(2, c.key.suite);
+  q->bind(1, c.user);
+  q->bind(2, c.key.suite);
   bind_blob(q, 3, c.key.signing_key);
   bind_blob(q, 4, c.key.encryption_key);
   bind_blob(q, 5, c.key.binding_signature);
-  q.bind(6, c.fingerprint);
-  q.bind(7, c.verified ? 1 : 0);
+  q->bind(6, c.fingerprint);
+  q->bind(7, c.verified ? 1 : 0);
   if (c.new_key) {
-    q.bind(8, c.new_key->suite);
+    q->bind(8, c.new_key->suite);
     bind_blob(q, 9, c.new_key->signing_key);
     bind_blob(q, 10, c.new_key->encryption_key);
     bind_blob(q, 11, c.new_key->binding_signature);
-    q.bind(12, c.new_fingerprint);
+    q->bind(12, c.new_fingerprint);
   } else {
     for (int i = 8; i <= 12; ++i)
-      q.bind(i);
+      q->bind(i);
   }
-  q.exec();
+  q->exec();
 }
 
 } // namespace chatter::store
@@ -488,26 +495,26 @@ namespace chatter::store {
 
 void account_store::add_to_address_book(const std::string& user,
                                         const std::string& display_name, int64_t added_ms) {
-  SQLite::Statement q(*db_, "INSERT INTO address_book(username, display_name, added_ms) "
+  auto q = sql_("INSERT INTO address_book(username, display_name, added_ms) "
                             "VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET "
                             "display_name = excluded.display_name");
-  q.bind(1, user);
-  q.bind(2, display_name);
-  q.bind(3, added_ms);
-  q.exec();
+  q->bind(1, user);
+  q->bind(2, display_name);
+  q->bind(3, added_ms);
+  q->exec();
 }
 
 bool account_store::remove_from_address_book(const std::string& user) {
-  SQLite::Statement q(*db_, "DELETE FROM address_book WHERE username = ?");
-  q.bind(1, user);
-  return q.exec() > 0;
+  auto q = sql_("DELETE FROM address_book WHERE username = ?");
+  q->bind(1, user);
+  return q->exec() > 0;
 }
 
 std::vector<std::pair<std::string, std::string>> account_store::address_book() {
-  SQLite::Statement q(*db_, "SELECT username, display_name FROM address_book ORDER BY username");
+  auto q = sql_("SELECT username, display_name FROM address_book ORDER BY username");
   std::vector<std::pair<std::string, std::string>> out;
-  while (q.executeStep())
-    out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+  while (q->executeStep())
+    out.emplace_back(q->getColumn(0).getString(), q->getColumn(1).getString());
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "protocol.hpp"
 #include "store/database.hpp"
+#include "store/statements.hpp"
 #include "store/sqlite_util.hpp"
 
 namespace chatter::store {
@@ -145,8 +146,20 @@ public:
   // a late first message under one of them can no longer be opened.
   void retire_signed_prekeys(int64_t before_ms);
 
+  // Group commit (store/statements.hpp): between begin_batch() and
+  // commit_batch() every write above joins one transaction, made durable by
+  // one sync. commit_batch() throws as the writes do, with none of the
+  // batch on disk.
+  void begin_batch();
+  void commit_batch();
+  bool in_batch() const {
+    return batch_.open();
+  }
+
 private:
   std::unique_ptr<SQLite::Database> db_;
+  statement_cache sql_{*db_};
+  write_batch batch_{sql_};
 };
 
 } // namespace chatter::store

@@ -102,8 +102,20 @@ public:
     return schema_version(*db_);
   }
 
+  // Group commit (store/statements.hpp): between begin_batch() and
+  // commit_batch() every write above joins one transaction, made durable by
+  // one sync. commit_batch() throws as the writes do, with none of the
+  // batch on disk.
+  void begin_batch();
+  void commit_batch();
+  bool in_batch() const {
+    return batch_.open();
+  }
+
 private:
   std::unique_ptr<SQLite::Database> db_;
+  statement_cache sql_{*db_};
+  write_batch batch_{sql_};
 };
 
 } // namespace chatter::store

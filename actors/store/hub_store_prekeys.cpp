@@ -2,17 +2,16 @@
 #include "store/hub_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 
 namespace chatter::store {
 
 namespace {
 
-uint32_t count_one_time(SQLite::Database& db, const std::string& user) {
-  SQLite::Statement q(db, "SELECT COUNT(*) FROM one_time_prekeys WHERE username = ?");
-  q.bind(1, user);
-  q.executeStep();
-  return static_cast<uint32_t>(q.getColumn(0).getInt64());
+uint32_t count_one_time(statement_cache& sql, const std::string& user) {
+  auto q = sql("SELECT COUNT(*) FROM one_time_prekeys WHERE username = ?");
+  q->bind(1, user);
+  q->executeStep();
+  return static_cast<uint32_t>(q->getColumn(0).getInt64());
 }
 
 } // namespace
@@ -20,25 +19,25 @@ uint32_t count_one_time(SQLite::Database& db, const std::string& user) {
 uint32_t hub_store::put_prekeys(const std::string& user, const signed_prekey& spk,
                                 const std::vector<one_time_prekey>& one_time, uint32_t cap) {
   return on_file(*db_, [&]() -> uint32_t {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement s(*db_, "INSERT OR REPLACE INTO signed_prekeys(username, id, public_key, "
+    write_scope tx(sql_, batch_.open());
+    auto s = sql_("INSERT OR REPLACE INTO signed_prekeys(username, id, public_key, "
                               "signature) VALUES (?, ?, ?, ?)");
-    s.bind(1, user);
-    s.bind(2, static_cast<int64_t>(spk.id));
+    s->bind(1, user);
+    s->bind(2, static_cast<int64_t>(spk.id));
     bind_blob(s, 3, spk.public_key);
     bind_blob(s, 4, spk.signature);
-    s.exec();
-    auto held = count_one_time(*db_, user);
-    SQLite::Statement o(*db_, "INSERT OR IGNORE INTO one_time_prekeys(username, id, public_key) "
+    s->exec();
+    auto held = count_one_time(sql_, user);
+    auto o = sql_("INSERT OR IGNORE INTO one_time_prekeys(username, id, public_key) "
                               "VALUES (?, ?, ?)");
     for (auto& k : one_time) {
       if (held >= cap)
         break;
-      o.bind(1, user);
-      o.bind(2, static_cast<int64_t>(k.id));
+      o->bind(1, user);
+      o->bind(2, static_cast<int64_t>(k.id));
       bind_blob(o, 3, k.public_key);
-      held += o.exec() > 0 ? 1 : 0;
-      o.reset();
+      held += o->exec() > 0 ? 1 : 0;
+      o->reset();
     }
     tx.commit();
     return held;
@@ -47,31 +46,31 @@ uint32_t hub_store::put_prekeys(const std::string& user, const signed_prekey& sp
 
 std::optional<signed_prekey> hub_store::find_signed_prekey(const std::string& user) {
   return on_file(*db_, [&]() -> std::optional<signed_prekey> {
-    SQLite::Statement q(*db_, "SELECT id, public_key, signature FROM signed_prekeys "
+    auto q = sql_("SELECT id, public_key, signature FROM signed_prekeys "
                               "WHERE username = ?");
-    q.bind(1, user);
-    if (!q.executeStep())
+    q->bind(1, user);
+    if (!q->executeStep())
       return std::nullopt;
-    return signed_prekey{static_cast<uint32_t>(q.getColumn(0).getInt64()),
-                         blob_of(q.getColumn(1)), blob_of(q.getColumn(2))};
+    return signed_prekey{static_cast<uint32_t>(q->getColumn(0).getInt64()),
+                         blob_of(q->getColumn(1)), blob_of(q->getColumn(2))};
   });
 }
 
 one_time_prekey hub_store::take_one_time_prekey(const std::string& user, uint32_t& left) {
   return on_file(*db_, [&]() -> one_time_prekey {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement q(*db_, "SELECT id, public_key FROM one_time_prekeys WHERE username = ? "
+    write_scope tx(sql_, batch_.open());
+    auto q = sql_("SELECT id, public_key FROM one_time_prekeys WHERE username = ? "
                               "ORDER BY id LIMIT 1");
-    q.bind(1, user);
+    q->bind(1, user);
     one_time_prekey out;
-    if (q.executeStep()) {
-      out = {static_cast<uint32_t>(q.getColumn(0).getInt64()), blob_of(q.getColumn(1))};
-      SQLite::Statement del(*db_, "DELETE FROM one_time_prekeys WHERE username = ? AND id = ?");
-      del.bind(1, user);
-      del.bind(2, static_cast<int64_t>(out.id));
-      del.exec();
+    if (q->executeStep()) {
+      out = {static_cast<uint32_t>(q->getColumn(0).getInt64()), blob_of(q->getColumn(1))};
+      auto del = sql_("DELETE FROM one_time_prekeys WHERE username = ? AND id = ?");
+      del->bind(1, user);
+      del->bind(2, static_cast<int64_t>(out.id));
+      del->exec();
     }
-    left = count_one_time(*db_, user);
+    left = count_one_time(sql_, user);
     tx.commit();
     return out;
   });

@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "protocol.hpp"
+#include "store/statements.hpp"
 
 namespace chatter::store {
 
@@ -15,6 +16,10 @@ inline bytes blob_of(const SQLite::Column& col) {
 
 inline void bind_blob(SQLite::Statement& q, int i, const bytes& b) {
   q.bind(i, b.data(), static_cast<int>(b.size()));
+}
+
+inline void bind_blob(const statement_cache::lease& q, int i, const bytes& b) {
+  bind_blob(*q, i, b);
 }
 
 } // namespace chatter::store
