@@ -139,14 +139,21 @@ auto message_rows(account_pointer self) {
       health::event(self, *st, [&] { st->messenger->deliver(env); });
     },
     [=](flush_atom) {
-      if (self->current_sender() == self->ctrl())
-        health::event(self, *st, [&] { st->messenger->commit_batch(); });
+      if (self->current_sender() != self->ctrl())
+        return;
+      // Even with the store gone: what waited on the batch hears so.
+      try {
+        st->messenger->commit_batch();
+      } catch (...) {
+        health::failed(self, *st, std::current_exception());
+      }
     },
     [=](receipt_atom, const string& id, const string& recipient, const string& state) {
       health::event(self, *st, [&] { st->messenger->receipt(id, recipient, state); });
     },
     [=](send_atom, const string& to, const string& text) {
-      return health::writes<string>(self, *st, [&] { return st->messenger->send(to, text); });
+      return health::joins_batch<string>(self, *st,
+                                         [&] { return st->messenger->send(to, text); });
     },
     [=](history_atom, const string& peer, int64_t before, uint32_t limit) {
       return health::reads<records>(self, *st, [&] {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "account/account_state.hpp"
+#include "account/messaging.hpp"
 #include "common/errors.hpp"
 
 namespace chatter::health {
@@ -38,13 +39,20 @@ caf::error unavailable(const account_state& st);
 
 // A row's body run against the store; a write that succeeds clears
 // `degraded`.
-template <bool Writes, class T, class F>
+// A row that writes outside the message batch commits the open batch
+// first (account/messaging.hpp): what it answers is on disk, and nothing
+// it wrote waits on a sync that might yet fail.
+enum class access { reads, writes, joins_batch };
+
+template <access Access, class T, class F>
 caf::result<T> guarded(account_actor::pointer self, account_state& st, F&& body) {
   if (!st.store)
     return unavailable(st);
   try {
+    if (Access == access::writes && st.messenger)
+      st.messenger->commit_batch();
     caf::result<T> answer = body();
-    if (Writes && st.health.rfind("degraded", 0) == 0)
+    if (Access != access::reads && st.health.rfind("degraded", 0) == 0)
       set(self, st, "ok");
     return answer;
   } catch (...) {
@@ -54,12 +62,18 @@ caf::result<T> guarded(account_actor::pointer self, account_state& st, F&& body)
 
 template <class T, class F>
 caf::result<T> reads(account_actor::pointer self, account_state& st, F&& body) {
-  return guarded<false, T>(self, st, std::forward<F>(body));
+  return guarded<access::reads, T>(self, st, std::forward<F>(body));
 }
 
 template <class T, class F>
 caf::result<T> writes(account_actor::pointer self, account_state& st, F&& body) {
-  return guarded<true, T>(self, st, std::forward<F>(body));
+  return guarded<access::writes, T>(self, st, std::forward<F>(body));
+}
+
+// SendMessage: its writes join the batch, and it answers after its commit.
+template <class T, class F>
+caf::result<T> joins_batch(account_actor::pointer self, account_state& st, F&& body) {
+  return guarded<access::joins_batch, T>(self, st, std::forward<F>(body));
 }
 
 // For messages that answer nothing (pushes from the hub, timers).

@@ -49,8 +49,14 @@ void messaging::with_keys(std::vector<std::string> peers, keys_callback next) {
 }
 
 void messaging::flush_outbox() {
-  for (auto& q : st_->store->queued_outgoing())
-    push(q.id, q.out);
+  // Not what the open batch holds: an envelope goes out only once its
+  // message (and the ratchet step that sealed it) is on disk.
+  after_commit([this](const caf::error& failed) {
+    if (failed || !st_->store)
+      return;
+    for (auto& q : st_->store->queued_outgoing())
+      push(q.id, q.out);
+  });
 }
 
 void messaging::deliver(const envelope& env) {
@@ -93,21 +99,25 @@ void messaging::after_commit(std::function<void(const caf::error&)> step) {
 
 void messaging::commit_batch() {
   auto& q = st_->messages;
+  auto opened_on = std::exchange(q.batch_store, nullptr);
   auto waiting = std::move(q.after_commit);
   q.after_commit.clear();
-  auto opened_on = std::exchange(q.batch_store, nullptr);
+  if (!opened_on)
+    return;  // committed already: a write outside the batch asked first
   caf::error err;
   std::exception_ptr failure;
-  try {
-    // A store closed (and perhaps opened again) since took the batch with it.
-    if (!st_->store || st_->store.get() != opened_on)
-      throw store::moved("the account's file was closed before its batch was committed");
-    st_->store->commit_batch();
-  } catch (const std::exception& ex) {
-    spdlog::error("{}: a batch of writes failed, none of it is kept: {}", st_->config.user,
-                  ex.what());
-    err = make_error(errc::storage_failed, "this account's file could not be written");
-    failure = std::current_exception();
+  if (!st_->store || st_->store.get() != opened_on) {
+    // The store was closed (health.cpp) and took the batch with it.
+    err = make_error(errc::storage_failed, "this account's file was closed; nothing was kept");
+  } else {
+    try {
+      st_->store->commit_batch();
+    } catch (const std::exception& ex) {
+      spdlog::error("{}: a batch of writes failed, none of it is kept: {}", st_->config.user,
+                    ex.what());
+      err = make_error(errc::storage_failed, "this account's file could not be written");
+      failure = std::current_exception();
+    }
   }
   for (auto& step : waiting)
     step(err);
@@ -173,7 +183,8 @@ void messaging::send_control(const std::string& to, const inner_payload& p,
 
 // Hands an envelope to the hub; "sent" once the hub has every envelope of
 // the message on disk.
-void messaging::push(const std::string& id, const store::outbound& out) {
+void messaging::push(const std::string& id, const store::outbound& out,
+                     const std::string& announce_wait_as) {
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
@@ -196,6 +207,8 @@ void messaging::push(const std::string& id, const store::outbound& out) {
                          d.name == "QuotaExceeded" ? "refused" : "stays queued", d.sentence);
             if (d.name == "NotFound" || d.name == "InvalidArgument")
               set_state(id, "failed");
+            else if (!announce_wait_as.empty() && d.name != "QuotaExceeded")
+              self->send(events, state_atom_v, user, id, announce_wait_as, std::string("queued"));
             // Over the recipient's quota: refused, with the hub's sentence
             // in the log, never queued forever.
             if (d.name == "QuotaExceeded") {

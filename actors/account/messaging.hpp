@@ -51,7 +51,8 @@ public:
   // opens a batch and sends the account a flush, which queues behind what
   // already waits; commit_batch (the flush) makes the batch durable with
   // one sync, then runs what waited for it: answers to callers and acks to
-  // the hub. A message is shown (signalled) as soon as it is opened.
+  // the hub. A message is shown (signalled) as soon as it is opened. Any
+  // other write calls it first, so what it answers is on disk (health.hpp).
   void commit_batch();
 
 private:
@@ -104,7 +105,10 @@ private:
   void after_commit(std::function<void(const caf::error&)> step);
   void ack(const std::string& from, const std::string& id);
   void set_state(const std::string& id, const std::string& state);
-  void push(const std::string& id, const store::outbound& out);
+  // `announce_wait_as`: the message's peer, to say "queued" if the hub does
+  // not take it now; empty for a retry, which says nothing new.
+  void push(const std::string& id, const store::outbound& out,
+            const std::string& announce_wait_as = {});
   std::optional<store::contact> learn_key(const public_identity& fetched);
   void with_key(const std::string& peer, key_callback next);
   void with_keys(std::vector<std::string> peers, keys_callback next);

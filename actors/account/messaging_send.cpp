@@ -227,11 +227,15 @@ void messaging::committed(const send_job_ptr& job, const std::vector<store::outb
   }
   const auto& user = st_->config.user;
   job->rp.deliver(job->id);
-  self_->send(st_->config.events, state_atom_v, user, job->id, job->to, std::string("queued"));
+  // "queued" is news only when the message waits; with the hub here, the
+  // next state (sent) follows within a round trip.
+  bool hub_away = st_->session.empty();
+  if (hub_away)
+    self_->send(st_->config.events, state_atom_v, user, job->id, job->to, std::string("queued"));
   if (outs.empty())  // a room with nobody else in it
     set_state(job->id, "sent");
-  for (auto& out : outs)
-    push(job->id, out);
+  for (size_t i = 0; i < outs.size(); ++i)
+    push(job->id, outs[i], !hub_away && i == 0 ? job->to : std::string());
 }
 
 } // namespace chatter

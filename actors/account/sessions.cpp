@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "account/messaging.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "crypto/session.hpp"
@@ -57,6 +58,8 @@ bool ratchet_sessions::wanted(const public_identity& peer) const {
 void ratchet_sessions::publish_prekeys(std::function<void()> then) {
   if (!st_->logged_in() || st_->identity->suite != crypto::suite_id::ratchet_x25519_chacha20poly1305)
     return then();
+  // Prekeys go to the hub only once their private halves are on disk.
+  st_->messenger->commit_batch();
   auto& store = *st_->store;
   auto now = now_ms();
   auto newest = store.newest_prekey(store::prekey_kind::signed_key);
@@ -89,6 +92,9 @@ void ratchet_sessions::publish(const signed_prekey& spk, std::vector<one_time_pr
         if (!top_up || held >= one_time_low || !st->logged_in())
           return then();
         ratchet_sessions here(self, st);  // `this` is gone by now
+        st->messenger->commit_batch();
+        if (!st->store)
+          return then();
         auto& store = *st->store;
         auto first = store.reserve_prekey_ids(store::prekey_kind::one_time, one_time_batch);
         std::vector<store::prekey_row> rows;

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "account/account_state.hpp"
+#include "account/messaging.hpp"
 #include "common/clock.hpp"
 #include "common/errors.hpp"
 #include "common/validation.hpp"
@@ -104,6 +105,11 @@ caf::result<caf::ok_atom> add_contact(account_actor::pointer self, const account
   self->request(st->config.hub.gateway, hub_timeout, lookup_atom_v, st->session, user)
     .then(
       [self, st, rp](const user_record& found) mutable {
+        if (!st->store) {
+          rp.deliver(make_error(errc::storage_failed, "this account's file is closed"));
+          return;
+        }
+        st->messenger->commit_batch();  // the answer below means "on disk"
         st->store->add_to_address_book(found.user, found.display_name, now_ms());
         rp.deliver(caf::ok_atom_v);
         // A new contact is a new interlocutor, online or not.
