@@ -47,7 +47,7 @@ size_t tag_end(const std::string& s, size_t lt) {
     if (quote) {
       if (c == quote)
         quote = 0;
-    } else if (c == '\'' || c == '"') {
+    } else if (std::string_view("'\"").find(c) != npos) {
       quote = c;
     } else if (c == '>') {
       return i;

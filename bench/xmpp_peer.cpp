@@ -94,10 +94,11 @@ private:
 };
 
 // ejabberd through a copy of Debian's ejabberdctl that runs it as whoever
-// runs the bench: the packaged script, run as root, would su to the
-// `ejabberd` user (who cannot read our temporary directory), and run as
-// anyone else it refuses outright. Its own node name, Erlang distribution
-// port (no epmd left behind), config, spool and logs.
+// runs the bench (root or not, both tried): the packaged script, run as
+// root, would su to the `ejabberd` user (who cannot read our temporary
+// directory), and run as anyone else it refuses outright. Its own node
+// name, Erlang distribution port (no epmd left behind), config directory,
+// spool and logs: nothing read from /etc/ejabberd.
 class ejabberd_instance final : public xmpp_instance {
 public:
   ejabberd_instance();
@@ -117,7 +118,7 @@ private:
 
 std::vector<std::string> ejabberd_instance::ctl(std::vector<std::string> args) const {
   auto d = dir.path();
-  std::vector<std::string> argv{(d / "ejabberdctl").string(), "--config",
+  std::vector<std::string> argv{(d / "ejabberdctl").string(), "--config-dir", d.string(), "--config",
                                 (d / "ejabberd.yml").string(), "--ctl-config",
                                 (d / "ejabberdctl.cfg").string(), "--spool", (d / "spool").string(),
                                 "--logs", (d / "logs").string()};
@@ -148,6 +149,10 @@ void ejabberd_instance::write_config() const {
     << "acl:\n  local:\n    user_regexp: \"\"\n"
     << "access_rules:\n  local:\n    allow: local\nshaper_rules: {}\n"
     << "modules:\n  mod_roster: {}\n  mod_disco: {}\n  mod_ping: {}\n";
+  // The resolver's settings, as Debian's /etc/ejabberd/inetrc (which only
+  // root and the ejabberd group may read).
+  std::ofstream(d / "inetrc") << "{lookup,[\"file\",\"native\"]}.\n"
+                              << "{host,{127,0,0,1}, [\"localhost\"]}.\n";
   std::filesystem::create_directories(d / "spool");
   std::filesystem::create_directories(d / "logs");
 }
