@@ -158,21 +158,31 @@ void ejabberd_instance::write_config() const {
 }
 
 // Each ejabberdctl call starts an Erlang VM (seconds on a busy machine):
-// the users are registered side by side.
+// the users are registered side by side. One that ejabberd refuses while
+// it is still opening its database ("Database failure") is tried again.
 void ejabberd_instance::register_users() const {
   auto users = xmpp_users(relay_pairs);
   std::vector<test::command_result> results(users.size());
-  std::vector<std::thread> calls;
-  for (size_t i = 0; i < users.size(); ++i)
-    calls.emplace_back([&, i] {
-      results[i] = test::run_command(ctl({"register", users[i], "localhost", "pw-" + users[i]}));
-    });
-  for (auto& c : calls)
-    c.join();
-  for (size_t i = 0; i < users.size(); ++i)
-    if (results[i].exit_code != 0)
-      throw std::runtime_error("ejabberdctl register " + users[i] + " failed: " + results[i].out
-                               + results[i].err);
+  auto deadline = steady_clock::now() + seconds(60);
+  for (int attempt = 0;; ++attempt) {
+    std::vector<std::thread> calls;
+    for (size_t i = 0; i < users.size(); ++i)
+      if (attempt == 0 || results[i].exit_code != 0)
+        calls.emplace_back([&, i] {
+          results[i] = test::run_command(ctl({"register", users[i], "localhost", "pw-" + users[i]}));
+        });
+    for (auto& c : calls)
+      c.join();
+    auto failed = std::find_if(results.begin(), results.end(),
+                               [](auto& r) { return r.exit_code != 0; });
+    if (failed == results.end())
+      return;
+    if (steady_clock::now() > deadline)
+      throw std::runtime_error("ejabberdctl register " + users[static_cast<size_t>(
+                                 failed - results.begin())] + " failed: " + failed->out
+                               + failed->err);
+    std::this_thread::sleep_for(milliseconds(500));  // a retry's pace, not a wait for a state
+  }
 }
 
 ejabberd_instance::ejabberd_instance() {
