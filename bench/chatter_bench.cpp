@@ -28,29 +28,29 @@ int main(int argc, char** argv) {
     s.scale = 0.02;
   std::set<std::string> groups(only.begin(), only.end());
   std::vector<chatter::bench::row> rows;
-  auto add = [&](std::vector<chatter::bench::row> more) {
+  std::vector<std::string> row_groups;
+  auto add = [&](const std::string& group, std::vector<chatter::bench::row> (*measure)(
+                                             const chatter::bench::settings&)) {
+    if (!groups.count(group))
+      return;
+    auto more = measure(s);
     rows.insert(rows.end(), more.begin(), more.end());
+    row_groups.resize(rows.size(), group);
   };
   try {
-    if (groups.count("crypto"))
-      add(chatter::bench::crypto_rows(s));
-    if (groups.count("auth"))
-      add(chatter::bench::auth_rows(s));
-    if (groups.count("dbus"))
-      add(chatter::bench::dbus_rows(s));
-    if (groups.count("messages"))
-      add(chatter::bench::message_rows(s));
-    if (groups.count("cluster"))
-      add(chatter::bench::cluster_rows(s));
-    if (groups.count("store"))
-      add(chatter::bench::store_rows(s));
+    add("crypto", chatter::bench::crypto_rows);
+    add("auth", chatter::bench::auth_rows);
+    add("dbus", chatter::bench::dbus_rows);
+    add("messages", chatter::bench::message_rows);
+    add("cluster", chatter::bench::cluster_rows);
+    add("store", chatter::bench::store_rows);
   } catch (const std::exception& e) {
     std::cerr << "chatter_bench: " << e.what() << '\n';
     return 1;
   }
   chatter::bench::print_markdown(rows);
   std::filesystem::create_directories(std::filesystem::path(out).parent_path());
-  chatter::bench::write_json(rows, out);
+  chatter::bench::write_json(rows, row_groups, groups, out);
   std::cout << "\n(" << s.runs << " run(s) per figure; JSON in " << out << ")\n";
   return 0;
 }

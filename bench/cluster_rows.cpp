@@ -29,33 +29,29 @@ namespace chatter::bench {
 
 namespace {
 
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  auto close = text.rfind(')');
-  std::istringstream rest(text.substr(close + 2));
-  std::string field;
-  double utime = 0, stime = 0;
-  for (int i = 3; rest >> field; ++i) {
-    if (i == 14)
-      utime = std::stod(field);
-    if (i == 15) {
-      stime = std::stod(field);
-      break;
-    }
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 struct counters {
   std::atomic<long> delivered{0};
   std::atomic<long> accepted{0};
   std::atomic<long> failed{0};
 };
 
+// One sender and its receiver in the 1:1 load: the receiver counts what it
+// acknowledged and wakes the sender when its window had closed.
+struct pair_flow {
+  std::atomic<long> received{0};
+  std::atomic<bool> blocked{false};
+  caf::actor pump;  // set before the load starts
+  void arrived() {
+    ++received;
+    if (blocked.exchange(false))
+      caf::anon_send(pump, 0);
+  }
+};
+
 // A member's actor at the hub: acknowledges what it is delivered.
 caf::behavior synthetic_peer(caf::event_based_actor* self, counters* c,
-                             std::shared_ptr<std::pair<caf::actor, std::string>> link) {
+                             std::shared_ptr<std::pair<caf::actor, std::string>> link,
+                             std::shared_ptr<pair_flow> flow) {
   return {
     [=](challenge_atom, const std::string&, const std::string&) {},
     [=](revoked_atom, const std::string&, const std::string&) {},
@@ -64,7 +60,13 @@ caf::behavior synthetic_peer(caf::event_based_actor* self, counters* c,
       if (!h)
         return;
       self->request(link->first, seconds(30), ack_atom_v, link->second, h->from, h->id)
-        .then([=](caf::ok_atom) { ++c->delivered; }, [=](caf::error&) { ++c->failed; });
+        .then(
+          [=](caf::ok_atom) {
+            ++c->delivered;
+            if (flow)
+              flow->arrived();
+          },
+          [=](caf::error&) { ++c->failed; });
     },
     [=](receipt_atom, const std::string&, const std::string&, const std::string&) {},
     [=](presence_atom, const presence_info&) {},
@@ -82,6 +84,7 @@ struct synthetic_user {
   member_link_actor member_link;  // held: the gateway ends when it does
   std::shared_ptr<std::pair<caf::actor, std::string>> link;  // router, session
   caf::actor peer;
+  std::shared_ptr<pair_flow> flow;  // as a receiver of the 1:1 load
 };
 
 caf::actor router_at(caf::actor_system& sys, uint16_t port, member_link_actor& link) {
@@ -120,7 +123,7 @@ void sign_up_and_log_in(caf::actor_system& sys, synthetic_user& u, counters* c) 
   auto message = scram::login_auth_message(u.name, nonce, ch.nonce, ch.salt, ch.kdf);
   auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
   u.link = std::make_shared<std::pair<caf::actor, std::string>>(u.router, "");
-  u.peer = sys.spawn(synthetic_peer, c, u.link);
+  u.peer = sys.spawn(synthetic_peer, c, u.link, u.flow);
   self->request(u.router, seconds(10), proof_atom_v, ch.attempt, proof,
                 caf::actor_cast<session_peer_actor>(u.peer))
     .receive([&](login_grant& g) { u.link->second = g.session; }, fail);
@@ -145,73 +148,153 @@ struct cluster_figures {
   double search_us = 0;      // one directory search, asking every node
 };
 
-cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
-  test::hub_cluster cluster{nodes, nodes};
-  cluster.start_all();
-  counters c;
+// Who sends to whom: every user to every other, at most 100 unacknowledged
+// by the hub (the cluster rows), or the first half each to one of the
+// second (the 1:1 load of the relay rows), at most `window` not yet
+// received.
+struct relay_load {
+  std::vector<uint16_t> ports;  // users enter at these in turn
+  size_t users = 8;
+  bool pairs = false;
+  int window = 100;
+};
+
+struct synthetic_members {
   std::vector<std::unique_ptr<caf::actor_system_config>> configs;
-  // 8 users, entering at the nodes in turn; their homes fall where the ring
-  // puts them.
   std::vector<synthetic_user> users;
-  for (int i = 0; i < 8; ++i) {
+  ~synthetic_members() {
+    for (auto& u : users) {
+      caf::anon_send_exit(u.peer, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(u.member_link, caf::exit_reason::user_shutdown);
+    }
+    users.clear();  // the systems go before their configs
+  }
+};
+
+void sign_up_members(const relay_load& load, synthetic_members& m, counters* c) {
+  for (size_t i = 0; i < load.users; ++i) {
     synthetic_user u;
     u.name = "load" + std::to_string(i);
-    configs.push_back(std::make_unique<caf::actor_system_config>());
-    register_chatter_types(*configs.back());
-    configs.back()->load<caf::io::middleman>();
-    configs.back()->set("scheduler.max-threads", 1);
-    u.sys = std::make_shared<caf::actor_system>(*configs.back());
-    u.router = router_at(*u.sys, cluster.port(static_cast<size_t>(i) % nodes), u.member_link);
-    sign_up_and_log_in(*u.sys, u, &c);
-    users.push_back(std::move(u));
+    if (load.pairs && i >= load.users / 2)
+      u.flow = std::make_shared<pair_flow>();
+    m.configs.push_back(std::make_unique<caf::actor_system_config>());
+    register_chatter_types(*m.configs.back());
+    m.configs.back()->load<caf::io::middleman>();
+    m.configs.back()->set("scheduler.max-threads", 1);
+    u.sys = std::make_shared<caf::actor_system>(*m.configs.back());
+    u.router = router_at(*u.sys, load.ports[i % load.ports.size()], u.member_link);
+    sign_up_and_log_in(*u.sys, u, c);
+    m.users.push_back(std::move(u));
   }
   std::this_thread::sleep_for(milliseconds(300));  // sessions announced everywhere
+}
 
-  std::vector<double> cpu0;
-  for (size_t i = 0; i < nodes; ++i)
-    cpu0.push_back(cpu_seconds(cluster.pid(i)));
-  auto t0 = steady_clock::now();
-  // Each user sends to the others in turn, at most 100 unacknowledged.
+// A sender's pump: keeps its window full; started and woken by a message
+// (from its receiver, in pairs) or by the hub's acks.
+caf::behavior relay_pump(caf::event_based_actor* self, int count, caf::actor router,
+                         std::shared_ptr<std::pair<caf::actor, std::string>> link,
+                         std::string name, std::vector<std::string> to,
+                         std::shared_ptr<pair_flow> flow, int window, counters* c) {
+  auto sent = std::make_shared<long>(0);
+  auto pending = std::make_shared<int>(0);
+  auto open = [=] {
+    if (!flow)
+      return *pending < window;
+    if (*sent - flow->received < window)
+      return true;
+    flow->blocked = true;  // then look again: the receiver may have just missed it
+    return *sent - flow->received < window && flow->blocked.exchange(false);
+  };
+  auto pump = std::make_shared<std::function<void()>>();
+  *pump = [=] {
+    while (*sent < count && open()) {
+      auto n = (*sent)++;
+      ++*pending;
+      auto env = envelope_from(name, to[static_cast<size_t>(n) % to.size()], n);
+      self->request(router, seconds(30), enqueue_atom_v, link->second, env)
+        .then(
+          [=](caf::ok_atom) {
+            ++c->accepted;
+            --*pending;
+            (*pump)();
+          },
+          [=](caf::error&) {
+            ++c->failed;
+            --*pending;
+            (*pump)();
+          });
+    }
+  };
+  return {[=](int) { (*pump)(); }};  // the first one starts it
+}
+
+// Runs the load to its end (or two minutes); its wall-clock seconds.
+double run_relay(const relay_load& load, synthetic_members& m, int messages, counters& c) {
+  auto senders = load.pairs ? load.users / 2 : load.users;
+  int each = messages / static_cast<int>(senders);
   std::vector<caf::actor> pumps;
-  for (size_t s = 0; s < users.size(); ++s) {
-    auto name = users[s].name;
-    auto router = users[s].router;
-    auto link = users[s].link;
-    std::vector<std::string> others;
-    for (auto& u : users)
-      if (u.name != name)
-        others.push_back(u.name);
-    pumps.push_back(users[s].sys->spawn([=, &c](caf::event_based_actor* self, int count) {
-      auto sent = std::make_shared<int>(0);
-      auto pending = std::make_shared<int>(0);
-      auto pump = std::make_shared<std::function<void()>>();
-      *pump = [=, &c] {
-        while (*pending < 100 && *sent < count) {
-          auto n = (*sent)++;
-          ++*pending;
-          auto env = envelope_from(name, others[static_cast<size_t>(n) % others.size()], n);
-          self->request(router, seconds(30), enqueue_atom_v, link->second, env)
-            .then(
-              [=, &c](caf::ok_atom) {
-                ++c.accepted;
-                --*pending;
-                (*pump)();
-              },
-              [=, &c](caf::error&) {
-                ++c.failed;
-                --*pending;
-                (*pump)();
-              });
-        }
-      };
-      (*pump)();
-    }, messages / static_cast<int>(users.size())));
+  auto t0 = steady_clock::now();
+  for (size_t s = 0; s < senders; ++s) {
+    auto& u = m.users[s];
+    std::vector<std::string> to;
+    std::shared_ptr<pair_flow> flow;
+    if (load.pairs) {
+      to.push_back(m.users[s + senders].name);
+      flow = m.users[s + senders].flow;
+    } else {
+      for (auto& other : m.users)
+        if (other.name != u.name)
+          to.push_back(other.name);
+    }
+    pumps.push_back(u.sys->spawn(relay_pump, each, u.router, u.link, u.name, to, flow,
+                                 load.window, &c));
+    if (flow)
+      flow->pump = pumps.back();
   }
-  long total = (messages / static_cast<long>(users.size())) * static_cast<long>(users.size());
+  for (auto& p : pumps)
+    caf::anon_send(p, 0);
+  long total = static_cast<long>(each) * static_cast<long>(senders);
   auto deadline = steady_clock::now() + seconds(120);
   while (c.delivered + c.failed < total && steady_clock::now() < deadline)
     std::this_thread::sleep_for(milliseconds(2));
   auto wall = duration<double>(steady_clock::now() - t0).count();
+  for (auto& p : pumps)
+    caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
+  if (c.failed > 0 || c.delivered < total)
+    std::cerr << "relay: " << c.delivered << " of " << total << " delivered, " << c.failed
+              << " failed\n";
+  return wall;
+}
+
+double search_us(synthetic_user& from, int searches) {
+  caf::scoped_actor self{*from.sys};
+  auto t1 = steady_clock::now();
+  for (int i = 0; i < searches; ++i) {
+    // Below the per-host rate (20 a second, bursts of 100) for a fair figure.
+    if (i > 0 && i % 90 == 0)
+      std::this_thread::sleep_for(seconds(5));
+    self->request(from.router, seconds(10), search_atom_v, from.link->second,
+                  std::string("load"), uint32_t{20})
+      .receive([](std::vector<presence_info>&) {}, [](caf::error&) {});
+  }
+  auto search_wall = duration<double>(steady_clock::now() - t1).count()
+                     - 5.0 * ((searches - 1) / 90);
+  return search_wall * 1e6 / searches;
+}
+
+cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
+  test::hub_cluster cluster{nodes, nodes};
+  cluster.start_all();
+  counters c;
+  relay_load load;
+  for (size_t i = 0; i < nodes; ++i)
+    load.ports.push_back(cluster.port(i));
+  synthetic_members m;
+  sign_up_members(load, m, &c);
+  std::vector<double> cpu0;
+  for (size_t i = 0; i < nodes; ++i)
+    cpu0.push_back(cpu_seconds(cluster.pid(i)));
+  auto wall = run_relay(load, m, messages, c);
   cluster_figures out;
   out.per_s = static_cast<double>(c.delivered) / wall;
   double cpu = 0;
@@ -219,38 +302,33 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
     cpu += cpu_seconds(cluster.pid(i)) - cpu0[i];
   out.cpu_per_node = cpu / static_cast<double>(nodes) / wall;
   out.cpu_us_per_msg = cpu * 1e6 / static_cast<double>(std::max<long>(1, c.delivered));
-  if (c.failed > 0 || c.delivered < total)
-    std::cerr << nodes << " node(s): " << c.delivered << " of " << total << " delivered, "
-              << c.failed << " failed\n";
-
-  // A directory search from one member: every node answers.
-  {
-  caf::scoped_actor self{*users[0].sys};
-  auto t1 = steady_clock::now();
-  for (int i = 0; i < searches; ++i) {
-    // Below the per-host rate (20 a second, bursts of 100) for a fair figure.
-    if (i > 0 && i % 90 == 0)
-      std::this_thread::sleep_for(seconds(5));
-    self->request(users[0].router, seconds(10), search_atom_v, users[0].link->second,
-                  std::string("load"), uint32_t{20})
-      .receive([](std::vector<presence_info>&) {}, [](caf::error&) {});
-  }
-  auto search_wall = duration<double>(steady_clock::now() - t1).count()
-                     - 5.0 * ((searches - 1) / 90);
-  out.search_us = search_wall * 1e6 / searches;
-  }
-  for (auto& u : users) {
-    caf::anon_send_exit(u.peer, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(u.member_link, caf::exit_reason::user_shutdown);
-  }
-  for (auto& p : pumps)
-    caf::anon_send_exit(p, caf::exit_reason::user_shutdown);
-  pumps.clear();
-  users.clear();  // the systems go before their configs
+  out.search_us = search_us(m.users[0], searches);
   return out;
 }
 
 } // namespace
+
+load_figures measure_hub_relay(int messages) {
+  test::world world;
+  auto hub = world.start_daemon({"--listen", "127.0.0.1:0"});
+  auto port = test::printed_hub_port(hub->log_file());
+  if (port == 0)
+    throw std::runtime_error("the hub printed no port");
+  counters c;
+  relay_load load{{port}, 2 * static_cast<size_t>(relay_pairs), true, window};
+  synthetic_members m;
+  sign_up_members(load, m, &c);
+  auto cpu0 = cpu_seconds(hub->pid());
+  auto self0 = process_cpu_seconds();
+  auto wall = run_relay(load, m, messages, c);
+  load_figures out;
+  out.per_s = static_cast<double>(c.delivered) / wall;
+  out.server_cpu_us =
+    (cpu_seconds(hub->pid()) - cpu0) * 1e6 / static_cast<double>(std::max<long>(1, c.delivered));
+  out.server_rss_mib = rss_mib(hub->pid());
+  out.driver_share = (process_cpu_seconds() - self0) / wall;
+  return out;
+}
 
 std::vector<row> cluster_rows(const settings& s) {
   const std::string caveat = " (nodes share 2 cores)";

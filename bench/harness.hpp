@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace chatter::bench {
 
@@ -41,18 +44,55 @@ double micros_per_op(int n, const std::function<void()>& op);
 // One Markdown table: metric, Chatter, reference, ratio (medians; min-max
 // beside each).
 void print_markdown(const std::vector<row>& rows);
-void write_json(const std::vector<row>& rows, const std::string& path);
+// `groups[i]` names the group of `rows[i]`; the rows already in `path` of
+// the groups in `ran` go, the others stay.
+void write_json(const std::vector<row>& rows, const std::vector<std::string>& groups,
+                const std::set<std::string>& ran, const std::string& path);
 
-// One 1:1 load's figures: sustained rate and unloaded latency.
-struct message_figures {
+// The 1:1 load every message row puts on Chatter and on its peers alike:
+// senders each with one receiver, at most `window` messages sent and not
+// yet received per pair (the receiving side counts them).
+constexpr int relay_pairs = 4;   // hub relay rows: synthetic members, XMPP peers
+constexpr int window = 256;      // messages in flight per pair, every load
+
+// What /proc says about a process: CPU (user+system) so far, resident memory.
+double cpu_seconds(pid_t pid);
+double rss_mib(pid_t pid);
+// The first process whose command line holds `needle` (0 when none).
+pid_t pid_with_cmdline(const std::string& needle);
+// The calling thread's, and this whole process's, own CPU so far (getrusage).
+double thread_cpu_seconds();
+double process_cpu_seconds();
+
+// One sustained load: its rate, and what the server and the load's driver
+// spent on it.
+struct load_figures {
   double per_s = 0;
-  double p50_ms = 0, p99_ms = 0;                // one message at a time
-  double loaded_p50_ms = 0, loaded_p99_ms = 0;  // sent at 80 % of per_s
+  double server_cpu_us = 0;  // per message, from /proc
+  double server_rss_mib = 0; // after the load
+  double driver_share = 0;   // the load generator's CPU, share of one core
 };
 
-// Prosody and its driver (xmpp_peer.cpp); false when prosody is not installed.
-bool xmpp_available();
-message_figures measure_xmpp(int messages, int unloaded);
+// An XMPP server under the fast driver (xmpp_peer.cpp, xmpp_client.cpp).
+struct peer_figures {
+  load_figures relay;  // relay_pairs pairs
+  load_figures e2e;    // 1 pair, as Chatter's end-to-end rows
+  double p50_ms = 0, p99_ms = 0;                // one message at a time
+  double loaded_p50_ms = 0, loaded_p99_ms = 0;  // 1 pair at 80 % of e2e.per_s
+  bool measured = false;
+};
+
+enum class xmpp_server { prosody, ejabberd };
+const char* server_name(xmpp_server s);
+// False when the server's Debian package is not installed.
+bool peer_available(xmpp_server s);
+// `relay_messages` over relay_pairs pairs, then `messages` over one pair,
+// `unloaded` one at a time, and messages / 2 paced; the same as Chatter's.
+peer_figures measure_peer(xmpp_server s, int relay_messages, int messages, int unloaded);
+
+// Chatter's hub alone (cluster_rows.cpp): a `chatterd --listen` hub, relay_pairs
+// synthetic members sending envelopes to as many others, `window` in flight.
+load_figures measure_hub_relay(int messages);
 
 // The groups of rows, one file each.
 std::vector<row> crypto_rows(const settings& s);

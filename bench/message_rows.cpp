@@ -1,12 +1,20 @@
-// End-to-end messages, alice -> bob through a remote hub over CAF TCP on
-// loopback, beside raw CAF remote request/response between two actor
-// systems measured in the same run: the reference says what the transport
-// alone costs here and now.
+// Messages, alice -> bob: end to end through a remote hub over CAF TCP on
+// loopback (D-Bus in at alice's daemon, D-Bus out at bob's, ratchet suite,
+// every store durable), and the hub alone under synthetic members; beside,
+// in the same run, the floor (a bare sd-bus round trip through a
+// dbus-daemon plus a raw CAF remote round trip) and two XMPP servers under
+// the same 1:1 loads (xmpp_peer.cpp). CPU and memory of every process on
+// the path come from /proc.
+//
+// The clients behave as real ones do: alice's side is one bus connection,
+// subscribed to the account's signals (the generated proxy), that keeps
+// `window` SendMessage calls in flight with asynchronous calls; bob's side
+// is one subscribed connection that counts MessageReceived.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <thread>
 
@@ -25,6 +33,7 @@ namespace chatter::bench {
 namespace {
 
 using clock_type = steady_clock;
+constexpr const char* account_interface = "org.chatter.Chatter1.Account";
 
 double seconds_since(clock_type::time_point t0) {
   return duration<double>(clock_type::now() - t0).count();
@@ -35,18 +44,18 @@ double percentile(std::vector<double> v, double p) {
   return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
 
-// --- the reference: raw CAF remote request/response --------------------------
+// --- the floor ----------------------------------------------------------------
 
-struct caf_reference {
-  double serial_rtt_us = 0;
-  double pipelined_per_s = 0;
+struct floor_figures {
+  double dbus_ms = 0;  // bare sd-bus method round trip through a dbus-daemon
+  double caf_ms = 0;   // raw CAF remote request/response between two systems
 };
 
 caf::behavior echo(caf::event_based_actor*, int) {
   return {[](int x) { return x; }};
 }
 
-caf_reference measure_caf(int serial, int pipelined) {
+double caf_round_trip_ms(int serial) {
   caf::actor_system_config cfg_a, cfg_b;
   cfg_a.load<caf::io::middleman>();
   cfg_b.load<caf::io::middleman>();
@@ -54,211 +63,430 @@ caf_reference measure_caf(int serial, int pipelined) {
   auto server = a.spawn(echo, 0);
   auto port = a.middleman().publish(server, 0, "127.0.0.1");
   auto remote = b.middleman().remote_actor("127.0.0.1", *port);
-  caf_reference out;
   caf::scoped_actor self{b};
-  for (int i = 0; i < 200; ++i)  // warm-up
-    self->request(*remote, seconds(5), i).receive([](int) {}, [](caf::error&) {});
-  auto t0 = clock_type::now();
-  for (int i = 0; i < serial; ++i)
-    self->request(*remote, seconds(5), i).receive([](int) {}, [](caf::error&) {});
-  out.serial_rtt_us = seconds_since(t0) * 1e6 / serial;
-  // Pipelined, at most 1000 in flight (CAF's response map is linear past that).
-  std::atomic<int> done{0};
-  auto t1 = clock_type::now();
-  // `target` is a spawn argument, not a capture: CAF 0.17 trips UBSan when a
-  // function actor is spawned with no argument.
-  b.spawn([&](caf::event_based_actor* me, caf::actor target) {
-    auto sent = std::make_shared<int>(0);
-    auto pump = std::make_shared<std::function<void()>>();
-    *pump = [=, &done] {
-      while (*sent - done < 1000 && *sent < pipelined) {
-        ++*sent;
-        me->request(target, seconds(30), *sent).then([=, &done](int) {
-          ++done;
-          (*pump)();
-        });
-      }
-    };
-    (*pump)();
-  }, *remote);
-  while (done < pipelined)
-    std::this_thread::sleep_for(milliseconds(1));
-  out.pipelined_per_s = pipelined / seconds_since(t1);
+  auto us = micros_per_op(serial, [&] {
+    self->request(*remote, seconds(5), 1).receive([](int) {}, [](caf::error&) {});
+  });
   caf::anon_send_exit(server, caf::exit_reason::user_shutdown);
-  return out;
+  return us / 1e3;
 }
 
-// --- Chatter: alice -> bob through a remote hub -------------------------------
+double dbus_round_trip_ms(int serial) {
+  test::private_bus bus;
+  auto service_conn = bus.connect();
+  auto object = sdbus::createObject(*service_conn, "/org/chatter/BenchEcho");
+  object->registerMethod("Echo").onInterface("org.chatter.BenchEcho").implementedAs(
+    [](const std::string& s) { return s; });
+  object->finishRegistration();
+  service_conn->requestName("org.chatter.BenchEcho");
+  service_conn->enterEventLoopAsync();
+  auto conn = bus.connect();
+  auto proxy = sdbus::createProxy(*conn, "org.chatter.BenchEcho", "/org/chatter/BenchEcho");
+  auto us = micros_per_op(serial, [&] {
+    std::string out;
+    proxy->callMethod("Echo").onInterface("org.chatter.BenchEcho")
+      .withArguments(std::string("ping 1")).storeResultsTo(out);
+  });
+  service_conn->leaveEventLoop();
+  return us / 1e3;
+}
 
-message_figures measure_chatter(int messages, int unloaded, bool plaintext = false) {
+// --- Chatter end to end ---------------------------------------------------------
+
+// A process on the path and what it spent over the sustained load.
+struct process_cost {
+  std::string name;
+  pid_t pid = 0;
+  double cpu0 = 0;
+  double cpu_us = 0;  // per message
+  double rss_mib = 0;
+};
+
+struct chatter_figures {
+  double per_s = 0;
+  double p50_ms = 0, p99_ms = 0;
+  double loaded_p50_ms = 0, loaded_p99_ms = 0;
+  double driver_share = 0;  // the bench's own D-Bus clients
+  std::vector<process_cost> processes;
+};
+
+// What bob's connection saw: every arrival counted, the timed ones stamped.
+struct arrivals {
+  std::mutex m;
+  std::condition_variable cv;
+  std::atomic<long> count{0};
+  std::vector<clock_type::time_point> paced;  // by index, "paced N"
+  std::function<void()> on_arrival;           // the sender's pump; set under `m`
+  void set_on_arrival(std::function<void()> f) {
+    std::lock_guard<std::mutex> g(m);
+    on_arrival = std::move(f);
+  }
+  long wait_for(long n, seconds limit) {
+    std::unique_lock<std::mutex> g(m);
+    cv.wait_for(g, limit, [&] { return count >= n; });
+    return count;
+  }
+};
+
+// Alice's sender: at most `window` messages sent and not yet at bob, and at
+// most `window` calls unanswered, on alice's one connection.
+class async_sender {
+public:
+  async_sender(sdbus::IProxy& proxy, arrivals& at_bob) : proxy_(proxy), at_bob_(at_bob) {}
+  void start(long quota) {
+    std::lock_guard<std::mutex> g(m_);
+    quota_ = quota;
+    sent_ = 0;
+    base_ = at_bob_.count;
+  }
+  // Sends what the window allows. Called from any thread; the calls are made
+  // outside the lock, which sdbus-c++ takes its own around.
+  void pump() {
+    long first = 0, n = 0;
+    {
+      std::lock_guard<std::mutex> g(m_);
+      while (sent_ + n < quota_ && sent_ + n - (at_bob_.count - base_) < window
+             && unanswered_ + n < window)
+        ++n;
+      first = sent_;
+      sent_ += n;
+      unanswered_ += n;
+    }
+    for (long i = first; i < first + n; ++i)
+      proxy_.callMethodAsync("SendMessage").onInterface(account_interface)
+        .withArguments(std::string("bob"), "load " + std::to_string(i))
+        .uponReplyInvoke([this](const sdbus::Error* error, const std::string&) {
+          if (error)
+            ++failed;
+          {
+            std::lock_guard<std::mutex> g(m_);
+            --unanswered_;
+          }
+          answered_.notify_all();
+          pump();
+        });
+  }
+  // Before it goes: no reply may come to a sender that is gone.
+  void wait_answered(seconds limit) {
+    std::unique_lock<std::mutex> g(m_);
+    answered_.wait_for(g, limit, [&] { return unanswered_ == 0; });
+  }
+  std::atomic<long> failed{0};
+
+private:
+  sdbus::IProxy& proxy_;
+  arrivals& at_bob_;
+  std::mutex m_;
+  std::condition_variable answered_;
+  long quota_ = 0, sent_ = 0, base_ = 0, unanswered_ = 0;
+};
+
+struct chatter_setup {
   test::world hub;
-  auto hub_daemon = hub.start_daemon({"--listen", "127.0.0.1:0"});
-  auto port = test::printed_hub_port(hub_daemon->log_file());
+  std::unique_ptr<test::chatterd_process> hub_daemon;
+  test::member_host alice, bob;
+  arrivals at_bob;
+  std::unique_ptr<sdbus::IProxy> sender_proxy;  // alice's connection, no subscriptions of its own
+};
+
+pid_t bus_pid(const test::world& w) {
+  return pid_with_cmdline("unix:path=" + (w.dir.path() / "bus.socket").string());
+}
+
+void set_up(chatter_setup& c) {
+  c.hub_daemon = c.hub.start_daemon({"--listen", "127.0.0.1:0"});
+  auto port = test::printed_hub_port(c.hub_daemon->log_file());
   if (port == 0)
     throw std::runtime_error("the hub printed no port");
-  test::member_host alice, bob;
-  for (auto [m, user] : {std::pair{&alice, "alice"}, std::pair{&bob, "bob"}}) {
-    auto args = test::hub_args("127.0.0.1", port);
-    if (plaintext)
-      args.push_back("--bench-plaintext");
-    if (!m->start(args))
+  for (auto [m, user] : {std::pair{&c.alice, "alice"}, std::pair{&c.bob, "bob"}}) {
+    if (!m->start(test::hub_args("127.0.0.1", port)))
       throw std::runtime_error("the hub did not answer");
     m->join(user);
   }
-
-  std::mutex m;
-  std::condition_variable cv;
-  std::map<std::string, clock_type::time_point> arrived;
-  std::map<std::string, clock_type::time_point> paced_arrived;  // by text
-  bob.account->on_message_received = [&](const std::string& id, const std::string&,
-                                         const std::string& text, int64_t) {
-    std::lock_guard<std::mutex> g(m);
+  c.at_bob.paced.resize(1);
+  c.bob.account->on_message_received = [&at = c.at_bob](const std::string&, const std::string&,
+                                                        const std::string& text, int64_t) {
     auto now = clock_type::now();
-    arrived[id] = now;
-    if (text.rfind("paced ", 0) == 0)
-      paced_arrived[text] = now;
-    cv.notify_all();
+    if (text.rfind("paced ", 0) == 0) {
+      auto i = static_cast<size_t>(std::stol(text.substr(6)));
+      if (i < at.paced.size())
+        at.paced[i] = now;
+    }
+    std::function<void()> pump;
+    {
+      std::lock_guard<std::mutex> g(at.m);
+      ++at.count;
+      pump = at.on_arrival;
+    }
+    at.cv.notify_all();
+    if (pump)
+      pump();
   };
-  bob.conn->enterEventLoopAsync();
-  auto wait_for = [&](size_t n) {
-    std::unique_lock<std::mutex> g(m);
-    cv.wait_for(g, seconds(120), [&] { return arrived.size() >= n; });
-    return arrived.size();
-  };
+  c.sender_proxy =
+    sdbus::createProxy(*c.alice.conn, client::service_name, client::account_path("alice"));
+  c.bob.conn->enterEventLoopAsync();
+  c.alice.conn->enterEventLoopAsync();
+}
 
-  // Unloaded latency: one message at a time.
+std::vector<process_cost> path_processes(chatter_setup& c) {
+  return {{"hub chatterd", c.hub_daemon->pid()},
+          {"alice's chatterd", c.alice.daemon->pid()},
+          {"bob's chatterd", c.bob.daemon->pid()},
+          {"alice's dbus-daemon", bus_pid(c.alice.world)},
+          {"bob's dbus-daemon", bus_pid(c.bob.world)},
+          {"the hub's dbus-daemon", bus_pid(c.hub)}};
+}
+
+void unloaded_latency(chatter_setup& c, int unloaded, chatter_figures& out) {
+  // Warm-up: the first message sets up the ratchet session, once per pair.
+  auto first = c.at_bob.count.load();
+  c.alice.account->SendMessage("bob", "warm-up");
+  c.at_bob.wait_for(first + 1, seconds(30));
   std::vector<double> latencies;
   for (int i = 0; i < unloaded; ++i) {
+    auto before = c.at_bob.count.load();
     auto t0 = clock_type::now();
-    alice.account->SendMessage("bob", "ping " + std::to_string(i));
-    wait_for(static_cast<size_t>(i + 1));
+    c.alice.account->SendMessage("bob", "ping " + std::to_string(i));
+    c.at_bob.wait_for(before + 1, seconds(30));
     latencies.push_back(seconds_since(t0) * 1e3);
   }
-  message_figures out;
   out.p50_ms = percentile(latencies, 0.5);
   out.p99_ms = percentile(latencies, 0.99);
+}
 
-  // Sustained: a SendMessage call waits for the message to be sealed and
-  // on disk (~5 ms), so one synchronous caller would measure itself, not
-  // the daemon. 32 callers keep many messages in flight; bob's daemon
-  // receives, counted until the last arrives.
-  constexpr int callers = 32;
-  auto base = arrived.size();
+void sustained(chatter_setup& c, int messages, chatter_figures& out) {
+  async_sender sender(*c.sender_proxy, c.at_bob);
+  c.at_bob.set_on_arrival([&sender] { sender.pump(); });
+  out.processes = path_processes(c);
+  for (auto& p : out.processes)
+    p.cpu0 = cpu_seconds(p.pid);
+  auto self0 = process_cpu_seconds();
+  auto base = c.at_bob.count.load();
   auto t0 = clock_type::now();
-  std::vector<std::thread> senders;
-  for (int t = 0; t < callers; ++t)
-    senders.emplace_back([&, t] {
-      auto conn = alice.world.bus.connect();
-      client::account_client a(*conn, client::account_path("alice"));
-      for (int i = t; i < messages; i += callers)
-        a.SendMessage("bob", "load " + std::to_string(i));
-    });
-  for (auto& s : senders)
-    s.join();
-  auto got = wait_for(base + static_cast<size_t>(messages)) - base;
-  out.per_s = static_cast<double>(got) / seconds_since(t0);
-
-  // Loaded latency: messages sent on a schedule at 80 % of that rate, each
-  // timed from its slot to bob's MessageReceived.
-  auto paced = std::max(callers, messages / 2);
-  auto interval = duration<double>(callers / (0.8 * out.per_s));
-  std::vector<clock_type::time_point> slots(static_cast<size_t>(paced));
-  auto start = clock_type::now() + milliseconds(50);
-  for (int i = 0; i < paced; ++i)
-    slots[static_cast<size_t>(i)] =
-      start + duration_cast<clock_type::duration>(interval * (i / callers))
-      + duration_cast<clock_type::duration>(interval * (i % callers) / callers);
-  senders.clear();
-  for (int t = 0; t < callers; ++t)
-    senders.emplace_back([&, t] {
-      auto conn = alice.world.bus.connect();
-      client::account_client a(*conn, client::account_path("alice"));
-      for (int i = t; i < paced; i += callers) {
-        std::this_thread::sleep_until(slots[static_cast<size_t>(i)]);
-        a.SendMessage("bob", "paced " + std::to_string(i));
-      }
-    });
-  for (auto& s : senders)
-    s.join();
-  {
-    std::unique_lock<std::mutex> g(m);
-    cv.wait_for(g, seconds(120), [&] { return paced_arrived.size() >= static_cast<size_t>(paced); });
-    std::vector<double> loaded;
-    for (int i = 0; i < paced; ++i) {
-      auto a = paced_arrived.find("paced " + std::to_string(i));
-      if (a != paced_arrived.end())
-        loaded.push_back(duration<double, std::milli>(a->second - slots[static_cast<size_t>(i)]).count());
-    }
-    out.loaded_p50_ms = percentile(loaded, 0.5);
-    out.loaded_p99_ms = percentile(loaded, 0.99);
+  sender.start(messages);
+  sender.pump();
+  auto got = c.at_bob.wait_for(base + messages, seconds(120)) - base;
+  auto wall = seconds_since(t0);
+  c.at_bob.set_on_arrival(nullptr);
+  out.per_s = static_cast<double>(got) / wall;
+  out.driver_share = (process_cpu_seconds() - self0) / wall;
+  for (auto& p : out.processes) {
+    p.cpu_us = (cpu_seconds(p.pid) - p.cpu0) * 1e6 / static_cast<double>(std::max(1L, got));
+    p.rss_mib = rss_mib(p.pid);
   }
-  bob.conn->leaveEventLoop();
-  if (got < static_cast<size_t>(messages))
-    std::cerr << "only " << got << " of " << messages << " arrived within the limit\n";
+  sender.wait_answered(seconds(30));
+  if (got < messages || sender.failed > 0)
+    std::cerr << "end to end: " << got << " of " << messages << " arrived, " << sender.failed
+              << " SendMessage calls failed\n";
+}
+
+// Messages on a schedule at 80 % of the sustained rate, each timed from its
+// slot to bob's MessageReceived; sent without waiting for the replies.
+void paced_latency(chatter_setup& c, int messages, chatter_figures& out) {
+  if (out.per_s <= 0)
+    return;
+  auto paced = std::max(1, messages / 2);
+  c.at_bob.paced.assign(static_cast<size_t>(paced), {});
+  auto interval = duration<double>(1.0 / (0.8 * out.per_s));
+  auto start = clock_type::now() + milliseconds(50);
+  std::vector<clock_type::time_point> slots;
+  for (int i = 0; i < paced; ++i)
+    slots.push_back(start + duration_cast<clock_type::duration>(interval * i));
+  auto base = c.at_bob.count.load();
+  for (int i = 0; i < paced; ++i) {
+    std::this_thread::sleep_until(slots[static_cast<size_t>(i)]);
+    c.sender_proxy->callMethodAsync("SendMessage").onInterface(account_interface)
+      .withArguments(std::string("bob"), "paced " + std::to_string(i))
+      .uponReplyInvoke([](const sdbus::Error*, const std::string&) {});
+  }
+  c.at_bob.wait_for(base + paced, seconds(120));
+  std::vector<double> loaded;
+  for (size_t i = 0; i < slots.size(); ++i)
+    if (c.at_bob.paced[i] != clock_type::time_point{})
+      loaded.push_back(duration<double, std::milli>(c.at_bob.paced[i] - slots[i]).count());
+  out.loaded_p50_ms = percentile(loaded, 0.5);
+  out.loaded_p99_ms = percentile(loaded, 0.99);
+}
+
+chatter_figures measure_chatter(int messages, int unloaded) {
+  chatter_setup c;
+  set_up(c);
+  chatter_figures out;
+  unloaded_latency(c, unloaded, out);
+  sustained(c, messages, out);
+  paced_latency(c, messages, out);
+  c.alice.conn->leaveEventLoop();
+  c.bob.conn->leaveEventLoop();
   return out;
+}
+
+// --- the rows -------------------------------------------------------------------
+
+struct run_figures {
+  floor_figures floor;
+  chatter_figures chat;
+  load_figures hub;
+  peer_figures prosody, ejabberd;
+};
+
+// A peer that is installed must work, in a quick run too: bench.smoke is
+// what keeps the driver and the throw-away servers from rotting.
+peer_figures peer_if_installed(xmpp_server server, const settings& s, bool available) {
+  if (!available)
+    return {};
+  return measure_peer(server, s.iterations(20000), s.iterations(4000), s.iterations(100));
+}
+
+std::string share_note(const std::vector<run_figures>& runs,
+                       const std::function<double(const run_figures&)>& share) {
+  std::vector<double> v;
+  for (auto& r : runs)
+    v.push_back(share(r) * 100);
+  return " (driver: " + std::to_string(static_cast<int>(median(v) + 0.5)) + " % of a core)";
+}
+
+using pick = std::function<double(const run_figures&)>;
+
+struct row_maker {
+  const std::vector<run_figures>& runs;
+  std::vector<row>& rows;
+  void add(const std::string& metric, const std::string& reference, const pick& chatter,
+           const pick& ref) {
+    row r{metric, reference, {}, {}};
+    for (auto& f : runs)
+      record(r, chatter(f), ref(f));
+    rows.push_back(r);
+  }
+};
+
+const peer_figures& peer_of(const run_figures& f, xmpp_server server) {
+  return server == xmpp_server::prosody ? f.prosody : f.ejabberd;
+}
+
+void floor_rows(row_maker& m) {
+  const std::string floor = "floor: bare sd-bus round trip + raw CAF remote round trip, ms";
+  auto floor_ms = [](const run_figures& f) { return f.floor.dbus_ms + f.floor.caf_ms; };
+  m.add("floor: bare sd-bus method round trip through a dbus-daemon, ms",
+        "raw CAF remote round trip, ms (the floor is their sum)",
+        [](auto& f) { return f.floor.dbus_ms; }, [](auto& f) { return f.floor.caf_ms; });
+  m.add("unloaded p50, SendMessage -> MessageReceived via a remote hub, ms", floor,
+        [](auto& f) { return f.chat.p50_ms; }, floor_ms);
+  m.add("unloaded p99, SendMessage -> MessageReceived via a remote hub, ms", floor,
+        [](auto& f) { return f.chat.p99_ms; }, floor_ms);
+  m.add("p99 at 80 % of the sustained end-to-end rate, ms", floor,
+        [](auto& f) { return f.chat.loaded_p99_ms; }, floor_ms);
+}
+
+// Chatter end to end (one pair through D-Bus, a remote hub and D-Bus) beside
+// the server's relay of the same one pair.
+void end_to_end_rows(row_maker& m, xmpp_server server) {
+  std::string name = server_name(server);
+  std::string vs = " [vs " + name + "]";
+  auto peer = [server](const run_figures& f) -> const peer_figures& { return peer_of(f, server); };
+  m.add("end to end msgs/s: D-Bus in, remote hub, D-Bus out, ratchet-encrypted, durable; 1 pair, "
+          + std::to_string(window) + " in flight" + vs,
+        name + " relay, 1 pair, same window"
+          + share_note(m.runs, [&](auto& f) { return peer(f).e2e.driver_share; }),
+        [](auto& f) { return f.chat.per_s; }, [&](auto& f) { return peer(f).e2e.per_s; });
+  std::string one = name + ", one message at a time";
+  m.add("unloaded p50, ms" + vs, one, [](auto& f) { return f.chat.p50_ms; },
+        [&](auto& f) { return peer(f).p50_ms; });
+  m.add("unloaded p99, ms" + vs, one, [](auto& f) { return f.chat.p99_ms; },
+        [&](auto& f) { return peer(f).p99_ms; });
+  std::string paced = name + " at 80 % of its own 1-pair rate";
+  m.add("p50 at 80 % of the sustained end-to-end rate, ms" + vs, paced,
+        [](auto& f) { return f.chat.loaded_p50_ms; }, [&](auto& f) { return peer(f).loaded_p50_ms; });
+  m.add("p99 at 80 % of the sustained end-to-end rate, ms" + vs, paced,
+        [](auto& f) { return f.chat.loaded_p99_ms; }, [&](auto& f) { return peer(f).loaded_p99_ms; });
+  m.add("end to end: load generator's CPU (the bench's D-Bus clients), share of one core" + vs,
+        "the fast XMPP driver, 1 pair", [](auto& f) { return f.chat.driver_share; },
+        [&](auto& f) { return peer(f).e2e.driver_share; });
+}
+
+// CPU per message and memory of each process on Chatter's path, beside the
+// whole server's under the same one-pair load.
+void process_rows(row_maker& m, xmpp_server server) {
+  std::string name = server_name(server);
+  auto peer = [server](const run_figures& f) -> const peer_figures& { return peer_of(f, server); };
+  auto& processes = m.runs[0].chat.processes;
+  for (size_t i = 0; i < processes.size(); ++i) {
+    m.add("end to end: CPU per message, " + processes[i].name + ", us",
+          name + ", the whole server, same 1-pair load",
+          [i](auto& f) { return f.chat.processes[i].cpu_us; },
+          [&](auto& f) { return peer(f).e2e.server_cpu_us; });
+    m.add("end to end: RSS after the load, " + processes[i].name + ", MiB",
+          name + " after the same load", [i](auto& f) { return f.chat.processes[i].rss_mib; },
+          [&](auto& f) { return peer(f).e2e.server_rss_mib; });
+  }
+  m.add("end to end: CPU per message, all Chatter processes on the path, us",
+        name + ", the whole server, same 1-pair load",
+        [](auto& f) {
+          double sum = 0;
+          for (auto& p : f.chat.processes)
+            sum += p.cpu_us;
+          return sum;
+        },
+        [&](auto& f) { return peer(f).e2e.server_cpu_us; });
+}
+
+// The hub alone under synthetic members beside the server under the fast
+// driver: the same pairs, the same window.
+void relay_rows(row_maker& m, xmpp_server server) {
+  std::string name = server_name(server);
+  std::string vs = " [vs " + name + "]";
+  auto peer = [server](const run_figures& f) -> const peer_figures& { return peer_of(f, server); };
+  std::string same = name + ", same load, fast driver";
+  m.add("hub relay msgs/s: synthetic members, encrypted envelopes, " + std::to_string(relay_pairs)
+          + " pairs, " + std::to_string(window) + " in flight each" + vs,
+        name + " relay, same load"
+          + share_note(m.runs, [&](auto& f) { return peer(f).relay.driver_share; }),
+        [](auto& f) { return f.hub.per_s; }, [&](auto& f) { return peer(f).relay.per_s; });
+  m.add("hub relay: CPU per relayed message, hub chatterd, us" + vs, same,
+        [](auto& f) { return f.hub.server_cpu_us; },
+        [&](auto& f) { return peer(f).relay.server_cpu_us; });
+  m.add("hub relay: RSS after the load, hub chatterd, MiB" + vs, same,
+        [](auto& f) { return f.hub.server_rss_mib; },
+        [&](auto& f) { return peer(f).relay.server_rss_mib; });
+  m.add("hub relay: load generator's CPU (the synthetic members), share of one core" + vs,
+        "the fast XMPP driver, same load", [](auto& f) { return f.hub.driver_share; },
+        [&](auto& f) { return peer(f).relay.driver_share; });
 }
 
 } // namespace
 
 std::vector<row> message_rows(const settings& s) {
-  row rate{"alice->bob via remote hub, msgs/s", "raw CAF remote pipelined req/s", {}, {}};
-  row p50{"unloaded latency p50, ms", "raw CAF remote round trip", {}, {}};
-  row p99{"unloaded latency p99, ms", "raw CAF remote round trip", {}, {}};
-  row loaded50{"latency p50 at 80 % of the sustained rate, ms", "raw CAF remote round trip", {}, {}};
-  row loaded99{"latency p99 at 80 % of the sustained rate, ms", "raw CAF remote round trip", {}, {}};
-  row xmpp_loaded50{"latency p50 at 80 % of each one's sustained rate, ms", "Prosody 0.12", {}, {}};
-  row xmpp_loaded99{"latency p99 at 80 % of each one's sustained rate, ms", "Prosody 0.12", {}, {}};
-  row plain_rate{"alice->bob via remote hub, NO encryption (bench build), msgs/s",
-                 "Prosody 0.12, same 1:1 load", {}, {}};
-  row plain_p50{"unloaded latency p50, NO encryption (bench build), ms", "Prosody 0.12", {}, {}};
-  row plain_loaded99{"latency p99 at 80 % of each one's rate, NO encryption (bench build), ms",
-                     "Prosody 0.12", {}, {}};
-  row xmpp_rate{"alice->bob via remote hub, ratchet suite (encrypted), msgs/s",
-                "Prosody 0.12 (plaintext), same 1:1 load", {}, {}};
-  row xmpp_p50{"unloaded latency p50, ms", "Prosody 0.12", {}, {}};
-  row xmpp_p99{"unloaded latency p99, ms", "Prosody 0.12", {}, {}};
-  bool xmpp = xmpp_available();
-  if (!xmpp)
-    std::cerr << "chatter_bench: prosody is not installed; no XMPP rows\n";
+  bool prosody = peer_available(xmpp_server::prosody);
+  bool ejabberd = peer_available(xmpp_server::ejabberd);
+  for (auto [ok, server] : {std::pair{prosody, xmpp_server::prosody},
+                            std::pair{ejabberd, xmpp_server::ejabberd}})
+    if (!ok)
+      std::cerr << "chatter_bench: " << server_name(server) << " is not installed; no rows for it\n";
+  std::vector<run_figures> runs;
   for (int run = 0; run < s.runs; ++run) {
-    auto ref = measure_caf(s.iterations(2000), s.iterations(20000));
-    auto chat = measure_chatter(s.iterations(2000), s.iterations(100));
-    record(rate, chat.per_s, ref.pipelined_per_s);
-    record(p50, chat.p50_ms, ref.serial_rtt_us / 1e3);
-    record(p99, chat.p99_ms, ref.serial_rtt_us / 1e3);
-    record(loaded50, chat.loaded_p50_ms, ref.serial_rtt_us / 1e3);
-    record(loaded99, chat.loaded_p99_ms, ref.serial_rtt_us / 1e3);
-    if (xmpp) {
-      message_figures peer;
-      try {
-        peer = measure_xmpp(s.iterations(2000), s.iterations(100));
-      } catch (const std::exception& ex) {
-        // --quick only checks that the bench runs; a Python driver that
-        // times out on a loaded machine is not Chatter's failure there.
-        if (s.scale >= 1)
-          throw;
-        std::cerr << "XMPP rows skipped in this quick run: " << ex.what() << '\n';
-        xmpp = false;
-        continue;
-      }
-      record(xmpp_rate, chat.per_s, peer.per_s);
-      record(xmpp_p50, chat.p50_ms, peer.p50_ms);
-      record(xmpp_p99, chat.p99_ms, peer.p99_ms);
-      record(xmpp_loaded50, chat.loaded_p50_ms, peer.loaded_p50_ms);
-      record(xmpp_loaded99, chat.loaded_p99_ms, peer.loaded_p99_ms);
-#ifdef CHATTER_BENCH_PLAINTEXT
-      auto plain = measure_chatter(s.iterations(2000), s.iterations(100), true);
-      record(plain_rate, plain.per_s, peer.per_s);
-      record(plain_p50, plain.p50_ms, peer.p50_ms);
-      record(plain_loaded99, plain.loaded_p99_ms, peer.loaded_p99_ms);
-#endif
-    }
+    run_figures f;
+    f.floor = {dbus_round_trip_ms(s.iterations(3000)), caf_round_trip_ms(s.iterations(2000))};
+    f.chat = measure_chatter(s.iterations(4000), s.iterations(100));
+    std::cerr << "Chatter: end to end " << static_cast<long>(f.chat.per_s) << " msgs/s (bench's"
+              << " D-Bus clients " << static_cast<int>(f.chat.driver_share * 100) << " % of a core)\n";
+    f.hub = measure_hub_relay(s.iterations(20000));
+    std::cerr << "Chatter: hub relay " << static_cast<long>(f.hub.per_s) << " msgs/s (synthetic"
+              << " members " << static_cast<int>(f.hub.driver_share * 100) << " % of a core)\n";
+    f.prosody = peer_if_installed(xmpp_server::prosody, s, prosody);
+    f.ejabberd = peer_if_installed(xmpp_server::ejabberd, s, ejabberd);
+    runs.push_back(std::move(f));
   }
-  std::vector<row> rows{rate, p50, p99, loaded50, loaded99};
-  if (xmpp)
-    rows.insert(rows.end(), {xmpp_rate, xmpp_p50, xmpp_p99, xmpp_loaded50, xmpp_loaded99});
-  if (!plain_rate.chatter_runs.empty())
-    rows.insert(rows.end(), {plain_rate, plain_p50, plain_loaded99});
+  std::vector<row> rows;
+  row_maker m{runs, rows};
+  floor_rows(m);
+  if (prosody) {
+    relay_rows(m, xmpp_server::prosody);
+    end_to_end_rows(m, xmpp_server::prosody);
+    process_rows(m, xmpp_server::prosody);
+  }
+  if (ejabberd) {
+    relay_rows(m, xmpp_server::ejabberd);
+    end_to_end_rows(m, xmpp_server::ejabberd);
+  }
   return rows;
 }
 

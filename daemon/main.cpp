@@ -93,11 +93,9 @@ int run(const chatter::daemon_options& opts) {
   chatter::account_manager_config mgr_cfg;
   mgr_cfg.accounts_dir = (fs::path(opts.data_dir) / "accounts").string();
   mgr_cfg.hub = local;
-  mgr_cfg.crypto = chatter::spawn_crypto_pool(sys, 0, opts.bench_plaintext);
+  mgr_cfg.crypto = chatter::spawn_crypto_pool(sys);
   auto crypto = mgr_cfg.crypto;
   stop.add([crypto] { caf::anon_send_exit(crypto, caf::exit_reason::user_shutdown); });
-  if (opts.bench_plaintext)
-    spdlog::warn("--bench-plaintext: messages leave this daemon UNENCRYPTED (benchmark build)");
   mgr_cfg.events = bridge.events();
   mgr_cfg.robot = robot;
   mgr_cfg.corrupt_rechallenge_for = opts.corrupt_rechallenge_for;

@@ -189,12 +189,6 @@ daemon_options parse(int argc, const char* const* argv, bool exit_on_error) {
                  "read out each incoming message (true or false)")
     ->capture_default_str()
     ->group("Tux Droid");
-#ifdef CHATTER_BENCH_PLAINTEXT
-  app.add_flag("--bench-plaintext", opts.bench_plaintext,
-               "BENCHMARK BUILD ONLY: send messages unsealed and unsigned, to compare "
-               "the relay with a plaintext XMPP server")
-    ->group("Benchmark build");
-#endif
   // Tests only: answer every re-challenge of USER wrongly.
   app.add_option("--test-corrupt-rechallenge", opts.corrupt_rechallenge_for)
     ->group("");

@@ -50,7 +50,6 @@ struct daemon_options {
   // keys and passwords it holds.
   bool allow_core_dumps = false;
   std::set<std::string> corrupt_rechallenge_for;  // test hook
-  bool bench_plaintext = false;  // the benchmark's build only (CHATTER_BENCH_PLAINTEXT)
   // The Tux Droid robot.
   std::string tux_backend = "auto";  // auto, tuxhttp, espeak, log
   endpoint tux_server{"127.0.0.1", 270};

@@ -9,14 +9,9 @@ namespace chatter {
 
 namespace {
 
-#ifdef CHATTER_BENCH_PLAINTEXT
-constexpr const char* plaintext_suite = "bench-plaintext";
-#endif
-
 // `index` only names the worker: CAF 0.17 trips UBSan when a function actor
 // is spawned without arguments.
-crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*/,
-                                          [[maybe_unused]] bool plaintext) {
+crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*/) {
   return {
     [=](seal_atom, const seal_order& order) -> caf::result<std::vector<envelope>> {
       if (!order.sender)
@@ -28,17 +23,6 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
       h.timestamp_ms = order.timestamp_ms;
       std::vector<envelope> out;
       out.reserve(order.recipients.size());
-#ifdef CHATTER_BENCH_PLAINTEXT
-      if (plaintext) {
-        h.suite = h.signer_suite = plaintext_suite;
-        for (auto& recipient : order.recipients) {
-          h.to = recipient.user;
-          // One zero byte for a signature: the stores keep no empty blobs (NULL).
-          out.push_back({encode_header(h), bytes(order.text.begin(), order.text.end()), bytes(1, 0)});
-        }
-        return out;
-      }
-#endif
       try {
         for (auto& recipient : order.recipients) {
           h.to = recipient.user;
@@ -53,10 +37,6 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
         const envelope& env) -> caf::result<std::string> {
       if (!me)
         return make_error(errc::not_logged_in, "no unlocked keys to open with");
-#ifdef CHATTER_BENCH_PLAINTEXT
-      if (auto h = decode_header(env.header); plaintext && h && h->suite == plaintext_suite)
-        return std::string(env.ciphertext.begin(), env.ciphertext.end());
-#endif
       try {
         return crypto::open(*me, sender, env).text;
       } catch (const crypto::crypto_error& ex) {
@@ -68,14 +48,14 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
 
 } // namespace
 
-crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers, bool bench_plaintext) {
+crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers) {
   if (workers == 0)
     workers = std::max(2u, std::thread::hardware_concurrency());
   size_t index = 0;
   auto pool = caf::actor_pool::make(
     sys.dummy_execution_unit(), workers,
-    [&sys, &index, bench_plaintext] {
-      return caf::actor_cast<caf::actor>(sys.spawn(crypto_worker, index++, bench_plaintext));
+    [&sys, &index] {
+      return caf::actor_cast<caf::actor>(sys.spawn(crypto_worker, index++));
     },
     caf::actor_pool::round_robin());
   return caf::actor_cast<crypto_actor>(pool);

@@ -8,11 +8,7 @@
 
 namespace chatter {
 
-// One worker per core by default (at least two). `bench_plaintext` matters
-// only in a build configured with CHATTER_BENCH_PLAINTEXT (the benchmark's):
-// envelopes then carry the text unsealed and unsigned, so the benchmark can
-// compare Chatter's relay with a plaintext XMPP server on equal terms.
-crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers = 0,
-                               bool bench_plaintext = false);
+// One worker per core by default (at least two).
+crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers = 0);
 
 } // namespace chatter
