@@ -14,13 +14,13 @@ int main(int argc, char** argv) {
                "Each figure is the median of --runs runs (min-max beside it)."};
   chatter::bench::settings s;
   bool quick = false;
-  std::vector<std::string> only{"crypto", "auth", "dbus", "messages", "cluster", "store"};
+  std::vector<std::string> only{"crypto", "auth", "dbus", "messages", "cluster", "store", "syncs"};
   std::string out = CHATTER_BENCH_RESULTS;
   app.add_option("--runs", s.runs, "runs per figure")->check(CLI::Range(1, 100))
     ->capture_default_str();
   app.add_flag("--quick", quick, "a few iterations only: checks the bench still runs");
-  app.add_option("--only", only, "groups to run: crypto, auth, dbus, messages, cluster, store")
-    ->check(CLI::IsMember({"crypto", "auth", "dbus", "messages", "cluster", "store"}))
+  app.add_option("--only", only, "groups to run: crypto, auth, dbus, messages, cluster, store, syncs")
+    ->check(CLI::IsMember({"crypto", "auth", "dbus", "messages", "cluster", "store", "syncs"}))
     ->capture_default_str();
   app.add_option("--out", out, "where the JSON goes")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     add("messages", chatter::bench::message_rows);
     add("cluster", chatter::bench::cluster_rows);
     add("store", chatter::bench::store_rows);
+    add("syncs", chatter::bench::sync_rows);
   } catch (const std::exception& e) {
     std::cerr << "chatter_bench: " << e.what() << '\n';
     return 1;

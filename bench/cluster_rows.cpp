@@ -9,10 +9,14 @@
 // machine's two cores, so the figures show the routing cost, not the
 // scaling a cluster of separate machines would get.
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -328,6 +332,60 @@ load_figures measure_hub_relay(int messages) {
   out.server_rss_mib = rss_mib(hub->pid());
   out.driver_share = (process_cpu_seconds() - self0) / wall;
   return out;
+}
+
+namespace {
+
+// Calls of fsync and fdatasync in a `strace -c` summary: its columns are
+// % time, seconds, usecs/call, calls, [errors,] syscall.
+long syncs_in(const std::filesystem::path& summary) {
+  std::ifstream in(summary);
+  long calls = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> w{std::istream_iterator<std::string>(words), {}};
+    if (w.size() >= 5 && (w.back() == "fsync" || w.back() == "fdatasync"))
+      calls += std::stol(w[3]);
+  }
+  return calls;
+}
+
+// strace runs the hub (it stops it only at the calls it counts), so its
+// start-up and the members' sign-ups are counted too: an upper bound.
+std::pair<long, long> hub_syncs_under_relay(int messages) {
+  test::world world;
+  auto summary = world.dir.path() / "strace-c.txt";
+  world.launcher = {"/usr/bin/strace", "-f", "--seccomp-bpf", "-c", "-e",
+                    "trace=fsync,fdatasync", "-o", summary.string()};
+  auto hub = world.start_daemon({"--listen", "127.0.0.1:0"});
+  auto port = test::printed_hub_port(hub->log_file());
+  if (port == 0)
+    throw std::runtime_error("the hub printed no port");
+  counters c;
+  relay_load load{{port}, 2 * static_cast<size_t>(relay_pairs), true, window};
+  synthetic_members m;
+  sign_up_members(load, m, &c);
+  run_relay(load, m, messages, c);
+  hub->terminate();  // strace writes its summary as the hub ends
+  return {syncs_in(summary), c.delivered.load()};
+}
+
+} // namespace
+
+std::vector<row> sync_rows(const settings& s) {
+  if (!std::filesystem::exists("/usr/bin/strace")) {
+    std::cerr << "chatter_bench: strace is not installed; no sync rows\n";
+    return {};
+  }
+  row r{"hub relay: syncs (fsync + fdatasync, strace -c) per relayed message",
+        "commits per message when each write commits alone (enqueue and ack: 2)", {}, {}};
+  for (int run = 0; run < s.runs; ++run) {
+    auto [syncs, delivered] = hub_syncs_under_relay(s.iterations(10000));
+    auto per_message = static_cast<double>(syncs) / static_cast<double>(std::max(1L, delivered));
+    std::cerr << "Chatter: hub " << syncs << " syncs for " << delivered << " relayed messages\n";
+    record(r, per_message, 2.0);
+  }
+  return {r};
 }
 
 std::vector<row> cluster_rows(const settings& s) {

@@ -93,6 +93,10 @@ peer_figures measure_peer(xmpp_server s, int relay_messages, int messages, int u
 // Chatter's hub alone (cluster_rows.cpp): a `chatterd --listen` hub, relay_pairs
 // synthetic members sending envelopes to as many others, `window` in flight.
 load_figures measure_hub_relay(int messages);
+// The same hub under `strace -c` from its start: its fsync and fdatasync
+// calls per relayed message, beside the commits a hub that commits each
+// write alone would make (one per envelope, one per ack).
+std::vector<row> sync_rows(const settings& s);
 
 // The groups of rows, one file each.
 std::vector<row> crypto_rows(const settings& s);
