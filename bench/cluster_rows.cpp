@@ -9,6 +9,7 @@
 // machine's two cores, so the figures show the routing cost, not the
 // scaling a cluster of separate machines would get.
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -366,8 +367,17 @@ std::pair<long, long> hub_syncs_under_relay(int messages) {
   synthetic_members m;
   sign_up_members(load, m, &c);
   run_relay(load, m, messages, c);
-  hub->terminate();  // strace writes its summary as the hub ends
-  return {syncs_in(summary), c.delivered.load()};
+  // strace writes its summary when the hub ends, not when it is stopped.
+  std::ifstream children("/proc/" + std::to_string(hub->pid()) + "/task/"
+                         + std::to_string(hub->pid()) + "/children");
+  pid_t hub_pid = 0;
+  if (children >> hub_pid && hub_pid > 0)
+    ::kill(hub_pid, SIGTERM);
+  for (int i = 0; i < 500 && std::filesystem::file_size(summary) == 0; ++i)
+    std::this_thread::sleep_for(milliseconds(20));  // polls for the file, with a limit
+  auto syncs = syncs_in(summary);
+  hub->terminate();
+  return {syncs, c.delivered.load()};
 }
 
 } // namespace
