@@ -313,16 +313,33 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
 
 } // namespace
 
-load_figures measure_hub_relay(int messages) {
+namespace {
+
+// A `chatterd --listen` hub and relay_pairs pairs of synthetic members
+// signed up at it; `launcher` (strace) runs the hub when given.
+struct loaded_hub {
   test::world world;
-  auto hub = world.start_daemon({"--listen", "127.0.0.1:0"});
-  auto port = test::printed_hub_port(hub->log_file());
-  if (port == 0)
-    throw std::runtime_error("the hub printed no port");
+  std::unique_ptr<test::chatterd_process> hub;
   counters c;
-  relay_load load{{port}, 2 * static_cast<size_t>(relay_pairs), true, window};
+  relay_load load;
   synthetic_members m;
-  sign_up_members(load, m, &c);
+
+  explicit loaded_hub(std::vector<std::string> launcher = {}) {
+    world.launcher = std::move(launcher);
+    hub = world.start_daemon({"--listen", "127.0.0.1:0"});
+    auto port = test::printed_hub_port(hub->log_file());
+    if (port == 0)
+      throw std::runtime_error("the hub printed no port");
+    load = {{port}, 2 * static_cast<size_t>(relay_pairs), true, window};
+    sign_up_members(load, m, &c);
+  }
+};
+
+} // namespace
+
+load_figures measure_hub_relay(int messages) {
+  loaded_hub h;
+  auto& [world, hub, c, load, m] = h;
   auto cpu0 = cpu_seconds(hub->pid());
   auto self0 = process_cpu_seconds();
   auto wall = run_relay(load, m, messages, c);
@@ -354,18 +371,11 @@ long syncs_in(const std::filesystem::path& summary) {
 // strace runs the hub (it stops it only at the calls it counts), so its
 // start-up and the members' sign-ups are counted too: an upper bound.
 std::pair<long, long> hub_syncs_under_relay(int messages) {
-  test::world world;
-  auto summary = world.dir.path() / "strace-c.txt";
-  world.launcher = {"/usr/bin/strace", "-f", "--seccomp-bpf", "-c", "-e",
-                    "trace=fsync,fdatasync", "-o", summary.string()};
-  auto hub = world.start_daemon({"--listen", "127.0.0.1:0"});
-  auto port = test::printed_hub_port(hub->log_file());
-  if (port == 0)
-    throw std::runtime_error("the hub printed no port");
-  counters c;
-  relay_load load{{port}, 2 * static_cast<size_t>(relay_pairs), true, window};
-  synthetic_members m;
-  sign_up_members(load, m, &c);
+  test::temp_dir dir;
+  auto summary = dir.path() / "strace-c.txt";
+  loaded_hub h({"/usr/bin/strace", "-f", "--seccomp-bpf", "-c", "-e", "trace=fsync,fdatasync",
+                "-o", summary.string()});
+  auto& [world, hub, c, load, m] = h;
   run_relay(load, m, messages, c);
   // strace writes its summary when the hub ends, not when it is stopped.
   std::ifstream children("/proc/" + std::to_string(hub->pid()) + "/task/"
