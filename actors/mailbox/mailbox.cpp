@@ -1,7 +1,11 @@
 #include "mailbox/mailbox.hpp"
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -19,22 +23,36 @@ namespace {
 
 using queue_size = store::hub_store::queue_size;
 
+// A write the next flush runs in its transaction, and whom it answers.
+// `write` calls the store and then files, in `after_commit`, what may only
+// be said once the write is durable.
+struct pending_write {
+  std::function<void()> write;
+  caf::typed_response_promise<caf::ok_atom> answer;
+};
+
 struct mailbox_state {
   mailbox_config config;
   std::unique_ptr<store::hub_store> store;
   session_table sessions;
   uint64_t refused = 0;
-  // What waits per recipient, read from the store once and kept up to date.
+  // What waits per recipient, read from the store once and kept up to date
+  // (what the pending batch adds included).
   std::unordered_map<std::string, queue_size> queued;
-  // Group commit: the answers owed for what this batch wrote, given once
-  // its commit is on disk.
-  std::vector<caf::typed_response_promise<caf::ok_atom>> awaiting_commit;
+  std::vector<pending_write> pending;
+  std::unordered_set<std::string> pending_envelopes;  // envelope_key()s
+  std::vector<std::function<void()>> after_commit;
+  // The flush in the mail carries the generation it was sent for: one that
+  // comes after its batch was committed early is stale.
+  uint64_t generation = 0;
+  bool flush_due = false;
+  std::chrono::steady_clock::time_point last_commit{};
   uint64_t batches = 0;
   static inline const char* name = "mailbox";
 };
 
 // The flush it sends itself is no part of what others may ask of it.
-using mailbox_impl = mailbox_actor::extend<caf::reacts_to<flush_atom>>;
+using mailbox_impl = mailbox_actor::extend<caf::reacts_to<flush_atom, uint64_t>>;
 using mailbox_ptr = mailbox_impl::stateful_pointer<mailbox_state>;
 
 caf::error refuse(mailbox_ptr self, errc code, const std::string& why) {
@@ -52,19 +70,30 @@ queue_size& queue_of(mailbox_ptr self, const std::string& recipient) {
   return i->second;
 }
 
-// Opens this turn's batch at its first write. The flush queues behind every
-// message already in the mailbox, so under load one commit carries them all.
-void join_batch(mailbox_ptr self) {
-  if (self->state.store->in_batch())
-    return;
-  self->state.store->begin_batch();
-  self->send(self, flush_atom_v);
+std::string envelope_key(const std::string& recipient, const std::string& sender,
+                         const std::string& id) {
+  return recipient + '\0' + sender + '\0' + id;
 }
 
-caf::typed_response_promise<caf::ok_atom> answer_after_commit(mailbox_ptr self) {
-  auto rp = self->make_response_promise<caf::ok_atom>();
-  self->state.awaiting_commit.push_back(rp);
-  return rp;
+// Each write runs on its own (a savepoint, store/statements.hpp), so one
+// that fails answers its error and the others still commit; once SQLite
+// has dropped the whole transaction, nothing more is tried.
+caf::error run_batch(mailbox_ptr self, std::vector<pending_write>& batch,
+                     std::vector<caf::error>& outcomes) {
+  auto& store = *self->state.store;
+  return guarded("mailbox", [&]() -> caf::error {
+    store.begin_batch();
+    for (auto& w : batch) {
+      outcomes.push_back(guarded("mailbox", [&]() -> caf::error {
+        w.write();
+        return {};
+      }));
+      if (outcomes.back() && store.batch_lost())
+        throw std::runtime_error("SQLite rolled the batch back");
+    }
+    store.commit_batch();
+    return {};
+  });
 }
 
 // One sync for the whole batch, then every answer it owes. A failed commit
@@ -72,17 +101,56 @@ caf::typed_response_promise<caf::ok_atom> answer_after_commit(mailbox_ptr self) 
 // dedupes what it may already have been shown).
 void flush(mailbox_ptr self) {
   auto& st = self->state;
-  auto owed = std::move(st.awaiting_commit);
-  st.awaiting_commit.clear();
-  auto err = guarded("mailbox", [&]() -> caf::error {
-    st.store->commit_batch();
-    return {};
-  });
+  ++st.generation;
+  st.flush_due = false;
+  if (st.pending.empty())
+    return;
+  auto batch = std::move(st.pending);
+  st.pending.clear();
+  st.pending_envelopes.clear();
+  std::vector<caf::error> outcomes;
+  auto err = run_batch(self, batch, outcomes);
+  auto effects = std::move(st.after_commit);
+  st.after_commit.clear();
+  st.last_commit = std::chrono::steady_clock::now();
   ++st.batches;
   if (err)
     st.queued.clear();  // the counts included what was rolled back
-  for (auto& rp : owed)
-    err ? rp.deliver(err) : rp.deliver(caf::ok_atom_v);
+  else
+    for (auto& effect : effects)
+      effect();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto& failure = err ? err : outcomes[i];
+    failure ? batch[i].answer.deliver(failure) : batch[i].answer.deliver(caf::ok_atom_v);
+  }
+}
+
+// The flush goes out at once after a quiet spell, and otherwise one
+// interval after the last commit.
+void schedule_flush(mailbox_ptr self) {
+  auto& st = self->state;
+  if (st.pending.size() >= st.config.max_batch) {
+    flush(self);
+    return;
+  }
+  if (st.flush_due)
+    return;
+  st.flush_due = true;
+  auto next = st.last_commit + st.config.commit_interval;
+  auto now = std::chrono::steady_clock::now();
+  if (next <= now)
+    self->send(self, flush_atom_v, st.generation);
+  else
+    self->delayed_send(self, next - now, flush_atom_v, st.generation);
+}
+
+// `write` joins the next batch; the current request is answered after it.
+caf::typed_response_promise<caf::ok_atom> answer_after_commit(mailbox_ptr self,
+                                                              std::function<void()> write) {
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  self->state.pending.push_back({std::move(write), rp});
+  schedule_flush(self);
+  return rp;
 }
 
 void tell_sender(mailbox_ptr self, const std::string& sender, const store::hub_store::receipt& r) {
@@ -90,13 +158,15 @@ void tell_sender(mailbox_ptr self, const std::string& sender, const store::hub_s
     self->send(peer, receipt_atom_v, r.id, r.recipient, r.state);
 }
 
+// Runs the pending batch first: what it holds for `user` is then in the
+// store, and goes out with the rest.
 void go_online(mailbox_ptr self, const std::string& session, const std::string& user,
                const session_peer_actor& peer) {
   auto& st = self->state;
+  flush(self);
   st.sessions.add(session, user, peer);
   for (auto& env : st.store->envelopes_for(user))
     self->send(peer, deliver_atom_v, env);
-  join_batch(self);
   for (auto& r : st.store->take_receipts(user))
     self->send(peer, receipt_atom_v, r.id, r.recipient, r.state);
 }
@@ -128,8 +198,9 @@ caf::error check_envelope(mailbox_ptr self, const std::string& user, const envel
   return {};
 }
 
-// Queued in this turn's batch and forwarded to the recipient at once, while
-// the commit is still ahead: the sender hears "ok" only after it.
+// Forwarded to the recipient at once, while its write waits for the next
+// commit: the sender hears "ok" only after it. A copy already queued or
+// pending is neither stored nor forwarded again.
 caf::result<caf::ok_atom> enqueue(mailbox_ptr self, const std::string& session,
                                   const envelope& env) {
   auto& st = self->state;
@@ -139,33 +210,47 @@ caf::result<caf::ok_atom> enqueue(mailbox_ptr self, const std::string& session,
   auto header = decode_header(env.header);
   if (auto err = check_envelope(self, *user, env, header))
     return err;
-  join_batch(self);
-  if (st.store->add_envelope(header->to, header->from, header->id, env, now_ms())) {
-    auto& queue = queue_of(self, header->to);
-    queue.envelopes += 1;
-    queue.bytes += env.header.size() + env.ciphertext.size() + env.signature.size();
-    for (auto& peer : st.sessions.peers_of(header->to))
-      self->send(peer, deliver_atom_v, env);
-  }
-  return answer_after_commit(self);
+  const auto& to = header->to;
+  const auto& from = header->from;
+  const auto& id = header->id;
+  if (st.pending_envelopes.count(envelope_key(to, from, id)) > 0)
+    return answer_after_commit(self, [] {});
+  if (st.store->has_envelope(to, from, id))
+    return caf::ok_atom_v;
+  st.pending_envelopes.insert(envelope_key(to, from, id));
+  auto& queue = queue_of(self, to);
+  queue.envelopes += 1;
+  queue.bytes += env.header.size() + env.ciphertext.size() + env.signature.size();
+  for (auto& peer : st.sessions.peers_of(to))
+    self->send(peer, deliver_atom_v, env);
+  return answer_after_commit(self, [self, to, from, id, env] {
+    self->state.store->add_envelope(to, from, id, env, now_ms());
+  });
 }
 
+// The envelope goes, and its "delivered" receipt is kept, in the next
+// commit; the sender hears of it after that.
 caf::result<caf::ok_atom> acknowledge(mailbox_ptr self, const std::string& session,
                                       const std::string& sender, const std::string& id) {
   auto& st = self->state;
   auto user = st.sessions.user_of(session, self->current_sender(), self->node());
   if (!user)
     return refuse(self, errc::not_logged_in, "acknowledging needs a session");
-  join_batch(self);
-  if (auto size = st.store->remove_envelope(*user, sender, id)) {
-    if (auto i = st.queued.find(*user); i != st.queued.end()) {
+  return answer_after_commit(self, [self, user = *user, sender, id] {
+    auto& st = self->state;
+    auto size = st.store->remove_envelope(user, sender, id);
+    if (!size)
+      return;
+    if (auto i = st.queued.find(user); i != st.queued.end()) {
       i->second.envelopes -= std::min<uint64_t>(i->second.envelopes, 1);
       i->second.bytes -= std::min(i->second.bytes, *size);
     }
     // The recipient stored it before acking: "delivered" is true already.
-    tell_sender(self, sender, {id, *user, "delivered"});
-  }
-  return answer_after_commit(self);
+    st.after_commit.push_back(
+      [self, sender, r = store::hub_store::receipt{id, user, "delivered"}] {
+        tell_sender(self, sender, r);
+      });
+  });
 }
 
 caf::result<caf::ok_atom> read_receipts(mailbox_ptr self, const std::string& session,
@@ -182,10 +267,13 @@ caf::result<caf::ok_atom> read_receipts(mailbox_ptr self, const std::string& ses
   for (auto& id : ids)
     if (!id.empty() && id.size() <= 64)
       wanted.push_back(id);
-  join_batch(self);
-  for (auto& r : st.store->read_receipts(*user, sender, wanted))
-    tell_sender(self, sender, r);
-  return answer_after_commit(self);
+  return answer_after_commit(self, [self, user = *user, sender, wanted] {
+    auto receipts = self->state.store->read_receipts(user, sender, wanted);
+    self->state.after_commit.push_back([self, sender, receipts] {
+      for (auto& r : receipts)
+        tell_sender(self, sender, r);
+    });
+  });
 }
 
 mailbox_impl::behavior_type mailbox(mailbox_ptr self, mailbox_config config) {
@@ -201,9 +289,9 @@ mailbox_impl::behavior_type mailbox(mailbox_ptr self, mailbox_config config) {
       if (from_own_node(self))
         self->state.sessions.remove(session);
     },
-    [=](flush_atom) {
-      if (self->current_sender() == self->ctrl())
-        flush(self);
+    [=](flush_atom, uint64_t generation) {
+      if (self->current_sender() == self->ctrl() && generation == self->state.generation)
+        guarded("mailbox", [&] { flush(self); });
     },
     [=](enqueue_atom, const std::string& session,
         const envelope& env) -> caf::result<caf::ok_atom> {

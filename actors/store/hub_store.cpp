@@ -226,6 +226,17 @@ bool hub_store::add_envelope(const std::string& recipient, const std::string& se
   });
 }
 
+bool hub_store::has_envelope(const std::string& recipient, const std::string& sender,
+                             const std::string& id) {
+  return on_file(*db_, [&]() -> bool {
+    auto q = sql_("SELECT 1 FROM mailbox WHERE recipient = ? AND sender = ? AND id = ?");
+    q->bind(1, recipient);
+    q->bind(2, sender);
+    q->bind(3, id);
+    return q->executeStep();
+  });
+}
+
 std::vector<envelope> hub_store::envelopes_for(const std::string& recipient) {
   return on_file(*db_, [&]() -> std::vector<envelope> {
     auto q = sql_("SELECT header, ciphertext, signature FROM mailbox "

@@ -53,6 +53,8 @@ public:
   // returns false when (recipient, sender, id) is already queued.
   bool add_envelope(const std::string& recipient, const std::string& sender,
                     const std::string& id, const envelope& env, int64_t queued_ms);
+  bool has_envelope(const std::string& recipient, const std::string& sender,
+                    const std::string& id);
   std::vector<envelope> envelopes_for(const std::string& recipient);
   // Removes an acknowledged envelope and, in the same transaction, keeps a
   // "delivered" receipt for its sender; its size in bytes, or nothing when
@@ -110,6 +112,11 @@ public:
   void commit_batch();
   bool in_batch() const {
     return batch_.open();
+  }
+  // SQLite rolled the open batch back by itself (a full disk, an I/O
+  // error): its earlier writes are gone, so nothing more may join it.
+  bool batch_lost() const {
+    return batch_.lost();
   }
 
 private:

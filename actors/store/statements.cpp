@@ -71,6 +71,10 @@ write_scope::~write_scope() {
   }
 }
 
+bool write_batch::lost() const {
+  return open_ && sqlite3_get_autocommit(sql_.database().getHandle());
+}
+
 void write_batch::begin() {
   if (open_)
     return;

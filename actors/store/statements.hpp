@@ -75,6 +75,7 @@ class write_batch {
 public:
   explicit write_batch(statement_cache& sql) : sql_(sql) {}
   bool open() const { return open_; }
+  bool lost() const;
   void begin();
   // Throws what SQLite threw, with the transaction rolled back: none of the
   // batch's writes is on disk then.
