@@ -13,8 +13,10 @@ using session_peer_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string /*session*/, std::string /*nonce*/>,
   caf::reacts_to<revoked_atom, std::string /*session*/, std::string /*reason*/>,
   caf::reacts_to<deliver_atom, envelope>,
+  caf::reacts_to<deliver_atom, std::vector<envelope> /*at most max_batch*/>,
   caf::reacts_to<receipt_atom, std::string /*message id*/, std::string /*recipient*/,
                  std::string /*delivered or read*/>,
+  caf::reacts_to<receipt_atom, std::vector<receipt_info> /*at most max_batch*/>,
   caf::reacts_to<presence_atom, presence_info /*of a watched user*/>,
   // The hub is running low on our one-time prekeys.
   caf::reacts_to<replenish_atom, uint32_t /*one-time prekeys left*/>,
@@ -52,8 +54,15 @@ using mailbox_actor = caf::typed_actor<
   caf::reacts_to<offline_atom, std::string>,
   caf::replies_to<enqueue_atom, std::string /*session*/,
                   envelope>::with<caf::ok_atom>,
+  // A batch (at most max_batch): each envelope as if enqueued alone, one
+  // outcome each, answered after one commit.
+  caf::replies_to<enqueue_atom, std::string /*session*/,
+                  std::vector<envelope>>::with<std::vector<envelope_outcome>>,
   caf::replies_to<ack_atom, std::string /*session*/, std::string /*sender*/,
                   std::string /*message id*/>::with<caf::ok_atom>,
+  // A cumulative ack: every envelope named (at most max_batch).
+  caf::replies_to<ack_atom, std::string /*session*/,
+                  std::vector<message_ref>>::with<caf::ok_atom>,
   // The recipient read these messages of `sender`: read receipts.
   caf::replies_to<readrcpt_atom, std::string /*session*/, std::string /*sender*/,
                   std::vector<std::string> /*ids*/>::with<caf::ok_atom>>;
@@ -134,7 +143,10 @@ using session_requests = caf::typed_actor<
                   std::vector<one_time_prekey>>::with<uint32_t>,
   caf::replies_to<bundle_atom, std::string, std::string>::with<prekey_bundle>,
   caf::replies_to<enqueue_atom, std::string, envelope>::with<caf::ok_atom>,
+  caf::replies_to<enqueue_atom, std::string,
+                  std::vector<envelope>>::with<std::vector<envelope_outcome>>,
   caf::replies_to<ack_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
+  caf::replies_to<ack_atom, std::string, std::vector<message_ref>>::with<caf::ok_atom>,
   caf::replies_to<readrcpt_atom, std::string, std::string,
                   std::vector<std::string>>::with<caf::ok_atom>>;
 
@@ -255,7 +267,9 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string, std::string>,
   caf::reacts_to<revoked_atom, std::string, std::string>,
   caf::reacts_to<deliver_atom, envelope>,
+  caf::reacts_to<deliver_atom, std::vector<envelope>>,
   caf::reacts_to<receipt_atom, std::string, std::string, std::string>,
+  caf::reacts_to<receipt_atom, std::vector<receipt_info>>,
   caf::reacts_to<presence_atom, presence_info>,
   caf::reacts_to<replenish_atom, uint32_t>,
   caf::reacts_to<hubdown_atom, std::string>,

@@ -203,6 +203,32 @@ struct envelope {
   bytes signature;
 };
 
+// The hub protocol's batches (at most max_batch entries a message): a
+// member hands over several envelopes at once and acknowledges several
+// with one message; the hub delivers and reports receipts the same way.
+inline constexpr size_t max_batch = 256;
+
+// An envelope as an ack names it: its sender and the sender's message id.
+struct message_ref {
+  std::string sender;
+  std::string id;
+};
+
+// What became of one envelope of a batch: `code` 0 when the hub has it,
+// else an errc (common/errors.hpp) with the hub's sentence.
+struct envelope_outcome {
+  uint8_t code = 0;
+  std::string reason;
+};
+
+// A receipt the hub made (members log it; delivered and read that count
+// come end to end).
+struct receipt_info {
+  std::string id;
+  std::string recipient;
+  std::string state;  // delivered or read
+};
+
 // An account's public keys as published at the hub: a signing key (its
 // identity, which the fingerprint names), an encryption key, and the signing
 // key's signature binding the encryption key and the suite to it. Keys are
@@ -285,6 +311,21 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, envelope& x) {
   return f(caf::meta::type_name("envelope"), x.header, x.ciphertext,
            x.signature);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, message_ref& x) {
+  return f(caf::meta::type_name("message_ref"), x.sender, x.id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, envelope_outcome& x) {
+  return f(caf::meta::type_name("envelope_outcome"), x.code, x.reason);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, receipt_info& x) {
+  return f(caf::meta::type_name("receipt_info"), x.id, x.recipient, x.state);
 }
 
 template <class Inspector>
@@ -393,6 +434,13 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(chatter, (chatter::derived_keys))
   CAF_ADD_TYPE_ID(chatter, (chatter::account_status))
   CAF_ADD_TYPE_ID(chatter, (chatter::envelope))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::envelope>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::message_ref))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::message_ref>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::envelope_outcome))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::envelope_outcome>))
+  CAF_ADD_TYPE_ID(chatter, (chatter::receipt_info))
+  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::receipt_info>))
   CAF_ADD_TYPE_ID(chatter, (chatter::public_identity))
   CAF_ADD_TYPE_ID(chatter, (chatter::message_record))
   CAF_ADD_TYPE_ID(chatter, (chatter::locked_keys))

@@ -138,6 +138,9 @@ auto message_rows(account_pointer self) {
     [=](deliver_atom, const envelope& env) {
       health::event(self, *st, [&] { st->messenger->deliver(env); });
     },
+    [=](deliver_atom, const std::vector<envelope>& envs) {
+      health::event(self, *st, [&] { st->messenger->deliver(envs); });
+    },
     [=](flush_atom) {
       if (self->current_sender() != self->ctrl())
         return;
@@ -150,6 +153,9 @@ auto message_rows(account_pointer self) {
     },
     [=](receipt_atom, const string& id, const string& recipient, const string& state) {
       health::event(self, *st, [&] { st->messenger->receipt(id, recipient, state); });
+    },
+    [=](receipt_atom, const std::vector<receipt_info>& rs) {
+      health::event(self, *st, [&] { st->messenger->receipts(rs); });
     },
     [=](send_atom, const string& to, const string& text) {
       return health::joins_batch<string>(self, *st,

@@ -65,6 +65,22 @@ void messaging::deliver(const envelope& env) {
   receive(env);
 }
 
+void messaging::deliver(const std::vector<envelope>& envs) {
+  if (self_->current_sender() != st_->inlet.address())
+    return drop("envelopes not from our hub's mailbox");
+  if (envs.size() > max_batch)
+    return drop("a batch of " + std::to_string(envs.size()) + " envelopes");
+  for (auto& env : envs)
+    receive(env);
+}
+
+void messaging::receipts(const std::vector<receipt_info>& rs) {
+  if (self_->current_sender() != st_->inlet.address() || rs.size() > max_batch)
+    return;
+  for (auto& r : rs)
+    receipt(r.id, r.recipient, r.state);
+}
+
 void messaging::receipt(const std::string& id, const std::string& recipient,
                         const std::string& state) {
   if (self_->current_sender() != st_->inlet.address())
@@ -119,24 +135,51 @@ void messaging::commit_batch() {
       failure = std::current_exception();
     }
   }
-  for (auto& step : waiting)
-    step(err);
+  // What the steps hand the hub goes as batches once they have all run.
+  q.gathering = true;
+  try {
+    for (auto& step : waiting)
+      step(err);
+  } catch (...) {
+    q.gathering = false;
+    throw;
+  }
+  q.gathering = false;
+  send_pushes();
+  send_acks();
   if (failure)
     std::rethrow_exception(failure);  // the account's health hears of it
 }
 
 // Only once what the envelope brought is durable here: the hub forgets it.
 void messaging::ack(const std::string& from, const std::string& id) {
-  const auto user = st_->config.user;
   after_commit([=](const caf::error& failed) {
     if (failed)
       return;  // not kept here: the hub delivers it again
-    self_->request(st_->config.hub.gateway, hub_timeout, ack_atom_v, st_->session, from, id)
-      .then([](caf::ok_atom) {},
-            [=](const caf::error& err) {
-              spdlog::warn("{}: the hub did not take an ack: {}", user, caf::to_string(err));
-            });
+    st_->messages.acks.push_back({from, id});
+    if (!st_->messages.gathering)
+      send_acks();
   });
+}
+
+void messaging::send_acks() {
+  auto acks = std::exchange(st_->messages.acks, {});
+  const auto user = st_->config.user;
+  auto complain = [=](const caf::error& err) {
+    spdlog::warn("{}: the hub did not take an ack: {}", user, caf::to_string(err));
+  };
+  for (size_t at = 0; at < acks.size(); at += max_batch) {
+    auto end = std::min(acks.size(), at + max_batch);
+    auto& gateway = st_->config.hub.gateway;
+    if (end - at == 1)
+      self_->request(gateway, hub_timeout, ack_atom_v, st_->session, acks[at].sender, acks[at].id)
+        .then([](caf::ok_atom) {}, complain);
+    else
+      self_->request(gateway, hub_timeout, ack_atom_v, st_->session,
+                     std::vector<message_ref>(acks.begin() + static_cast<std::ptrdiff_t>(at),
+                                              acks.begin() + static_cast<std::ptrdiff_t>(end)))
+        .then([](caf::ok_atom) {}, complain);
+  }
 }
 
 void messaging::set_state(const std::string& id, const std::string& state) {
@@ -182,41 +225,80 @@ void messaging::send_control(const std::string& to, const inner_payload& p,
 }
 
 // Hands an envelope to the hub; "sent" once the hub has every envelope of
-// the message on disk.
+// the message on disk. Inside a commit's steps it waits for the others.
 void messaging::push(const std::string& id, const store::outbound& out,
                      const std::string& announce_wait_as) {
-  auto self = self_;
-  auto st = st_;
-  const auto user = st_->config.user;
-  auto events = st_->config.events;
-  auto key = std::make_pair(id, out.recipient);
-  if (!st->in_flight.insert(key).second)
+  if (!st_->in_flight.insert({id, out.recipient}).second)
     return;  // already on its way
-  self->request(st->config.hub.gateway, hub_timeout, enqueue_atom_v, st->session, out.env)
-    .then([=](caf::ok_atom) {
-            st->in_flight.erase(key);
-            join_batch();
-            auto peer = st->store->hub_has(user, id, out.recipient);
-            if (!peer.empty())
-              self->send(events, state_atom_v, user, id, peer, std::string("sent"));
-          },
-          [=](const caf::error& err) {
-            st->in_flight.erase(key);
-            auto d = describe(err);
-            spdlog::warn("{}: message {} {}: {}", user, id,
-                         d.name == "QuotaExceeded" ? "refused" : "stays queued", d.sentence);
-            if (d.name == "NotFound" || d.name == "InvalidArgument")
-              set_state(id, "failed");
-            else if (!announce_wait_as.empty() && d.name != "QuotaExceeded")
-              self->send(events, state_atom_v, user, id, announce_wait_as, std::string("queued"));
-            // Over the recipient's quota: refused, with the hub's sentence
-            // in the log, never queued forever.
-            if (d.name == "QuotaExceeded") {
-              auto peer = st->store->hub_refused(user, id, out.recipient);
-              if (!peer.empty())
-                self->send(events, state_atom_v, user, id, peer, std::string("refused"));
-            }
-          });
+  st_->messages.pushes.push_back({id, out.recipient, out.env, announce_wait_as});
+  if (!st_->messages.gathering)
+    send_pushes();
+}
+
+void messaging::send_pushes() {
+  auto pushes = std::exchange(st_->messages.pushes, {});
+  for (size_t at = 0; at < pushes.size(); at += max_batch) {
+    auto end = std::min(pushes.size(), at + max_batch);
+    if (end - at > 1) {
+      push_batch({pushes.begin() + static_cast<std::ptrdiff_t>(at),
+                  pushes.begin() + static_cast<std::ptrdiff_t>(end)});
+      continue;
+    }
+    auto p = pushes[at];
+    self_->request(st_->config.hub.gateway, hub_timeout, enqueue_atom_v, st_->session, p.env)
+      .then([=](caf::ok_atom) { pushed(p); }, [=](const caf::error& err) { not_pushed(p, err); });
+  }
+}
+
+void messaging::push_batch(std::vector<messaging_state::hub_push> chunk) {
+  std::vector<envelope> envs;
+  for (auto& p : chunk)
+    envs.push_back(p.env);
+  self_->request(st_->config.hub.gateway, hub_timeout, enqueue_atom_v, st_->session, envs)
+    .then(
+      [=](const std::vector<envelope_outcome>& outcomes) {
+        auto miscounted = make_error(errc::internal, "the hub answered a batch miscounted");
+        for (size_t i = 0; i < chunk.size(); ++i)
+          if (outcomes.size() != chunk.size())
+            not_pushed(chunk[i], miscounted);
+          else if (outcomes[i].code == 0)
+            pushed(chunk[i]);
+          else
+            not_pushed(chunk[i], error_of(outcomes[i]));
+      },
+      [=](const caf::error& err) {
+        for (auto& p : chunk)
+          not_pushed(p, err);
+      });
+}
+
+void messaging::pushed(const messaging_state::hub_push& p) {
+  st_->in_flight.erase({p.id, p.recipient});
+  join_batch();
+  auto peer = st_->store->hub_has(st_->config.user, p.id, p.recipient);
+  if (!peer.empty())
+    self_->send(st_->config.events, state_atom_v, st_->config.user, p.id, peer,
+                std::string("sent"));
+}
+
+void messaging::not_pushed(const messaging_state::hub_push& p, const caf::error& err) {
+  const auto& user = st_->config.user;
+  auto events = st_->config.events;
+  st_->in_flight.erase({p.id, p.recipient});
+  auto d = describe(err);
+  spdlog::warn("{}: message {} {}: {}", user, p.id,
+               d.name == "QuotaExceeded" ? "refused" : "stays queued", d.sentence);
+  if (d.name == "NotFound" || d.name == "InvalidArgument")
+    set_state(p.id, "failed");
+  else if (!p.announce_wait_as.empty() && d.name != "QuotaExceeded")
+    self_->send(events, state_atom_v, user, p.id, p.announce_wait_as, std::string("queued"));
+  // Over the recipient's quota: refused, with the hub's sentence in the
+  // log, never queued forever.
+  if (d.name == "QuotaExceeded") {
+    auto peer = st_->store->hub_refused(user, p.id, p.recipient);
+    if (!peer.empty())
+      self_->send(events, state_atom_v, user, p.id, peer, std::string("refused"));
+  }
 }
 
 // Records a key fetched from the hub against what we knew of the user:

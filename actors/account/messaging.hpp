@@ -34,11 +34,14 @@ public:
   caf::result<std::string> send(const std::string& to, const std::string& text);
   // Offers every queued envelope to the hub (after login, and on a timer).
   void flush_outbox();
-  // An envelope from the hub's mailbox (anything else is dropped).
+  // An envelope from the hub's mailbox (anything else is dropped), or a
+  // batch of them (at most max_batch).
   void deliver(const envelope& env);
+  void deliver(const std::vector<envelope>& envs);
   // A receipt the hub made. Not believed (a hub could make it up): logged
   // only. Delivered and read come end to end.
   void receipt(const std::string& id, const std::string& recipient, const std::string& state);
+  void receipts(const std::vector<receipt_info>& rs);
   caf::result<caf::ok_atom> mark_read(const std::string& peer);
   caf::result<std::string> fingerprint(const std::string& who);
   caf::result<caf::ok_atom> verify(const std::string& who, const std::string& fingerprint);
@@ -109,6 +112,13 @@ private:
   // not take it now; empty for a retry, which says nothing new.
   void push(const std::string& id, const store::outbound& out,
             const std::string& announce_wait_as = {});
+  // What push() and ack() gathered, to the hub: one envelope or ack alone,
+  // more as batches.
+  void send_pushes();
+  void push_batch(std::vector<messaging_state::hub_push> chunk);
+  void pushed(const messaging_state::hub_push& p);
+  void not_pushed(const messaging_state::hub_push& p, const caf::error& err);
+  void send_acks();
   std::optional<store::contact> learn_key(const public_identity& fetched);
   void with_key(const std::string& peer, key_callback next);
   void with_keys(std::vector<std::string> peers, keys_callback next);

@@ -34,6 +34,17 @@ struct messaging_state {
   // made it (an error) or not (none).
   std::vector<std::function<void(const caf::error&)>> after_commit;
   const void* batch_store = nullptr;  // the store the open batch is on
+  // Hub protocol batches: envelopes for the hub and acks owed to it,
+  // gathered while a commit's steps run and sent as one message each.
+  struct hub_push {
+    std::string id;
+    std::string recipient;
+    envelope env;
+    std::string announce_wait_as;
+  };
+  std::vector<hub_push> pushes;
+  std::vector<message_ref> acks;
+  bool gathering = false;
 };
 
 } // namespace chatter

@@ -85,26 +85,41 @@ caf::error hub_error(const caf::error& err, const std::string& node) {
   return unreachable(node);
 }
 
-// Sends `xs` to where `key` lives now and passes the answer back through
-// `rp`; while `key` moves to another node, holds them until it is there.
-template <class Result, class... Ts>
-void at_home(router_actor* self, caf::typed_response_promise<Result> rp, std::string key,
-             std::string from, caf::actor local, Ts... xs) {
+// Sends `xs` to where `key` lives now and hands the answer to `done`;
+// while `key` moves to another node, holds them until it is there.
+template <class Result, class Done, class... Ts>
+void at_home_then(router_actor* self, std::string key, std::string from, caf::actor local,
+                  Done done, Ts... xs) {
   auto& st = self->state;
   auto where = st.owner_of(key, from);
   if (where.hold) {
     st.moving->held.emplace_back(
-      [=] { at_home<Result>(self, rp, key, std::string{}, local, xs...); });
+      [=] { at_home_then<Result>(self, key, std::string{}, local, done, xs...); });
     return;
   }
   auto dest = where.node == st.config.self_address ? local : st.peer_router(where.node);
   if (!dest) {
-    rp.deliver(unreachable(where.node));
+    done(caf::expected<Result>(unreachable(where.node)));
     return;
   }
   self->request(dest, forward_timeout, xs...)
-    .then([rp](Result& r) mutable { rp.deliver(std::move(r)); },
-          [rp, node = where.node](caf::error& err) mutable { rp.deliver(hub_error(err, node)); });
+    .then([done](Result& r) mutable { done(caf::expected<Result>(std::move(r))); },
+          [done, node = where.node](caf::error& err) mutable {
+            done(caf::expected<Result>(hub_error(err, node)));
+          });
+}
+
+// The same, answering through `rp`.
+template <class Result, class... Ts>
+void at_home(router_actor* self, caf::typed_response_promise<Result> rp, std::string key,
+             std::string from, caf::actor local, Ts... xs) {
+  auto done = [rp](caf::expected<Result> r) mutable {
+    if (r)
+      rp.deliver(std::move(*r));
+    else
+      rp.deliver(std::move(r.error()));
+  };
+  at_home_then<Result>(self, std::move(key), std::move(from), std::move(local), done, xs...);
 }
 
 // The user behind a request's session: for a member, the session must have
@@ -181,6 +196,45 @@ caf::typed_response_promise<Result> open_request(router_actor* self, const std::
 
 caf::error no_rooms() {
   return make_error(errc::invalid_argument, "rooms are not available on a hub cluster yet");
+}
+
+// A batch of envelopes whose recipients may live on several nodes: each
+// goes to its recipient's home alone, and the outcomes come back together.
+caf::typed_response_promise<std::vector<envelope_outcome>>
+routed_batch(router_actor* self, const std::string& session, const std::vector<envelope>& envs) {
+  auto c = identify(self, session);
+  auto rp = self->make_response_promise<std::vector<envelope_outcome>>();
+  if (!c.refused && (envs.empty() || envs.size() > max_batch))
+    c.refused = make_error(errc::invalid_argument,
+                           "a batch holds 1 to " + std::to_string(max_batch) + " envelopes");
+  if (c.refused) {
+    rp.deliver(c.refused);
+    return rp;
+  }
+  struct gathering {
+    caf::typed_response_promise<std::vector<envelope_outcome>> rp;
+    std::vector<envelope_outcome> outcomes;
+    size_t left;
+  };
+  auto g = std::make_shared<gathering>(gathering{rp, {}, envs.size()});
+  g->outcomes.resize(envs.size());
+  auto mailbox = caf::actor_cast<caf::actor>(self->state.config.local.mailbox);
+  for (size_t i = 0; i < envs.size(); ++i) {
+    auto done = [g, i](caf::expected<caf::ok_atom> r) {
+      g->outcomes[i] = outcome_of(r ? caf::error{} : r.error());
+      if (--g->left == 0)
+        g->rp.deliver(std::move(g->outcomes));
+    };
+    auto header = decode_header(envs[i].header);
+    if (header && !header->room.empty()) {
+      done(caf::expected<caf::ok_atom>(no_rooms()));
+      continue;
+    }
+    // A malformed envelope goes to the sender's home, which refuses it.
+    auto key = header ? header->to : c.user;
+    at_home_then<caf::ok_atom>(self, key, c.from, mailbox, done, enqueue_atom_v, session, envs[i]);
+  }
+  return rp;
 }
 
 // Tells this node's keys, mailbox and registry (not auth: sessions are its
@@ -642,8 +696,14 @@ cluster_router_actor::behavior_type router(router_actor* self, router_config con
       std::string to = header ? header->to : std::string{};
       return routed<caf::ok_atom>(self, s, header ? &to : nullptr, mailbox, a, s, env);
     },
+    [=](enqueue_atom, const std::string& s, const std::vector<envelope>& envs) {
+      return routed_batch(self, s, envs);
+    },
     [=](ack_atom a, const std::string& s, const std::string& sender, const std::string& id) {
       return routed<caf::ok_atom>(self, s, nullptr, mailbox, a, s, sender, id);
+    },
+    [=](ack_atom a, const std::string& s, const std::vector<message_ref>& refs) {
+      return routed<caf::ok_atom>(self, s, nullptr, mailbox, a, s, refs);
     },
     [=](readrcpt_atom a, const std::string& s, const std::string& sender,
         const std::vector<std::string>& ids) {

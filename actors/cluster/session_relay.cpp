@@ -84,8 +84,10 @@ caf::behavior session_relay(relay_ptr self, caf::actor router, session_peer_acto
       end();
     },
     [=](deliver_atom a, const envelope& env) { pass(a, env); },
+    [=](deliver_atom a, const std::vector<envelope>& envs) { pass(a, envs); },
     [=](receipt_atom a, const std::string& id, const std::string& recipient,
         const std::string& state) { pass(a, id, recipient, state); },
+    [=](receipt_atom a, const std::vector<receipt_info>& rs) { pass(a, rs); },
     [=](presence_atom a, const presence_info& info) { pass(a, info); },
     [=](replenish_atom a, uint32_t left) { pass(a, left); },
   };

@@ -69,4 +69,18 @@ std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx)
   return out;
 }
 
+envelope_outcome outcome_of(const caf::error& err) {
+  if (!err)
+    return {};
+  auto code = err.category() == error_category ? err.code() : static_cast<uint8_t>(errc::internal);
+  return {code, describe(err).sentence};
+}
+
+caf::error error_of(const envelope_outcome& outcome) {
+  bool known = outcome.code >= static_cast<uint8_t>(errc::invalid_argument)
+               && outcome.code <= static_cast<uint8_t>(errc::weak_kdf);
+  return make_error(known ? static_cast<errc>(outcome.code) : errc::internal,
+                    outcome.reason.substr(0, 300));
+}
+
 } // namespace chatter

@@ -8,6 +8,8 @@
 
 #include <caf/error.hpp>
 
+#include "protocol.hpp"
+
 namespace chatter {
 
 enum class errc : uint8_t {
@@ -44,6 +46,11 @@ struct error_description {
   std::string sentence;
 };
 error_description describe(const caf::error& err);
+
+// One envelope's outcome in a batch (protocol.hpp), and back: a code we do
+// not know becomes Internal, a sentence is cut at 300 characters.
+envelope_outcome outcome_of(const caf::error& err);
+caf::error error_of(const envelope_outcome& outcome);
 
 // Renders our category in logs (actor_system_config::add_error_category).
 std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx);

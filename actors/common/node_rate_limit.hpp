@@ -19,6 +19,12 @@ public:
 
   // Takes one token for `node`; false when it has none left.
   bool allow(const std::string& node, clock::time_point now = clock::now()) {
+    return allow_n(node, 1, now);
+  }
+
+  // Takes `n` tokens at once (a batch costs what its items would alone);
+  // false, taking none, when fewer are left.
+  bool allow_n(const std::string& node, size_t n, clock::time_point now = clock::now()) {
     auto [i, fresh] = buckets_.try_emplace(node, bucket{burst_, now});
     auto& b = i->second;
     if (!fresh) {
@@ -26,9 +32,10 @@ public:
       b.tokens = std::min(burst_, b.tokens + elapsed.count() * rate_);
       b.last = now;
     }
-    if (b.tokens < 1.0)
+    auto cost = static_cast<double>(n);
+    if (b.tokens < cost)
       return false;
-    b.tokens -= 1.0;
+    b.tokens -= cost;
     if (buckets_.size() > 100000)  // forget idle nodes rather than grow forever
       buckets_.erase(buckets_.begin());
     return true;

@@ -47,7 +47,8 @@ caf::error refuse(gateway_ptr self, errc code, std::string why) {
 // Every request: from the connection this gateway is for (called before
 // make_response_promise, which takes the sender away), within its rate,
 // and for a session proved here when it names one.
-caf::error admit(gateway_ptr self, const std::string* session, node_rate_limit* per_session) {
+caf::error admit(gateway_ptr self, const std::string* session, node_rate_limit* per_session,
+                 size_t cost = 1) {
   auto& st = self->state;
   auto& sender = self->current_sender();
   auto expected = st.config.member_node ? st.config.member_node : self->node();
@@ -59,7 +60,7 @@ caf::error admit(gateway_ptr self, const std::string* session, node_rate_limit* 
     return {};
   if (st.sessions.count(*session) == 0)
     return refuse(self, errc::not_logged_in, "this needs a session; log in first");
-  if (per_session && !per_session->allow(*session))
+  if (per_session && !per_session->allow_n(*session, cost))
     return refuse(self, errc::rate_limited, "too many requests of this kind; slow down");
   return {};
 }
@@ -186,6 +187,17 @@ member_gateway_actor::behavior_type gateway(gateway_ptr self, gateway_config con
   auto* searches = &st.searches;
   auto open = [=] { return admit(self, nullptr, nullptr); };
   auto bound = [=](const std::string& s, node_rate_limit* b = nullptr) { return admit(self, &s, b); };
+  // A batch: each item costs what it would alone; an empty or oversized
+  // batch is refused before anything is spent.
+  auto bound_batch = [=](const std::string& s, node_rate_limit* b, size_t n) -> caf::error {
+    if (n == 0 || n > max_batch) {
+      auto refused = admit(self, nullptr, nullptr);
+      return refused ? refused
+                     : refuse(self, errc::invalid_argument,
+                              "a batch holds 1 to " + std::to_string(max_batch) + " items");
+    }
+    return admit(self, &s, b, n);
+  };
   return {
     [=](offer_atom a, const std::string& user) {
       return forward<signup_offer>(self, open(), hub.registry, a, user, addr);
@@ -251,8 +263,16 @@ member_gateway_actor::behavior_type gateway(gateway_ptr self, gateway_config con
     [=](enqueue_atom a, const std::string& s, const envelope& env) {
       return forward<caf::ok_atom>(self, bound(s, envelopes), hub.mailbox, a, s, env);
     },
+    [=](enqueue_atom a, const std::string& s, const std::vector<envelope>& envs) {
+      return forward<std::vector<envelope_outcome>>(self, bound_batch(s, envelopes, envs.size()),
+                                                    hub.mailbox, a, s, envs);
+    },
     [=](ack_atom a, const std::string& s, const std::string& sender, const std::string& id) {
       return forward<caf::ok_atom>(self, bound(s, receipts), hub.mailbox, a, s, sender, id);
+    },
+    [=](ack_atom a, const std::string& s, const std::vector<message_ref>& refs) {
+      return forward<caf::ok_atom>(self, bound_batch(s, receipts, refs.size()), hub.mailbox, a, s,
+                                   refs);
     },
     [=](readrcpt_atom a, const std::string& s, const std::string& sender,
         const std::vector<std::string>& ids) {
@@ -307,8 +327,10 @@ session_peer_actor::behavior_type outlet(outlet_ptr self, outlet_config config) 
         self->quit();
     },
     [=](deliver_atom a, const envelope& env) { pass_on(self, a, env); },
+    [=](deliver_atom a, const std::vector<envelope>& envs) { pass_on(self, a, envs); },
     [=](receipt_atom a, const std::string& id, const std::string& recipient,
         const std::string& state) { pass_on(self, a, id, recipient, state); },
+    [=](receipt_atom a, const std::vector<receipt_info>& rs) { pass_on(self, a, rs); },
     [=](presence_atom a, const presence_info& info) { pass_on(self, a, info); },
     [=](replenish_atom a, uint32_t left) { pass_on(self, a, left); },
     [=](hubdown_atom a, const std::string& s) { pass_on(self, a, s); },

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <unordered_map>
@@ -28,7 +29,7 @@ using queue_size = store::hub_store::queue_size;
 // be said once the write is durable.
 struct pending_write {
   std::function<void()> write;
-  caf::typed_response_promise<caf::ok_atom> answer;
+  std::function<void(const caf::error&)> answer;  // none when the write is durable
 };
 
 struct mailbox_state {
@@ -39,6 +40,9 @@ struct mailbox_state {
   // What waits per recipient, read from the store once and kept up to date
   // (what the pending batch adds included).
   std::unordered_map<std::string, queue_size> queued;
+  // Users known to exist (never forgotten: users are not removed), so the
+  // send path asks the store once per recipient.
+  std::unordered_set<std::string> known_users;
   std::vector<pending_write> pending;
   std::unordered_set<std::string> pending_envelopes;  // envelope_key()s
   std::vector<std::function<void()>> after_commit;
@@ -119,10 +123,8 @@ void flush(mailbox_ptr self) {
   else
     for (auto& effect : effects)
       effect();
-  for (size_t i = 0; i < batch.size(); ++i) {
-    auto& failure = err ? err : outcomes[i];
-    failure ? batch[i].answer.deliver(failure) : batch[i].answer.deliver(caf::ok_atom_v);
-  }
+  for (size_t i = 0; i < batch.size(); ++i)
+    batch[i].answer(err ? err : outcomes[i]);
 }
 
 // The flush goes out at once after a quiet spell, and otherwise one
@@ -144,18 +146,59 @@ void schedule_flush(mailbox_ptr self) {
     self->delayed_send(self, next - now, flush_atom_v, st.generation);
 }
 
-// `write` joins the next batch; the current request is answered after it.
-caf::typed_response_promise<caf::ok_atom> answer_after_commit(mailbox_ptr self,
-                                                              std::function<void()> write) {
-  auto rp = self->make_response_promise<caf::ok_atom>();
-  self->state.pending.push_back({std::move(write), rp});
+// `write` joins the next batch; the current request is answered `value`
+// after its commit, or the error that kept it off the disk.
+template <class T>
+caf::typed_response_promise<T> answer_after_commit(mailbox_ptr self, std::function<void()> write,
+                                                   T value) {
+  auto rp = self->make_response_promise<T>();
+  auto answer = [rp, value = std::move(value)](const caf::error& err) mutable {
+    if (err)
+      rp.deliver(err);
+    else
+      rp.deliver(std::move(value));
+  };
+  self->state.pending.push_back({std::move(write), std::move(answer)});
   schedule_flush(self);
   return rp;
 }
 
-void tell_sender(mailbox_ptr self, const std::string& sender, const store::hub_store::receipt& r) {
-  for (auto& peer : self->state.sessions.peers_of(sender))
+caf::typed_response_promise<caf::ok_atom> answer_after_commit(mailbox_ptr self,
+                                                              std::function<void()> write) {
+  return answer_after_commit(self, std::move(write), caf::ok_atom_v);
+}
+
+// One item alone, more as batches of at most max_batch: what a peer is
+// sent, envelopes or receipts.
+template <class Atom, class T, class Single>
+void send_batched(mailbox_ptr self, const session_peer_actor& peer, Atom atom,
+                  const std::vector<T>& items, Single single) {
+  for (size_t at = 0; at < items.size(); at += max_batch) {
+    auto end = std::min(items.size(), at + max_batch);
+    if (end - at == 1)
+      single(items[at]);
+    else
+      self->send(peer, atom, std::vector<T>(items.begin() + at, items.begin() + end));
+  }
+}
+
+void send_envelopes(mailbox_ptr self, const session_peer_actor& peer,
+                    const std::vector<envelope>& envs) {
+  send_batched(self, peer, deliver_atom_v, envs,
+               [&](const envelope& env) { self->send(peer, deliver_atom_v, env); });
+}
+
+void send_receipts(mailbox_ptr self, const session_peer_actor& peer,
+                   const std::vector<receipt_info>& receipts) {
+  send_batched(self, peer, receipt_atom_v, receipts, [&](const receipt_info& r) {
     self->send(peer, receipt_atom_v, r.id, r.recipient, r.state);
+  });
+}
+
+void tell_sender(mailbox_ptr self, const std::string& sender,
+                 const std::vector<receipt_info>& receipts) {
+  for (auto& peer : self->state.sessions.peers_of(sender))
+    send_receipts(self, peer, receipts);
 }
 
 // Runs the pending batch first: what it holds for `user` is then in the
@@ -165,10 +208,8 @@ void go_online(mailbox_ptr self, const std::string& session, const std::string& 
   auto& st = self->state;
   flush(self);
   st.sessions.add(session, user, peer);
-  for (auto& env : st.store->envelopes_for(user))
-    self->send(peer, deliver_atom_v, env);
-  for (auto& r : st.store->take_receipts(user))
-    self->send(peer, receipt_atom_v, r.id, r.recipient, r.state);
+  send_envelopes(self, peer, st.store->envelopes_for(user));
+  send_receipts(self, peer, st.store->take_receipts(user));
 }
 
 // Why `env` from `user` cannot be queued, or nothing.
@@ -179,8 +220,11 @@ caf::error check_envelope(mailbox_ptr self, const std::string& user, const envel
     return refuse(self, errc::invalid_argument, "malformed envelope");
   if (header->from != user)
     return refuse(self, errc::invalid_argument, "the envelope's sender is not you");
-  if (!store.find_user(header->to))
-    return make_error(errc::not_found, "no user named '" + header->to + "'");
+  if (self->state.known_users.count(header->to) == 0) {
+    if (!store.find_user(header->to))
+      return make_error(errc::not_found, "no user named '" + header->to + "'");
+    self->state.known_users.insert(header->to);
+  }
   // The hub keeps room membership: nobody writes into a room they are not
   // in, nor to someone who left it.
   if (!header->room.empty()
@@ -198,58 +242,121 @@ caf::error check_envelope(mailbox_ptr self, const std::string& user, const envel
   return {};
 }
 
-// Forwarded to the recipient at once, while its write waits for the next
-// commit: the sender hears "ok" only after it. A copy already queued or
-// pending is neither stored nor forwarded again.
-caf::result<caf::ok_atom> enqueue(mailbox_ptr self, const std::string& session,
-                                  const envelope& env) {
+// What one request hands to the next commit, and to recipients at once.
+struct intake {
+  struct write {
+    std::string to, from, id;
+    envelope env;
+  };
+  std::vector<write> writes;
+  std::map<std::string, std::vector<envelope>> deliveries;  // by recipient
+  bool waits = false;  // something it answers for is not on disk yet
+};
+
+// One envelope from `user`: checked, counted against its recipient's quota,
+// and filed in `in`; a copy already queued or pending is neither stored
+// nor forwarded again. An error when it is refused.
+caf::error take(mailbox_ptr self, const std::string& user, const envelope& env, intake& in) {
   auto& st = self->state;
-  auto user = st.sessions.user_of(session, self->current_sender(), self->node());
-  if (!user)
-    return refuse(self, errc::not_logged_in, "sending needs a session");
   auto header = decode_header(env.header);
-  if (auto err = check_envelope(self, *user, env, header))
+  if (auto err = check_envelope(self, user, env, header))
     return err;
-  const auto& to = header->to;
-  const auto& from = header->from;
-  const auto& id = header->id;
-  if (st.pending_envelopes.count(envelope_key(to, from, id)) > 0)
-    return answer_after_commit(self, [] {});
-  if (st.store->has_envelope(to, from, id))
-    return caf::ok_atom_v;
-  st.pending_envelopes.insert(envelope_key(to, from, id));
-  auto& queue = queue_of(self, to);
+  auto key = envelope_key(header->to, header->from, header->id);
+  if (st.pending_envelopes.count(key) > 0) {
+    in.waits = true;
+    return {};
+  }
+  if (st.store->has_envelope(header->to, header->from, header->id))
+    return {};
+  st.pending_envelopes.insert(key);
+  auto& queue = queue_of(self, header->to);
   queue.envelopes += 1;
   queue.bytes += env.header.size() + env.ciphertext.size() + env.signature.size();
-  for (auto& peer : st.sessions.peers_of(to))
-    self->send(peer, deliver_atom_v, env);
-  return answer_after_commit(self, [self, to, from, id, env] {
-    self->state.store->add_envelope(to, from, id, env, now_ms());
-  });
+  in.deliveries[header->to].push_back(env);
+  in.writes.push_back({header->to, header->from, header->id, env});
+  in.waits = true;
+  return {};
 }
 
-// The envelope goes, and its "delivered" receipt is kept, in the next
-// commit; the sender hears of it after that.
-caf::result<caf::ok_atom> acknowledge(mailbox_ptr self, const std::string& session,
-                                      const std::string& sender, const std::string& id) {
+// Forwarded to the recipients now, while the writes wait for the next
+// commit: the sender hears of them only after it.
+std::function<void()> hand_over(mailbox_ptr self, intake& in) {
+  for (auto& [to, envs] : in.deliveries)
+    for (auto& peer : self->state.sessions.peers_of(to))
+      send_envelopes(self, peer, envs);
+  return [self, writes = std::move(in.writes)] {
+    auto queued_ms = now_ms();
+    for (auto& w : writes)
+      self->state.store->add_envelope(w.to, w.from, w.id, w.env, queued_ms);
+  };
+}
+
+caf::result<caf::ok_atom> enqueue(mailbox_ptr self, const std::string& session,
+                                  const envelope& env) {
+  auto user = self->state.sessions.user_of(session, self->current_sender(), self->node());
+  if (!user)
+    return refuse(self, errc::not_logged_in, "sending needs a session");
+  intake in;
+  if (auto err = take(self, *user, env, in))
+    return err;
+  if (!in.waits)
+    return caf::ok_atom_v;
+  return answer_after_commit(self, hand_over(self, in));
+}
+
+// Each envelope as if it came alone, answered together after one commit.
+caf::result<std::vector<envelope_outcome>> enqueue_batch(mailbox_ptr self,
+                                                          const std::string& session,
+                                                          const std::vector<envelope>& envs) {
+  auto user = self->state.sessions.user_of(session, self->current_sender(), self->node());
+  if (!user)
+    return refuse(self, errc::not_logged_in, "sending needs a session");
+  if (envs.empty() || envs.size() > max_batch)
+    return refuse(self, errc::invalid_argument,
+                  "a batch holds 1 to " + std::to_string(max_batch) + " envelopes");
+  intake in;
+  std::vector<envelope_outcome> outcomes;
+  for (auto& env : envs)
+    outcomes.push_back(outcome_of(take(self, *user, env, in)));
+  if (!in.waits)
+    return outcomes;
+  return answer_after_commit(self, hand_over(self, in), std::move(outcomes));
+}
+
+// Inside a batch's write: the envelope goes, and its "delivered" receipt
+// is kept; true when it was there.
+bool remove_acked(mailbox_ptr self, const std::string& user, const message_ref& ref) {
   auto& st = self->state;
-  auto user = st.sessions.user_of(session, self->current_sender(), self->node());
+  auto size = st.store->remove_envelope(user, ref.sender, ref.id);
+  if (!size)
+    return false;
+  if (auto i = st.queued.find(user); i != st.queued.end()) {
+    i->second.envelopes -= std::min<uint64_t>(i->second.envelopes, 1);
+    i->second.bytes -= std::min(i->second.bytes, *size);
+  }
+  return true;
+}
+
+// The acked envelopes go in the next commit; their senders hear of them
+// after it, one batch of receipts per sender. The recipient stored them
+// before acking: "delivered" is true already.
+caf::result<caf::ok_atom> acknowledge(mailbox_ptr self, const std::string& session,
+                                      std::vector<message_ref> refs) {
+  auto user = self->state.sessions.user_of(session, self->current_sender(), self->node());
   if (!user)
     return refuse(self, errc::not_logged_in, "acknowledging needs a session");
-  return answer_after_commit(self, [self, user = *user, sender, id] {
-    auto& st = self->state;
-    auto size = st.store->remove_envelope(user, sender, id);
-    if (!size)
-      return;
-    if (auto i = st.queued.find(user); i != st.queued.end()) {
-      i->second.envelopes -= std::min<uint64_t>(i->second.envelopes, 1);
-      i->second.bytes -= std::min(i->second.bytes, *size);
-    }
-    // The recipient stored it before acking: "delivered" is true already.
-    st.after_commit.push_back(
-      [self, sender, r = store::hub_store::receipt{id, user, "delivered"}] {
-        tell_sender(self, sender, r);
-      });
+  if (refs.empty() || refs.size() > max_batch)
+    return refuse(self, errc::invalid_argument,
+                  "an ack names 1 to " + std::to_string(max_batch) + " messages");
+  return answer_after_commit(self, [self, user = *user, refs = std::move(refs)] {
+    std::map<std::string, std::vector<receipt_info>> by_sender;
+    for (auto& ref : refs)
+      if (remove_acked(self, user, ref))
+        by_sender[ref.sender].push_back({ref.id, user, "delivered"});
+    self->state.after_commit.push_back([self, by_sender = std::move(by_sender)] {
+      for (auto& [sender, receipts] : by_sender)
+        tell_sender(self, sender, receipts);
+    });
   });
 }
 
@@ -269,10 +376,8 @@ caf::result<caf::ok_atom> read_receipts(mailbox_ptr self, const std::string& ses
       wanted.push_back(id);
   return answer_after_commit(self, [self, user = *user, sender, wanted] {
     auto receipts = self->state.store->read_receipts(user, sender, wanted);
-    self->state.after_commit.push_back([self, sender, receipts] {
-      for (auto& r : receipts)
-        tell_sender(self, sender, r);
-    });
+    self->state.after_commit.push_back(
+      [self, sender, receipts] { tell_sender(self, sender, receipts); });
   });
 }
 
@@ -297,9 +402,17 @@ mailbox_impl::behavior_type mailbox(mailbox_ptr self, mailbox_config config) {
         const envelope& env) -> caf::result<caf::ok_atom> {
       return guarded("mailbox", [&] { return enqueue(self, session, env); });
     },
+    [=](enqueue_atom, const std::string& session,
+        const std::vector<envelope>& envs) -> caf::result<std::vector<envelope_outcome>> {
+      return guarded("mailbox", [&] { return enqueue_batch(self, session, envs); });
+    },
     [=](ack_atom, const std::string& session, const std::string& sender,
         const std::string& id) -> caf::result<caf::ok_atom> {
-      return guarded("mailbox", [&] { return acknowledge(self, session, sender, id); });
+      return guarded("mailbox", [&] { return acknowledge(self, session, {{sender, id}}); });
+    },
+    [=](ack_atom, const std::string& session,
+        const std::vector<message_ref>& refs) -> caf::result<caf::ok_atom> {
+      return guarded("mailbox", [&] { return acknowledge(self, session, refs); });
     },
     [=](readrcpt_atom, const std::string& session, const std::string& sender,
         const std::vector<std::string>& ids) -> caf::result<caf::ok_atom> {

@@ -71,11 +71,7 @@ public:
 
   // Receipts for senders, kept until the sender's next login takes them
   // (also sent at once to an online sender: receipts are idempotent).
-  struct receipt {
-    std::string id;
-    std::string recipient;
-    std::string state = "delivered";  // or "read"
-  };
+  using receipt = receipt_info;
   void add_receipt(const std::string& sender, const receipt& r);
   void add_receipts(const std::string& sender, const std::vector<receipt>& rs);
   std::vector<receipt> take_receipts(const std::string& sender);

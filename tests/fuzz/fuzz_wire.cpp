@@ -44,7 +44,9 @@ session_peer_actor::behavior_type quiet_peer(int) {
     [](challenge_atom, const std::string&, const std::string&) {},
     [](revoked_atom, const std::string&, const std::string&) {},
     [](deliver_atom, const envelope&) {},
+    [](deliver_atom, const std::vector<envelope>&) {},
     [](receipt_atom, const std::string&, const std::string&, const std::string&) {},
+    [](receipt_atom, const std::vector<receipt_info>&) {},
     [](presence_atom, const presence_info&) {},
     [](replenish_atom, uint32_t) {},
     [](hubdown_atom, const std::string&) {},
@@ -257,7 +259,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& f = fixture();
   if (f.session.empty())
     f.log_in();  // locked out before (loopback only): try again
-  const uint8_t kind = data[0] % 28;
+  const uint8_t kind = data[0] % 30;
   // A re-challenge answer or a logout ends the real session, and logging in
   // again costs an Argon2 run: those two use it for one second byte in 256.
   const bool ends_session = kind == 4 || kind == 5;
@@ -281,6 +283,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   signup_request req;
   public_identity pub;
   envelope env;
+  std::vector<envelope> envs;
+  std::vector<message_ref> refs;
   signed_prekey spk;
   std::vector<one_time_prekey> one_time;
   switch (kind) {
@@ -395,6 +399,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                       caf::down_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
       (*f.self)->send(caf::actor_cast<caf::actor>(f.gw),
                       caf::exit_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
+      break;
+    // The hub protocol's batches.
+    case 28:
+      if (read_fields(data, size, envs))
+        f.ask<std::vector<envelope_outcome>>(f.gw, enqueue_atom_v, session, envs);
+      break;
+    case 29:
+      if (read_fields(data, size, refs))
+        f.ask<caf::ok_atom>(f.gw, ack_atom_v, session, refs);
       break;
     default:
       if (read_fields(data, size, s1, s2))

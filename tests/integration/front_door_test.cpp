@@ -79,9 +79,11 @@ session_peer_actor::behavior_type recorder(session_peer_actor::pointer self,
       out->revocations.push_back(reason);
     },
     [=](deliver_atom, const envelope&) { note("deliver"); },
+    [=](deliver_atom, const std::vector<envelope>&) { note("deliver"); },
     [=](receipt_atom, const std::string&, const std::string&, const std::string&) {
       note("receipt");
     },
+    [=](receipt_atom, const std::vector<receipt_info>&) { note("receipt"); },
     [=](presence_atom, const presence_info&) { note("presence"); },
     [=](replenish_atom, uint32_t) { note("replenish"); },
     [=](hubdown_atom, const std::string&) { note("hubdown"); },

@@ -6,6 +6,7 @@
 // message. Genuine messages are shown even with a skewed clock, gaps in her
 // sequence numbers are reported, and bob's delivery receipts reach her.
 #include <mutex>
+#include <set>
 
 #include <SQLiteCpp/Database.h>
 
@@ -366,4 +367,83 @@ TEST_F(hostile_sender, hub_actors_outlive_a_failing_database) {
     std::lock_guard<std::mutex> g(bob_sees_->m);
     return !bob_sees_->received.empty() && bob_sees_->received.back().text == "back again";
   }));
+}
+
+TEST_F(hostile_sender, a_batch_is_each_envelope_alone_and_one_ack_takes_many) {
+  // The hub protocol's batches: each envelope is checked as if it came
+  // alone, one outcome each; bob's daemon takes the batch, shows them all
+  // and acknowledges them, and mallory hears the hub's receipts.
+  std::vector<envelope> batch;
+  for (int i = 0; i < 10; ++i)
+    batch.push_back(numbered("batch-" + std::to_string(i), static_cast<uint64_t>(i + 1),
+                             "number " + std::to_string(i)));
+  auto not_hers = header("batch-forged");
+  not_hers.from = "bob";
+  batch.push_back(crypto::seal(mallory_, bob_key_, not_hers, "x"));
+  auto nobody = header("batch-nobody");
+  nobody.to = "nobody";
+  batch.push_back(crypto::seal(mallory_, bob_key_, nobody, "x"));
+  auto [outcomes, err] = ask<std::vector<envelope_outcome>>(gw_, enqueue_atom_v, mallory_session_,
+                                                            batch);
+  ASSERT_FALSE(err) << caf::to_string(err);
+  ASSERT_EQ(outcomes.size(), batch.size());
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(outcomes[static_cast<size_t>(i)].code, 0) << outcomes[static_cast<size_t>(i)].reason;
+  EXPECT_EQ(describe(error_of(outcomes[10])).name, "InvalidArgument");
+  EXPECT_EQ(describe(error_of(outcomes[11])).name, "NotFound");
+  EXPECT_NE(outcomes[11].reason.find("nobody"), std::string::npos);
+
+  ASSERT_TRUE(eventually([&] { return bob_sees_->count() == 10; }));
+  {
+    std::lock_guard<std::mutex> g(bob_sees_->m);
+    for (int i = 0; i < 10; ++i)
+      EXPECT_EQ(bob_sees_->received[static_cast<size_t>(i)].text, "number " + std::to_string(i));
+  }
+  SQLite::Database hub_file((dir_.path() / "hub.db").string(), SQLite::OPEN_READONLY);
+  hub_file.setBusyTimeout(5000);
+  EXPECT_TRUE(eventually([&] {
+    return hub_file.execAndGet("SELECT count(*) FROM mailbox WHERE recipient = 'bob'").getInt()
+           == 0;
+  })) << "bob's daemon acknowledged them all";
+  // The hub's own receipts: one batch, or several, naming all ten.
+  std::set<std::string> receipted;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (receipted.size() < 10 && std::chrono::steady_clock::now() < deadline)
+    self()->receive(
+      [&](receipt_atom, const std::vector<receipt_info>& rs) {
+        for (auto& r : rs)
+          receipted.insert(r.id);
+      },
+      [&](receipt_atom, const std::string& id, const std::string&, const std::string&) {
+        receipted.insert(id);
+      },
+      [&](deliver_atom, const envelope&) {}, [&](deliver_atom, const std::vector<envelope>&) {},
+      caf::after(100ms) >> [] {});
+  EXPECT_EQ(receipted.size(), 10u);
+}
+
+TEST_F(hostile_sender, batches_are_bounded_and_each_envelope_costs_its_share_of_the_rate) {
+  auto refused = [&](const std::vector<envelope>& envs) {
+    auto [outcomes, err] = ask<std::vector<envelope_outcome>>(gw_, enqueue_atom_v,
+                                                              mallory_session_, envs);
+    return err ? describe(err).name : "";
+  };
+  EXPECT_EQ(refused({}), "InvalidArgument");
+  EXPECT_EQ(refused(std::vector<envelope>(max_batch + 1)), "InvalidArgument");
+  auto [ok, ack_err] = ask<caf::ok_atom>(gw_, ack_atom_v, mallory_session_,
+                                         std::vector<message_ref>(max_batch + 1));
+  EXPECT_EQ(describe(ack_err).name, "InvalidArgument");
+  // Junk the mailbox refuses one by one, in full batches: the session's
+  // envelope budget (a burst of 10000) runs out after 39 of them.
+  // (It refills at 1000 a second meanwhile.)
+  std::vector<envelope> junk(max_batch);
+  int taken = 0;
+  std::string answer;
+  auto t0 = std::chrono::steady_clock::now();
+  while ((answer = refused(junk)).empty() && taken < 1000)
+    ++taken;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(answer, "RateLimited");
+  EXPECT_GE(taken, 10000 / static_cast<int>(max_batch));
+  EXPECT_LE(taken, static_cast<int>((10000 + 1000 * took.count()) / max_batch));
 }
