@@ -73,7 +73,28 @@ caf::behavior synthetic_peer(caf::event_based_actor* self, counters* c,
           },
           [=](caf::error&) { ++c->failed; });
     },
+    // A batch, as the hub sends what a batched enqueue brought: one
+    // cumulative ack, as a member daemon sends for what one commit stored.
+    [=](deliver_atom, const std::vector<envelope>& envs) {
+      std::vector<message_ref> refs;
+      for (auto& env : envs)
+        if (auto h = decode_header(env.header))
+          refs.push_back({h->from, h->id});
+      if (refs.empty())
+        return;
+      auto n = static_cast<long>(refs.size());
+      self->request(link->first, seconds(30), ack_atom_v, link->second, refs)
+        .then(
+          [=](caf::ok_atom) {
+            c->delivered += n;
+            if (flow)
+              for (long i = 0; i < n; ++i)
+                flow->arrived();
+          },
+          [=](caf::error&) { c->failed += n; });
+    },
     [=](receipt_atom, const std::string&, const std::string&, const std::string&) {},
+    [=](receipt_atom, const std::vector<receipt_info>&) {},
     [=](presence_atom, const presence_info&) {},
     [=](replenish_atom, uint32_t) {},
     [=](hubdown_atom, const std::string&) {},
@@ -162,6 +183,7 @@ struct relay_load {
   size_t users = 8;
   bool pairs = false;
   int window = 100;
+  size_t batch = 1;  // envelopes per enqueue
 };
 
 struct synthetic_members {
@@ -199,7 +221,8 @@ void sign_up_members(const relay_load& load, synthetic_members& m, counters* c) 
 caf::behavior relay_pump(caf::event_based_actor* self, int count, caf::actor router,
                          std::shared_ptr<std::pair<caf::actor, std::string>> link,
                          std::string name, std::vector<std::string> to,
-                         std::shared_ptr<pair_flow> flow, int window, counters* c) {
+                         std::shared_ptr<pair_flow> flow, int window, size_t batch,
+                         counters* c) {
   auto sent = std::make_shared<long>(0);
   auto pending = std::make_shared<int>(0);
   auto open = [=] {
@@ -211,23 +234,34 @@ caf::behavior relay_pump(caf::event_based_actor* self, int count, caf::actor rou
     return *sent - flow->received < window && flow->blocked.exchange(false);
   };
   auto pump = std::make_shared<std::function<void()>>();
+  auto answered = [=](long n, long failed) {
+    c->accepted += n - failed;
+    c->failed += failed;
+    *pending -= static_cast<int>(n);
+    (*pump)();
+  };
   *pump = [=] {
     while (*sent < count && open()) {
-      auto n = (*sent)++;
-      ++*pending;
-      auto env = envelope_from(name, to[static_cast<size_t>(n) % to.size()], n);
-      self->request(router, seconds(30), enqueue_atom_v, link->second, env)
-        .then(
-          [=](caf::ok_atom) {
-            ++c->accepted;
-            --*pending;
-            (*pump)();
-          },
-          [=](caf::error&) {
-            ++c->failed;
-            --*pending;
-            (*pump)();
-          });
+      std::vector<envelope> envs;
+      do {
+        auto n = (*sent)++;
+        envs.push_back(envelope_from(name, to[static_cast<size_t>(n) % to.size()], n));
+        ++*pending;
+      } while (envs.size() < batch && *sent < count && open());
+      auto n = static_cast<long>(envs.size());
+      if (n == 1)
+        self->request(router, seconds(30), enqueue_atom_v, link->second, envs.front())
+          .then([=](caf::ok_atom) { answered(1, 0); }, [=](caf::error&) { answered(1, 1); });
+      else
+        self->request(router, seconds(30), enqueue_atom_v, link->second, envs)
+          .then(
+            [=](const std::vector<envelope_outcome>& outcomes) {
+              long failed = 0;
+              for (auto& o : outcomes)
+                failed += o.code != 0;
+              answered(n, failed);
+            },
+            [=](caf::error&) { answered(n, n); });
     }
   };
   return {[=](int) { (*pump)(); }};  // the first one starts it
@@ -252,7 +286,7 @@ double run_relay(const relay_load& load, synthetic_members& m, int messages, cou
           to.push_back(other.name);
     }
     pumps.push_back(u.sys->spawn(relay_pump, each, u.router, u.link, u.name, to, flow,
-                                 load.window, &c));
+                                 load.window, load.batch, &c));
     if (flow)
       flow->pump = pumps.back();
   }
@@ -324,21 +358,21 @@ struct loaded_hub {
   relay_load load;
   synthetic_members m;
 
-  explicit loaded_hub(std::vector<std::string> launcher = {}) {
+  explicit loaded_hub(std::vector<std::string> launcher = {}, size_t batch = 1) {
     world.launcher = std::move(launcher);
     hub = world.start_daemon({"--listen", "127.0.0.1:0"});
     auto port = test::printed_hub_port(hub->log_file());
     if (port == 0)
       throw std::runtime_error("the hub printed no port");
-    load = {{port}, 2 * static_cast<size_t>(relay_pairs), true, window};
+    load = {{port}, 2 * static_cast<size_t>(relay_pairs), true, window, batch};
     sign_up_members(load, m, &c);
   }
 };
 
 } // namespace
 
-load_figures measure_hub_relay(int messages) {
-  loaded_hub h;
+load_figures measure_hub_relay(int messages, size_t batch) {
+  loaded_hub h({}, batch);
   auto& [world, hub, c, load, m] = h;
   auto cpu0 = cpu_seconds(hub->pid());
   auto self0 = process_cpu_seconds();

@@ -54,6 +54,7 @@ void write_json(const std::vector<row>& rows, const std::vector<std::string>& gr
 // yet received per pair (the receiving side counts them).
 constexpr int relay_pairs = 4;   // hub relay rows: synthetic members, XMPP peers
 constexpr int window = 256;      // messages in flight per pair, every load
+constexpr size_t relay_batch = 32;  // envelopes per enqueue, the batched relay row
 
 // What /proc says about a process: CPU (user+system) so far, resident memory.
 double cpu_seconds(pid_t pid);
@@ -92,7 +93,8 @@ peer_figures measure_peer(xmpp_server s, int relay_messages, int messages, int u
 
 // Chatter's hub alone (cluster_rows.cpp): a `chatterd --listen` hub, relay_pairs
 // synthetic members sending envelopes to as many others, `window` in flight.
-load_figures measure_hub_relay(int messages);
+// `batch` envelopes per enqueue (1: one per request), acks as delivered.
+load_figures measure_hub_relay(int messages, size_t batch = 1);
 // The same hub under `strace -c` from its start: its fsync and fdatasync
 // calls per relayed message, beside the commits a hub that commits each
 // write alone would make (one per envelope, one per ack).

@@ -326,6 +326,7 @@ struct run_figures {
   floor_figures floor;
   chatter_figures chat;
   load_figures hub;
+  load_figures hub_batched;  // the same load in hub protocol batches
   peer_figures prosody, ejabberd;
 };
 
@@ -441,6 +442,13 @@ void relay_rows(row_maker& m, xmpp_server server) {
         name + " relay, same load"
           + share_note(m.runs, [&](auto& f) { return peer(f).relay.driver_share; }),
         [](auto& f) { return f.hub.per_s; }, [&](auto& f) { return peer(f).relay.per_s; });
+  m.add("hub relay msgs/s: the same, in hub protocol batches (" + std::to_string(relay_batch)
+          + " envelopes per enqueue, cumulative acks)" + vs,
+        name + " relay, same load", [](auto& f) { return f.hub_batched.per_s; },
+        [&](auto& f) { return peer(f).relay.per_s; });
+  m.add("hub relay, batched: CPU per relayed message, hub chatterd, us" + vs, same,
+        [](auto& f) { return f.hub_batched.server_cpu_us; },
+        [&](auto& f) { return peer(f).relay.server_cpu_us; });
   m.add("hub relay: CPU per relayed message, hub chatterd, us" + vs, same,
         [](auto& f) { return f.hub.server_cpu_us; },
         [&](auto& f) { return peer(f).relay.server_cpu_us; });
@@ -471,6 +479,10 @@ std::vector<row> message_rows(const settings& s) {
     f.hub = measure_hub_relay(s.iterations(20000));
     std::cerr << "Chatter: hub relay " << static_cast<long>(f.hub.per_s) << " msgs/s (synthetic"
               << " members " << static_cast<int>(f.hub.driver_share * 100) << " % of a core)\n";
+    f.hub_batched = measure_hub_relay(s.iterations(20000), relay_batch);
+    std::cerr << "Chatter: hub relay in batches " << static_cast<long>(f.hub_batched.per_s)
+              << " msgs/s (synthetic members " << static_cast<int>(f.hub_batched.driver_share * 100)
+              << " % of a core)\n";
     f.prosody = peer_if_installed(xmpp_server::prosody, s, prosody);
     f.ejabberd = peer_if_installed(xmpp_server::ejabberd, s, ejabberd);
     runs.push_back(std::move(f));
