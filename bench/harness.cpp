@@ -33,6 +33,19 @@ double micros_per_op(int n, const std::function<void()>& op) {
   return spent.count() / n;
 }
 
+long voluntary_switches(pid_t pid) {
+  long total = 0;
+  std::error_code ec;
+  auto tasks = std::filesystem::path("/proc") / std::to_string(pid) / "task";
+  for (auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(task.path() / "status");
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0)
+        total += std::stol(line.substr(line.find(':') + 1));
+  }
+  return total;
+}
+
 double cpu_seconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), {});

@@ -59,6 +59,10 @@ constexpr size_t relay_batch = 32;  // envelopes per enqueue, the batched relay 
 // What /proc says about a process: CPU (user+system) so far, resident memory.
 double cpu_seconds(pid_t pid);
 double rss_mib(pid_t pid);
+// Times a thread of `pid` went to sleep waiting (voluntary context
+// switches, summed over its threads): with one message at a time, each is
+// a hand-off from one thread to another, or a wait on the network or disk.
+long voluntary_switches(pid_t pid);
 // The first process whose command line holds `needle` (0 when none).
 pid_t pid_with_cmdline(const std::string& needle);
 // The calling thread's, and this whole process's, own CPU so far (getrusage).
@@ -79,6 +83,7 @@ struct peer_figures {
   load_figures relay;  // relay_pairs pairs
   load_figures e2e;    // 1 pair, as Chatter's end-to-end rows
   double p50_ms = 0, p99_ms = 0;                // one message at a time
+  double unloaded_switches = 0;                 // the server's, per message, one at a time
   double loaded_p50_ms = 0, loaded_p99_ms = 0;  // 1 pair at 80 % of e2e.per_s
   bool measured = false;
 };

@@ -100,6 +100,7 @@ struct process_cost {
   double cpu0 = 0;
   double cpu_us = 0;  // per message
   double rss_mib = 0;
+  double unloaded_switches = 0;  // voluntary context switches per unloaded message
 };
 
 struct chatter_figures {
@@ -243,6 +244,10 @@ void unloaded_latency(chatter_setup& c, int unloaded, chatter_figures& out) {
   c.alice.account->SendMessage("bob", "warm-up");
   c.at_bob.wait_for(first + 1, seconds(30));
   std::vector<double> latencies;
+  out.processes = path_processes(c);
+  std::vector<long> switches0;
+  for (auto& p : out.processes)
+    switches0.push_back(voluntary_switches(p.pid));
   for (int i = 0; i < unloaded; ++i) {
     auto before = c.at_bob.count.load();
     auto t0 = clock_type::now();
@@ -250,6 +255,10 @@ void unloaded_latency(chatter_setup& c, int unloaded, chatter_figures& out) {
     c.at_bob.wait_for(before + 1, seconds(30));
     latencies.push_back(seconds_since(t0) * 1e3);
   }
+  for (size_t i = 0; i < out.processes.size(); ++i)
+    out.processes[i].unloaded_switches =
+      static_cast<double>(voluntary_switches(out.processes[i].pid) - switches0[i])
+      / std::max(1, unloaded);
   out.p50_ms = percentile(latencies, 0.5);
   out.p99_ms = percentile(latencies, 0.99);
 }
@@ -257,7 +266,6 @@ void unloaded_latency(chatter_setup& c, int unloaded, chatter_figures& out) {
 void sustained(chatter_setup& c, int messages, chatter_figures& out) {
   async_sender sender(*c.sender_proxy, c.at_bob);
   c.at_bob.set_on_arrival([&sender] { sender.pump(); });
-  out.processes = path_processes(c);
   for (auto& p : out.processes)
     p.cpu0 = cpu_seconds(p.pid);
   auto self0 = process_cpu_seconds();
@@ -411,6 +419,11 @@ void process_rows(row_maker& m, xmpp_server server) {
   auto peer = [server](const run_figures& f) -> const peer_figures& { return peer_of(f, server); };
   auto& processes = m.runs[0].chat.processes;
   for (size_t i = 0; i < processes.size(); ++i) {
+    m.add("unloaded, one message at a time: voluntary context switches (thread hand-offs and "
+          "waits) per message, " + processes[i].name,
+          name + ", the whole server, same unloaded pings",
+          [i](auto& f) { return f.chat.processes[i].unloaded_switches; },
+          [&](auto& f) { return peer(f).unloaded_switches; });
     m.add("end to end: CPU per message, " + processes[i].name + ", us",
           name + ", the whole server, same 1-pair load",
           [i](auto& f) { return f.chat.processes[i].cpu_us; },

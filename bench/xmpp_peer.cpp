@@ -262,7 +262,10 @@ peer_figures measure_peer(xmpp_server s, int relay_messages, int messages, int u
   xmpp_driver driver(server->port, "localhost", relay_pairs);
   driver.run(relay_pairs, 100, window);  // warm-up: the server's first-message paths
   peer_figures out;
+  auto switches0 = voluntary_switches(server->pid());
   auto one = driver.run(1, unloaded, 1);
+  out.unloaded_switches = static_cast<double>(voluntary_switches(server->pid()) - switches0)
+                          / std::max(1, unloaded);
   out.p50_ms = percentile(one.latency_ms, 0.5);
   out.p99_ms = percentile(one.latency_ms, 0.99);
   out.e2e = sustained(driver, server->pid(), 1, messages);
