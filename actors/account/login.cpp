@@ -310,6 +310,7 @@ void hub_down(account_pointer self) {
   // The session died with the hub; the keys stay, to log in again.
   auto& st = self->state;
   st.hub_up = false;
+  st.messenger->hub_lost();
   if (st.session.empty())
     return;
   st.presence.clear();

@@ -231,6 +231,8 @@ void messaging::push(const std::string& id, const store::outbound& out,
   if (!st_->in_flight.insert({id, out.recipient}).second)
     return;  // already on its way
   st_->messages.pushes.push_back({id, out.recipient, out.env, announce_wait_as});
+  if (!announce_wait_as.empty())
+    st_->messages.unannounced.emplace(id, announce_wait_as);
   if (!st_->messages.gathering)
     send_pushes();
 }
@@ -272,8 +274,16 @@ void messaging::push_batch(std::vector<messaging_state::hub_push> chunk) {
       });
 }
 
+void messaging::hub_lost() {
+  auto waiting = std::exchange(st_->messages.unannounced, {});
+  for (auto& [id, peer] : waiting)
+    self_->send(st_->config.events, state_atom_v, st_->config.user, id, peer,
+                std::string("queued"));
+}
+
 void messaging::pushed(const messaging_state::hub_push& p) {
   st_->in_flight.erase({p.id, p.recipient});
+  st_->messages.unannounced.erase(p.id);
   join_batch();
   auto peer = st_->store->hub_has(st_->config.user, p.id, p.recipient);
   if (!peer.empty())
@@ -285,12 +295,13 @@ void messaging::not_pushed(const messaging_state::hub_push& p, const caf::error&
   const auto& user = st_->config.user;
   auto events = st_->config.events;
   st_->in_flight.erase({p.id, p.recipient});
+  bool unannounced = st_->messages.unannounced.erase(p.id) > 0;
   auto d = describe(err);
   spdlog::warn("{}: message {} {}: {}", user, p.id,
                d.name == "QuotaExceeded" ? "refused" : "stays queued", d.sentence);
   if (d.name == "NotFound" || d.name == "InvalidArgument")
     set_state(p.id, "failed");
-  else if (!p.announce_wait_as.empty() && d.name != "QuotaExceeded")
+  else if (unannounced && d.name != "QuotaExceeded")
     self_->send(events, state_atom_v, user, p.id, p.announce_wait_as, std::string("queued"));
   // Over the recipient's quota: refused, with the hub's sentence in the
   // log, never queued forever.

@@ -34,6 +34,8 @@ public:
   caf::result<std::string> send(const std::string& to, const std::string& text);
   // Offers every queued envelope to the hub (after login, and on a timer).
   void flush_outbox();
+  // The hub went: what was on its way to it waits, and its senders hear so.
+  void hub_lost();
   // An envelope from the hub's mailbox (anything else is dropped), or a
   // batch of them (at most max_batch).
   void deliver(const envelope& env);

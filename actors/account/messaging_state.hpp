@@ -45,6 +45,9 @@ struct messaging_state {
   std::vector<hub_push> pushes;
   std::vector<message_ref> acks;
   bool gathering = false;
+  // Messages on their way to the hub that nobody was told wait: id -> the
+  // peer to name when they turn out to ("queued", should the hub go).
+  std::map<std::string, std::string> unannounced;
 };
 
 } // namespace chatter

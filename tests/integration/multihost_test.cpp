@@ -10,6 +10,9 @@
 
 #include <fstream>
 #include <random>
+#include <algorithm>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -79,6 +82,20 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
     return c.size() == 1 && c[0].get<2>() == "online";
   }));
 
+  // MessageStateChanged says "queued" only for what really waits.
+  std::mutex states_m;
+  std::map<std::string, std::vector<std::string>> states;
+  a_.account->on_message_state_changed = [&](const std::string& id, const std::string&,
+                                             const std::string& state) {
+    std::lock_guard<std::mutex> g(states_m);
+    states[id].push_back(state);
+  };
+  a_.conn->enterEventLoopAsync();  // the signals come on the bus loop
+  auto was_queued = [&](const std::string& id) {
+    std::lock_guard<std::mutex> g(states_m);
+    auto& seen = states[id];
+    return std::find(seen.begin(), seen.end(), "queued") != seen.end();
+  };
   std::vector<std::string> ids;
   std::set<std::string> texts;
   auto send = [&](int i) {
@@ -89,6 +106,18 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
   for (int i = 0; i < 10; ++i)
     send(i);
   ASSERT_TRUE(eventually([&] { return b_.account->GetHistory("alice", 0, 100).size() == 10; }));
+  // With the hub there, a message goes from stored here to sent and never
+  // says queued.
+  auto was_sent = [&](const std::string& id) {
+    std::lock_guard<std::mutex> g(states_m);
+    auto& seen = states[id];
+    // (delivered may come first: bob's receipt can overtake the hub's ok)
+    return std::find(seen.begin(), seen.end(), "sent") != seen.end()
+           || std::find(seen.begin(), seen.end(), "delivered") != seen.end();
+  };
+  ASSERT_TRUE(eventually([&] { return std::all_of(ids.begin(), ids.end(), was_sent); }));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_FALSE(was_queued(ids[static_cast<size_t>(i)])) << "message " << i;
 
   // Mid-traffic: the hub dies; sending goes on (queued here), the members
   // notice, and pick up again when it is back on the same port.
@@ -100,6 +129,16 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
   ASSERT_TRUE(eventually([&] { return !a_.manager->HubConnected(); }));
   EXPECT_FALSE(a_.account->Authenticated());
   EXPECT_EQ(a_.account->GetHistory("bob", 0, 100).back().get<5>(), "queued");
+  for (int i = 15; i < 25; ++i)
+    EXPECT_TRUE(eventually([&] { return was_queued(ids[static_cast<size_t>(i)]); }))
+      << "message " << i << ", sent while the hub was down, was not announced queued; it was "
+      << [&] {
+           std::lock_guard<std::mutex> g(states_m);
+           std::string seen;
+           for (auto& state : states[ids[static_cast<size_t>(i)]])
+             seen += state + " ";
+           return seen + "(" + std::to_string(states.size()) + " ids seen)";
+         }();
   start_hub(port_);
   for (int i = 25; i < 30; ++i)
     send(i);
