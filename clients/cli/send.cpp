@@ -74,9 +74,10 @@ void add_send_many_command(CLI::App& app, context& ctx) {
   auto* cmd = app.add_subcommand(
     "send-many", "send many messages from stdin, one TO<TAB>TEXT line each");
   cmd->footer("Each line of stdin is a recipient (a user or #room), a tab, and the text\n"
-              "(UTF-8, up to 64 KiB, no newline). All lines are read and checked first;\n"
-              "they go in calls of --batch messages (SendMessages), and the ids are\n"
-              "printed in the lines' order, one a line.\n"
+              "(UTF-8, up to 64 KiB, no newline). All lines are read first: one without\n"
+              "a tab sends nothing. They go in calls of --batch messages (SendMessages);\n"
+              "the daemon refuses a call whole when one of its lines is bad, naming the\n"
+              "line. The ids are printed in the lines' order, one a line.\n"
               "  printf 'bob\\tLunch?\\ncarol\\tLunch?\\n' | chatterctl send-many");
   cmd->add_option("--batch", *batch, "messages per call, 1-1000 (default 1000)")
     ->check(CLI::Range(1, 1000));
