@@ -213,20 +213,31 @@ account_object* bridge::find_account(const std::string& user) {
 }
 
 sdbus::Slot bridge::watch_departure(const std::string& client, const std::string& user) {
-  auto rule = "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-              "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='"
-              + client + "'";
-  return loop_.connection().addMatch(rule, [this, client, user](sdbus::Message& msg) {
-    std::string name, old_owner, new_owner;
-    msg >> name >> old_owner >> new_owner;
-    if (!new_owner.empty())
-      return;
-    // Not from inside the match's own callback: forgetting drops the slot.
+  // Posted, not run in the match's own callback: forgetting drops the slot.
+  auto forget = [this, client, user] {
     loop_.post([this, client, user] {
       if (auto* account = find_account(user); account && account->forget_client(client))
         spdlog::info("{}: {} left the bus; its batched signals stop", user, client);
     });
+  };
+  auto rule = "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+              "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='"
+              + client + "'";
+  auto slot = loop_.connection().addMatch(rule, [forget](sdbus::Message& msg) {
+    std::string name, old_owner, new_owner;
+    msg >> name >> old_owner >> new_owner;
+    if (new_owner.empty())
+      forget();
   });
+  // A client that left before the match was in place is gone already:
+  // without this it would be remembered for good, one per such call.
+  bool there = false;
+  auto bus = sdbus::createProxy(loop_.connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+  bus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(client)
+    .storeResultsTo(there);
+  if (!there)
+    forget();
+  return slot;
 }
 
 account_object& bridge::ensure_account(const std::string& user) {

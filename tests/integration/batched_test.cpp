@@ -172,6 +172,22 @@ TEST_F(batched, a_client_that_leaves_the_bus_is_forgotten_and_the_rest_goes_on) 
     return test::read_file(daemon_->log_file()).find("left the bus; its batched signals stop")
            != std::string::npos;
   })) << test::read_file(daemon_->log_file());
+  // One that asks and leaves at once, maybe before the daemon watches it.
+  {
+    auto quick = world_.bus.connect();
+    auto proxy = sdbus::createProxy(*quick, client::service_name, client::account_path("bob"));
+    auto call = proxy->createMethodCall("org.chatter.Chatter1.Account", "EnableBatchedSignals");
+    call.dontExpectReply();
+    proxy->callMethod(call);
+  }
+  auto departures = [&] {
+    auto log = test::read_file(daemon_->log_file());
+    size_t n = 0;
+    for (auto at = log.find("left the bus"); at != std::string::npos; at = log.find("left the bus", at + 1))
+      ++n;
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return departures() == 2; })) << departures();
   conn_->enterEventLoopAsync();
   stays_bob.conn->enterEventLoopAsync();
   account("alice").SendMessages(to_bob(20, "x"));
