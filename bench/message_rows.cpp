@@ -9,7 +9,9 @@
 // The clients behave as real ones do: alice's side is one bus connection,
 // subscribed to the account's signals (the generated proxy), that keeps
 // `window` SendMessage calls in flight with asynchronous calls; bob's side
-// is one subscribed connection that counts MessageReceived.
+// is one subscribed connection that counts MessageReceived. The batched row
+// does the same through SendMessages of `batch` and bob's MessagesReceived,
+// bob's connection subscribed to that signal alone.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -105,6 +107,8 @@ struct process_cost {
 
 struct chatter_figures {
   double per_s = 0;
+  double batched_per_s = 0;  // SendMessages of `batch` + MessagesReceived
+  double per_batched_signal = 0;  // messages per MessagesReceived, on average
   double p50_ms = 0, p99_ms = 0;
   double loaded_p50_ms = 0, loaded_p99_ms = 0;
   double driver_share = 0;  // the bench's own D-Bus clients
@@ -129,11 +133,16 @@ struct arrivals {
   }
 };
 
+// The batched path's calls: SendMessages of this many messages.
+constexpr long batch = 64;
+
 // Alice's sender: at most `window` messages sent and not yet at bob, and at
-// most `window` calls unanswered, on alice's one connection.
+// most `window` messages unanswered, on alice's one connection; with
+// `per_call` above 1, SendMessages calls of that many.
 class async_sender {
 public:
-  async_sender(sdbus::IProxy& proxy, arrivals& at_bob) : proxy_(proxy), at_bob_(at_bob) {}
+  async_sender(sdbus::IProxy& proxy, arrivals& at_bob, long per_call = 1)
+    : proxy_(proxy), at_bob_(at_bob), per_call_(per_call) {}
   void start(long quota) {
     std::lock_guard<std::mutex> g(m_);
     quota_ = quota;
@@ -146,13 +155,16 @@ public:
     long first = 0, n = 0;
     {
       std::lock_guard<std::mutex> g(m_);
-      while (sent_ + n < quota_ && sent_ + n - (at_bob_.count - base_) < window
-             && unanswered_ + n < window)
-        ++n;
+      auto k = per_call_;
+      while (sent_ + n + k <= quota_ && sent_ + n + k - (at_bob_.count - base_) <= window
+             && unanswered_ + n + k <= window)
+        n += k;
       first = sent_;
       sent_ += n;
       unanswered_ += n;
     }
+    if (per_call_ > 1)
+      return send_batches(first, n);
     for (long i = first; i < first + n; ++i)
       proxy_.callMethodAsync("SendMessage").onInterface(account_interface)
         .withArguments(std::string("bob"), "load " + std::to_string(i))
@@ -175,8 +187,29 @@ public:
   std::atomic<long> failed{0};
 
 private:
+  void send_batches(long first, long n) {
+    for (long start = first; start < first + n; start += per_call_) {
+      std::vector<sdbus::Struct<std::string, std::string>> entries;
+      for (long i = start; i < start + per_call_; ++i)
+        entries.emplace_back(std::string("bob"), "batched " + std::to_string(i));
+      proxy_.callMethodAsync("SendMessages").onInterface(account_interface)
+        .withArguments(entries)
+        .uponReplyInvoke([this](const sdbus::Error* error, const std::vector<std::string>&) {
+          if (error)
+            ++failed;
+          {
+            std::lock_guard<std::mutex> g(m_);
+            unanswered_ -= per_call_;
+          }
+          answered_.notify_all();
+          pump();
+        });
+    }
+  }
+
   sdbus::IProxy& proxy_;
   arrivals& at_bob_;
+  long per_call_;
   std::mutex m_;
   std::condition_variable answered_;
   long quota_ = 0, sent_ = 0, base_ = 0, unanswered_ = 0;
@@ -187,6 +220,9 @@ struct chatter_setup {
   std::unique_ptr<test::chatterd_process> hub_daemon;
   test::member_host alice, bob;
   arrivals at_bob;
+  arrivals batched_at_bob;  // entries of bob's MessagesReceived
+  std::atomic<long> batched_signals{0};
+  std::unique_ptr<sdbus::IProxy> batched_proxy;  // bob's, subscribed to MessagesReceived only
   std::unique_ptr<sdbus::IProxy> sender_proxy;  // alice's connection, no subscriptions of its own
 };
 
@@ -316,6 +352,53 @@ void paced_latency(chatter_setup& c, int messages, chatter_figures& out) {
   out.loaded_p99_ms = percentile(loaded, 0.99);
 }
 
+// Bob's connection trades the generated proxy (every signal) for one
+// subscribed to MessagesReceived alone, and opts in; done between loops.
+void switch_bob_to_batches(chatter_setup& c) {
+  c.bob.conn->leaveEventLoop();
+  c.bob.account.reset();
+  c.batched_proxy =
+    sdbus::createProxy(*c.bob.conn, client::service_name, client::account_path("bob"));
+  using entries = client::account_client::received_entries;
+  c.batched_proxy->uponSignal("MessagesReceived").onInterface(account_interface)
+    .call([&at = c.batched_at_bob, &signals = c.batched_signals](const entries& got) {
+      ++signals;
+      std::function<void()> pump;
+      {
+        std::lock_guard<std::mutex> g(at.m);
+        at.count += static_cast<long>(got.size());
+        pump = at.on_arrival;
+      }
+      at.cv.notify_all();
+      if (pump)
+        pump();
+    });
+  c.batched_proxy->finishRegistration();
+  c.batched_proxy->callMethod("EnableBatchedSignals").onInterface(account_interface);
+  c.bob.conn->enterEventLoopAsync();
+}
+
+void batched_sustained(chatter_setup& c, int messages, chatter_figures& out) {
+  switch_bob_to_batches(c);
+  auto quota = std::max(batch, messages / batch * batch);
+  async_sender sender(*c.sender_proxy, c.batched_at_bob, batch);
+  c.batched_at_bob.set_on_arrival([&sender] { sender.pump(); });
+  auto base = c.batched_at_bob.count.load();
+  auto signals0 = c.batched_signals.load();
+  auto t0 = clock_type::now();
+  sender.start(quota);
+  sender.pump();
+  auto got = c.batched_at_bob.wait_for(base + quota, seconds(120)) - base;
+  out.batched_per_s = static_cast<double>(got) / seconds_since(t0);
+  out.per_batched_signal =
+    static_cast<double>(got) / static_cast<double>(std::max(1L, c.batched_signals - signals0));
+  c.batched_at_bob.set_on_arrival(nullptr);
+  sender.wait_answered(seconds(30));
+  if (got < quota || sender.failed > 0)
+    std::cerr << "end to end, batched: " << got << " of " << quota << " arrived, "
+              << sender.failed << " SendMessages calls failed\n";
+}
+
 chatter_figures measure_chatter(int messages, int unloaded) {
   chatter_setup c;
   set_up(c);
@@ -323,6 +406,7 @@ chatter_figures measure_chatter(int messages, int unloaded) {
   unloaded_latency(c, unloaded, out);
   sustained(c, messages, out);
   paced_latency(c, messages, out);
+  batched_sustained(c, messages, out);
   c.alice.conn->leaveEventLoop();
   c.bob.conn->leaveEventLoop();
   return out;
@@ -397,6 +481,10 @@ void end_to_end_rows(row_maker& m, xmpp_server server) {
         name + " relay, 1 pair, same window"
           + share_note(m.runs, [&](auto& f) { return peer(f).e2e.driver_share; }),
         [](auto& f) { return f.chat.per_s; }, [&](auto& f) { return peer(f).e2e.per_s; });
+  m.add("end to end, batched D-Bus path (SendMessages of " + std::to_string(batch)
+          + " + MessagesReceived) msgs/s: as above, " + std::to_string(window) + " in flight" + vs,
+        name + " relay, 1 pair, same window",
+        [](auto& f) { return f.chat.batched_per_s; }, [&](auto& f) { return peer(f).e2e.per_s; });
   std::string one = name + ", one message at a time";
   m.add("unloaded p50, ms" + vs, one, [](auto& f) { return f.chat.p50_ms; },
         [&](auto& f) { return peer(f).p50_ms; });
@@ -488,7 +576,9 @@ std::vector<row> message_rows(const settings& s) {
     f.floor = {dbus_round_trip_ms(s.iterations(3000)), caf_round_trip_ms(s.iterations(2000))};
     f.chat = measure_chatter(s.iterations(4000), s.iterations(100));
     std::cerr << "Chatter: end to end " << static_cast<long>(f.chat.per_s) << " msgs/s (bench's"
-              << " D-Bus clients " << static_cast<int>(f.chat.driver_share * 100) << " % of a core)\n";
+              << " D-Bus clients " << static_cast<int>(f.chat.driver_share * 100) << " % of a core)"
+              << ", batched D-Bus path " << static_cast<long>(f.chat.batched_per_s) << " msgs/s ("
+              << f.chat.per_batched_signal << " messages per MessagesReceived)\n";
     f.hub = measure_hub_relay(s.iterations(20000));
     std::cerr << "Chatter: hub relay " << static_cast<long>(f.hub.per_s) << " msgs/s (synthetic"
               << " members " << static_cast<int>(f.hub.driver_share * 100) << " % of a core)\n";

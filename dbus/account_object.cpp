@@ -18,6 +18,7 @@ account_object::account_object(sdbus::IConnection& connection, bridge& owner,
 }
 
 account_object::~account_object() {
+  bridge_.batched_clients(-static_cast<int>(batched_clients_.size()));
   unregisterAdaptor();
 }
 
@@ -62,6 +63,51 @@ void account_object::received(const message_record& m) {
   if (is_room_address(m.to))
     extras["room"] = sdbus::Variant(m.to);
   emitMessageReceived(m.id, m.from, m.text, m.timestamp_ms, extras);
+}
+
+namespace {
+
+// Sends `entries` as the signal `name` of `object` to each of `clients`
+// alone (a unicast signal: a connection that did not ask never sees it).
+template <class Entries>
+void send_to(sdbus::IObject& object, const std::map<std::string, sdbus::Slot>& clients,
+             const char* name, const Entries& entries) {
+  for (auto& [client, watch] : clients) {
+    auto signal = object.createSignal(org::chatter::Chatter1::Account_adaptor::INTERFACE_NAME, name);
+    signal << entries;
+    signal.setDestination(client);
+    object.emitSignal(signal);
+  }
+}
+
+} // namespace
+
+void account_object::received_batch(const std::vector<message_record>& batch) {
+  if (batched_clients_.empty() || batch.empty())
+    return;
+  std::vector<sdbus::Struct<std::string, std::string, std::string, int64_t,
+                            std::map<std::string, sdbus::Variant>>>
+    entries;
+  entries.reserve(batch.size());
+  for (auto& m : batch) {
+    auto extras = variants(m.extras);
+    if (is_room_address(m.to))
+      extras["room"] = sdbus::Variant(m.to);
+    entries.emplace_back(m.id, m.from, m.text, m.timestamp_ms, std::move(extras));
+  }
+  send_to(getObject(), batched_clients_, "MessagesReceived", entries);
+}
+
+void account_object::states_batch(const std::vector<state_change>& batch) {
+  if (batched_clients_.empty() || batch.empty())
+    return;
+  std::vector<sdbus::Struct<std::string, std::string, std::string,
+                            std::map<std::string, sdbus::Variant>>>
+    entries;
+  entries.reserve(batch.size());
+  for (auto& c : batch)
+    entries.emplace_back(c.id, c.peer, c.state, variants(c.extras));
+  send_to(getObject(), batched_clients_, "MessageStatesChanged", entries);
 }
 
 void account_object::presence_changed(const presence_info& info) {
@@ -128,6 +174,107 @@ void account_object::SendMessage(sdbus::Result<std::string>&& result, std::strin
   bridge_.ask_account(
     user_, [res](const std::string& id) { res->returnResults(id); }, answer_error(res),
     send_atom_v, to, text);
+}
+
+namespace {
+
+constexpr size_t max_batch_entries = 1000;
+
+// Why SendMessages would refuse the entry (to, text) of `user`; "" for a
+// good one. The same checks as SendMessage's and the account's own.
+std::string check_entry(const std::string& user, const std::string& to, const std::string& text) {
+  if (auto why = check_peer(to); !why.empty())
+    return why;
+  if (to == user)
+    return "a message to yourself goes nowhere";
+  if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
+    return "the text must be valid UTF-8, 1 byte to 64 KiB";
+  return {};
+}
+
+// A SendMessages call while its entries' answers come back, in any order.
+struct batch_send {
+  std::shared_ptr<sdbus::Result<std::vector<std::string>>> res;
+  std::vector<std::string> ids;
+  size_t left = 0, failed = 0, first_failed = 0;
+  caf::error first_error;
+
+  void stored(size_t i, const std::string& id) {
+    ids[i] = id;
+    if (--left == 0)
+      finish();
+  }
+  void refused(size_t i, const caf::error& err) {
+    if (failed++ == 0 || i < first_failed) {
+      first_failed = i;
+      first_error = err;
+    }
+    if (--left == 0)
+      finish();
+  }
+  void finish() {
+    if (failed == 0)
+      return res->returnResults(ids);
+    auto d = describe(first_error);
+    auto sent = ids.size() - failed;
+    auto others = sent == 0 ? std::string("none of the entries was sent")
+                            : std::to_string(sent) + " of the other "
+                                + std::to_string(ids.size() - 1) + " entries were sent";
+    res->returnError(sdbus::Error(std::string(error_prefix) + d.name,
+                                  "entry " + std::to_string(first_failed) + ": " + d.sentence
+                                    + "; " + others));
+  }
+};
+
+} // namespace
+
+void account_object::SendMessages(sdbus::Result<std::vector<std::string>>&& result,
+                                  std::vector<sdbus::Struct<std::string, std::string>> messages) {
+  if (messages.size() > max_batch_entries)
+    return result.returnError(to_dbus_error(
+      errc::invalid_argument, "at most " + std::to_string(max_batch_entries)
+                                + " messages per call; send the rest in another call"));
+  for (size_t i = 0; i < messages.size(); ++i)
+    if (auto why = check_entry(user_, messages[i].get<0>(), messages[i].get<1>()); !why.empty())
+      return result.returnError(to_dbus_error(
+        errc::invalid_argument, "entry " + std::to_string(i) + ": " + why + "; nothing was sent"));
+  if (messages.empty())
+    return result.returnResults({});
+  auto batch = std::make_shared<batch_send>();
+  batch->res = share(std::move(result));
+  batch->ids.resize(messages.size());
+  batch->left = messages.size();
+  // One request per entry, all in this turn: the account's group commit
+  // stores them together and answers each after that commit.
+  for (size_t i = 0; i < messages.size(); ++i)
+    bridge_.ask_account(
+      user_, [batch, i](const std::string& id) { batch->stored(i, id); },
+      [batch, i](const caf::error& err) { batch->refused(i, err); }, send_atom_v,
+      messages[i].get<0>(), messages[i].get<1>());
+}
+
+void account_object::EnableBatchedSignals(sdbus::Result<>&& result) {
+  auto client = getObject().getCurrentlyProcessedMessage()->getSender();
+  if (client.empty())
+    return result.returnError(to_dbus_error(
+      errc::invalid_argument, "batched signals go to a connection of the bus; this one has no name"));
+  if (!batched_clients_.count(client)) {
+    batched_clients_.emplace(client, bridge_.watch_departure(client, user_));
+    bridge_.batched_clients(+1);
+  }
+  result.returnResults();
+}
+
+void account_object::DisableBatchedSignals(sdbus::Result<>&& result) {
+  forget_client(getObject().getCurrentlyProcessedMessage()->getSender());
+  result.returnResults();
+}
+
+bool account_object::forget_client(const std::string& client) {
+  if (!batched_clients_.erase(client))
+    return false;
+  bridge_.batched_clients(-1);
+  return true;
 }
 
 void account_object::GetHistory(sdbus::Result<message_list>&& result, std::string peer,

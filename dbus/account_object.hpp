@@ -12,6 +12,12 @@ namespace chatter::dbus {
 
 class bridge;
 
+// One MessageStateChanged, as MessageStatesChanged carries it.
+struct state_change {
+  std::string id, peer, state;
+  std::map<std::string, std::string> extras;
+};
+
 class account_object final
   : public sdbus::AdaptorInterfaces<org::chatter::Chatter1::Account_adaptor,
                                     sdbus::Properties_adaptor,
@@ -37,6 +43,16 @@ public:
   void arrived(const std::string& contact, const std::string& display_name);
   void stats(uint64_t dropped);
   void health_changed(const std::string& health);
+  // One coalescing window's messages and state changes, as the batched
+  // signals, to the connections that asked for them.
+  void received_batch(const std::vector<message_record>& batch);
+  void states_batch(const std::vector<state_change>& batch);
+  bool wants_batches() const {
+    return !batched_clients_.empty();
+  }
+  // `client` (a unique bus name) no longer wants the batched signals;
+  // false when it had not asked for them.
+  bool forget_client(const std::string& client);
 
   using message_list = std::vector<
     sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>>;
@@ -50,6 +66,10 @@ private:
   void Logout(sdbus::Result<>&& result) override;
   void SendMessage(sdbus::Result<std::string>&& result, std::string to,
                    std::string text) override;
+  void SendMessages(sdbus::Result<std::vector<std::string>>&& result,
+                    std::vector<sdbus::Struct<std::string, std::string>> messages) override;
+  void EnableBatchedSignals(sdbus::Result<>&& result) override;
+  void DisableBatchedSignals(sdbus::Result<>&& result) override;
   void GetHistory(sdbus::Result<message_list>&& result, std::string peer,
                   int64_t before, uint32_t limit) override;
   void ListPendingMessages(sdbus::Result<message_list>&& result) override;
@@ -86,6 +106,9 @@ private:
   account_status status_;
   uint64_t dropped_ = 0;
   std::string health_ = "ok";
+  // The connections that asked for the batched signals, each with the
+  // match that tells when it leaves the bus.
+  std::map<std::string, sdbus::Slot> batched_clients_;
 };
 
 } // namespace chatter::dbus

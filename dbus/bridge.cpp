@@ -1,5 +1,7 @@
 #include "bridge.hpp"
 
+#include <utility>
+
 #include <spdlog/spdlog.h>
 
 #include "account_object.hpp"
@@ -12,11 +14,60 @@ namespace chatter::dbus {
 
 namespace {
 
-// Forwards account events to the loop thread, in the order they came.
-event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
-                                           bridge* owner) {
+// The batched signals' entries of one coalescing window, per account.
+struct sink_state {
+  std::map<std::string, std::vector<message_record>> received;
+  std::map<std::string, std::vector<state_change>> states;
+  bool window_open = false;
+  static inline const char* name = "dbus_event_sink";
+};
+
+// The flush it sends itself is no part of what accounts may send it.
+using event_sink_impl = event_sink_actor::extend<caf::reacts_to<flush_atom>>;
+using sink_ptr = event_sink_impl::stateful_pointer<sink_state>;
+
+// The window closes with the flush, which queues behind every event already
+// in the mailbox: under load one batched signal carries them all, and a
+// lone message waits one mailbox turn, not a timer.
+void open_window(sink_ptr self) {
+  if (std::exchange(self->state.window_open, true))
+    return;
+  self->send(self, flush_atom_v);
+}
+
+// Posted after the window's single signals, so those come first.
+void close_window(sink_ptr self, bridge* owner) {
+  auto& st = self->state;
+  st.window_open = false;
+  if (st.received.empty() && st.states.empty())
+    return;
+  owner->loop().post([owner, received = std::exchange(st.received, {}),
+                      states = std::exchange(st.states, {})] {
+    for (auto& [user, batch] : received)
+      if (auto* account = owner->find_account(user))
+        account->received_batch(batch);
+    for (auto& [user, batch] : states)
+      if (auto* account = owner->find_account(user))
+        account->states_batch(batch);
+  });
+}
+
+void batch_state(sink_ptr self, bridge* owner, const std::string& user, state_change change) {
+  if (!owner->batching())
+    return;
+  self->state.states[user].push_back(std::move(change));
+  open_window(self);
+}
+
+// Forwards account events to the loop thread, in the order they came; the
+// messages and state changes also as batches, while some client wants them.
+event_sink_impl::behavior_type event_sink(sink_ptr self, bridge* owner) {
   auto& loop = owner->loop();
   return {
+    [self, owner](flush_atom) {
+      if (self->current_sender() == self->ctrl())
+        close_window(self, owner);
+    },
     [owner, &loop](known_atom, const std::string& user) {
       loop.post([owner, user] { owner->ensure_account(user); });
     },
@@ -29,17 +80,23 @@ event_sink_actor::behavior_type event_sink(event_sink_actor::pointer,
     [owner, &loop](revoked_atom, const std::string& user, const std::string& why) {
       loop.post([owner, user, why] { owner->ensure_account(user).revoked(why); });
     },
-    [owner, &loop](received_atom, const std::string& user, const message_record& m) {
+    [self, owner, &loop](received_atom, const std::string& user, const message_record& m) {
       loop.post([owner, user, m] { owner->ensure_account(user).received(m); });
+      if (owner->batching()) {
+        self->state.received[user].push_back(m);
+        open_window(self);
+      }
     },
-    [owner, &loop](state_atom, const std::string& user, const std::string& id,
-                   const std::string& peer, const std::string& state) {
+    [self, owner, &loop](state_atom, const std::string& user, const std::string& id,
+                         const std::string& peer, const std::string& state) {
       loop.post([=] { owner->ensure_account(user).state_changed(id, peer, state); });
+      batch_state(self, owner, user, {id, peer, state, {}});
     },
-    [owner, &loop](state_atom, const std::string& user, const std::string& id,
-                   const std::string& peer, const std::string& state,
-                   const std::map<std::string, std::string>& extras) {
+    [self, owner, &loop](state_atom, const std::string& user, const std::string& id,
+                         const std::string& peer, const std::string& state,
+                         const std::map<std::string, std::string>& extras) {
       loop.post([=] { owner->ensure_account(user).state_changed(id, peer, state, extras); });
+      batch_state(self, owner, user, {id, peer, state, extras});
     },
     [owner, &loop](missing_atom, const std::string& user, const std::string& peer,
                    uint64_t count) {
@@ -148,6 +205,39 @@ void bridge::unexport_objects() {
     manager_object_.reset();
     end_companion();
   });
+}
+
+account_object* bridge::find_account(const std::string& user) {
+  auto i = accounts_.find(user);
+  return i == accounts_.end() ? nullptr : i->second.get();
+}
+
+sdbus::Slot bridge::watch_departure(const std::string& client, const std::string& user) {
+  // Posted, not run in the match's own callback: forgetting drops the slot.
+  auto forget = [this, client, user] {
+    loop_.post([this, client, user] {
+      if (auto* account = find_account(user); account && account->forget_client(client))
+        spdlog::info("{}: {} left the bus; its batched signals stop", user, client);
+    });
+  };
+  auto rule = "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+              "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='"
+              + client + "'";
+  auto slot = loop_.connection().addMatch(rule, [forget](sdbus::Message& msg) {
+    std::string name, old_owner, new_owner;
+    msg >> name >> old_owner >> new_owner;
+    if (new_owner.empty())
+      forget();
+  });
+  // A client that left before the match was in place is gone already:
+  // without this it would be remembered for good, one per such call.
+  bool there = false;
+  auto bus = sdbus::createProxy(loop_.connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+  bus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(client)
+    .storeResultsTo(there);
+  if (!there)
+    forget();
+  return slot;
 }
 
 account_object& bridge::ensure_account(const std::string& user) {

@@ -5,6 +5,7 @@
 // Everything sd-bus happens on the bus_loop thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -69,9 +70,23 @@ public:
   bus_loop& loop() {
     return loop_;
   }
+  // Any thread: whether some connection wants the batched signals.
+  bool batching() const {
+    return batched_clients_.load(std::memory_order_relaxed) > 0;
+  }
 
   // --- loop thread only ----------------------------------------------------
   account_object& ensure_account(const std::string& user);
+  // The object of `user`'s account, null when there is none (any more).
+  account_object* find_account(const std::string& user);
+  // A match that tells `user`'s object when the connection `client` (a
+  // unique name) leaves the bus, for as long as the slot lives.
+  sdbus::Slot watch_departure(const std::string& client, const std::string& user);
+  // Connections that asked an account for the batched signals, counted
+  // across accounts: the event sink gathers them only while there are some.
+  void batched_clients(int delta) {
+    batched_clients_ += delta;
+  }
   std::vector<std::string> account_names() const;
   void hub_connected(bool connected);
   // The robot's object; null before export_objects.
@@ -108,6 +123,7 @@ private:
   std::map<std::string, std::unique_ptr<account_object>> accounts_;
   std::unique_ptr<introspection_docs> docs_;  // the XML's comments in Introspect
   std::map<std::string, account_actor> account_handles_;
+  std::atomic<int> batched_clients_{0};
 };
 
 // A method's sdbus::Result, made shareable so the actor's reply can answer it.

@@ -71,6 +71,13 @@ public:
                      const std::map<std::string, sdbus::Variant>&)>
     on_state_extras;
   std::function<void(const std::string& peer, uint64_t count)> on_messages_missing;
+  // The batched signals (after EnableBatchedSignals).
+  using received_entries = std::vector<sdbus::Struct<std::string, std::string, std::string,
+                                                     int64_t, std::map<std::string, sdbus::Variant>>>;
+  using state_entries = std::vector<
+    sdbus::Struct<std::string, std::string, std::string, std::map<std::string, sdbus::Variant>>>;
+  std::function<void(const received_entries&)> on_messages_received;
+  std::function<void(const state_entries&)> on_message_states_changed;
 
   account_client(sdbus::IConnection& connection, const std::string& path)
     : ProxyInterfaces(connection, service_name, path) {
@@ -100,6 +107,14 @@ private:
       on_state_extras(id, state, extras);
     if (on_message_state_changed)
       on_message_state_changed(id, peer, state);
+  }
+  void onMessagesReceived(const received_entries& messages) override {
+    if (on_messages_received)
+      on_messages_received(messages);
+  }
+  void onMessageStatesChanged(const state_entries& changes) override {
+    if (on_message_states_changed)
+      on_message_states_changed(changes);
   }
   void onMessagesMissing(const std::string& peer, const uint64_t& count) override {
     if (on_messages_missing)

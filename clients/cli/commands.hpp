@@ -14,6 +14,7 @@ void add_logout_command(CLI::App& app, context& ctx);
 void add_accounts_command(CLI::App& app, context& ctx);
 void add_status_command(CLI::App& app, context& ctx);
 void add_send_command(CLI::App& app, context& ctx);
+void add_send_many_command(CLI::App& app, context& ctx);
 void add_history_command(CLI::App& app, context& ctx);
 void add_pending_command(CLI::App& app, context& ctx);
 void add_ack_command(CLI::App& app, context& ctx);

@@ -37,6 +37,7 @@ void add_commands(CLI::App& app, chatter::cli::context& ctx) {
   using namespace chatter::cli;
   for (auto add : {add_register_command, add_login_command, add_logout_command,
                    add_accounts_command, add_status_command, add_send_command,
+                   add_send_many_command,
                    add_history_command, add_pending_command, add_ack_command,
                    add_fingerprint_command, add_verify_command, add_session_command,
                    add_read_command, add_search_command, add_contacts_command,

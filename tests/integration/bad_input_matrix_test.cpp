@@ -65,6 +65,9 @@ void append_args(sdbus::MethodCall& call, const std::string& signature, const sc
     if (signature.compare(i, 5, "a{sv}") == 0) {
       call << std::map<std::string, sdbus::Variant>{{s.text, sdbus::Variant(s.text)}};
       i += 4;
+    } else if (signature.compare(i, 5, "a(ss)") == 0) {
+      call << std::vector<sdbus::Struct<std::string, std::string>>{{s.text, s.text}};
+      i += 4;
     } else if (signature.compare(i, 2, "as") == 0) {
       call << std::vector<std::string>{s.text, s.text};
       i += 1;

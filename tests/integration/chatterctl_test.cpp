@@ -1,5 +1,7 @@
 // chatterctl as a script would use it: passwords on stdin, JSON out, exit
 // statuses by error name.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -107,4 +109,48 @@ TEST(chatterctl, the_issue_story_search_contacts_send_history_read_rooms) {
   EXPECT_EQ(rooms[0]["room"], "lab");
   EXPECT_EQ(world.chatterctl({"--as", "alice", "presence", "sleeping"}).exit_code, 3);
   EXPECT_EQ(world.chatterctl({"--as", "alice", "room", "leave", "nowhere"}).exit_code, 4);
+}
+
+TEST(chatterctl, send_many_reads_tab_separated_lines_and_prints_the_ids_in_order) {
+  test::world world;
+  auto daemon = world.start_daemon();
+  for (auto user : {"alice", "bob", "carol"}) {
+    ASSERT_EQ(world.chatterctl({"register", user, "--password-stdin"}, "pw\n").exit_code, 0);
+    ASSERT_EQ(world.chatterctl({"login", user, "--password-stdin"}, "pw\n").exit_code, 0);
+  }
+  // Five lines in calls of two: three SendMessages calls.
+  auto sent = world.chatterctl({"--as", "alice", "send-many", "--batch", "2", "--json"},
+                               "bob\tone\ncarol\ttwo\twith a tab\n\nbob\tthree\r\nbob\tfour\n"
+                               "carol\tfive\n");
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  auto ids = nlohmann::json::parse(sent.out);
+  ASSERT_EQ(ids.size(), 5u) << sent.out;
+  EXPECT_EQ(ids[1]["to"], "carol");
+  ASSERT_TRUE(test::eventually([&] {
+    auto h = nlohmann::json::parse(world.chatterctl({"--as", "carol", "history", "alice", "--json"}).out);
+    std::set<std::pair<std::string, std::string>> got;
+    for (auto& m : h)
+      got.emplace(m["id"].get<std::string>(), m["text"].get<std::string>());
+    return got == std::set<std::pair<std::string, std::string>>{
+                    {ids[1]["id"].get<std::string>(), "two\twith a tab"},
+                    {ids[4]["id"].get<std::string>(), "five"}};
+  }));
+  ASSERT_TRUE(test::eventually([&] {
+    auto h = nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
+    return h.size() == 3;
+  }));
+
+  // A line without a tab: a usage error naming it, and nothing sent.
+  auto no_tab = world.chatterctl({"--as", "alice", "send-many"}, "bob\tfine\nbob fine\n");
+  EXPECT_EQ(no_tab.exit_code, 2);
+  EXPECT_NE(no_tab.err.find("line 2: no tab between the recipient and the text"),
+            std::string::npos) << no_tab.err;
+  // A line the daemon refuses: the daemon's error, by line number.
+  auto bad = world.chatterctl({"--as", "alice", "send-many"}, "bob\tfine\n\nBad!\thi\n");
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("InvalidArgument: line 3: "), std::string::npos) << bad.err;
+  auto h = nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
+  EXPECT_EQ(h.size(), 3u) << "nothing more was sent";
+  auto help = world.chatterctl({"send-many", "--help"});
+  EXPECT_NE(help.out.find("TO<TAB>TEXT"), std::string::npos) << help.out;
 }

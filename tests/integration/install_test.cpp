@@ -66,7 +66,7 @@ std::vector<std::string> help_section(const std::string& help, const std::string
 }
 
 const std::regex long_option("\n  (?:-[a-z],)?(--[a-z-]+)");
-const std::regex command_name("\n  ([a-z]+) ");
+const std::regex command_name("\n  ([a-z][a-z-]*) ");
 
 std::string scd(const std::string& page) {
   return test::read_file(std::string(CHATTER_SOURCE_DIR) + "/docs/man/" + page + ".scd");
@@ -174,7 +174,7 @@ TEST_F(installed, bash_completes_commands_sub_commands_and_options) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   };
-  EXPECT_EQ(complete("chatterctl se"), "send\nsession\nsearch\n");
+  EXPECT_EQ(complete("chatterctl se"), "send\nsend-many\nsession\nsearch\n");
   EXPECT_EQ(complete("chatterctl --as alice room c"), "create\n");
   EXPECT_EQ(complete("chatterctl register --d"), "--display-name\n");
   EXPECT_EQ(complete("chatterctl tux react --arrival "), "on\noff\n");

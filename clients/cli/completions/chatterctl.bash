@@ -12,7 +12,7 @@ _chatterctl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="register login logout accounts status send history pending ack
+  local commands="register login logout accounts status send send-many history pending ack
     fingerprint verify session read search contacts presence room watch tux"
   local global="--as --json --bus-address --help --version"
   local command="" sub="" i _chatterctl_as=""
@@ -27,7 +27,7 @@ _chatterctl() {
 
   case $prev in
     --as) COMPREPLY=($(compgen -W "$(_chatterctl_names accounts)" -- "$cur")); return ;;
-    --bus-address|--display-name|--before|--limit|--for) return ;;
+    --bus-address|--display-name|--before|--limit|--for|--batch) return ;;
     --suite) COMPREPLY=($(compgen -W "ratchet-x25519-chacha20poly1305
       x25519-chacha20poly1305-ed25519 rsa-oaep-pss-3072 elgamal-2048" -- "$cur")); return ;;
     --arrival|--message) COMPREPLY=($(compgen -W "on off" -- "$cur")); return ;;
@@ -38,6 +38,7 @@ _chatterctl() {
     "") COMPREPLY=($(compgen -W "$commands $global" -- "$cur")); return ;;
     register) options+=" --display-name --suite --password-stdin" ;;
     login) options+=" --password-stdin" ;;
+    send-many) options+=" --batch" ;;
     history) options+=" --before --limit" ;;
     search) options+=" --limit" ;;
     watch) options+=" --for" ;;

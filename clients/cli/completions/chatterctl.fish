@@ -1,7 +1,7 @@
 # fish completion for chatterctl(1): commands, their sub-commands and
 # options, and account and contact names asked of the running daemon.
 
-set -l commands register login logout accounts status send history pending ack fingerprint verify session read search contacts presence room watch tux
+set -l commands register login logout accounts status send send-many history pending ack fingerprint verify session read search contacts presence room watch tux
 
 function __chatterctl_names
     # $argv[1]: accounts or contacts; the first word of each line.
@@ -21,6 +21,7 @@ complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a logout 
 complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a accounts -d 'list the accounts the daemon knows'
 complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a status -d 'daemon, hub and accounts at a glance'
 complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a send -d 'send an end-to-end encrypted message'
+complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a send-many -d 'send many messages from stdin, one TO<TAB>TEXT line each'
 complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a history -d 'the conversation with a peer'
 complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a pending -d 'received messages not acknowledged'
 complete -c chatterctl -n "not __fish_seen_subcommand_from $commands" -a ack -d 'acknowledge received messages by id'
@@ -43,6 +44,7 @@ complete -c chatterctl -n "__fish_seen_subcommand_from register" -l suite -x -a 
 complete -c chatterctl -n "__fish_seen_subcommand_from history" -l before -x -d 'older than (ms since the epoch)'
 complete -c chatterctl -n "__fish_seen_subcommand_from history search" -l limit -x -d 'at most this many'
 complete -c chatterctl -n "__fish_seen_subcommand_from watch" -l for -x -d 'stop after this many seconds'
+complete -c chatterctl -n "__fish_seen_subcommand_from send-many" -l batch -x -d 'messages per call (1-1000)'
 complete -c chatterctl -n "__fish_seen_subcommand_from presence" -a 'online away busy'
 complete -c chatterctl -n "__fish_seen_subcommand_from contacts" -a 'list add remove'
 complete -c chatterctl -n "__fish_seen_subcommand_from room" -a 'create invite leave list'
