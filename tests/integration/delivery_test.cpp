@@ -275,6 +275,7 @@ TEST_F(delivery, a_forged_envelope_for_a_real_message_comes_back_refused_with_th
     get.bind(1, id);
     ASSERT_TRUE(get.executeStep());
     auto ciphertext = store::blob_of(get.getColumn(0));
+    get.reset();  // ends the read: a write over a stale snapshot is BUSY at once
     ciphertext[ciphertext.size() / 2] ^= 0x40;
     SQLite::Statement put(db, "UPDATE mailbox SET ciphertext = ? WHERE recipient = 'bob' AND id = ?");
     store::bind_blob(put, 1, ciphertext);
@@ -329,6 +330,7 @@ TEST_F(delivery, a_substituted_key_once_withdrawn_is_set_aside_by_verifying_the_
     ASSERT_TRUE(get.executeStep());
     for (int i = 0; i < 3; ++i)
       saved[i] = store::blob_of(get.getColumn(i));
+    get.reset();  // ends the read: a write over a stale snapshot is BUSY at once
     SQLite::Statement put(db, "UPDATE public_keys SET suite = ?, signing_key = ?, "
                               "encryption_key = ?, binding = ? WHERE username = 'bob'");
     put.bind(1, fake.suite);
