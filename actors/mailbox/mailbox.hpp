@@ -29,7 +29,7 @@ struct mailbox_config {
   // At most one commit (one disk sync) per interval; a batch this large
   // commits at once. PostgreSQL's commit_delay and MySQL's
   // binlog_group_commit_sync_delay make the same trade.
-  std::chrono::milliseconds commit_interval{10};
+  std::chrono::milliseconds commit_interval{20};
   size_t max_batch = 2048;
 };
 
