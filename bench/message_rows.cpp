@@ -300,8 +300,11 @@ void unloaded_latency(chatter_setup& c, int unloaded, chatter_figures& out) {
 }
 
 void sustained(chatter_setup& c, int messages, chatter_figures& out) {
-  async_sender sender(*c.sender_proxy, c.at_bob);
-  c.at_bob.set_on_arrival([&sender] { sender.pump(); });
+  // Shared with the arrival callback: a signal handled just as the load
+  // ends may still be pumping when this function returns.
+  auto shared_sender = std::make_shared<async_sender>(*c.sender_proxy, c.at_bob);
+  auto& sender = *shared_sender;
+  c.at_bob.set_on_arrival([shared_sender] { shared_sender->pump(); });
   for (auto& p : out.processes)
     p.cpu0 = cpu_seconds(p.pid);
   auto self0 = process_cpu_seconds();
@@ -381,8 +384,9 @@ void switch_bob_to_batches(chatter_setup& c) {
 void batched_sustained(chatter_setup& c, int messages, chatter_figures& out) {
   switch_bob_to_batches(c);
   auto quota = std::max(batch, messages / batch * batch);
-  async_sender sender(*c.sender_proxy, c.batched_at_bob, batch);
-  c.batched_at_bob.set_on_arrival([&sender] { sender.pump(); });
+  auto shared_sender = std::make_shared<async_sender>(*c.sender_proxy, c.batched_at_bob, batch);
+  auto& sender = *shared_sender;
+  c.batched_at_bob.set_on_arrival([shared_sender] { shared_sender->pump(); });
   auto base = c.batched_at_bob.count.load();
   auto signals0 = c.batched_signals.load();
   auto t0 = clock_type::now();

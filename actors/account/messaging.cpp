@@ -142,6 +142,8 @@ void messaging::commit_batch() {
       step(err);
   } catch (...) {
     q.gathering = false;
+    send_pushes();  // what was gathered goes out, or stays in_flight for good
+    send_acks();
     throw;
   }
   q.gathering = false;

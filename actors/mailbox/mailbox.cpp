@@ -85,7 +85,7 @@ std::string envelope_key(const std::string& recipient, const std::string& sender
 caf::error run_batch(mailbox_ptr self, std::vector<pending_write>& batch,
                      std::vector<caf::error>& outcomes) {
   auto& store = *self->state.store;
-  return guarded("mailbox", [&]() -> caf::error {
+  auto err = guarded("mailbox", [&]() -> caf::error {
     store.begin_batch();
     for (auto& w : batch) {
       outcomes.push_back(guarded("mailbox", [&]() -> caf::error {
@@ -98,6 +98,9 @@ caf::error run_batch(mailbox_ptr self, std::vector<pending_write>& batch,
     store.commit_batch();
     return {};
   });
+  if (err)
+    store.abandon_batch();  // else every later batch would find this one open
+  return err;
 }
 
 // One sync for the whole batch, then every answer it owes. A failed commit

@@ -114,6 +114,9 @@ public:
   bool batch_lost() const {
     return batch_.lost();
   }
+  void abandon_batch() {
+    batch_.abandon();
+  }
 
 private:
   std::unique_ptr<SQLite::Database> db_;

@@ -75,6 +75,15 @@ bool write_batch::lost() const {
   return open_ && sqlite3_get_autocommit(sql_.database().getHandle());
 }
 
+void write_batch::abandon() {
+  if (!open_)
+    return;
+  open_ = false;
+  auto db = sql_.database().getHandle();
+  if (!sqlite3_get_autocommit(db))
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 void write_batch::begin() {
   if (open_)
     return;

@@ -76,6 +76,9 @@ public:
   explicit write_batch(statement_cache& sql) : sql_(sql) {}
   bool open() const { return open_; }
   bool lost() const;
+  // Gives the open batch up: rolled back if SQLite has not done it, so the
+  // next begin() opens a fresh one.
+  void abandon();
   void begin();
   // Throws what SQLite threw, with the transaction rolled back: none of the
   // batch's writes is on disk then.
