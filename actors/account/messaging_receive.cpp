@@ -95,6 +95,10 @@ void messaging::check(const arrival_ptr& a) {
     return done(a);
   }
   with_key(h.from, [this, a](const caf::error& err, const public_identity* key) {
+    if (!st_->logged_in()) {  // logged out while the key was fetched: the keys are gone
+      st_->early.push_back(a->env);
+      return done(a);
+    }
     if (err)  // an unverified key change: kept at the hub until the user decides
       return not_opened(a, "sender key: " + describe(err).sentence);
     open_with(a, *key);

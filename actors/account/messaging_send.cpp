@@ -145,7 +145,15 @@ void messaging::next_sealing() {
   q.draining_sealing = false;
 }
 
+// Also ends a job whose account was logged out while it waited: its keys
+// are gone, so nothing can be sealed or committed.
 bool messaging::past_deadline(const send_job_ptr& job) {
+  if (!st_->identity) {
+    fail(job, make_error(errc::not_logged_in, "'" + st_->config.user
+                                                + "' was logged out before the message was "
+                                                  "sealed; nothing was sent"));
+    return true;
+  }
   if (std::chrono::steady_clock::now() < job->deadline)
     return false;
   fail(job, make_error(errc::timeout, "the message could not be sealed in time; "

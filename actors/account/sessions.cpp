@@ -1,5 +1,7 @@
 #include "account/sessions.hpp"
 
+#include <stdexcept>
+
 #include <spdlog/spdlog.h>
 
 #include "account/messaging.hpp"
@@ -28,6 +30,8 @@ const bytes& ratchet_sessions::at_rest_key() const {
   // Derived from the identity's X25519 private key, so the records open
   // only while the account is unlocked, and a copied database alone
   // reveals no session. Once per login; forgotten at logout.
+  if (!st_->identity)  // a step that resumed after the logout
+    throw std::logic_error("the account was logged out meanwhile");
   if (st_->at_rest_key.empty())
     st_->at_rest_key = crypto::hkdf_sha256(crypto::dh_private_of(*st_->identity), {},
                                            label_bytes("chatter-at-rest-v1 sessions"), 32);
@@ -140,6 +144,8 @@ void ratchet_sessions::prepare_next(std::shared_ptr<std::vector<public_identity>
     .then(
       [=](const prekey_bundle& b) {
         ratchet_sessions here(self, st);
+        if (!st->identity)
+          return next(make_error(errc::not_logged_in, "'" + user + "' logged out meanwhile"), {});
         if (b.identity.signing_key != peer.signing_key
             || b.identity.encryption_key != peer.encryption_key)
           return next(make_error(errc::untrusted_key, "the prekeys of '" + peer.user

@@ -247,6 +247,41 @@ TEST_F(messaging, bad_input_gets_named_errors) {
   EXPECT_EQ(manager_->ListAccounts().size(), 2u);
 }
 
+// A logout can land while envelopes are half opened (their senders' keys
+// on the way from the hub, a ratchet step about to run). Those steps must
+// find the keys gone, not crash the daemon, and leave the envelopes at the
+// hub for the next login: none is lost, none shown twice.
+TEST_F(messaging, a_logout_while_messages_are_opened_loses_nothing_and_keeps_the_daemon_up) {
+  start();
+  join("bob");
+  account("bob").Logout();
+  const std::vector<std::string> senders{"ann", "ben", "cat", "dan", "eve", "fay"};
+  std::set<std::string> sent;
+  for (auto& s : senders) {
+    join(s);
+    for (int i = 0; i < 5; ++i)
+      sent.insert(account(s).SendMessage("bob", s + " " + std::to_string(i)));
+  }
+  for (int round = 0; round < 3; ++round) {
+    manager_->Login("bob", "pw-bob");
+    account("bob").Logout();
+  }
+  manager_->Login("bob", "pw-bob");
+  std::set<std::string> shown;
+  ASSERT_TRUE(eventually([&] {
+    shown.clear();
+    for (auto& s : senders)
+      for (auto& m : account("bob").GetHistory(s, 0, 100))
+        shown.insert(m.get<0>());
+    return shown.size() >= sent.size();
+  }));
+  EXPECT_EQ(shown, sent);
+  size_t rows = 0;
+  for (auto& s : senders)
+    rows += account("bob").GetHistory(s, 0, 100).size();
+  EXPECT_EQ(rows, sent.size());
+}
+
 TEST_F(messaging, a_changed_key_is_refused_until_verified) {
   start();
   join("alice");
