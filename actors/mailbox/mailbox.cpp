@@ -252,6 +252,9 @@ struct intake {
     envelope env;
   };
   std::vector<write> writes;
+  // Copies of envelopes an earlier request's write still holds: answered ok
+  // only if that write really stored them.
+  std::vector<write> copies;
   std::map<std::string, std::vector<envelope>> deliveries;  // by recipient
   bool waits = false;  // something it answers for is not on disk yet
 };
@@ -266,6 +269,7 @@ caf::error take(mailbox_ptr self, const std::string& user, const envelope& env, 
     return err;
   auto key = envelope_key(header->to, header->from, header->id);
   if (st.pending_envelopes.count(key) > 0) {
+    in.copies.push_back({header->to, header->from, header->id, {}});
     in.waits = true;
     return {};
   }
@@ -287,10 +291,14 @@ std::function<void()> hand_over(mailbox_ptr self, intake& in) {
   for (auto& [to, envs] : in.deliveries)
     for (auto& peer : self->state.sessions.peers_of(to))
       send_envelopes(self, peer, envs);
-  return [self, writes = std::move(in.writes)] {
+  return [self, writes = std::move(in.writes), copies = std::move(in.copies)] {
     auto queued_ms = now_ms();
+    auto& store = *self->state.store;
     for (auto& w : writes)
-      self->state.store->add_envelope(w.to, w.from, w.id, w.env, queued_ms);
+      store.add_envelope(w.to, w.from, w.id, w.env, queued_ms);
+    for (auto& c : copies)
+      if (!store.has_envelope(c.to, c.from, c.id))
+        throw std::runtime_error("the first copy of envelope " + c.id + " was not stored");
   };
 }
 
