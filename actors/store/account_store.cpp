@@ -1,6 +1,7 @@
 #include "store/account_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include <map>
 
@@ -444,6 +445,17 @@ void account_store::acknowledge(const std::vector<std::string>& ids) {
 }
 
 std::optional<contact> account_store::find_contact(const std::string& user) {
+  if (auto hit = contacts_.find(user); hit != contacts_.end())
+    return hit->second;
+  auto c = read_contact(user);
+  // Kept only when read outside a transaction: what an open batch wrote
+  // may yet roll back, and put_contact drops the entry it replaces.
+  if (c && sqlite3_get_autocommit(db_->getHandle()) != 0)
+    contacts_.emplace(user, *c);
+  return c;
+}
+
+std::optional<contact> account_store::read_contact(const std::string& user) {
   auto q = sql_("SELECT suite, signing_key, encryption_key, binding, fingerprint, "
                             "verified, new_suite, new_signing_key, new_encryption_key, "
                             "new_binding, new_fingerprint FROM contacts WHERE username = ?");
@@ -465,6 +477,7 @@ std::optional<contact> account_store::find_contact(const std::string& user) {
 }
 
 void account_store::put_contact(const contact& c) {
+  contacts_.erase(c.user);
   auto q = sql_("INSERT OR REPLACE INTO contacts(username, suite, signing_key, "
                             "encryption_key, binding, fingerprint, verified, new_suite, "
                             "new_signing_key, new_encryption_key, new_binding, "

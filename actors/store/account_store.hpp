@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "protocol.hpp"
@@ -124,6 +125,8 @@ public:
   bool remove_from_address_book(const std::string& user);
   std::vector<std::pair<std::string, std::string>> address_book();
 
+  // Read on every send and receive, so served from memory once committed;
+  // the table stays the record.
   std::optional<contact> find_contact(const std::string& user);
   void put_contact(const contact& c);
 
@@ -157,7 +160,10 @@ public:
   }
 
 private:
+  std::optional<contact> read_contact(const std::string& user);
+
   std::unique_ptr<SQLite::Database> db_;
+  std::unordered_map<std::string, contact> contacts_;
   statement_cache sql_{*db_};
   write_batch batch_{sql_};
 };
