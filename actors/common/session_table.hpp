@@ -25,6 +25,10 @@ class session_table {
 public:
   void add(const std::string& session, const std::string& user,
            const session_peer_actor& peer) {
+    // A token announced again under another user must leave the first
+    // user's list: else that user's deliveries reach the new peer, and a
+    // later remove leaves a dangling token that peers_of throws on.
+    remove(session);
     sessions_[session] = {user, peer};
     by_user_[user].insert(session);
   }
