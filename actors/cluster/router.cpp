@@ -254,6 +254,9 @@ void tell_peers(router_actor* self, Ts... xs) {
       self->send(peer.link, xs...);
 }
 
+} // namespace
+
+// Declared in router_state.hpp, for its unit test.
 std::vector<presence_info> merge_search(std::vector<presence_info> all, const std::string& query,
                                         uint32_t limit) {
   auto lower = [](std::string s) {
@@ -272,6 +275,8 @@ std::vector<presence_info> merge_search(std::vector<presence_info> all, const st
     all.resize(limit);
   return all;
 }
+
+namespace {
 
 struct search_round {
   std::vector<presence_info> found;

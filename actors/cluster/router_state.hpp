@@ -115,6 +115,12 @@ struct router_state {
 // Peers hold its handle: shielded (common/shielded.hpp).
 using router_actor = caf::stateful_actor<router_state, shielded<cluster_router_actor::base>>;
 
+// router.cpp: the answers of every node to a directory search as one list:
+// users whose name starts with `query` (any case) first, then by name, each
+// user once, at most `limit`.
+std::vector<presence_info> merge_search(std::vector<presence_info> all, const std::string& query,
+                                        uint32_t limit);
+
 // membership.cpp
 void start_membership(router_actor* self);
 caf::typed_response_promise<caf::ok_atom> on_join(router_actor* self, const std::string& address,
