@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <random>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -14,22 +13,6 @@
 namespace chatter::test {
 
 namespace fs = std::filesystem;
-
-temp_dir::temp_dir() {
-  auto base = fs::temp_directory_path();
-  std::random_device rd;
-  for (;;) {
-    path_ = base / ("chatter-test-" + std::to_string(rd()));
-    if (fs::create_directory(path_))
-      break;
-  }
-}
-
-temp_dir::~temp_dir() {
-  std::error_code ec;
-  if (!std::getenv("CHATTER_KEEP_TEST_DIRS"))
-    fs::remove_all(path_, ec);
-}
 
 private_bus::private_bus(const fs::path& socket) {
   // A path socket, not the default abstract one: abstract sockets belong to

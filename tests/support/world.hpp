@@ -12,20 +12,9 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "process.hpp"
+#include "temp_dir.hpp"
 
 namespace chatter::test {
-
-class temp_dir {
-public:
-  temp_dir();
-  ~temp_dir();
-  const std::filesystem::path& path() const {
-    return path_;
-  }
-
-private:
-  std::filesystem::path path_;
-};
 
 class private_bus {
 public:

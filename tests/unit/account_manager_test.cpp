@@ -9,7 +9,7 @@
 #include "account/account_manager.hpp"
 #include "common/errors.hpp"
 #include "hub.hpp"
-#include "world.hpp"
+#include "temp_dir.hpp"
 
 namespace chatter::test {
 

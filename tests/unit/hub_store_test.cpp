@@ -6,7 +6,7 @@
 
 #include "auth/scram.hpp"
 #include "store/hub_store.hpp"
-#include "world.hpp"
+#include "temp_dir.hpp"
 
 using namespace chatter;
 

@@ -13,7 +13,7 @@
 
 #include "account/identity_file.hpp"
 #include "auth/scram.hpp"
-#include "world.hpp"
+#include "temp_dir.hpp"
 
 using namespace chatter;
 

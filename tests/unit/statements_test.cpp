@@ -12,7 +12,7 @@
 #include "store/database.hpp"
 #include "store/hub_store.hpp"
 #include "store/statements.hpp"
-#include "world.hpp"
+#include "temp_dir.hpp"
 
 using namespace chatter;
 

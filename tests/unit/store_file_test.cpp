@@ -14,7 +14,7 @@
 #include "auth/scram.hpp"
 #include "damage.hpp"
 #include "store/hub_store.hpp"
-#include "world.hpp"
+#include "temp_dir.hpp"
 
 using namespace chatter;
 namespace fs = std::filesystem;

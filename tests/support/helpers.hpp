@@ -1,14 +1,14 @@
 // Small helpers shared by the integration tests.
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include <sdbus-c++/sdbus-c++.h>
+
+#include "eventually.hpp"
 
 namespace chatter::test {
 
@@ -20,18 +20,6 @@ inline std::string error_of(const std::function<void()>& f) {
     return e.getName();
   }
   return "";
-}
-
-// Polls `done` until it holds or `limit` passes.
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done())
-      return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
 }
 
 // A whole file, for failure messages (a daemon's log).

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "hub.hpp"
-#include "world.hpp"
+#include "temp_dir.hpp"
 
 namespace chatter::test {
 
