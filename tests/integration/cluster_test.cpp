@@ -4,6 +4,7 @@
 // A node is SIGKILLed mid-traffic and restarted; a fourth node joins during
 // traffic and takes its users over. Nothing acknowledged is lost, nothing
 // arrives twice.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -84,15 +85,82 @@ protected:
       ASSERT_TRUE(eventually([&] { return received(to, from).size() >= ids.size(); }, wait))
         << to << " has " << received(to, from).size() << " of " << ids.size() << " from "
         << from << "\n" << logs();
-      std::this_thread::sleep_for(200ms);
+      EXPECT_TRUE(eventually([&] { return all_delivered(from, to); }, wait))
+        << from << "'s messages to " << to << " never all reached 'delivered'\n" << logs();
+    }
+    if (!HasFailure())
+      expect_no_copy_to_come(wait);
+  }
+  // A copy of a message goes again only from its sender's outbox, until a
+  // hub confirms it. Once every outbox is empty, a marker sent now on each
+  // conversation takes the path of every earlier copy (the sender's entry
+  // node, the recipient's home, the recipient's entry node, each hop in
+  // order), so once the markers are there, a copy shown twice would be too.
+  void expect_no_copy_to_come(std::chrono::seconds wait) {
+    for (auto& [user, m] : members_)
+      ASSERT_TRUE(eventually([&] { return test::unconfirmed_envelopes(m->world.data_home(), user) == 0; },
+                             wait))
+        << user << "'s outbox still holds envelopes\n" << logs();
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (auto& [pair, ids] : sent_)
+      pairs.push_back(pair);
+    std::map<std::pair<std::string, std::string>, std::string> markers;
+    for (auto& pair : pairs)
+      markers[pair] = send(pair.first, pair.second, -1);
+    for (auto& [pair, ids] : sent_) {
+      auto& [from, to] = pair;
+      auto marker = markers[pair];
+      ASSERT_TRUE(eventually([&] {
+        auto got = received(to, from);
+        return std::find(got.begin(), got.end(), marker) != got.end();
+      }, wait)) << "the marker from " << from << " to " << to << " never came\n" << logs();
       auto got = received(to, from);
       EXPECT_EQ(got.size(), ids.size()) << "from " << from << " to " << to;
       EXPECT_EQ(std::set<std::string>(got.begin(), got.end()),
                 std::set<std::string>(ids.begin(), ids.end()))
         << "from " << from << " to " << to;
-      EXPECT_TRUE(eventually([&] { return all_delivered(from, to); }, wait))
-        << from << "'s messages to " << to << " never all reached 'delivered'\n" << logs();
     }
+  }
+  // Each of `users` answers `count` more of the hub's re-challenges (each
+  // accepted answer moves LastReauthentication), and is still logged in.
+  void expect_rechallenges_answered(const std::vector<std::string>& users, int count,
+                                    std::chrono::seconds wait) {
+    std::map<std::string, int64_t> last;
+    std::map<std::string, int> answered;
+    for (auto& u : users)
+      last[u] = account(u).LastReauthentication();
+    EXPECT_TRUE(eventually([&] {
+      bool all = true;
+      for (auto& u : users) {
+        auto now = account(u).LastReauthentication();
+        if (now != last[u]) {
+          last[u] = now;
+          ++answered[u];
+        }
+        all = all && answered[u] >= count;
+      }
+      return all;
+    }, wait)) << logs();
+    for (auto& u : users)
+      EXPECT_TRUE(account(u).Authenticated()) << u << "\n" << logs();
+  }
+  // Node `node` asks `user` two more re-challenges, so the first was
+  // answered in time (a late answer revokes the session instead of asking
+  // again), and `user`'s answers are accepted.
+  void expect_rechallenged_by(size_t node, const std::string& user) {
+    auto asked_by_node = [&] {
+      auto log = cluster_.log(node);
+      auto line = "auth: re-challenging " + user + "\n";
+      size_t n = 0;
+      for (auto at = log.find(line); at != std::string::npos; at = log.find(line, at + 1))
+        ++n;
+      return n;
+    };
+    auto asked = asked_by_node();
+    auto answered = account(user).LastReauthentication();
+    EXPECT_TRUE(eventually([&] {
+      return asked_by_node() >= asked + 2 && account(user).LastReauthentication() > answered;
+    }, 15s)) << "node " << node << " did not re-challenge " << user << "\n" << logs();
   }
   std::string logs() {
     std::string out;
@@ -148,9 +216,7 @@ TEST_F(cluster_test, users_on_different_nodes_chat_and_a_killed_node_loses_nothi
   EXPECT_EQ(names, std::set<std::string>(users.begin(), users.end()));
 
   // Re-challenges reach members through the relays (every 2 s).
-  std::this_thread::sleep_for(5s);
-  for (auto& u : users)
-    EXPECT_TRUE(account(u).Authenticated()) << u << "\n" << logs();
+  expect_rechallenges_answered(users, 2, 15s);
 
   // Mid-traffic, node 2 dies. The other shards carry on.
   for (int i = 3; i < 6; ++i) {
@@ -219,7 +285,7 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
     send(mover, stay, n);
     send(other, mover, n);
     send(other, fourth, n);
-    std::this_thread::sleep_for(20ms);
+    std::this_thread::sleep_for(20ms);  // pacing: the traffic spans the join
   }
   ASSERT_TRUE(eventually([&] { return has_user(cluster_.database(3), mover); }, 30s)) << logs();
   EXPECT_TRUE(eventually([&] { return !has_user(cluster_.database(0), mover); }, 10s))
@@ -230,7 +296,7 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
     send(mover, stay, n);
   }
   expect_exactly_once(40s);
-  std::this_thread::sleep_for(5s);  // re-challenges from the new home
+  expect_rechallenged_by(3, mover);  // the new home
   EXPECT_TRUE(eventually([&] { return account(mover).Authenticated(); }, 10s)) << logs();
 
   // The moved user logs in afresh at its new home.

@@ -103,6 +103,5 @@ TEST(desktop_files, a_call_to_org_chatter_chatter1_starts_the_installed_daemon) 
   EXPECT_EQ(exe, prefix / "bin/chatterd");
   EXPECT_TRUE(fs::exists(dir.path() / "data" / "chatter" / "hub" / "hub.db"));
   kill(static_cast<pid_t>(pid), SIGTERM);
-  for (int i = 0; i < 100 && fs::exists("/proc/" + std::to_string(pid)); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  test::eventually([&] { return !fs::exists("/proc/" + std::to_string(pid)); });
 }

@@ -1,5 +1,7 @@
 // The scripts in examples/ against a real chatterd: each sends a message as
 // alice and prints what alice receives meanwhile.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "daemon_test.hpp"
@@ -13,6 +15,35 @@ namespace {
 
 class examples : public test::daemon_test {
 protected:
+  // Whether a client other than this test and chatterd has asked the bus
+  // for signals from `path`: the script's watch is set up once dbus-daemon
+  // holds its match rule (its own Debug.Stats interface lists them).
+  bool watched_by_another(const std::string& path) {
+    auto bus = sdbus::createProxy(*conn_, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    std::map<std::string, std::vector<std::string>> rules;
+    bus->callMethod("GetAllMatchRules")
+      .onInterface("org.freedesktop.DBus.Debug.Stats")
+      .storeResultsTo(rules);
+    for (auto& [name, list] : rules) {
+      uint32_t pid = 0;
+      try {
+        bus->callMethod("GetConnectionUnixProcessID")
+          .onInterface("org.freedesktop.DBus")
+          .withArguments(name)
+          .storeResultsTo(pid);
+      } catch (const sdbus::Error&) {
+        continue;  // gone meanwhile
+      }
+      if (pid == static_cast<uint32_t>(getpid()) || pid == static_cast<uint32_t>(daemon_->pid()))
+        continue;
+      for (auto& rule : list)
+        if (rule.find("type='signal'") != std::string::npos
+            && rule.find("path='" + path + "'") != std::string::npos)
+          return true;
+    }
+    return false;
+  }
+
   void SetUp() override {
     start();
     join("alice");
@@ -31,7 +62,8 @@ protected:
           return true;
       return false;
     })) << "bob did not get it";
-    std::this_thread::sleep_for(500ms);  // the script's watch is set up
+    ASSERT_TRUE(eventually([&] { return watched_by_another(client::account_path("alice")); }))
+      << "the script never watched alice's signals";
     account("bob").SendMessage("alice", "answer to " + script);
     EXPECT_EQ(run.read_line(), "bob: answer to " + script);
   }

@@ -67,10 +67,16 @@ TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_
   ASSERT_TRUE(eventually([&] { return calls_with("alice").size() == 1; }));
   account("alice").SendMessage("bob", "second");
   account("alice").SendMessage("bob", "third");
-  ASSERT_TRUE(eventually([&] { return calls_with("alice").size() == 3; }));
-  std::this_thread::sleep_for(300ms);  // and no more
+  // And no more: a fourth message is the marker. Its Notify comes after any
+  // other the first three could cause (bob's inbox, his signals, and
+  // chatter-notify, which calls Notify as it reads them, in order).
+  account("alice").SendMessage("bob", "the marker");
+  ASSERT_TRUE(eventually([&] {
+    auto calls = calls_with("alice");
+    return !calls.empty() && calls.back().body == "the marker";
+  }));
   auto calls = calls_with("alice");
-  ASSERT_EQ(calls.size(), 3u) << "one Notify per message";
+  ASSERT_EQ(calls.size(), 4u) << "one Notify per message";
   for (auto& c : calls)
     std::cout << "Notify(summary=\"" << c.summary << "\", body=\"" << c.body
               << "\", replaces_id=" << c.replaces_id << ") -> " << c.id << '\n';
@@ -88,7 +94,7 @@ TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_
   EXPECT_EQ(calls[0].actions, (std::vector<std::string>{"default", "Open", "reply", "Reply"}));
 
   // "Open" starts chatter-gtk on the conversation.
-  server_->invoke(calls[2].id, "default");
+  server_->invoke(calls[3].id, "default");
   ASSERT_TRUE(eventually([&] { return std::filesystem::exists(opened_); }));
   EXPECT_TRUE(eventually([&] { return test::read_file(opened_) == "--as bob --conversation alice\n"; }))
     << test::read_file(opened_);
@@ -105,13 +111,15 @@ TEST_F(notify, busy_is_quiet_and_inline_replies_are_sent) {
   account("bob").SetPresence("busy", "");
   account("alice").SendMessage("bob", "you will not see this pop up");
   ASSERT_TRUE(eventually([&] { return account("bob").ListPendingMessages().size() == 1; }));
-  std::this_thread::sleep_for(300ms);
-  EXPECT_TRUE(calls_with("alice").empty()) << "bob is busy";
 
+  // The next message is the marker: its Notify comes after any the first
+  // one could cause (bob's signals, read by chatter-notify in order).
   account("bob").SetPresence("online", "");
   account("alice").SendMessage("bob", "now you will");
-  ASSERT_TRUE(eventually([&] { return calls_with("alice").size() == 1; }));
+  ASSERT_TRUE(eventually([&] { return !calls_with("alice").empty(); }));
+  ASSERT_EQ(calls_with("alice").size(), 1u) << "bob was busy";
   auto call = calls_with("alice").at(0);
+  EXPECT_EQ(call.body, "now you will") << "bob was busy";
   EXPECT_EQ(call.actions,
             (std::vector<std::string>{"default", "Open", "inline-reply", "Reply"}));
   server_->reply(call.id, "typed in the notification");

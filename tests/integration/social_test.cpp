@@ -70,6 +70,20 @@ struct observer {
     std::lock_guard<std::mutex> g(m);
     return received.size();
   }
+  bool has(const std::string& id) {
+    std::lock_guard<std::mutex> g(m);
+    for (auto& r : received)
+      if (std::get<0>(r) == id)
+        return true;
+    return false;
+  }
+  size_t received_in(const std::string& room) {
+    std::lock_guard<std::mutex> g(m);
+    size_t n = 0;
+    for (auto& r : received)
+      n += std::get<2>(r) == room;
+    return n;
+  }
 };
 
 class social : public test::daemon_test {
@@ -130,10 +144,11 @@ TEST_F(social, directory_contacts_presence_and_arrivals) {
   account("bobby").SendMessage("alice", "hello, stranger here");
   ASSERT_TRUE(eventually([&] { return alice_sees.arrivals_of("bobby") == 1; }));
 
-  // Back online: not a new arrival within alice's session.
+  // Back online: no new arrival (the marker: bob's next presence, same path).
   manager_->Login("bob", "pw-bob");
   ASSERT_TRUE(eventually([&] { return alice_sees.saw_presence("bob", "online"); }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  account("bob").SetPresence("away", "the marker");
+  ASSERT_TRUE(eventually([&] { return alice_sees.saw_presence("bob", "away"); }));
   EXPECT_EQ(alice_sees.arrivals_of("bob"), 1u);
 
   // A key learnt on first contact shows as tofu, then verified.
@@ -209,13 +224,16 @@ TEST_F(social, rooms_deliver_to_every_member_once) {
   ASSERT_TRUE(eventually([&] { return account("alice").GetHistory("#lab", 0, 10).size() == 2; }));
   EXPECT_TRUE(account("alice").GetHistory("bob", 0, 10).empty());
 
-  // Outsiders cannot write in; leavers stop receiving.
+  // Outsiders cannot write in; leavers stop receiving. A message alice
+  // then sends carol herself is the marker: it goes after the room's on
+  // the same path (alice's outbox, the mailbox, carol's inbox, her signals).
   EXPECT_EQ(error_of([&] { account("dave").SendMessage("#lab", "let me in"); }), err("NotFound"));
   account("carol").LeaveRoom("#lab");
   account("alice").SendMessage("#lab", "carol left");
   ASSERT_TRUE(eventually([&] { return bob_sees.received_count() == 2; }));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(carol_sees.received_count(), 2u);
+  auto marker = account("alice").SendMessage("carol", "the marker");
+  ASSERT_TRUE(eventually([&] { return carol_sees.has(marker); }));
+  EXPECT_EQ(carol_sees.received_in("#lab"), 2u);
   account("bob").InviteToRoom("lab", "dave");
   EXPECT_NO_THROW(account("dave").SendMessage("#lab", "thanks"));
 }

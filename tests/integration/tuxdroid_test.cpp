@@ -2,6 +2,7 @@
 // speaking the real HTTP protocol on loopback) hears an arrival as exact
 // requests, a burst as a few sentences, and a slow or dead robot never
 // holds up a message. espeak-ng speaks for real into a WAV file.
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 
@@ -44,6 +45,22 @@ protected:
     return *robot_object_;
   }
 
+  // The marker after what a test watches: `sender` writes to alice, and
+  // the robot reads it out. Alice's account tells the robot of arrivals and
+  // messages in order, and the robot greets before it reads messages out:
+  // once the message is read, no greeting is still to come. What the robot
+  // heard before it, or nothing when it never came.
+  std::vector<std::string> commands_before_a_message_from(const std::string& sender) {
+    account(sender).SendMessage("alice", "the marker");
+    auto is_marker = [](const std::string& c) { return c.find("the%20marker") != std::string::npos; };
+    auto read = [&](const std::vector<std::string>& c) {
+      return std::any_of(c.begin(), c.end(), is_marker);
+    };
+    EXPECT_TRUE(robot_.wait_for(read, 20s)) << testing::PrintToString(robot_.commands());
+    auto commands = robot_.commands();
+    return {commands.begin(), std::find_if(commands.begin(), commands.end(), is_marker)};
+  }
+
   test::fake_tux_server robot_;
   std::unique_ptr<client::tuxdroid_client> robot_object_;
 };
@@ -82,8 +99,13 @@ TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
   };
   ASSERT_TRUE(robot_.wait_for([&](auto& c) { return c.size() >= expected.size(); }, 5s))
     << testing::PrintToString(robot_.commands()) << test::read_file(daemon_->log_file());
-  std::this_thread::sleep_for(300ms);  // nothing more comes
-  auto heard = robot_.commands();
+  // Nothing more comes for bob's arrival: a message from bob is the marker.
+  // Alice's account hears of bob's presence from the hub in order: once she
+  // sees him away, every earlier presence has been through.
+  robot_object().ReactOnMessage(true);
+  account("bob").SetPresence("away", "");
+  ASSERT_TRUE(eventually([&] { return account("alice").ListContacts().at(0).get<2>() == "away"; }));
+  auto heard = commands_before_a_message_from("bob");
   std::cout << "The robot's server received, for bob's arrival:\n";
   for (auto& target : heard)
     std::cout << "  GET " << target << '\n';
@@ -91,15 +113,16 @@ TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
   EXPECT_TRUE(robot_.refused().empty());
   ASSERT_TRUE(eventually([&] {
     std::lock_guard<std::mutex> g(m);
-    return performed.size() == 2;
+    return performed.size() == 3;
   }));
   std::lock_guard<std::mutex> g(m);
   EXPECT_EQ(performed[0], (std::pair<std::string, std::string>{"speak", "Bob is here"}));
   EXPECT_EQ(performed[1], (std::pair<std::string, std::string>{"wave", "tuxhttp"}));
+  EXPECT_EQ(performed[2].first, "speak");
 }
 
 TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
-  start_with_robot();
+  start_with_robot({"--tux-react-on-message", "true"});
   join("alice", "Alice");
   for (int i = 0; i < 20; ++i)
     manager_->Register("u" + std::to_string(i), "pw-u" + std::to_string(i), {});
@@ -123,13 +146,13 @@ TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
     }
     return people;
   };
-  ASSERT_TRUE(robot_.wait_for([&](auto& c) { return named(c) >= 20; }, 15s))
-    << testing::PrintToString(robot_.commands());
-  std::this_thread::sleep_for(1500ms);
-  auto said = test::fake_tux_server::speeches(robot_.commands());
+  // No greeting is still to come once one of them has written to alice.
+  manager_->Login("u0", "pw-u0");
+  auto commands = commands_before_a_message_from("u0");
+  auto said = test::fake_tux_server::speeches(commands);
   for (auto& s : said)
     std::cout << "  GET " << s << '\n';
-  EXPECT_EQ(named(robot_.commands()), 20u);
+  EXPECT_EQ(named(commands), 20u);
   // A turn lasts at least a second: one sentence for the first arrival's
   // window, then at most one a second while the burst lasts, then the rest.
   auto bound = 2 + std::chrono::duration_cast<std::chrono::seconds>(burst).count();

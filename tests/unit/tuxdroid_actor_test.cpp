@@ -6,11 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "eventually.hpp"
 #include "fake_tux_server.hpp"
 #include "tuxdroid/tuxdroid.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
+using test::eventually;
 
 namespace {
 
@@ -20,6 +22,7 @@ struct robot_events {
   std::vector<std::string> performed;
   std::string backend;
   bool connected = false;
+  bool react_on_arrival = true;
 
   bool is_connected() {
     std::lock_guard<std::mutex> g(m);
@@ -28,6 +31,10 @@ struct robot_events {
   std::string backend_now() {
     std::lock_guard<std::mutex> g(m);
     return backend;
+  }
+  bool reacts_on_arrival() {
+    std::lock_guard<std::mutex> g(m);
+    return react_on_arrival;
   }
 };
 
@@ -39,19 +46,13 @@ caf::behavior recording_sink(caf::event_based_actor* self, std::shared_ptr<robot
       std::lock_guard<std::mutex> g(out->m);
       out->performed.push_back(action);
     },
-    [out](tuxstate_atom, const std::string& backend, bool connected, bool, bool) {
+    [out](tuxstate_atom, const std::string& backend, bool connected, bool on_arrival, bool) {
       std::lock_guard<std::mutex> g(out->m);
       out->backend = backend;
       out->connected = connected;
+      out->react_on_arrival = on_arrival;
     },
   };
-}
-
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(20ms);
-  return done();
 }
 
 // How many people a greeting names: "a, b and 3 others are here" is 5.
@@ -85,6 +86,7 @@ protected:
     config.backend.port = port;
     config.min_turn = 300ms;
     config.probe_interval = 1s;
+    config.react_on_message = true;  // a message is the tests' marker
     sink_ = sys_.spawn(recording_sink, events_);
     config.events = caf::actor_cast<event_sink_actor>(sink_);
     robot_ = spawn_tuxdroid(sys_, config);
@@ -120,17 +122,23 @@ TEST_F(tuxdroid_actor_test, a_burst_of_twenty_arrivals_is_a_few_utterances_namin
                    "user" + std::to_string(i));
     std::this_thread::sleep_for(10ms);  // a burst, not one instant
   }
-  auto everyone_named = [](const std::vector<std::string>& commands) {
-    size_t people = 0;
-    for (auto& s : test::fake_tux_server::speeches(commands))
-      people += people_in(s);
-    return people == 20;
+  // The marker: a message after the burst. The to-do list greets before it
+  // reads messages out, so once it is said, no greeting is still to come.
+  caf::anon_send(robot_, received_atom_v, std::string("alice"),
+                 message_record{"m-1", "carol", "alice", "the marker", 0, "received", {}});
+  auto marker_said = [](const std::vector<std::string>& commands) {
+    auto said = test::fake_tux_server::speeches(commands);
+    return !said.empty() && said.back().find("the%20marker") != std::string::npos;
   };
-  ASSERT_TRUE(robot.wait_for(everyone_named, 10s)) << testing::PrintToString(robot.commands());
-  std::this_thread::sleep_for(500ms);
+  ASSERT_TRUE(robot.wait_for(marker_said, 10s)) << testing::PrintToString(robot.commands());
   auto said = test::fake_tux_server::speeches(robot.commands());
-  for (auto& s : said)
+  said.pop_back();
+  size_t people = 0;
+  for (auto& s : said) {
     std::cout << "  robot heard: " << s << '\n';
+    people += people_in(s);
+  }
+  EXPECT_EQ(people, 20u) << "everyone named, once";
   EXPECT_LE(said.size(), 3u);
   EXPECT_TRUE(robot.refused().empty()) << testing::PrintToString(robot.refused());
 }
@@ -173,7 +181,13 @@ TEST_F(tuxdroid_actor_test, radio_off_is_disconnected_and_on_again_reconnects) {
   test::fake_tux_server robot;
   robot.set_radio(false);
   spawn_robot(robot.port());
-  std::this_thread::sleep_for(300ms);
+  // A second poll reached the server: the worker had answered the first, so
+  // its answer waits in the actor's mailbox ahead of the marker sent now, a
+  // change of settings that the actor publishes after whatever the first
+  // poll made it publish.
+  ASSERT_TRUE(eventually([&] { return robot.status_requests() >= 2; }, 5s));
+  caf::anon_send(robot_, react_atom_v, false, true);
+  ASSERT_TRUE(eventually([&] { return !events_->reacts_on_arrival(); }));
   EXPECT_FALSE(events_->is_connected());
   robot.set_radio(true);
   EXPECT_TRUE(eventually([&] { return events_->is_connected(); }, 5s)) << "the poll found it";
