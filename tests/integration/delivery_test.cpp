@@ -199,6 +199,10 @@ TEST_F(delivery, skewed_clocks_lose_nothing_and_delivered_means_stored) {
     EXPECT_LT(*skew, 11LL * 60 * 1000);
   }
 
+  // bob acknowledges once the hub holds his receipt, which alice may see
+  // first: before he goes, the hub has let go of every fast-clock envelope.
+  ASSERT_TRUE(eventually([&] { return waiting_at_hub("bob") == 0; }, 20s)) << logs();
+
   // Bob goes away; his machine wakes up 31 days later.
   b_.conn->leaveEventLoop();
   b_.account.reset();
