@@ -12,9 +12,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "auth/scram.hpp"
+#include "core/scram.hpp"
 #include "harness.hpp"
-#include "hub.hpp"
+#include "hub/hub.hpp"
 #include "world.hpp"
 
 namespace chatter::bench {

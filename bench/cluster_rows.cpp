@@ -22,10 +22,10 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include "auth/scram.hpp"
-#include "chat/envelope.hpp"
+#include "core/scram.hpp"
+#include "core/envelope.hpp"
 #include "harness.hpp"
-#include "hub.hpp"
+#include "hub/hub.hpp"
 #include "hub_cluster.hpp"
 
 using namespace std::chrono;

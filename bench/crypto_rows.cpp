@@ -11,9 +11,9 @@
 
 #include <botan/aead.h>
 
-#include "crypto/primitives.hpp"
-#include "crypto/session.hpp"
-#include "crypto/suites.hpp"
+#include "core/crypto/primitives.hpp"
+#include "core/crypto/ratchet_session.hpp"
+#include "core/crypto/suites.hpp"
 #include "harness.hpp"
 
 namespace chatter::bench {

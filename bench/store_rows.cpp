@@ -5,7 +5,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include "auth/scram.hpp"
+#include "core/scram.hpp"
 #include "harness.hpp"
 #include "store/hub_store.hpp"
 #include "world.hpp"

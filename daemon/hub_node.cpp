@@ -7,8 +7,8 @@
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "cluster/router.hpp"
-#include "hub.hpp"
+#include "hub/cluster/router.hpp"
+#include "hub/hub.hpp"
 #include "network.hpp"
 #include "store/database.hpp"
 

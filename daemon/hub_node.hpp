@@ -1,4 +1,4 @@
-// chatterd --hub-node: one node of a hub cluster (actors/cluster/router.hpp).
+// chatterd --hub-node: one node of a hub cluster (hub/cluster/router.hpp).
 #pragma once
 
 #include "options.hpp"

@@ -14,17 +14,17 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "account/account_manager.hpp"
+#include "member/account/account_manager.hpp"
 #include "bridge.hpp"
-#include "crypto/crypto_pool.hpp"
-#include "link/hub_link.hpp"
-#include "hub.hpp"
+#include "member/crypto_pool/crypto_pool.hpp"
+#include "member/link/hub_link.hpp"
+#include "hub/hub.hpp"
 #include "hub_node.hpp"
 #include "network.hpp"
 #include "names.hpp"
 #include "options.hpp"
 #include "startup.hpp"
-#include "tuxdroid/tuxdroid.hpp"
+#include "member/tuxdroid/tuxdroid.hpp"
 #include "version.hpp"
 
 namespace {

@@ -7,8 +7,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman_actor.hpp>
 
-#include "hub.hpp"
-#include "interfaces.hpp"
+#include "hub/hub.hpp"
+#include "core/interfaces.hpp"
 #include "options.hpp"
 
 namespace chatter {

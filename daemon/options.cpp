@@ -4,8 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "tuxdroid/backend.hpp"
-#include "tuxdroid/speech.hpp"
+#include "member/tuxdroid/backend.hpp"
+#include "member/tuxdroid/speech.hpp"
 #include "version.hpp"
 
 namespace chatter {

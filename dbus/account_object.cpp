@@ -2,8 +2,8 @@
 
 #include "bridge.hpp"
 #include "names.hpp"
-#include "account/account.hpp"
-#include "common/validation.hpp"
+#include "member/account/account.hpp"
+#include "core/validation.hpp"
 
 namespace chatter::dbus {
 

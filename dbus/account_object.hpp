@@ -6,7 +6,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "chatter_account_adaptor.h"
-#include "protocol.hpp"
+#include "core/protocol.hpp"
 
 namespace chatter::dbus {
 

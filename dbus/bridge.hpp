@@ -18,7 +18,7 @@
 
 #include "bus_loop.hpp"
 #include "names.hpp"
-#include "interfaces.hpp"
+#include "core/interfaces.hpp"
 
 namespace chatter::dbus {
 

@@ -6,8 +6,8 @@
 
 #include "account_object.hpp"
 #include "bridge.hpp"
-#include "common/validation.hpp"
-#include "crypto/suites.hpp"
+#include "core/validation.hpp"
+#include "core/crypto/suites.hpp"
 #include "names.hpp"
 
 namespace chatter::dbus {

@@ -5,7 +5,7 @@
 
 #include <sdbus-c++/Error.h>
 
-#include "common/errors.hpp"
+#include "core/errors.hpp"
 #include "paths.hpp"
 
 namespace chatter::dbus {

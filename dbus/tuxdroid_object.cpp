@@ -4,7 +4,7 @@
 
 #include "bridge.hpp"
 #include "names.hpp"
-#include "tuxdroid/actions.hpp"
+#include "member/tuxdroid/actions.hpp"
 
 namespace chatter::dbus {
 

@@ -6,7 +6,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include "chatter_tuxdroid_adaptor.h"
-#include "interfaces.hpp"
+#include "core/interfaces.hpp"
 
 namespace chatter::dbus {
 

@@ -18,11 +18,11 @@
 #include <glib.h>
 #include <systemd/sd-bus.h>
 
-#include "common/validation.hpp"
+#include "core/validation.hpp"
 #include "fuzz_target.hpp"
 #include "paths.hpp"
-#include "tuxdroid/actions.hpp"
-#include "tuxdroid/speech.hpp"
+#include "member/tuxdroid/actions.hpp"
+#include "member/tuxdroid/speech.hpp"
 
 using namespace chatter;
 using fuzz::require;

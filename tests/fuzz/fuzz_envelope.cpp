@@ -14,10 +14,10 @@
 #include <botan/auto_rng.h>
 #include <botan/pubkey.h>
 
-#include "chat/envelope.hpp"
-#include "crypto/primitives.hpp"
-#include "crypto/session.hpp"
-#include "crypto/suites.hpp"
+#include "core/envelope.hpp"
+#include "core/crypto/primitives.hpp"
+#include "core/crypto/ratchet_session.hpp"
+#include "core/crypto/suites.hpp"
 #include "fuzz_target.hpp"
 
 using namespace chatter;

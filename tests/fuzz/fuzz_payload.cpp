@@ -2,7 +2,7 @@
 // once an envelope opened: any bytes as the plaintext. Invariants: what
 // decodes re-encodes to the same bytes (legacy plain text aside), and
 // nothing decoded exceeds the codec's bounds.
-#include "chat/payload.hpp"
+#include "core/payload.hpp"
 #include "fuzz_target.hpp"
 
 using namespace chatter;

@@ -26,11 +26,11 @@
 #include <caf/binary_serializer.hpp>
 #include <spdlog/spdlog.h>
 
-#include "auth/scram.hpp"
-#include "common/errors.hpp"
-#include "crypto/suites.hpp"
+#include "core/scram.hpp"
+#include "core/errors.hpp"
+#include "core/crypto/suites.hpp"
 #include "fuzz_target.hpp"
-#include "hub.hpp"
+#include "hub/hub.hpp"
 
 using namespace chatter;
 using fuzz::require;

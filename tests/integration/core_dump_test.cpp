@@ -15,8 +15,8 @@
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
-#include "account/identity_file.hpp"
-#include "auth/scram.hpp"
+#include "member/account/identity_file.hpp"
+#include "core/scram.hpp"
 #include "client_proxies.hpp"
 #include "helpers.hpp"
 #include "world.hpp"

@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "client_proxies.hpp"
-#include "crypto/suites.hpp"
+#include "core/crypto/suites.hpp"
 #include "helpers.hpp"
 #include "member_host.hpp"
 #include "store/sqlite_util.hpp"

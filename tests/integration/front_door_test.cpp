@@ -15,15 +15,15 @@
 #include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "auth/scram.hpp"
-#include "chat/envelope.hpp"
+#include "core/scram.hpp"
+#include "core/envelope.hpp"
 #include "client_proxies.hpp"
-#include "cluster/router.hpp"
-#include "common/clock.hpp"
-#include "common/errors.hpp"
-#include "crypto/suites.hpp"
+#include "hub/cluster/router.hpp"
+#include "core/clock.hpp"
+#include "core/errors.hpp"
+#include "core/crypto/suites.hpp"
 #include "helpers.hpp"
-#include "hub.hpp"
+#include "hub/hub.hpp"
 #include "hub_cluster.hpp"
 #include "member_host.hpp"
 #include "world.hpp"

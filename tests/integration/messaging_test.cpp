@@ -10,7 +10,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "client_proxies.hpp"
-#include "crypto/suites.hpp"
+#include "core/crypto/suites.hpp"
 #include "daemon_test.hpp"
 #include "helpers.hpp"
 #include "world.hpp"

@@ -6,7 +6,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include "auth/scram.hpp"
+#include "core/scram.hpp"
 #include "client_proxies.hpp"
 #include "helpers.hpp"
 #include "world.hpp"

@@ -8,9 +8,9 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include "chat/envelope.hpp"
-#include "chat/payload.hpp"
-#include "crypto/session.hpp"
+#include "core/envelope.hpp"
+#include "core/payload.hpp"
+#include "core/crypto/ratchet_session.hpp"
 #include "daemon_test.hpp"
 #include "helpers.hpp"
 #include "world.hpp"

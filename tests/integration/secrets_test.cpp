@@ -9,9 +9,9 @@
 #include <botan/hex.h>
 #include <gtest/gtest.h>
 
-#include "account/identity_file.hpp"
+#include "member/account/identity_file.hpp"
 #include "client_proxies.hpp"
-#include "crypto/suites.hpp"
+#include "core/crypto/suites.hpp"
 #include "helpers.hpp"
 #include "world.hpp"
 

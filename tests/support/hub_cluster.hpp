@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "cluster/ring.hpp"
+#include "hub/cluster/ring.hpp"
 #include "world.hpp"
 
 namespace chatter::test {

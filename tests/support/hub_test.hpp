@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hub.hpp"
+#include "hub/hub.hpp"
 #include "temp_dir.hpp"
 
 namespace chatter::test {

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "account/account_manager.hpp"
-#include "common/errors.hpp"
-#include "hub.hpp"
+#include "member/account/account_manager.hpp"
+#include "core/errors.hpp"
+#include "hub/hub.hpp"
 #include "temp_dir.hpp"
 
 namespace chatter::test {

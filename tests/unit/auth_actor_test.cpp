@@ -2,9 +2,9 @@
 // login exchange, throttling, and the re-challenge cycle with real timers.
 #include <gtest/gtest.h>
 
-#include "auth/scram.hpp"
-#include "common/errors.hpp"
-#include "hub.hpp"
+#include "core/scram.hpp"
+#include "core/errors.hpp"
+#include "hub/hub.hpp"
 #include "hub_test.hpp"
 
 using namespace chatter;

@@ -2,7 +2,7 @@
 // and a made-up clock: which connections close, when, and which never do.
 #include <gtest/gtest.h>
 
-#include "gateway/connection_table.hpp"
+#include "hub/gateway/connection_table.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "chat/envelope.hpp"
-#include "common/byte_codec.hpp"
+#include "core/envelope.hpp"
+#include "core/byte_codec.hpp"
 
 using namespace chatter;
 

@@ -12,16 +12,16 @@
 
 #include <gtest/gtest.h>
 
-#include "account/account_manager.hpp"
-#include "auth/scram.hpp"
-#include "chat/envelope.hpp"
-#include "chat/payload.hpp"
-#include "common/clock.hpp"
-#include "common/errors.hpp"
-#include "crypto/crypto_pool.hpp"
-#include "crypto/suites.hpp"
+#include "member/account/account_manager.hpp"
+#include "core/scram.hpp"
+#include "core/envelope.hpp"
+#include "core/payload.hpp"
+#include "core/clock.hpp"
+#include "core/errors.hpp"
+#include "member/crypto_pool/crypto_pool.hpp"
+#include "core/crypto/suites.hpp"
 #include "eventually.hpp"
-#include "hub.hpp"
+#include "hub/hub.hpp"
 #include "hub_test.hpp"
 
 using namespace chatter;

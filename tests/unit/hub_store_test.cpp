@@ -4,7 +4,7 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include "auth/scram.hpp"
+#include "core/scram.hpp"
 #include "store/hub_store.hpp"
 #include "temp_dir.hpp"
 

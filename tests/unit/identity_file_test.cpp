@@ -11,8 +11,8 @@
 #include <botan/system_rng.h>
 #include <gtest/gtest.h>
 
-#include "account/identity_file.hpp"
-#include "auth/scram.hpp"
+#include "member/account/identity_file.hpp"
+#include "core/scram.hpp"
 #include "temp_dir.hpp"
 
 using namespace chatter;

@@ -6,12 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include "account/account_manager.hpp"
-#include "account/identity_file.hpp"
-#include "auth/scram.hpp"
-#include "common/errors.hpp"
-#include "crypto/crypto_pool.hpp"
-#include "crypto/suites.hpp"
+#include "member/account/account_manager.hpp"
+#include "member/account/identity_file.hpp"
+#include "core/scram.hpp"
+#include "core/errors.hpp"
+#include "member/crypto_pool/crypto_pool.hpp"
+#include "core/crypto/suites.hpp"
 #include "hub_test.hpp"
 
 using namespace chatter;

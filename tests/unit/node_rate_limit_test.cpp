@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "common/node_rate_limit.hpp"
+#include "hub/gateway/node_rate_limit.hpp"
 
 using chatter::node_rate_limit;
 using namespace std::chrono_literals;

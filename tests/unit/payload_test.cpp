@@ -2,9 +2,9 @@
 // and every malformed shape a peer could send is refused.
 #include <gtest/gtest.h>
 
-#include "chat/payload.hpp"
-#include "crypto/suites.hpp"
-#include "chat/envelope.hpp"
+#include "core/payload.hpp"
+#include "core/crypto/suites.hpp"
+#include "core/envelope.hpp"
 
 using namespace chatter;
 

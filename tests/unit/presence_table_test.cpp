@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "registry/presence_table.hpp"
+#include "hub/registry/presence_table.hpp"
 
 using chatter::presence_table;
 

@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <random>
 
-#include "crypto/ratchet.hpp"
-#include "crypto/session.hpp"
-#include "crypto/x3dh.hpp"
+#include "core/crypto/ratchet.hpp"
+#include "core/crypto/ratchet_session.hpp"
+#include "core/crypto/x3dh.hpp"
 
 using namespace chatter;
 using namespace chatter::crypto;

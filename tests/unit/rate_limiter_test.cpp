@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "auth/rate_limiter.hpp"
+#include "hub/auth/rate_limiter.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cluster/ring.hpp"
+#include "hub/cluster/ring.hpp"
 
 using chatter::cluster::ring;
 using chatter::cluster::stable_hash;

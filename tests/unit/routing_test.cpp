@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cluster/router_state.hpp"
-#include "hub.hpp"
+#include "hub/cluster/router_state.hpp"
+#include "hub/hub.hpp"
 #include "world.hpp"
 
 using namespace chatter;

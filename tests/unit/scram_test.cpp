@@ -3,7 +3,7 @@
 
 #include <botan/pwdhash.h>
 
-#include "auth/scram.hpp"
+#include "core/scram.hpp"
 
 using namespace chatter;
 

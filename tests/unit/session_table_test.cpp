@@ -9,8 +9,8 @@
 
 #include <caf/all.hpp>
 
-#include "common/session_table.hpp"
-#include "hub.hpp"
+#include "hub/login_session_table.hpp"
+#include "hub/hub.hpp"
 
 using namespace chatter;
 

@@ -8,7 +8,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include "auth/scram.hpp"
+#include "core/scram.hpp"
 #include "store/database.hpp"
 #include "store/hub_store.hpp"
 #include "store/statements.hpp"

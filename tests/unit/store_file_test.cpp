@@ -11,7 +11,7 @@
 
 #include <SQLiteCpp/Database.h>
 
-#include "auth/scram.hpp"
+#include "core/scram.hpp"
 #include "damage.hpp"
 #include "store/hub_store.hpp"
 #include "temp_dir.hpp"

@@ -2,7 +2,7 @@
 // part of an envelope, wrong recipients, locked keys, fingerprints.
 #include <gtest/gtest.h>
 
-#include "crypto/suites.hpp"
+#include "core/crypto/suites.hpp"
 
 using namespace chatter;
 using namespace chatter::crypto;

@@ -8,7 +8,7 @@
 
 #include "eventually.hpp"
 #include "fake_tux_server.hpp"
-#include "tuxdroid/tuxdroid.hpp"
+#include "member/tuxdroid/tuxdroid.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;

@@ -2,9 +2,9 @@
 // server, and how bursts merge.
 #include <gtest/gtest.h>
 
-#include "tuxdroid/actions.hpp"
-#include "tuxdroid/coalescer.hpp"
-#include "tuxdroid/speech.hpp"
+#include "member/tuxdroid/actions.hpp"
+#include "member/tuxdroid/coalescer.hpp"
+#include "member/tuxdroid/speech.hpp"
 
 using namespace chatter::tux;
 

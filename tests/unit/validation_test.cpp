@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "common/validation.hpp"
+#include "core/validation.hpp"
 
 using namespace chatter;
 

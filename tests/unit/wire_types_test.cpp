@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "interfaces.hpp"
+#include "core/interfaces.hpp"
 
 using namespace chatter;
 

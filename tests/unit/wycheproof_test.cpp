@@ -11,7 +11,7 @@
 #include <botan/x509_key.h>
 #include <nlohmann/json.hpp>
 
-#include "crypto/primitives.hpp"
+#include "core/crypto/primitives.hpp"
 
 using namespace chatter;
 using nlohmann::json;

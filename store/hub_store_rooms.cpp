@@ -1,0 +1,136 @@
+// The hub store's directory search and rooms (the rest is in hub_store.cpp).
+#include <SQLiteCpp/Statement.h>
+
+#include "hub_store.hpp"
+
+namespace chatter::store {
+
+namespace {
+
+// LIKE treats % and _ as wildcards; a user's query means them literally.
+std::string like_escaped(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<user_record> hub_store::search_users(const std::string& query,
+                                                 uint32_t limit) {
+  return on_file(*db_, [&]() -> std::vector<user_record> {
+    auto q_escaped = like_escaped(query);
+    auto q = sql_("SELECT username, display_name, created_ms FROM users "
+                              "WHERE username LIKE ?1 ESCAPE '\\' "
+                              "OR display_name LIKE ?1 ESCAPE '\\' "
+                              "ORDER BY (username LIKE ?2 ESCAPE '\\') DESC, "
+                              "(display_name LIKE ?2 ESCAPE '\\') DESC, username "
+                              "LIMIT ?3");
+    q->bind(1, "%" + q_escaped + "%");
+    q->bind(2, q_escaped + "%");
+    q->bind(3, static_cast<int64_t>(limit));
+    std::vector<user_record> out;
+    while (q->executeStep())
+      out.push_back({q->getColumn(0).getString(), q->getColumn(1).getString(),
+                     q->getColumn(2).getInt64()});
+    return out;
+  });
+}
+
+void hub_store::create_room(const std::string& room, const std::string& owner,
+                            const std::vector<std::string>& members, int64_t created_ms) {
+  on_file(*db_, [&] {
+    write_scope tx(sql_, batch_.open());
+    auto exists = sql_("SELECT 1 FROM rooms WHERE name = ?");
+    exists->bind(1, room);
+    if (exists->executeStep())
+      throw conflict("room " + room + " exists");
+    auto q = sql_("INSERT INTO rooms(name, owner, created_ms) VALUES (?, ?, ?)");
+    q->bind(1, room);
+    q->bind(2, owner);
+    q->bind(3, created_ms);
+    q->exec();
+    auto m = sql_("INSERT OR IGNORE INTO room_members(room, username) VALUES (?, ?)");
+    auto add = [&](const std::string& user) {
+      m->bind(1, room);
+      m->bind(2, user);
+      m->exec();
+      m->reset();
+    };
+    add(owner);
+    for (auto& user : members)
+      add(user);
+    tx.commit();
+  });
+}
+
+std::optional<room_info> hub_store::find_room(const std::string& room) {
+  return on_file(*db_, [&]() -> std::optional<room_info> {
+    auto q = sql_("SELECT owner FROM rooms WHERE name = ?");
+    q->bind(1, room);
+    if (!q->executeStep())
+      return std::nullopt;
+    room_info info{room, q->getColumn(0).getString(), {}};
+    auto m = sql_("SELECT username FROM room_members WHERE room = ? "
+                              "ORDER BY username");
+    m->bind(1, room);
+    while (m->executeStep())
+      info.members.push_back(m->getColumn(0).getString());
+    return info;
+  });
+}
+
+std::vector<room_info> hub_store::rooms_of(const std::string& user) {
+  return on_file(*db_, [&]() -> std::vector<room_info> {
+    auto q = sql_("SELECT room FROM room_members WHERE username = ? ORDER BY room");
+    q->bind(1, user);
+    std::vector<std::string> names;
+    while (q->executeStep())
+      names.push_back(q->getColumn(0).getString());
+    std::vector<room_info> out;
+    for (auto& name : names)
+      if (auto room = find_room(name))
+        out.push_back(std::move(*room));
+    return out;
+  });
+}
+
+bool hub_store::is_member(const std::string& room, const std::string& user) {
+  return on_file(*db_, [&]() -> bool {
+    auto q = sql_("SELECT 1 FROM room_members WHERE room = ? AND username = ?");
+    q->bind(1, room);
+    q->bind(2, user);
+    return q->executeStep();
+  });
+}
+
+void hub_store::add_member(const std::string& room, const std::string& user) {
+  on_file(*db_, [&] {
+    auto q = sql_("INSERT OR IGNORE INTO room_members(room, username) VALUES (?, ?)");
+    q->bind(1, room);
+    q->bind(2, user);
+    q->exec();
+  });
+}
+
+void hub_store::remove_member(const std::string& room, const std::string& user) {
+  on_file(*db_, [&] {
+    write_scope tx(sql_, batch_.open());
+    auto q = sql_("DELETE FROM room_members WHERE room = ? AND username = ?");
+    q->bind(1, room);
+    q->bind(2, user);
+    q->exec();
+    auto empty = sql_("DELETE FROM rooms WHERE name = ? AND NOT EXISTS "
+                                  "(SELECT 1 FROM room_members WHERE room = ?)");
+    empty->bind(1, room);
+    empty->bind(2, room);
+    empty->exec();
+    tx.commit();
+  });
+}
+
+} // namespace chatter::store
