@@ -278,14 +278,14 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
     send(mover, stay, n);
     send(other, fourth, n);
   }
-  // Node 3 joins while messages are on their way.
+  // Node 3 joins while messages are on their way: the rounds go on until
+  // the mover's rows have reached it (20 rounds at least, 200 at most).
   cluster_.start(3, 4, /*join=*/true, {"--rechallenge-interval", "2"});
-  for (; n < 30; ++n) {
+  for (; n < 30 || (n < 210 && !has_user(cluster_.database(3), mover)); ++n) {
     send(stay, mover, n);
     send(mover, stay, n);
     send(other, mover, n);
     send(other, fourth, n);
-    std::this_thread::sleep_for(20ms);  // pacing: the traffic spans the join
   }
   ASSERT_TRUE(eventually([&] { return has_user(cluster_.database(3), mover); }, 30s)) << logs();
   EXPECT_TRUE(eventually([&] { return !has_user(cluster_.database(0), mover); }, 10s))
