@@ -312,7 +312,7 @@ using account_manager_actor = caf::typed_actor<
   // Its own timer: an account that ended unexpectedly starts again.
   caf::reacts_to<respawn_atom, std::string /*user*/>,
   caf::replies_to<register_atom, std::string /*user*/, secret /*password*/,
-                  std::string /*display name*/, std::string /*suite*/>::with<caf::ok_atom>,
+                  registration_settings>::with<caf::ok_atom>,
   caf::replies_to<login_atom, std::string /*user*/,
                   secret /*password*/>::with<account_status>,
   caf::replies_to<logout_atom, std::string /*user*/>::with<caf::ok_atom>,

@@ -143,6 +143,14 @@ struct login_grant {
   int64_t rechallenge_interval_ms = 0;
 };
 
+// What Register asks for besides the user and the password (its a{sv}
+// options, checked by parse_registration in common/validation.hpp). An
+// empty suite is the default; the account manager knows the suites.
+struct registration_settings {
+  std::string display_name;
+  std::string suite;
+};
+
 // A directory entry.
 struct user_record {
   std::string user;
@@ -382,6 +390,11 @@ typename Inspector::result_type inspect(Inspector& f, login_grant& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, registration_settings& x) {
+  return f(caf::meta::type_name("registration_settings"), x.display_name, x.suite);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_record& x) {
   return f(caf::meta::type_name("user_record"), x.user, x.display_name,
            x.created_ms);
@@ -546,7 +559,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
   // message state with its extras (the reason of a refusal)
   CAF_ADD_ATOM(chatter, chatter, missing_atom, "missing")
   CAF_ADD_TYPE_ID(chatter, (std::map<std::string, std::string>))
-  // a password between this daemon's actors (last: no id above it moves)
+  // a password between this daemon's actors (added last: no id above it moved)
   CAF_ADD_TYPE_ID(chatter, (chatter::secret))
+  // Register's options, from the D-Bus bridge to the account manager
+  CAF_ADD_TYPE_ID(chatter, (chatter::registration_settings))
 
 CAF_END_TYPE_ID_BLOCK(chatter)

@@ -1,6 +1,22 @@
 #include "validation.hpp"
 
+#include "protocol.hpp"
+
 namespace chatter {
+
+namespace {
+
+// Entries of one SendMessages call.
+constexpr size_t max_send_batch = 1000;
+constexpr size_t max_ack_ids = 10000;
+constexpr size_t max_message_id_bytes = 64;
+constexpr size_t max_fingerprint_bytes = 128;
+constexpr uint32_t max_search_limit = 100;
+constexpr size_t max_members_named = 256;
+// What the robot says in one Speak; longer is refused, never cut.
+constexpr size_t max_speak_bytes = 1000;
+
+} // namespace
 
 std::string check_username(std::string_view user) {
   if (user.empty())
@@ -55,6 +71,103 @@ std::string check_display_name(std::string_view name) {
     return "the display name is longer than 64 bytes";
   if (!is_valid_utf8(name))
     return "the display name is not valid UTF-8";
+  return {};
+}
+
+std::string check_credentials(std::string_view user, std::string_view password) {
+  if (auto why = check_username(user); !why.empty())
+    return why;
+  return check_password(password);
+}
+
+std::string check_text(std::string_view text) {
+  if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
+    return "the text must be valid UTF-8, 1 byte to 64 KiB";
+  return {};
+}
+
+std::string check_message(std::string_view user, std::string_view to, std::string_view text) {
+  if (auto why = check_peer(to); !why.empty())
+    return why;
+  if (to == user)
+    return "a message to yourself goes nowhere";
+  return check_text(text);
+}
+
+std::string check_batch_size(size_t entries) {
+  if (entries > max_send_batch)
+    return "at most " + std::to_string(max_send_batch)
+           + " messages per call; send the rest in another call";
+  return {};
+}
+
+std::string check_limit(uint32_t limit, uint32_t max) {
+  if (limit < 1 || limit > max)
+    return "limit must be from 1 to " + std::to_string(max);
+  return {};
+}
+
+std::string check_search(std::string_view query, uint32_t limit) {
+  if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
+    return "the search needs 1 to 64 bytes of UTF-8 text";
+  return check_limit(limit, max_search_limit);
+}
+
+std::string check_message_ids(const std::vector<std::string>& ids) {
+  if (ids.size() > max_ack_ids)
+    return "at most " + std::to_string(max_ack_ids) + " ids per call";
+  for (auto& id : ids)
+    if (id.empty() || id.size() > max_message_id_bytes)
+      return "malformed message id";
+  return {};
+}
+
+std::string check_fingerprint(std::string_view fingerprint) {
+  if (fingerprint.empty() || fingerprint.size() > max_fingerprint_bytes)
+    return "malformed fingerprint";
+  return {};
+}
+
+std::string check_room_can_grow(size_t members) {
+  if (members >= max_members_named)
+    return "a room has at most " + std::to_string(max_members_named) + " members";
+  return {};
+}
+
+std::string check_room_members(const std::vector<std::string>& members) {
+  if (members.size() > max_members_named)
+    return check_room_can_grow(members.size());
+  for (auto& m : members)
+    if (auto why = check_username(m); !why.empty())
+      return why;
+  return {};
+}
+
+std::string check_speech(std::string_view text) {
+  if (text.empty())
+    return "nothing to say: the text is empty";
+  if (text.size() > max_speak_bytes)
+    return "the text has " + std::to_string(text.size()) + " bytes; the robot says at most "
+           + std::to_string(max_speak_bytes);
+  return {};
+}
+
+std::string parse_registration(std::string_view user, const call_options& options,
+                               registration_settings& out) {
+  out = {std::string(user), {}};
+  for (auto& [key, value] : options) {
+    if (key != "display_name" && key != "suite")
+      return "unknown option '" + key + "'; known options: display_name (s), suite (s)";
+    if (value.type != "s")
+      return "option " + key + " must be a string (s)";
+    if (key == "suite") {
+      out.suite = value.text;
+      continue;
+    }
+    out.display_name = value.text;
+    if (auto why = check_display_name(out.display_name); !why.empty())
+      return why;
+  }
   return {};
 }
 

@@ -2,7 +2,6 @@
 
 #include "bridge.hpp"
 #include "names.hpp"
-#include "member/account/account.hpp"
 #include "core/validation.hpp"
 
 namespace chatter::dbus {
@@ -148,11 +147,7 @@ void account_object::key_changed(const std::string& contact,
 
 namespace {
 
-// The room name of a room method's argument; a leading '#' is accepted.
-std::string room_name(const std::string& room) {
-  return is_room_address(room) ? room.substr(1) : room;
-}
-
+// The actors' replies as the methods' results.
 account_object::message_list to_dbus(const std::vector<message_record>& records) {
   account_object::message_list out;
   out.reserve(records.size());
@@ -161,34 +156,49 @@ account_object::message_list to_dbus(const std::vector<message_record>& records)
   return out;
 }
 
+account_object::user_list to_dbus_users(const std::vector<presence_info>& found) {
+  account_object::user_list out;
+  for (auto& p : found)
+    out.emplace_back(p.user, p.display_name, p.status, p.message);
+  return out;
+}
+
+account_object::contact_list to_dbus_contacts(const std::vector<contact_info>& contacts) {
+  account_object::contact_list out;
+  for (auto& c : contacts)
+    out.emplace_back(c.user, c.display_name, c.presence, c.trust, c.fingerprint);
+  return out;
+}
+
+account_object::room_list to_dbus_rooms(const std::vector<room_info>& rooms) {
+  account_object::room_list out;
+  for (auto& r : rooms)
+    out.emplace_back(r.name, r.owner, r.members);
+  return out;
+}
+
+constexpr auto ok = no_results<caf::ok_atom>;
+
 } // namespace
 
 void account_object::SendMessage(sdbus::Result<std::string>&& result, std::string to,
                                  std::string text) {
-  if (auto why = check_peer(to); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
-    return result.returnError(to_dbus_error(
-      errc::invalid_argument, "the text must be valid UTF-8, 1 byte to 64 KiB"));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](const std::string& id) { res->returnResults(id); }, answer_error(res),
-    send_atom_v, to, text);
+  if (refused(result, check_peer(to)) || refused(result, check_text(text)))
+    return;
+  bridge_.forward_account(user_, std::move(result), as_is<std::string>, send_atom_v, to, text);
 }
 
 namespace {
 
-constexpr size_t max_batch_entries = 1000;
-
-// Why SendMessages would refuse the entry (to, text) of `user`; "" for a
-// good one. The same checks as SendMessage's and the account's own.
-std::string check_entry(const std::string& user, const std::string& to, const std::string& text) {
-  if (auto why = check_peer(to); !why.empty())
+// Why SendMessages refuses the whole call: "" when every entry is one the
+// account would take (the account's own check_message).
+std::string check_batch(const std::string& user,
+                        const std::vector<sdbus::Struct<std::string, std::string>>& messages) {
+  if (auto why = check_batch_size(messages.size()); !why.empty())
     return why;
-  if (to == user)
-    return "a message to yourself goes nowhere";
-  if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
-    return "the text must be valid UTF-8, 1 byte to 64 KiB";
+  for (size_t i = 0; i < messages.size(); ++i)
+    if (auto why = check_message(user, messages[i].get<0>(), messages[i].get<1>()); !why.empty())
+      return "entry " + std::to_string(i) + ": " + why + "; nothing was sent";
   return {};
 }
 
@@ -226,43 +236,47 @@ struct batch_send {
   }
 };
 
-} // namespace
-
-void account_object::SendMessages(sdbus::Result<std::vector<std::string>>&& result,
-                                  std::vector<sdbus::Struct<std::string, std::string>> messages) {
-  if (messages.size() > max_batch_entries)
-    return result.returnError(to_dbus_error(
-      errc::invalid_argument, "at most " + std::to_string(max_batch_entries)
-                                + " messages per call; send the rest in another call"));
-  for (size_t i = 0; i < messages.size(); ++i)
-    if (auto why = check_entry(user_, messages[i].get<0>(), messages[i].get<1>()); !why.empty())
-      return result.returnError(to_dbus_error(
-        errc::invalid_argument, "entry " + std::to_string(i) + ": " + why + "; nothing was sent"));
+// One request per entry, all in this turn: the account's group commit
+// stores them together and answers each after that commit.
+void send_batch(bridge& owner, const std::string& user,
+                sdbus::Result<std::vector<std::string>>&& result,
+                const std::vector<sdbus::Struct<std::string, std::string>>& messages) {
   if (messages.empty())
     return result.returnResults({});
   auto batch = std::make_shared<batch_send>();
   batch->res = share(std::move(result));
   batch->ids.resize(messages.size());
   batch->left = messages.size();
-  // One request per entry, all in this turn: the account's group commit
-  // stores them together and answers each after that commit.
   for (size_t i = 0; i < messages.size(); ++i)
-    bridge_.ask_account(
-      user_, [batch, i](const std::string& id) { batch->stored(i, id); },
+    owner.ask_account(
+      user, [batch, i](const std::string& id) { batch->stored(i, id); },
       [batch, i](const caf::error& err) { batch->refused(i, err); }, send_atom_v,
       messages[i].get<0>(), messages[i].get<1>());
 }
 
+} // namespace
+
+void account_object::SendMessages(sdbus::Result<std::vector<std::string>>&& result,
+                                  std::vector<sdbus::Struct<std::string, std::string>> messages) {
+  if (refused(result, check_batch(user_, messages)))
+    return;
+  send_batch(bridge_, user_, std::move(result), messages);
+}
+
 void account_object::EnableBatchedSignals(sdbus::Result<>&& result) {
   auto client = getObject().getCurrentlyProcessedMessage()->getSender();
+  if (!refused(result, remember_client(client)))
+    result.returnResults();
+}
+
+std::string account_object::remember_client(const std::string& client) {
   if (client.empty())
-    return result.returnError(to_dbus_error(
-      errc::invalid_argument, "batched signals go to a connection of the bus; this one has no name"));
+    return "batched signals go to a connection of the bus; this one has no name";
   if (!batched_clients_.count(client)) {
     batched_clients_.emplace(client, bridge_.watch_departure(client, user_));
     bridge_.batched_clients(+1);
   }
-  result.returnResults();
+  return {};
 }
 
 void account_object::DisableBatchedSignals(sdbus::Result<>&& result) {
@@ -279,198 +293,105 @@ bool account_object::forget_client(const std::string& client) {
 
 void account_object::GetHistory(sdbus::Result<message_list>&& result, std::string peer,
                                 int64_t before, uint32_t limit) {
-  if (auto why = check_peer(peer); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  if (limit < 1 || limit > 1000)
-    return result.returnError(
-      to_dbus_error(errc::invalid_argument, "limit must be from 1 to 1000"));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
-    answer_error(res), history_atom_v, peer, before, limit);
+  if (refused(result, check_peer(peer)) || refused(result, check_limit(limit, 1000)))
+    return;
+  bridge_.forward_account(user_, std::move(result), to_dbus, history_atom_v, peer, before, limit);
 }
 
 void account_object::ListPendingMessages(sdbus::Result<message_list>&& result) {
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](const std::vector<message_record>& m) { res->returnResults(to_dbus(m)); },
-    answer_error(res), pendmsgs_atom_v);
+  bridge_.forward_account(user_, std::move(result), to_dbus, pendmsgs_atom_v);
 }
 
 void account_object::AcknowledgeMessages(sdbus::Result<>&& result,
                                          std::vector<std::string> ids) {
-  if (ids.size() > 10000)
-    return result.returnError(
-      to_dbus_error(errc::invalid_argument, "at most 10000 ids per call"));
-  for (auto& id : ids)
-    if (id.empty() || id.size() > 64)
-      return result.returnError(to_dbus_error(errc::invalid_argument, "malformed message id"));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), ackmsgs_atom_v,
-    ids);
+  if (refused(result, check_message_ids(ids)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, ackmsgs_atom_v, ids);
 }
 
 void account_object::GetFingerprint(sdbus::Result<std::string>&& result, std::string user) {
-  if (auto why = check_username(user); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](const std::string& fp) { res->returnResults(fp); }, answer_error(res),
-    fprint_atom_v, user);
+  if (refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), as_is<std::string>, fprint_atom_v, user);
 }
 
 void account_object::VerifyContact(sdbus::Result<>&& result, std::string user,
                                    std::string fingerprint) {
-  if (auto why = check_username(user); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  if (fingerprint.empty() || fingerprint.size() > 128)
-    return result.returnError(to_dbus_error(errc::invalid_argument, "malformed fingerprint"));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), verify_atom_v,
-    user, fingerprint);
+  if (refused(result, check_username(user)) || refused(result, check_fingerprint(fingerprint)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, verify_atom_v, user, fingerprint);
 }
 
 void account_object::ResetSession(sdbus::Result<>&& result, std::string peer) {
-  if (auto why = check_username(peer); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), resetsess_atom_v,
-    peer);
+  if (refused(result, check_username(peer)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, resetsess_atom_v, peer);
 }
 
 void account_object::MarkRead(sdbus::Result<>&& result, std::string peer) {
-  if (auto why = check_peer(peer); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), markread_atom_v,
-    peer);
+  if (refused(result, check_peer(peer)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, markread_atom_v, peer);
 }
 
 void account_object::SetPresence(sdbus::Result<>&& result, std::string status,
                                  std::string message) {
-  if (auto why = check_presence(status, message); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  auto* owner = &bridge_;
-  auto user = user_;
-  // The reply updates the cache itself: the event may come after it.
-  bridge_.ask_account(
-    user_,
-    [owner, user, status, res](caf::ok_atom) {
-      auto now = owner->ensure_account(user).status();
-      now.presence = status;
-      owner->ensure_account(user).update(now);
-      res->returnResults();
-    },
-    answer_error(res), presence_atom_v, status, message);
+  // The account's status event, sent before its reply, updates Presence.
+  if (refused(result, check_presence(status, message)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, presence_atom_v, status, message);
 }
 
 void account_object::SearchDirectory(sdbus::Result<user_list>&& result, std::string query,
                                      uint32_t limit) {
-  if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
-    return result.returnError(
-      to_dbus_error(errc::invalid_argument, "the search needs 1 to 64 bytes of UTF-8 text"));
-  if (limit < 1 || limit > 100)
-    return result.returnError(
-      to_dbus_error(errc::invalid_argument, "limit must be from 1 to 100"));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_,
-    [res](const std::vector<presence_info>& found) {
-      user_list out;
-      for (auto& p : found)
-        out.emplace_back(p.user, p.display_name, p.status, p.message);
-      res->returnResults(out);
-    },
-    answer_error(res), search_atom_v, query, limit);
+  if (refused(result, check_search(query, limit)))
+    return;
+  bridge_.forward_account(user_, std::move(result), to_dbus_users, search_atom_v, query, limit);
 }
 
 void account_object::AddContact(sdbus::Result<>&& result, std::string user) {
-  if (auto why = check_username(user); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), addcont_atom_v,
-    user);
+  if (refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, addcont_atom_v, user);
 }
 
 void account_object::RemoveContact(sdbus::Result<>&& result, std::string user) {
-  if (auto why = check_username(user); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res), rmcont_atom_v,
-    user);
+  if (refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, rmcont_atom_v, user);
 }
 
 void account_object::ListContacts(sdbus::Result<contact_list>&& result) {
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_,
-    [res](const std::vector<contact_info>& contacts) {
-      contact_list out;
-      for (auto& c : contacts)
-        out.emplace_back(c.user, c.display_name, c.presence, c.trust, c.fingerprint);
-      res->returnResults(out);
-    },
-    answer_error(res), contacts_atom_v);
+  bridge_.forward_account(user_, std::move(result), to_dbus_contacts, contacts_atom_v);
 }
 
 void account_object::CreateRoom(sdbus::Result<>&& result, std::string name,
                                 std::vector<std::string> members) {
   auto room = room_name(name);
-  if (auto why = check_room_name(room); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  if (members.size() > 256)
-    return result.returnError(
-      to_dbus_error(errc::invalid_argument, "a room has at most 256 members"));
-  for (auto& m : members)
-    if (auto why = check_username(m); !why.empty())
-      return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](const room_info&) { res->returnResults(); }, answer_error(res),
-    roomnew_atom_v, room, members);
+  if (refused(result, check_room_name(room)) || refused(result, check_room_members(members)))
+    return;
+  bridge_.forward_account(user_, std::move(result), no_results<room_info>, roomnew_atom_v, room,
+                          members);
 }
 
 void account_object::InviteToRoom(sdbus::Result<>&& result, std::string room,
                                   std::string user) {
   auto name = room_name(room);
-  if (auto why = check_room_name(name); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  if (auto why = check_username(user); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](const room_info&) { res->returnResults(); }, answer_error(res),
-    roominv_atom_v, name, user);
+  if (refused(result, check_room_name(name)) || refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), no_results<room_info>, roominv_atom_v, name,
+                          user);
 }
 
 void account_object::LeaveRoom(sdbus::Result<>&& result, std::string room) {
   auto name = room_name(room);
-  if (auto why = check_room_name(name); !why.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why));
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
-    roomleave_atom_v, name);
+  if (refused(result, check_room_name(name)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, roomleave_atom_v, name);
 }
 
 void account_object::ListRooms(sdbus::Result<room_list>&& result) {
-  auto res = share(std::move(result));
-  bridge_.ask_account(
-    user_,
-    [res](const std::vector<room_info>& rooms) {
-      room_list out;
-      for (auto& r : rooms)
-        out.emplace_back(r.name, r.owner, r.members);
-      res->returnResults(out);
-    },
-    answer_error(res), rooms_atom_v);
+  bridge_.forward_account(user_, std::move(result), to_dbus_rooms, rooms_atom_v);
 }
 
 std::string account_object::Fingerprint() {
@@ -493,21 +414,9 @@ void account_object::revoked(const std::string& reason) {
 }
 
 void account_object::Logout(sdbus::Result<>&& result) {
-  auto res = std::make_shared<sdbus::Result<>>(std::move(result));
-  auto* owner = &bridge_;
-  auto user = user_;
-  // The reply updates the cache itself: a caller reading Authenticated right
-  // after Logout returns must not see the old value.
-  bridge_.ask(
-    bridge_.manager(),
-    [owner, user, res](caf::ok_atom) {
-      auto logged_out = owner->ensure_account(user).status();
-      logged_out.authenticated = false;
-      owner->ensure_account(user).update(logged_out);
-      res->returnResults();
-    },
-    [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
-    logout_atom_v, user_);
+  // The account's status event, sent before its reply, updates
+  // Authenticated: a caller reading it after Logout sees the new value.
+  bridge_.forward(bridge_.manager(), std::move(result), ok, logout_atom_v, user_);
 }
 
 std::string account_object::Username() {

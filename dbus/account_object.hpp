@@ -27,9 +27,8 @@ public:
                  std::string user);
   ~account_object();
 
-  const account_status& status() const {
-    return status_;
-  }
+  // The property cache's one writer is the event sink (bridge.cpp): these
+  // are the account's events.
   void update(const account_status& status);
   void reauthenticated(int64_t timestamp_ms);
   void revoked(const std::string& reason);
@@ -53,6 +52,9 @@ public:
   // `client` (a unique bus name) no longer wants the batched signals;
   // false when it had not asked for them.
   bool forget_client(const std::string& client);
+  // `client` (a unique bus name) wants the batched signals, until it asks
+  // no more or leaves; why not, for a connection without a name.
+  std::string remember_client(const std::string& client);
 
   using message_list = std::vector<
     sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>>;

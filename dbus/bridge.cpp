@@ -1,5 +1,6 @@
 #include "bridge.hpp"
 
+#include <tuple>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -19,159 +20,162 @@ struct sink_state {
   std::map<std::string, std::vector<message_record>> received;
   std::map<std::string, std::vector<state_change>> states;
   bool window_open = false;
-  static inline const char* name = "dbus_event_sink";
 };
-
-// The flush it sends itself is no part of what accounts may send it.
-using event_sink_impl = event_sink_actor::extend<caf::reacts_to<flush_atom>>;
-using sink_ptr = event_sink_impl::stateful_pointer<sink_state>;
+using sink_state_ptr = std::shared_ptr<sink_state>;
 
 // The window closes with the flush, which queues behind every event already
-// in the mailbox: under load one batched signal carries them all, and a
-// lone message waits one mailbox turn, not a timer.
-void open_window(sink_ptr self) {
-  if (std::exchange(self->state.window_open, true))
+// on its way to the loop: under load one batched signal carries them all,
+// and a lone message waits one turn of the loop, not a timer.
+void open_window(bus_companion* self, sink_state& st) {
+  if (std::exchange(st.window_open, true))
     return;
   self->send(self, flush_atom_v);
 }
 
-// Posted after the window's single signals, so those come first.
-void close_window(sink_ptr self, bridge* owner) {
-  auto& st = self->state;
+// Runs after the window's single signals, so those come first.
+void close_window(sink_state& st, bridge* owner) {
   st.window_open = false;
-  if (st.received.empty() && st.states.empty())
-    return;
-  owner->loop().post([owner, received = std::exchange(st.received, {}),
-                      states = std::exchange(st.states, {})] {
-    for (auto& [user, batch] : received)
-      if (auto* account = owner->find_account(user))
-        account->received_batch(batch);
-    for (auto& [user, batch] : states)
-      if (auto* account = owner->find_account(user))
-        account->states_batch(batch);
-  });
+  for (auto& [user, batch] : std::exchange(st.received, {}))
+    if (auto* account = owner->find_account(user))
+      account->received_batch(batch);
+  for (auto& [user, batch] : std::exchange(st.states, {}))
+    if (auto* account = owner->find_account(user))
+      account->states_batch(batch);
 }
 
-void batch_state(sink_ptr self, bridge* owner, const std::string& user, state_change change) {
+void batch_state(bus_companion* self, sink_state& st, bridge* owner, const std::string& user,
+                 state_change change) {
   if (!owner->batching())
     return;
-  self->state.states[user].push_back(std::move(change));
-  open_window(self);
+  st.states[user].push_back(std::move(change));
+  open_window(self, st);
 }
 
-// Forwards account events to the loop thread, in the order they came; the
-// messages and state changes also as batches, while some client wants them.
-event_sink_impl::behavior_type event_sink(sink_ptr self, bridge* owner) {
-  auto& loop = owner->loop();
-  return {
-    [self, owner](flush_atom) {
-      if (self->current_sender() == self->ctrl())
-        close_window(self, owner);
+// The account events that change the account objects' properties: the one
+// writer of their cache.
+auto status_rows(bridge* owner) {
+  return std::make_tuple(
+    [owner](known_atom, const std::string& user) { owner->ensure_account(user); },
+    [owner](authed_atom, const account_status& status) {
+      owner->ensure_account(status.user).update(status);
     },
-    [owner, &loop](known_atom, const std::string& user) {
-      loop.post([owner, user] { owner->ensure_account(user); });
+    [owner](reauth_atom, const std::string& user, int64_t ts) {
+      owner->ensure_account(user).reauthenticated(ts);
     },
-    [owner, &loop](authed_atom, const account_status& status) {
-      loop.post([owner, status] { owner->ensure_account(status.user).update(status); });
+    [owner](stats_atom, const std::string& user, uint64_t dropped) {
+      owner->ensure_account(user).stats(dropped);
     },
-    [owner, &loop](reauth_atom, const std::string& user, int64_t ts) {
-      loop.post([owner, user, ts] { owner->ensure_account(user).reauthenticated(ts); });
+    [owner](health_atom, const std::string& user, const std::string& health) {
+      owner->ensure_account(user).health_changed(health);
     },
-    [owner, &loop](revoked_atom, const std::string& user, const std::string& why) {
-      loop.post([owner, user, why] { owner->ensure_account(user).revoked(why); });
+    [owner](hubup_atom, const std::string&) { owner->hub_connected(true); },
+    [owner](hubdown_atom, const std::string&) { owner->hub_connected(false); });
+}
+
+// The account events that are signals; messages and state changes also as
+// batches, while some client wants them.
+auto signal_rows(bus_companion* self, sink_state_ptr st, bridge* owner) {
+  return std::make_tuple(
+    [owner](revoked_atom, const std::string& user, const std::string& why) {
+      owner->ensure_account(user).revoked(why);
     },
-    [self, owner, &loop](received_atom, const std::string& user, const message_record& m) {
-      loop.post([owner, user, m] { owner->ensure_account(user).received(m); });
+    [self, st, owner](received_atom, const std::string& user, const message_record& m) {
+      owner->ensure_account(user).received(m);
       if (owner->batching()) {
-        self->state.received[user].push_back(m);
-        open_window(self);
+        st->received[user].push_back(m);
+        open_window(self, *st);
       }
     },
-    [self, owner, &loop](state_atom, const std::string& user, const std::string& id,
-                         const std::string& peer, const std::string& state) {
-      loop.post([=] { owner->ensure_account(user).state_changed(id, peer, state); });
-      batch_state(self, owner, user, {id, peer, state, {}});
+    [self, st, owner](state_atom, const std::string& user, const std::string& id,
+                      const std::string& peer, const std::string& state) {
+      owner->ensure_account(user).state_changed(id, peer, state);
+      batch_state(self, *st, owner, user, {id, peer, state, {}});
     },
-    [self, owner, &loop](state_atom, const std::string& user, const std::string& id,
-                         const std::string& peer, const std::string& state,
-                         const std::map<std::string, std::string>& extras) {
-      loop.post([=] { owner->ensure_account(user).state_changed(id, peer, state, extras); });
-      batch_state(self, owner, user, {id, peer, state, extras});
+    [self, st, owner](state_atom, const std::string& user, const std::string& id,
+                      const std::string& peer, const std::string& state,
+                      const std::map<std::string, std::string>& extras) {
+      owner->ensure_account(user).state_changed(id, peer, state, extras);
+      batch_state(self, *st, owner, user, {id, peer, state, extras});
     },
-    [owner, &loop](missing_atom, const std::string& user, const std::string& peer,
-                   uint64_t count) {
-      loop.post([=] { owner->ensure_account(user).messages_missing(peer, count); });
+    [owner](missing_atom, const std::string& user, const std::string& peer, uint64_t count) {
+      owner->ensure_account(user).messages_missing(peer, count);
     },
-    [owner, &loop](keychange_atom, const std::string& user, const std::string& contact,
-                   const std::string& fp) {
-      loop.post([=] { owner->ensure_account(user).key_changed(contact, fp); });
+    [owner](keychange_atom, const std::string& user, const std::string& contact,
+            const std::string& fp) { owner->ensure_account(user).key_changed(contact, fp); },
+    [owner](presence_atom, const std::string& user, const presence_info& info) {
+      owner->ensure_account(user).presence_changed(info);
     },
-    [owner, &loop](presence_atom, const std::string& user, const presence_info& info) {
-      loop.post([=] { owner->ensure_account(user).presence_changed(info); });
+    [owner](arrived_atom, const std::string& user, const std::string& contact,
+            const std::string& display_name) {
+      owner->ensure_account(user).arrived(contact, display_name);
+    });
+}
+
+auto robot_rows(bridge* owner) {
+  return std::make_tuple(
+    [owner](performed_atom, const std::string& action, const std::string& detail) {
+      if (auto* robot = owner->robot())
+        robot->performed(action, detail);
     },
-    [owner, &loop](arrived_atom, const std::string& user, const std::string& contact,
-                   const std::string& display_name) {
-      loop.post([=] { owner->ensure_account(user).arrived(contact, display_name); });
-    },
-    [owner, &loop](stats_atom, const std::string& user, uint64_t dropped) {
-      loop.post([=] { owner->ensure_account(user).stats(dropped); });
-    },
-    [owner, &loop](health_atom, const std::string& user, const std::string& health) {
-      loop.post([=] { owner->ensure_account(user).health_changed(health); });
-    },
-    [owner, &loop](hubup_atom, const std::string&) {
-      loop.post([=] { owner->hub_connected(true); });
-    },
-    [owner, &loop](hubdown_atom, const std::string&) {
-      loop.post([=] { owner->hub_connected(false); });
-    },
-    [owner, &loop](performed_atom, const std::string& action, const std::string& detail) {
-      loop.post([=] {
-        if (auto* robot = owner->robot())
-          robot->performed(action, detail);
-      });
-    },
-    [owner, &loop](tuxstate_atom, const std::string& backend, bool connected, bool on_arrival,
-                   bool on_message) {
-      loop.post([=] {
-        if (auto* robot = owner->robot())
-          robot->state_changed(backend, connected, on_arrival, on_message);
-      });
-    },
+    [owner](tuxstate_atom, const std::string& backend, bool connected, bool on_arrival,
+            bool on_message) {
+      if (auto* robot = owner->robot())
+        robot->state_changed(backend, connected, on_arrival, on_message);
+    });
+}
+
+// What event_sink_actor receives, handled on the loop thread in the order it
+// came (the sink is a companion of the loop), plus the flush it sends itself.
+caf::behavior event_sink(bus_companion* self, bridge* owner) {
+  auto st = std::make_shared<sink_state>();
+  auto flush = [self, st, owner](flush_atom) {
+    if (self->current_sender() == self->ctrl())
+      close_window(*st, owner);
   };
+  return std::apply(
+    [&](auto... rows) { return caf::behavior{flush, rows...}; },
+    std::tuple_cat(status_rows(owner), signal_rows(self, st, owner), robot_rows(owner)));
 }
 
 } // namespace
 
 bridge::bridge(caf::actor_system& sys, bus_loop& loop, bridge_info info)
   : sys_(sys), loop_(loop), loop_unit_(&sys), info_(std::move(info)) {
-  events_ = sys_.spawn(event_sink, this);
   companion_handle_ = sys_.spawn<bus_companion>();
   companion_ = static_cast<bus_companion*>(caf::actor_cast<caf::abstract_actor*>(companion_handle_));
   // Without a behavior the companion would end with its last reply.
   companion_->become([](caf::ok_atom) {});
-  companion_->on_enqueue([this, self = companion_, keep = companion_handle_](
-                           caf::mailbox_element_ptr element) {
+  attach(companion_, companion_handle_);
+  sink_handle_ = sys_.spawn<bus_companion>();
+  sink_ = static_cast<bus_companion*>(caf::actor_cast<caf::abstract_actor*>(sink_handle_));
+  sink_->become(event_sink(sink_, this));
+  attach(sink_, sink_handle_);
+  events_ = caf::actor_cast<event_sink_actor>(sink_handle_);
+}
+
+void bridge::attach(bus_companion* companion, caf::actor handle) {
+  companion->on_enqueue([this, companion, keep = std::move(handle)](
+                          caf::mailbox_element_ptr element) {
     // std::function needs a copyable task; the disposer still frees it.
     std::shared_ptr<caf::mailbox_element> shared(element.release(), caf::detail::disposer{});
-    loop_.post([this, self, keep, shared] { self->activate(&loop_unit_, *shared); });
+    loop_.post([this, companion, keep, shared] { companion->activate(&loop_unit_, *shared); });
   });
 }
 
 bridge::~bridge() {
-  caf::anon_send_exit(events_, caf::exit_reason::user_shutdown);
-  end_companion();
+  end_companion(sink_, sink_handle_);
+  end_companion(companion_, companion_handle_);
 }
 
-void bridge::end_companion() {
-  if (!companion_)
+void bridge::end_companion(bus_companion*& companion, caf::actor& handle) {
+  if (!companion)
     return;
   // As CAF's own actor_widget does; this also drops the handler's strong
   // reference, so await_all_actors_done() does not wait for it.
-  companion_->on_enqueue(nullptr);
-  companion_->cleanup(caf::exit_reason::user_shutdown, &loop_unit_);
-  companion_ = nullptr;
-  companion_handle_ = nullptr;
+  companion->on_enqueue(nullptr);
+  companion->cleanup(caf::exit_reason::user_shutdown, &loop_unit_);
+  companion = nullptr;
+  handle = nullptr;
 }
 
 void bridge::export_objects(account_manager_actor manager, tuxdroid_actor robot) {
@@ -203,7 +207,8 @@ void bridge::unexport_objects() {
     accounts_.clear();
     robot_object_.reset();
     manager_object_.reset();
-    end_companion();
+    end_companion(sink_, sink_handle_);
+    end_companion(companion_, companion_handle_);
   });
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include <caf/actor_companion.hpp>
 #include <caf/mixin/requester.hpp>
@@ -107,14 +108,33 @@ public:
   void ask_account(const std::string& user, OnReply on_reply,
                    std::function<void(const caf::error&)> on_error, Ts... xs);
 
+  // A D-Bus method as one request: asks `target` (or `user`'s account) and
+  // answers `result` with convert(reply), or with the named error. `convert`
+  // takes the reply typed as the actor answers it and returns the method's
+  // one result, or nothing for a method without results.
+  template <class Handle, class... Rs, class Convert, class... Ts>
+  void forward(const Handle& target, sdbus::Result<Rs...>&& result, Convert convert,
+               Ts... xs);
+  template <class... Rs, class Convert, class... Ts>
+  void forward_account(const std::string& user, sdbus::Result<Rs...>&& result,
+                       Convert convert, Ts... xs);
+
 private:
-  void end_companion();
+  void end_companion(bus_companion*& companion, caf::actor& handle);
+  // Makes `companion` run what it receives on the loop thread, in the order
+  // it was enqueued there among everything else posted to the loop.
+  void attach(bus_companion* companion, caf::actor handle);
 
   caf::actor_system& sys_;
   bus_loop& loop_;
   caf::scoped_execution_unit loop_unit_;
   caf::actor companion_handle_;
   bus_companion* companion_ = nullptr;
+  // The event sink is a companion of the loop too: an account's event and
+  // its reply to a call, sent in that order, reach the loop in that order,
+  // so the reply finds the properties already changed.
+  caf::actor sink_handle_;
+  bus_companion* sink_ = nullptr;
   bridge_info info_;
   account_manager_actor manager_;
   event_sink_actor events_;
@@ -138,11 +158,69 @@ std::function<void(const caf::error&)> answer_error(std::shared_ptr<Res> res) {
   return [res](const caf::error& err) { res->returnError(to_dbus_error(err)); };
 }
 
+// True, after answering InvalidArgument `why`, when `why` is not empty: a
+// method's validation is `if (refused(result, check_...(...))) return;`.
+template <class... Rs>
+bool refused(sdbus::Result<Rs...>& result, const std::string& why) {
+  if (why.empty())
+    return false;
+  result.returnError(to_dbus_error(errc::invalid_argument, why));
+  return true;
+}
+
+// Converters for forward(): a reply that carries no result of the method,
+// and one that is the result as it is.
+template <class Reply>
+inline constexpr auto no_results = [](const Reply&) {};
+template <class Reply>
+inline constexpr auto as_is = [](const Reply& reply) { return reply; };
+
+namespace detail {
+
+// The reply type a converter takes (its one argument, as CAF matches it).
+template <class F>
+struct reply_of : reply_of<decltype(&F::operator())> {};
+template <class C, class R, class A>
+struct reply_of<R (C::*)(A) const> {
+  using type = A;
+};
+template <class R, class A>
+struct reply_of<R (*)(A)> {
+  using type = A;
+};
+
+template <class Res, class Convert>
+auto answer_with(std::shared_ptr<Res> res, Convert convert) {
+  using reply = typename reply_of<Convert>::type;
+  return [res, convert](reply x) {
+    if constexpr (std::is_void_v<decltype(convert(x))>)
+      res->returnResults();
+    else
+      res->returnResults(convert(x));
+  };
+}
+
+} // namespace detail
+
 template <class Handle, class OnReply, class... Ts>
 void bridge::ask(const Handle& target, OnReply on_reply,
                  std::function<void(const caf::error&)> on_error, Ts... xs) {
   companion_->request(target, call_timeout, xs...)
     .then(std::move(on_reply), [on_error](const caf::error& err) { on_error(err); });
+}
+
+template <class Handle, class... Rs, class Convert, class... Ts>
+void bridge::forward(const Handle& target, sdbus::Result<Rs...>&& result, Convert convert,
+                     Ts... xs) {
+  auto res = share(std::move(result));
+  ask(target, detail::answer_with(res, convert), answer_error(res), std::move(xs)...);
+}
+
+template <class... Rs, class Convert, class... Ts>
+void bridge::forward_account(const std::string& user, sdbus::Result<Rs...>&& result,
+                             Convert convert, Ts... xs) {
+  auto res = share(std::move(result));
+  ask_account(user, detail::answer_with(res, convert), answer_error(res), std::move(xs)...);
 }
 
 template <class OnReply, class... Ts>

@@ -4,23 +4,13 @@
 
 #include <botan/mem_ops.h>
 
-#include "account_object.hpp"
 #include "bridge.hpp"
 #include "core/validation.hpp"
-#include "core/crypto/suites.hpp"
 #include "names.hpp"
 
 namespace chatter::dbus {
 
 namespace {
-
-// Empty when the call's user and password are acceptable.
-std::string check_credentials(const std::string& user,
-                              const std::string& password) {
-  if (auto why = check_username(user); !why.empty())
-    return why;
-  return check_password(password);
-}
 
 // sd-bus keeps the call's body, the password in it, until it frees the
 // message, and frees it unwiped: wipe the argument there once it is read.
@@ -47,6 +37,33 @@ secret take_password(std::string& password, const sdbus::Message* call, int inde
   return out;
 }
 
+// Register's a{sv} as the pure form parse_registration reads.
+call_options options_of(const std::map<std::string, sdbus::Variant>& options) {
+  call_options out;
+  for (auto& [key, value] : options) {
+    auto type = value.peekValueType();
+    out[key] = {type, type == "s" ? value.get<std::string>() : std::string()};
+  }
+  return out;
+}
+
+// Register's arguments, the options read into `settings`; why not, or "".
+std::string check_registration(const std::string& user, const secret& password,
+                               const std::map<std::string, sdbus::Variant>& options,
+                               registration_settings& settings) {
+  if (auto why = check_credentials(user, password.view()); !why.empty())
+    return why;
+  return parse_registration(user, options_of(options), settings);
+}
+
+// The path of `user`'s account object, which the account's first event
+// made before this reply came (the event sink and the replies share the
+// loop's queue, in the order the actors sent them).
+template <class Reply>
+auto path_of(const std::string& user) {
+  return [user](const Reply&) { return sdbus::ObjectPath(account_path(user)); };
+}
+
 } // namespace
 
 manager_object::manager_object(sdbus::IConnection& connection, bridge& owner)
@@ -63,63 +80,20 @@ manager_object::~manager_object() {
 void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
                               std::string user, std::string password,
                               std::map<std::string, sdbus::Variant> options) {
-  auto why_not = check_credentials(user, password);
   auto pass = take_password(password, getObject().getCurrentlyProcessedMessage(), 1);
-  if (!why_not.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why_not));
-  std::string display_name = user;
-  std::string suite = crypto::default_suite;
-  for (auto& [key, value] : options) {
-    if (key != "display_name" && key != "suite")
-      return result.returnError(to_dbus_error(
-        errc::invalid_argument,
-        "unknown option '" + key + "'; known options: display_name (s), suite (s)"));
-    if (value.peekValueType() != "s")
-      return result.returnError(
-        to_dbus_error(errc::invalid_argument, "option " + key + " must be a string (s)"));
-    if (key == "display_name") {
-      display_name = value.get<std::string>();
-      if (auto why = check_display_name(display_name); !why.empty())
-        return result.returnError(to_dbus_error(errc::invalid_argument, why));
-    } else {
-      suite = value.get<std::string>();
-      if (!crypto::parse_suite(suite)) {
-        std::string known;
-        for (auto& name : crypto::suite_names())
-          known += (known.empty() ? "" : ", ") + name;
-        return result.returnError(to_dbus_error(
-          errc::invalid_argument, "unknown suite '" + suite + "'; known: " + known));
-      }
-    }
-  }
-  auto res = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
-  auto* owner = &bridge_;
-  owner->ask(
-    owner->manager(),
-    [owner, res, user](caf::ok_atom) {
-      owner->ensure_account(user);
-      res->returnResults(sdbus::ObjectPath(account_path(user)));
-    },
-    [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
-    register_atom_v, user, std::move(pass), display_name, suite);
+  registration_settings settings;
+  if (!refused(result, check_registration(user, pass, options, settings)))
+    bridge_.forward(bridge_.manager(), std::move(result), path_of<caf::ok_atom>(user),
+                    register_atom_v, user, std::move(pass), settings);
 }
 
 void manager_object::Login(sdbus::Result<sdbus::ObjectPath>&& result,
                            std::string user, std::string password) {
-  auto why_not = check_credentials(user, password);
   auto pass = take_password(password, getObject().getCurrentlyProcessedMessage(), 1);
-  if (!why_not.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, why_not));
-  auto res = std::make_shared<sdbus::Result<sdbus::ObjectPath>>(std::move(result));
-  auto* owner = &bridge_;
-  owner->ask(
-    owner->manager(),
-    [owner, res, user](const account_status& status) {
-      owner->ensure_account(user).update(status);
-      res->returnResults(sdbus::ObjectPath(account_path(user)));
-    },
-    [res](const caf::error& err) { res->returnError(to_dbus_error(err)); },
-    login_atom_v, user, std::move(pass));
+  if (refused(result, check_credentials(user, pass.view())))
+    return;
+  bridge_.forward(bridge_.manager(), std::move(result), path_of<account_status>(user),
+                  login_atom_v, user, std::move(pass));
 }
 
 std::vector<sdbus::ObjectPath> manager_object::ListAccounts() {

@@ -3,15 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include "bridge.hpp"
+#include "core/validation.hpp"
 #include "names.hpp"
-#include "member/tuxdroid/actions.hpp"
 
 namespace chatter::dbus {
 
 namespace {
 
-// Longer texts are refused rather than silently cut: the caller gets told.
-constexpr size_t max_speak_bytes = 1000;
+constexpr auto ok = no_results<caf::ok_atom>;
 
 } // namespace
 
@@ -26,26 +25,14 @@ tuxdroid_object::~tuxdroid_object() {
 }
 
 void tuxdroid_object::Speak(sdbus::Result<>&& result, std::string text) {
-  if (text.empty())
-    return result.returnError(to_dbus_error(errc::invalid_argument, "nothing to say: the text is empty"));
-  if (text.size() > max_speak_bytes)
-    return result.returnError(to_dbus_error(
-      errc::invalid_argument,
-      "the text has " + std::to_string(text.size()) + " bytes; the robot says at most "
-        + std::to_string(max_speak_bytes)));
-  auto res = share(std::move(result));
-  bridge_.ask(robot_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
-              speak_atom_v, text);
+  if (refused(result, check_speech(text)))
+    return;
+  bridge_.forward(robot_, std::move(result), ok, speak_atom_v, text);
 }
 
+// The robot knows its actions, and names them when it refuses one.
 void tuxdroid_object::Perform(sdbus::Result<>&& result, std::string action) {
-  if (!tux::is_action(action))
-    return result.returnError(to_dbus_error(
-      errc::invalid_argument,
-      "unknown action '" + action + "'; valid actions: " + tux::action_list()));
-  auto res = share(std::move(result));
-  bridge_.ask(robot_, [res](caf::ok_atom) { res->returnResults(); }, answer_error(res),
-              perform_atom_v, action);
+  bridge_.forward(robot_, std::move(result), ok, perform_atom_v, action);
 }
 
 std::string tuxdroid_object::Backend() {

@@ -7,8 +7,7 @@
 
 namespace chatter::cli {
 
-void add_accounts_command(CLI::App& app, context& ctx) {
-  auto* cmd = app.add_subcommand("accounts", "list the accounts the daemon knows");
+void setup_accounts(CLI::App* cmd, context& ctx) {
   cmd->callback([&ctx] {
     client::manager_client manager(ctx.bus());
     auto paths = manager.ListAccounts();

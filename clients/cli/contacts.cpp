@@ -30,8 +30,7 @@ void list_contacts(context& ctx) {
 
 } // namespace
 
-void add_contacts_command(CLI::App& app, context& ctx) {
-  auto* cmd = app.add_subcommand("contacts", "your contact list (list, add, remove)");
+void setup_contacts(CLI::App* cmd, context& ctx) {
   cmd->require_subcommand(0, 1);
   auto user = std::make_shared<std::string>();
   auto* list = cmd->add_subcommand("list", "contacts with presence and trust (the default)");

@@ -9,13 +9,12 @@
 
 namespace chatter::cli {
 
-void add_search_command(CLI::App& app, context& ctx) {
+void setup_search(CLI::App* cmd, context& ctx) {
   struct args {
     std::string query;
     uint32_t limit = 20;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("search", "find users in the hub's directory");
   cmd->add_option("query", a->query, "part of a user name or display name")->required();
   cmd->add_option("--limit", a->limit, "at most this many (1-100, default 20)");
   cmd->callback([a, &ctx] {
@@ -35,13 +34,12 @@ void add_search_command(CLI::App& app, context& ctx) {
   });
 }
 
-void add_presence_command(CLI::App& app, context& ctx) {
+void setup_presence(CLI::App* cmd, context& ctx) {
   struct args {
     std::string status;
     std::string message;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("presence", "set your presence: online, away or busy");
   cmd->add_option("status", a->status, "online, away or busy")->required();
   cmd->add_option("message", a->message, "a short note for your contacts");
   cmd->callback([a, &ctx] {

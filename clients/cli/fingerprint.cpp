@@ -31,9 +31,8 @@ std::string normalized_fingerprint(const std::string& typed) {
 
 } // namespace
 
-void add_fingerprint_command(CLI::App& app, context& ctx) {
+void setup_fingerprint(CLI::App* cmd, context& ctx) {
   auto who = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("fingerprint", "the fingerprint of a user's identity key");
   cmd->add_option("user", *who, "whose (your own account's name for yours)")->required();
   cmd->callback([who, &ctx] {
     client::account_client account(ctx.bus(), ctx.account_path());
@@ -42,13 +41,12 @@ void add_fingerprint_command(CLI::App& app, context& ctx) {
   });
 }
 
-void add_verify_command(CLI::App& app, context& ctx) {
+void setup_verify(CLI::App* cmd, context& ctx) {
   struct args {
     std::string user;
     std::vector<std::string> fingerprint;  // one word, or the groups unquoted
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("verify", "mark a contact's key trusted after comparing it");
   cmd->add_option("user", a->user, "the contact")->required();
   cmd->add_option("fingerprint", a->fingerprint,
                   "the fingerprint you compared: 60 digits, with or without spaces, quoted "

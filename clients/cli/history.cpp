@@ -28,14 +28,13 @@ std::string message_line(const sdbus::Struct<std::string, std::string, std::stri
          + printable(m.get<5>()) + "] " + printable(m.get<3>());
 }
 
-void add_history_command(CLI::App& app, context& ctx) {
+void setup_history(CLI::App* cmd, context& ctx) {
   struct args {
     std::string peer;
     int64_t before = 0;
     uint32_t limit = 50;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("history", "the conversation with PEER, oldest first");
   cmd->add_option("peer", a->peer, "the other side")->required();
   cmd->add_option("--before", a->before, "only messages older than this (ms since epoch)");
   cmd->add_option("--limit", a->limit, "at most this many (1-1000)")->capture_default_str();

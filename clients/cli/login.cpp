@@ -6,13 +6,12 @@
 
 namespace chatter::cli {
 
-void add_login_command(CLI::App& app, context& ctx) {
+void setup_login(CLI::App* cmd, context& ctx) {
   struct args {
     std::string user;
     bool password_stdin = false;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("login", "log an account in; the daemon keeps the session");
   cmd->add_option("user", a->user, "user name (default: --as, or the only account)");
   cmd->add_flag("--password-stdin", a->password_stdin,
                 "read the password from the first line of stdin");

@@ -6,9 +6,8 @@
 
 namespace chatter::cli {
 
-void add_logout_command(CLI::App& app, context& ctx) {
+void setup_logout(CLI::App* cmd, context& ctx) {
   auto user = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("logout", "end an account's session");
   cmd->add_option("user", *user, "user name (default: --as, or the only account)");
   cmd->callback([user, &ctx] {
     client::account_client account(ctx.bus(), ctx.account_path(*user));

@@ -33,17 +33,15 @@ constexpr const char* exit_table =
 
 constexpr int usage_status = 2;
 
+const chatter::cli::command command_table[] = {
+#define CHATTER_COMMAND(setup, name, summary) {name, summary, chatter::cli::setup},
+#include "command_table.hpp"
+#undef CHATTER_COMMAND
+};
+
 void add_commands(CLI::App& app, chatter::cli::context& ctx) {
-  using namespace chatter::cli;
-  for (auto add : {add_register_command, add_login_command, add_logout_command,
-                   add_accounts_command, add_status_command, add_send_command,
-                   add_send_many_command,
-                   add_history_command, add_pending_command, add_ack_command,
-                   add_fingerprint_command, add_verify_command, add_session_command,
-                   add_read_command, add_search_command, add_contacts_command,
-                   add_presence_command, add_room_command, add_watch_command,
-                   add_tux_command})
-    add(app, ctx);
+  for (auto& row : command_table)
+    row.setup(app.add_subcommand(row.name, row.summary), ctx);
 }
 
 // Edit distance, for "did you mean".

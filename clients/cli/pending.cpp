@@ -7,8 +7,7 @@
 
 namespace chatter::cli {
 
-void add_pending_command(CLI::App& app, context& ctx) {
-  auto* cmd = app.add_subcommand("pending", "received messages no client has acknowledged");
+void setup_pending(CLI::App* cmd, context& ctx) {
   cmd->callback([&ctx] {
     client::account_client account(ctx.bus(), ctx.account_path());
     auto messages = account.ListPendingMessages();
@@ -22,9 +21,8 @@ void add_pending_command(CLI::App& app, context& ctx) {
   });
 }
 
-void add_ack_command(CLI::App& app, context& ctx) {
+void setup_ack(CLI::App* cmd, context& ctx) {
   auto ids = std::make_shared<std::vector<std::string>>();
-  auto* cmd = app.add_subcommand("ack", "acknowledge received messages by id");
   cmd->add_option("ids", *ids, "message ids")->required();
   cmd->callback([ids, &ctx] {
     client::account_client account(ctx.bus(), ctx.account_path());

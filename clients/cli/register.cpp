@@ -6,7 +6,7 @@
 
 namespace chatter::cli {
 
-void add_register_command(CLI::App& app, context& ctx) {
+void setup_register(CLI::App* cmd, context& ctx) {
   struct args {
     std::string user;
     std::string display_name;
@@ -14,7 +14,6 @@ void add_register_command(CLI::App& app, context& ctx) {
     bool password_stdin = false;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("register", "create an account on the hub");
   cmd->add_option("user", a->user, "user name: a-z, 0-9, '.', '_', '-' (default: --as)");
   cmd->add_option("--display-name", a->display_name, "name shown in the directory");
   cmd->add_option("--suite", a->suite,

@@ -9,14 +9,13 @@
 
 namespace chatter::cli {
 
-void add_room_command(CLI::App& app, context& ctx) {
+void setup_room(CLI::App* cmd, context& ctx) {
   struct args {
     std::string room;
     std::string user;
     std::vector<std::string> members;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("room", "group conversations (create, invite, leave, list)");
   cmd->require_subcommand(1);
 
   auto* create = cmd->add_subcommand("create", "a new room with you and MEMBERS in it");
@@ -66,9 +65,8 @@ void add_room_command(CLI::App& app, context& ctx) {
   });
 }
 
-void add_read_command(CLI::App& app, context& ctx) {
+void setup_read(CLI::App* cmd, context& ctx) {
   auto peer = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("read", "mark a conversation read (senders get receipts)");
   cmd->add_option("peer", *peer, "a user name or #room")->required();
   cmd->callback([peer, &ctx] {
     client::account_client account(ctx.bus(), ctx.account_path());

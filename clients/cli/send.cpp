@@ -69,10 +69,8 @@ sdbus::Error with_line(const sdbus::Error& e, const std::vector<line_message>& c
 
 } // namespace
 
-void add_send_many_command(CLI::App& app, context& ctx) {
+void setup_send_many(CLI::App* cmd, context& ctx) {
   auto batch = std::make_shared<size_t>(1000);
-  auto* cmd = app.add_subcommand(
-    "send-many", "send many messages from stdin, one TO<TAB>TEXT line each");
   cmd->footer("Each line of stdin is a recipient (a user or #room), a tab, and the text\n"
               "(UTF-8, up to 64 KiB, no newline). All lines are read first: one without\n"
               "a tab sends nothing. They go in calls of --batch messages (SendMessages);\n"
@@ -108,13 +106,12 @@ void add_send_many_command(CLI::App& app, context& ctx) {
   });
 }
 
-void add_send_command(CLI::App& app, context& ctx) {
+void setup_send(CLI::App* cmd, context& ctx) {
   struct args {
     std::string to;
     std::string text;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("send", "send an end-to-end encrypted message");
   cmd->add_option("to", a->to, "recipient's user name, or #room")->required();
   cmd->add_option("text", a->text, "the message (UTF-8, up to 64 KiB); - reads it from stdin")
     ->required();

@@ -6,8 +6,7 @@
 
 namespace chatter::cli {
 
-void add_session_command(CLI::App& app, context& ctx) {
-  auto* cmd = app.add_subcommand("session", "end-to-end ratchet sessions");
+void setup_session(CLI::App* cmd, context& ctx) {
   cmd->require_subcommand(1);
   auto peer = std::make_shared<std::string>();
   auto* reset = cmd->add_subcommand(

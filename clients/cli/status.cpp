@@ -50,8 +50,7 @@ void print_text(const nlohmann::json& out) {
 
 } // namespace
 
-void add_status_command(CLI::App& app, context& ctx) {
-  auto* cmd = app.add_subcommand("status", "daemon, hub and accounts at a glance");
+void setup_status(CLI::App* cmd, context& ctx) {
   cmd->callback([&ctx] {
     client::manager_client manager(ctx.bus());
     nlohmann::json out;

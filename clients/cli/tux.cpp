@@ -26,8 +26,7 @@ void print_status(context& ctx) {
 
 } // namespace
 
-void add_tux_command(CLI::App& app, context& ctx) {
-  auto* cmd = app.add_subcommand("tux", "the Tux Droid robot (speak, do, status, react)");
+void setup_tux(CLI::App* cmd, context& ctx) {
   cmd->require_subcommand(1);
   auto text = std::make_shared<std::string>();
   auto* speak = cmd->add_subcommand("speak", "say TEXT (queued; answers at once)");

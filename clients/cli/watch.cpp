@@ -99,9 +99,8 @@ std::string text_line(const nlohmann::json& line) {
 
 } // namespace
 
-void add_watch_command(CLI::App& app, context& ctx) {
+void setup_watch(CLI::App* cmd, context& ctx) {
   auto seconds = std::make_shared<double>(0);
-  auto* cmd = app.add_subcommand("watch", "print the daemon's signals as they come");
   cmd->add_option("--for", *seconds, "stop after this many seconds (default: never)");
   cmd->callback([seconds, &ctx] {
     auto& bus = ctx.bus();

@@ -30,8 +30,6 @@ struct pending_offer {
 
 constexpr auto offer_lifetime = std::chrono::minutes(5);
 constexpr size_t max_pending_offers = 10000;
-constexpr uint32_t max_search_results = 100;
-constexpr size_t max_room_members = 256;
 constexpr size_t max_offers_per_address = 16;
 
 // Sign-ups per address in the last hour: the times of each.
@@ -223,11 +221,8 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
       return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
         if (!sessions->user_of(session, self->current_sender(), self->node()))
           return refuse("a directory search");
-        if (query.empty() || query.size() > max_display_name_length || !is_valid_utf8(query))
-          return make_error(errc::invalid_argument,
-                            "the search needs 1 to 64 bytes of UTF-8 text");
-        if (limit < 1 || limit > max_search_results)
-          return make_error(errc::invalid_argument, "limit must be from 1 to 100");
+        if (auto why = check_search(query, limit); !why.empty())
+          return make_error(errc::invalid_argument, why);
         std::vector<presence_info> out;
         for (auto& rec : store->search_users(query, limit))
           out.push_back(info_of(rec));
@@ -281,11 +276,9 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
           return refuse("creating a room");
         if (auto why = check_room_name(room); !why.empty())
           return make_error(errc::invalid_argument, why);
-        if (members.size() > max_room_members)
-          return make_error(errc::invalid_argument, "a room has at most 256 members");
+        if (auto why = check_room_members(members); !why.empty())
+          return make_error(errc::invalid_argument, why);
         for (auto& m : members) {
-          if (auto why = check_username(m); !why.empty())
-            return make_error(errc::invalid_argument, why);
           if (!store->find_user(m))
             return make_error(errc::not_found, "no user named '" + m + "'");
         }
@@ -310,8 +303,8 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
           return make_error(errc::invalid_argument, why);
         if (!store->find_user(invitee))
           return make_error(errc::not_found, "no user named '" + invitee + "'");
-        if (info->members.size() >= max_room_members)
-          return make_error(errc::invalid_argument, "a room has at most 256 members");
+        if (auto why = check_room_can_grow(info->members.size()); !why.empty())
+          return make_error(errc::invalid_argument, why);
         store->add_member(room, invitee);
         return *store->find_room(room);
       });

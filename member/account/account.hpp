@@ -39,8 +39,8 @@ struct account_state;
 account_actor::behavior_type account(account_actor::stateful_pointer<account_state> self,
                                      account_config config);
 
-// Message limits every entry point enforces.
-inline constexpr size_t max_message_bytes = 64 * 1024;
+// The message text's limit every entry point enforces is check_text's
+// (common/validation.hpp).
 // A received message whose timestamp is older than this, or further in the
 // future than the skew, is still shown (it opened and is signed), at its
 // arrival time, with the skew in its extras.

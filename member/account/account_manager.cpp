@@ -201,8 +201,8 @@ account_manager_actor::behavior_type account_manager(manager_pointer self,
     [=](hubup_atom, const hub_handles& hub) { hub_changed(self, &hub); },
     [=](hubdown_atom) { hub_changed(self, nullptr); },
     [=](respawn_atom, const string& user) { account_of(self, user, true); },
-    [=](register_atom, const string& user, const secret& password, const string& display_name,
-        const string& suite) { return sign_up(self, user, password, display_name, suite); },
+    [=](register_atom, const string& user, const secret& password,
+        const registration_settings& settings) { return sign_up(self, user, password, settings); },
     [=](login_atom, const string& user, const secret& password) {
       return log_in(self, user, password);
     },

@@ -46,10 +46,14 @@ using manager_pointer = account_manager_actor::stateful_pointer<manager_state>;
 account_manager_actor::behavior_type account_manager(manager_pointer self,
                                                      account_manager_config config);
 
-// signup.cpp: Register, from the hub's offer to the keys saved here.
+// signup.cpp: Register, from the hub's offer to the keys saved here. The
+// settings' suite is judged here (empty: the default suite), where the
+// suites are known.
 caf::result<caf::ok_atom> sign_up(manager_pointer self, const std::string& user,
-                                  const secret& password, const std::string& display_name,
-                                  const std::string& suite);
+                                  const secret& password, registration_settings settings);
+// Empty when `suite` names a suite this daemon makes keys with ("" is the
+// default one), else a sentence naming the known ones.
+std::string check_suite(const std::string& suite);
 // An account this daemon now knows: its folder and account.json, and the
 // event that makes its D-Bus object.
 void learn_account(manager_pointer self, const std::string& user);

@@ -185,7 +185,7 @@ void messaging::show(const arrival_ptr& a, const inner_payload& p,
                      std::optional<uint32_t> one_time) {
   const auto& h = a->header;
   const auto& user = st_->config.user;
-  if (!is_valid_utf8(p.text) || p.text.empty() || p.text.size() > max_message_bytes)
+  if (!check_text(p.text).empty())
     return refuse(a, "the text is not valid UTF-8, or empty, or over 64 KiB");
   // A room message belongs to the room's conversation.
   message_record m{h.id, h.from, h.room.empty() ? h.to : "#" + h.room, p.text, h.timestamp_ms,

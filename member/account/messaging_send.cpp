@@ -30,12 +30,6 @@ std::string new_message_id() {
   return Botan::hex_encode(crypto::random_bytes(16), false);
 }
 
-std::string check_text(const std::string& text) {
-  if (text.empty() || text.size() > max_message_bytes || !is_valid_utf8(text))
-    return "the text must be valid UTF-8, 1 byte to 64 KiB";
-  return {};
-}
-
 } // namespace
 
 struct messaging::send_job {
@@ -56,11 +50,7 @@ caf::result<std::string> messaging::send(const std::string& to, const std::strin
   // Unlocked is enough: while the hub is away, messages wait here.
   if (!st_->identity)
     return not_logged_in(user);
-  if (auto why = check_peer(to); !why.empty())
-    return make_error(errc::invalid_argument, why);
-  if (to == user)
-    return make_error(errc::invalid_argument, "a message to yourself goes nowhere");
-  if (auto why = check_text(text); !why.empty())
+  if (auto why = check_message(user, to, text); !why.empty())
     return make_error(errc::invalid_argument, why);
   auto job = std::make_shared<send_job>();
   job->to = to;

@@ -13,6 +13,7 @@
 #include "core/errors.hpp"
 #include "core/validation.hpp"
 #include "member/kdf/kdf_worker.hpp"
+#include "core/crypto/suites.hpp"
 
 namespace chatter {
 
@@ -78,28 +79,42 @@ void derive_verifier(manager_pointer self, const signup_ptr& a) {
       [=](const caf::error& err) { a->fail(err); });
 }
 
+// The settings' suite is judged before the hub is asked, as the bridge
+// did when it judged it: a bad suite is InvalidArgument, hub or no hub.
 caf::error check_signup(const manager_state& st, const std::string& user,
-                        const secret& password, const std::string& display_name) {
+                        const secret& password, const registration_settings& settings) {
   if (auto why = check_username(user); !why.empty())
+    return make_error(errc::invalid_argument, why);
+  if (auto why = check_suite(settings.suite); !why.empty())
     return make_error(errc::invalid_argument, why);
   if (!st.hub_up)
     return hub_unreachable();
   if (auto why = check_password(password.view()); !why.empty())
     return make_error(errc::invalid_argument, why);
-  if (auto why = check_display_name(display_name); !why.empty())
+  if (auto why = check_display_name(settings.display_name); !why.empty())
     return make_error(errc::invalid_argument, why);
   return {};
 }
 
 } // namespace
 
+std::string check_suite(const std::string& suite) {
+  if (suite.empty() || crypto::parse_suite(suite))
+    return {};
+  std::string known;
+  for (auto& name : crypto::suite_names())
+    known += (known.empty() ? "" : ", ") + name;
+  return "unknown suite '" + suite + "'; known: " + known;
+}
+
 caf::result<caf::ok_atom> sign_up(manager_pointer self, const std::string& user,
-                                  const secret& password, const std::string& display_name,
-                                  const std::string& suite) {
-  if (auto err = check_signup(self->state, user, password, display_name))
+                                  const secret& password, registration_settings settings) {
+  if (auto err = check_signup(self->state, user, password, settings))
     return err;
+  if (settings.suite.empty())
+    settings.suite = crypto::default_suite;
   auto a = std::make_shared<signup_attempt>(
-    signup_attempt{user, password, display_name, suite, {}, {},
+    signup_attempt{user, password, settings.display_name, settings.suite, {}, {},
                    self->make_response_promise<caf::ok_atom>()});
   self->request(self->state.config.hub.gateway, hub_timeout, offer_atom_v, user)
     .then(

@@ -113,6 +113,16 @@ TEST_F(account_manager_test, an_unknown_name_gets_no_actor_and_no_folder) {
   EXPECT_FALSE(fs::exists(dir_.path() / "ghost"));
 }
 
+// The suite policy is the manager's: the bridge hands the name on as typed.
+TEST(account_manager_suites, a_suite_is_known_or_named_with_the_known_ones) {
+  EXPECT_EQ(check_suite(""), "");  // the default
+  EXPECT_EQ(check_suite("ratchet-x25519-chacha20poly1305"), "");
+  EXPECT_EQ(check_suite("elgamal-2048"), "");
+  EXPECT_EQ(check_suite("rot13"),
+            "unknown suite 'rot13'; known: ratchet-x25519-chacha20poly1305, "
+            "x25519-chacha20poly1305-ed25519, rsa-oaep-pss-3072, elgamal-2048");
+}
+
 } // namespace
 
 } // namespace chatter::test

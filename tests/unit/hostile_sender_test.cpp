@@ -100,7 +100,7 @@ protected:
     mc.events = sink_ = sys_->spawn(recording_sink, bob_sees_);
     manager_ = sys_->spawn<caf::detached>(account_manager, mc);
     ask<caf::ok_atom>(manager_, register_atom_v, std::string("bob"), secret("pw-bob"),
-                      std::string("Bob"), std::string(crypto::default_suite));
+                      registration_settings{"Bob", crypto::default_suite});
     ask<account_status>(manager_, login_atom_v, std::string("bob"), secret("pw-bob"));
     mallory_session_ = log_in_mallory();
     bob_key_ = ask<public_identity>(gw_, fetchkey_atom_v, mallory_session_,

@@ -73,7 +73,7 @@ protected:
 
   caf::error sign_up(const std::string& user) {
     return ask<caf::ok_atom>(manager_, register_atom_v, user, secret("pw-" + user),
-                             user, std::string(crypto::default_suite))
+                             registration_settings{user, crypto::default_suite})
       .second;
   }
 
