@@ -34,7 +34,7 @@ double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
-         + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 // Percent of one core this process spends over `window`: the hub and the
@@ -87,7 +87,7 @@ struct in_process_hub {
   member_gateway_actor gw;  // as the daemon's own accounts reach the hub
 };
 
-} // namespace
+}  // namespace
 
 std::vector<row> auth_rows(const settings& s) {
   auto level = spdlog::get_level();
@@ -95,15 +95,21 @@ std::vector<row> auth_rows(const settings& s) {
   int small = s.iterations(1000), large = s.iterations(10000);
   auto n_small = std::to_string(small), n_large = std::to_string(large);
   row logins{"logins/s at the hub (SCRAM exchange, session set up)",
-             "2 local CAF request/response round trips", {}, {}};
+             "2 local CAF request/response round trips",
+             {},
+             {}};
   row cpu_small{"re-challenge CPU, " + n_small + " sessions every 1 s, % of a core",
-                "bare HMACs of as many proofs + verifications", {}, {}};
+                "bare HMACs of as many proofs + verifications",
+                {},
+                {}};
   row cpu_large{"re-challenge CPU, " + n_large + " sessions every 1 s, % of a core",
-                "bare HMACs of as many proofs + verifications", {}, {}};
-  row mem_small{"hub memory per session at " + n_small + " sessions, KiB",
-                "memory per idle CAF actor", {}, {}};
-  row mem_large{"hub memory per session at " + n_large + " sessions, KiB",
-                "memory per idle CAF actor", {}, {}};
+                "bare HMACs of as many proofs + verifications",
+                {},
+                {}};
+  row mem_small{
+    "hub memory per session at " + n_small + " sessions, KiB", "memory per idle CAF actor", {}, {}};
+  row mem_large{
+    "hub memory per session at " + n_large + " sessions, KiB", "memory per idle CAF actor", {}, {}};
   auto window = std::chrono::milliseconds(s.scale < 1 ? 500 : 3000);
   for (int run = 0; run < s.runs; ++run) {
     in_process_hub h;
@@ -113,10 +119,15 @@ std::vector<row> auth_rows(const settings& s) {
       .receive([&](signup_offer& o) { offer = o; },
                [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
     auto keys = scram::derive("bench password", offer.salt, offer.kdf);
-    signup_request req{"alice", "Alice", offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
-                                                                scram::to_bytes(keys.server_key)};
+    signup_request req{"alice",
+                       "Alice",
+                       offer.salt,
+                       offer.kdf,
+                       scram::to_bytes(keys.stored_key),
+                       scram::to_bytes(keys.server_key)};
     self->request(h.gw, 10s, signup_atom_v, req)
-      .receive([](caf::ok_atom) {}, [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
+      .receive([](caf::ok_atom) {},
+               [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
     auto peer = caf::actor_cast<session_peer_actor>(h.sys->spawn(answerer, keys, h.gw));
 
     auto log_in = [&] {
@@ -128,7 +139,8 @@ std::vector<row> auth_rows(const settings& s) {
       auto message = scram::login_auth_message("alice", nonce, c.nonce, c.salt, c.kdf);
       auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
       self->request(h.gw, 10s, proof_atom_v, c.attempt, proof, peer)
-        .receive([](login_grant&) {}, [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
+        .receive([](login_grant&) {},
+                 [](caf::error& e) { throw std::runtime_error(caf::to_string(e)); });
     };
     // CAF's scheduler polls while idle: that share is not re-challenging.
     auto idle_cpu = cpu_percent(window);
@@ -179,4 +191,4 @@ std::vector<row> auth_rows(const settings& s) {
   return {logins, cpu_small, cpu_large, mem_small, mem_large};
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

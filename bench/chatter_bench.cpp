@@ -16,10 +16,13 @@ int main(int argc, char** argv) {
   bool quick = false;
   std::vector<std::string> only{"crypto", "auth", "dbus", "messages", "cluster", "store", "syncs"};
   std::string out = CHATTER_BENCH_RESULTS;
-  app.add_option("--runs", s.runs, "runs per figure")->check(CLI::Range(1, 100))
+  app.add_option("--runs", s.runs, "runs per figure")
+    ->check(CLI::Range(1, 100))
     ->capture_default_str();
   app.add_flag("--quick", quick, "a few iterations only: checks the bench still runs");
-  app.add_option("--only", only, "groups to run: crypto, auth, dbus, messages, cluster, store, syncs")
+  app
+    .add_option("--only", only,
+                "groups to run: crypto, auth, dbus, messages, cluster, store, syncs")
     ->check(CLI::IsMember({"crypto", "auth", "dbus", "messages", "cluster", "store", "syncs"}))
     ->capture_default_str();
   app.add_option("--out", out, "where the JSON goes")->capture_default_str();
@@ -29,8 +32,8 @@ int main(int argc, char** argv) {
   std::set<std::string> groups(only.begin(), only.end());
   std::vector<chatter::bench::row> rows;
   std::vector<std::string> row_groups;
-  auto add = [&](const std::string& group, std::vector<chatter::bench::row> (*measure)(
-                                             const chatter::bench::settings&)) {
+  auto add = [&](const std::string& group,
+                 std::vector<chatter::bench::row> (*measure)(const chatter::bench::settings&)) {
     if (!groups.count(group))
       return;
     auto more = measure(s);

@@ -22,8 +22,8 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include "core/scram.hpp"
 #include "core/envelope.hpp"
+#include "core/scram.hpp"
 #include "harness.hpp"
 #include "hub/hub.hpp"
 #include "hub_cluster.hpp"
@@ -106,7 +106,7 @@ struct synthetic_user {
   // Its own actor system, so the nodes see one host per user, as with
   // member daemons (their per-host limits would otherwise throttle the load).
   std::shared_ptr<caf::actor_system> sys;
-  caf::actor router;  // the gateway the node gave this user's connection
+  caf::actor router;              // the gateway the node gave this user's connection
   member_link_actor member_link;  // held: the gateway ends when it does
   std::shared_ptr<std::pair<caf::actor, std::string>> link;  // router, session
   caf::actor peer;
@@ -120,9 +120,9 @@ caf::actor router_at(caf::actor_system& sys, uint16_t port, member_link_actor& l
   caf::scoped_actor self{sys};
   caf::actor router;
   // The gateway watches the member's link; this one does nothing else.
-  link = sys.spawn([](member_link_actor::pointer, int) -> member_link_actor::behavior_type {
-    return {[](retry_atom) {}};
-  }, 0);  // the int: CAF 0.17 dereferences null for a spawn with no argument
+  link = sys.spawn([](member_link_actor::pointer,
+                      int) -> member_link_actor::behavior_type { return {[](retry_atom) {}}; },
+                   0);  // the int: CAF 0.17 dereferences null for a spawn with no argument
   self->request(*front, seconds(10), hello_atom_v, link)
     .receive([&](const hub_handles& hub) { router = caf::actor_cast<caf::actor>(hub.gateway); },
              [&](caf::error& err) { throw std::runtime_error(sys.render(err)); });
@@ -132,15 +132,17 @@ caf::actor router_at(caf::actor_system& sys, uint16_t port, member_link_actor& l
 // Sign-up and login with the real SCRAM exchange, as a member's daemon does.
 void sign_up_and_log_in(caf::actor_system& sys, synthetic_user& u, counters* c) {
   caf::scoped_actor self{sys};
-  auto fail = [&](caf::error& err) {
-    throw std::runtime_error(u.name + ": " + sys.render(err));
-  };
+  auto fail = [&](caf::error& err) { throw std::runtime_error(u.name + ": " + sys.render(err)); };
   signup_offer offer;
   self->request(u.router, seconds(10), offer_atom_v, u.name)
     .receive([&](signup_offer& o) { offer = o; }, fail);
   auto keys = scram::derive("pw", offer.salt, offer.kdf);
-  signup_request req{u.name, u.name, offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
-                                                            scram::to_bytes(keys.server_key)};
+  signup_request req{u.name,
+                     u.name,
+                     offer.salt,
+                     offer.kdf,
+                     scram::to_bytes(keys.stored_key),
+                     scram::to_bytes(keys.server_key)};
   self->request(u.router, seconds(10), signup_atom_v, req).receive([](caf::ok_atom) {}, fail);
   auto nonce = scram::random_nonce();
   login_challenge ch;
@@ -150,8 +152,9 @@ void sign_up_and_log_in(caf::actor_system& sys, synthetic_user& u, counters* c) 
   auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
   u.link = std::make_shared<std::pair<caf::actor, std::string>>(u.router, "");
   u.peer = sys.spawn(synthetic_peer, c, u.link, u.flow);
-  self->request(u.router, seconds(10), proof_atom_v, ch.attempt, proof,
-                caf::actor_cast<session_peer_actor>(u.peer))
+  self
+    ->request(u.router, seconds(10), proof_atom_v, ch.attempt, proof,
+              caf::actor_cast<session_peer_actor>(u.peer))
     .receive([&](login_grant& g) { u.link->second = g.session; }, fail);
 }
 
@@ -169,9 +172,9 @@ envelope envelope_from(const std::string& from, const std::string& to, long n) {
 
 struct cluster_figures {
   double per_s = 0;
-  double cpu_per_node = 0;   // share of one core, averaged over the nodes
-  double cpu_us_per_msg = 0; // all nodes' CPU per message
-  double search_us = 0;      // one directory search, asking every node
+  double cpu_per_node = 0;    // share of one core, averaged over the nodes
+  double cpu_us_per_msg = 0;  // all nodes' CPU per message
+  double search_us = 0;       // one directory search, asking every node
 };
 
 // Who sends to whom: every user to every other, at most 100 unacknowledged
@@ -219,10 +222,9 @@ void sign_up_members(const relay_load& load, synthetic_members& m, counters* c) 
 // A sender's pump: keeps its window full; started and woken by a message
 // (from its receiver, in pairs) or by the hub's acks.
 caf::behavior relay_pump(caf::event_based_actor* self, int count, caf::actor router,
-                         std::shared_ptr<std::pair<caf::actor, std::string>> link,
-                         std::string name, std::vector<std::string> to,
-                         std::shared_ptr<pair_flow> flow, int window, size_t batch,
-                         counters* c) {
+                         std::shared_ptr<std::pair<caf::actor, std::string>> link, std::string name,
+                         std::vector<std::string> to, std::shared_ptr<pair_flow> flow, int window,
+                         size_t batch, counters* c) {
   auto sent = std::make_shared<long>(0);
   auto pending = std::make_shared<int>(0);
   auto open = [=] {
@@ -285,8 +287,8 @@ double run_relay(const relay_load& load, synthetic_members& m, int messages, cou
         if (other.name != u.name)
           to.push_back(other.name);
     }
-    pumps.push_back(u.sys->spawn(relay_pump, each, u.router, u.link, u.name, to, flow,
-                                 load.window, load.batch, &c));
+    pumps.push_back(u.sys->spawn(relay_pump, each, u.router, u.link, u.name, to, flow, load.window,
+                                 load.batch, &c));
     if (flow)
       flow->pump = pumps.back();
   }
@@ -312,12 +314,13 @@ double search_us(synthetic_user& from, int searches) {
     // Below the per-host rate (20 a second, bursts of 100) for a fair figure.
     if (i > 0 && i % 90 == 0)
       std::this_thread::sleep_for(seconds(5));
-    self->request(from.router, seconds(10), search_atom_v, from.link->second,
-                  std::string("load"), uint32_t{20})
+    self
+      ->request(from.router, seconds(10), search_atom_v, from.link->second, std::string("load"),
+                uint32_t{20})
       .receive([](std::vector<presence_info>&) {}, [](caf::error&) {});
   }
-  auto search_wall = duration<double>(steady_clock::now() - t1).count()
-                     - 5.0 * ((searches - 1) / 90);
+  auto search_wall =
+    duration<double>(steady_clock::now() - t1).count() - 5.0 * ((searches - 1) / 90);
   return search_wall * 1e6 / searches;
 }
 
@@ -345,7 +348,7 @@ cluster_figures measure_cluster(size_t nodes, int messages, int searches) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -369,7 +372,7 @@ struct loaded_hub {
   }
 };
 
-} // namespace
+}  // namespace
 
 load_figures measure_hub_relay(int messages, size_t batch) {
   loaded_hub h({}, batch);
@@ -407,8 +410,8 @@ long syncs_in(const std::filesystem::path& summary) {
 std::pair<long, long> hub_syncs_under_relay(int messages) {
   test::temp_dir dir;
   auto summary = dir.path() / "strace-c.txt";
-  loaded_hub h({"/usr/bin/strace", "-f", "--seccomp-bpf", "-c", "-e", "trace=fsync,fdatasync",
-                "-o", summary.string()});
+  loaded_hub h({"/usr/bin/strace", "-f", "--seccomp-bpf", "-c", "-e", "trace=fsync,fdatasync", "-o",
+                summary.string()});
   auto& [world, hub, c, load, m] = h;
   run_relay(load, m, messages, c);
   // strace writes its summary when the hub ends, not when it is stopped.
@@ -424,7 +427,7 @@ std::pair<long, long> hub_syncs_under_relay(int messages) {
   return {syncs, c.delivered.load()};
 }
 
-} // namespace
+}  // namespace
 
 std::vector<row> sync_rows(const settings& s) {
   if (!std::filesystem::exists("/usr/bin/strace")) {
@@ -432,7 +435,9 @@ std::vector<row> sync_rows(const settings& s) {
     return {};
   }
   row r{"hub relay: syncs (fsync + fdatasync, strace -c) per relayed message",
-        "commits per message when each write commits alone (enqueue and ack: 2)", {}, {}};
+        "commits per message when each write commits alone (enqueue and ack: 2)",
+        {},
+        {}};
   for (int run = 0; run < s.runs; ++run) {
     auto [syncs, delivered] = hub_syncs_under_relay(s.iterations(10000));
     auto per_message = static_cast<double>(syncs) / static_cast<double>(std::max(1L, delivered));
@@ -452,13 +457,17 @@ std::vector<row> cluster_rows(const settings& s) {
   for (size_t n : {1, 2, 3}) {
     auto label = std::to_string(n) + " node" + (n > 1 ? "s" : "");
     row rate{"cluster relay, " + label + ", aggregate msgs/s" + caveat,
-             "the same load on a 1-node cluster", {}, {}};
-    row cpu{"cluster, " + label + ", CPU per node, share of one core" + caveat,
-            "1-node cluster", {}, {}};
+             "the same load on a 1-node cluster",
+             {},
+             {}};
+    row cpu{
+      "cluster, " + label + ", CPU per node, share of one core" + caveat, "1-node cluster", {}, {}};
     row per_msg{"cluster, " + label + ", CPU per message over all nodes, us" + caveat,
-                "1-node cluster", {}, {}};
-    row search{"cluster, " + label + ", directory search asking every node, us",
-               "1-node cluster", {}, {}};
+                "1-node cluster",
+                {},
+                {}};
+    row search{
+      "cluster, " + label + ", directory search asking every node, us", "1-node cluster", {}, {}};
     for (size_t r = 0; r < runs[n].size(); ++r) {
       auto& f = runs[n][r];
       auto& one = runs[1][r];
@@ -472,4 +481,4 @@ std::vector<row> cluster_rows(const settings& s) {
   return rows;
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -62,8 +62,7 @@ double bare_primitives_us(int n) {
     // Recipient.
     bytes signed_part = aad;
     signed_part.insert(signed_part.end(), sealed.begin(), sealed.end());
-    if (!crypto::ed25519_verify(signer_pub, signed_part,
-                                bytes(signature.begin(), signature.end())))
+    if (!crypto::ed25519_verify(signer_pub, signed_part, bytes(signature.begin(), signature.end())))
       throw std::runtime_error("bare Ed25519 failed");
     auto eph_pub = ephemeral.public_value();
     auto shared2 = crypto::x25519(bytes(recipient_priv.begin(), recipient_priv.end()), eph_pub);
@@ -91,14 +90,14 @@ session_pair set_up_sessions() {
   auto bob = crypto::generate_identity(crypto::suite_id::ratchet_x25519_chacha20poly1305);
   auto alice_pub = crypto::public_of(alice, "alice"), bob_pub = crypto::public_of(bob, "bob");
   auto spk = crypto::ratchet::generate_key_pair();
-  crypto::x3dh::bundle b{bob_pub, 1, spk.public_key,
-                         crypto::x3dh::sign_prekey(bob, "bob", 1, spk.public_key), 0, {}};
+  crypto::x3dh::bundle b{
+    bob_pub, 1, spk.public_key, crypto::x3dh::sign_prekey(bob, "bob", 1, spk.public_key), 0, {}};
   session_pair p;
   p.alice = crypto::session::initiate(alice, alice_pub, b);
   auto first = crypto::session::seal(p.alice, ratchet_header("alice", "bob"), text);
   auto w = crypto::session::decode_wire(decode_header(first.header)->kem);
-  p.bob = crypto::session::respond(bob, bob_pub, alice_pub, spk, std::nullopt, w->session_id,
-                                   *w->init);
+  p.bob =
+    crypto::session::respond(bob, bob_pub, alice_pub, spk, std::nullopt, w->session_id, *w->init);
   crypto::session::open(p.bob, first);
   return p;
 }
@@ -111,9 +110,8 @@ double ratchet_us(int n, bool alternate) {
   return micros_per_op(n, [&] {
     auto& sender = from_alice ? p.alice : p.bob;
     auto& recipient = from_alice ? p.bob : p.alice;
-    auto env = crypto::session::seal(sender, from_alice ? ratchet_header("alice", "bob")
-                                                        : ratchet_header("bob", "alice"),
-                                     text);
+    auto env = crypto::session::seal(
+      sender, from_alice ? ratchet_header("alice", "bob") : ratchet_header("bob", "alice"), text);
     if (crypto::session::open(recipient, env).size() != text.size())
       throw std::runtime_error("the ratchet lost the text");
     if (alternate)
@@ -143,15 +141,21 @@ double bare_aead_us(int n) {
   });
 }
 
-} // namespace
+}  // namespace
 
 std::vector<row> crypto_rows(const settings& s) {
   row chain{"seal+open per message, ratchet suite (default), one sender's chain, us",
-            "bare ChaCha20-Poly1305 seal+open", {}, {}};
+            "bare ChaCha20-Poly1305 seal+open",
+            {},
+            {}};
   row turns{"seal+open per message, ratchet suite, every message a reply (DH step), us",
-            "bare ChaCha20-Poly1305 seal+open", {}, {}};
+            "bare ChaCha20-Poly1305 seal+open",
+            {},
+            {}};
   row def{"seal+open per message, x25519-chacha20poly1305-ed25519 suite, us",
-          "bare Botan primitives it uses", {}, {}};
+          "bare Botan primitives it uses",
+          {},
+          {}};
   row rsa{"seal+open per message, rsa-oaep-pss-3072 recipient, us", "x25519 suite", {}, {}};
   row elg{"seal+open per message, elgamal-2048 recipient, us", "x25519 suite", {}, {}};
   for (int run = 0; run < s.runs; ++run) {
@@ -166,4 +170,4 @@ std::vector<row> crypto_rows(const settings& s) {
   return {chain, turns, def, rsa, elg};
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -33,7 +33,7 @@ struct echo_service {
   std::unique_ptr<sdbus::IObject> object;
 };
 
-} // namespace
+}  // namespace
 
 std::vector<row> dbus_rows(const settings& s) {
   test::world world;
@@ -46,10 +46,12 @@ std::vector<row> dbus_rows(const settings& s) {
   echo_service echo(world.bus.address());
   auto ref = sdbus::createProxy(*conn, echo_name, echo_path);
 
-  row property{"D-Bus property read (Account.Username), us/call",
-               "bare sdbus-c++ service, same bus", {}, {}};
+  row property{
+    "D-Bus property read (Account.Username), us/call", "bare sdbus-c++ service, same bus", {}, {}};
   row method{"D-Bus method through an actor (Account.GetFingerprint), us/call",
-             "bare sdbus-c++ method (Echo), same bus", {}, {}};
+             "bare sdbus-c++ method (Echo), same bus",
+             {},
+             {}};
   int n = s.iterations(3000);
   for (int run = 0; run < s.runs; ++run) {
     property.chatter_runs.push_back(micros_per_op(n, [&] { (void)alice.Username(); }));
@@ -60,11 +62,13 @@ std::vector<row> dbus_rows(const settings& s) {
     method.chatter_runs.push_back(micros_per_op(n, [&] { (void)alice.GetFingerprint("alice"); }));
     method.reference_runs.push_back(micros_per_op(n, [&] {
       std::string out;
-      ref->callMethod("Echo").onInterface(echo_name).withArguments(std::string("alice"))
+      ref->callMethod("Echo")
+        .onInterface(echo_name)
+        .withArguments(std::string("alice"))
         .storeResultsTo(out);
     }));
   }
   return {property, method};
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -97,7 +97,7 @@ double rusage_seconds(int who) {
   return secs(r.ru_utime) + secs(r.ru_stime);
 }
 
-} // namespace
+}  // namespace
 
 double thread_cpu_seconds() {
   return rusage_seconds(RUSAGE_THREAD);
@@ -119,7 +119,7 @@ std::string figure(const std::vector<double>& runs) {
   return buf;
 }
 
-} // namespace
+}  // namespace
 
 void print_markdown(const std::vector<row>& rows) {
   std::printf("| metric | Chatter | reference | ratio |\n|---|---|---|---|\n");
@@ -165,4 +165,4 @@ void write_json(const std::vector<row>& rows, const std::vector<std::string>& gr
   std::ofstream(path) << out.dump(2) << '\n';
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -52,8 +52,8 @@ void write_json(const std::vector<row>& rows, const std::vector<std::string>& gr
 // The 1:1 load every message row puts on Chatter and on its peers alike:
 // senders each with one receiver, at most `window` messages sent and not
 // yet received per pair (the receiving side counts them).
-constexpr int relay_pairs = 4;   // hub relay rows: synthetic members, XMPP peers
-constexpr int window = 256;      // messages in flight per pair, every load
+constexpr int relay_pairs = 4;      // hub relay rows: synthetic members, XMPP peers
+constexpr int window = 256;         // messages in flight per pair, every load
 constexpr size_t relay_batch = 32;  // envelopes per enqueue, the batched relay row
 
 // What /proc says about a process: CPU (user+system) so far, resident memory.
@@ -73,15 +73,15 @@ double process_cpu_seconds();
 // spent on it.
 struct load_figures {
   double per_s = 0;
-  double server_cpu_us = 0;  // per message, from /proc
-  double server_rss_mib = 0; // after the load
-  double driver_share = 0;   // the load generator's CPU, share of one core
+  double server_cpu_us = 0;   // per message, from /proc
+  double server_rss_mib = 0;  // after the load
+  double driver_share = 0;    // the load generator's CPU, share of one core
 };
 
 // An XMPP server under the fast driver (xmpp_peer.cpp, xmpp_client.cpp).
 struct peer_figures {
-  load_figures relay;  // relay_pairs pairs
-  load_figures e2e;    // 1 pair, as Chatter's end-to-end rows
+  load_figures relay;                           // relay_pairs pairs
+  load_figures e2e;                             // 1 pair, as Chatter's end-to-end rows
   double p50_ms = 0, p99_ms = 0;                // one message at a time
   double unloaded_switches = 0;                 // the server's, per message, one at a time
   double loaded_p50_ms = 0, loaded_p99_ms = 0;  // 1 pair at 80 % of e2e.per_s
@@ -113,4 +113,4 @@ std::vector<row> message_rows(const settings& s);
 std::vector<row> cluster_rows(const settings& s);
 std::vector<row> store_rows(const settings& s);
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -66,9 +66,8 @@ double caf_round_trip_ms(int serial) {
   auto port = a.middleman().publish(server, 0, "127.0.0.1");
   auto remote = b.middleman().remote_actor("127.0.0.1", *port);
   caf::scoped_actor self{b};
-  auto us = micros_per_op(serial, [&] {
-    self->request(*remote, seconds(5), 1).receive([](int) {}, [](caf::error&) {});
-  });
+  auto us = micros_per_op(
+    serial, [&] { self->request(*remote, seconds(5), 1).receive([](int) {}, [](caf::error&) {}); });
   caf::anon_send_exit(server, caf::exit_reason::user_shutdown);
   return us / 1e3;
 }
@@ -77,8 +76,9 @@ double dbus_round_trip_ms(int serial) {
   test::private_bus bus;
   auto service_conn = bus.connect();
   auto object = sdbus::createObject(*service_conn, "/org/chatter/BenchEcho");
-  object->registerMethod("Echo").onInterface("org.chatter.BenchEcho").implementedAs(
-    [](const std::string& s) { return s; });
+  object->registerMethod("Echo")
+    .onInterface("org.chatter.BenchEcho")
+    .implementedAs([](const std::string& s) { return s; });
   object->finishRegistration();
   service_conn->requestName("org.chatter.BenchEcho");
   service_conn->enterEventLoopAsync();
@@ -86,8 +86,10 @@ double dbus_round_trip_ms(int serial) {
   auto proxy = sdbus::createProxy(*conn, "org.chatter.BenchEcho", "/org/chatter/BenchEcho");
   auto us = micros_per_op(serial, [&] {
     std::string out;
-    proxy->callMethod("Echo").onInterface("org.chatter.BenchEcho")
-      .withArguments(std::string("ping 1")).storeResultsTo(out);
+    proxy->callMethod("Echo")
+      .onInterface("org.chatter.BenchEcho")
+      .withArguments(std::string("ping 1"))
+      .storeResultsTo(out);
   });
   service_conn->leaveEventLoop();
   return us / 1e3;
@@ -107,7 +109,7 @@ struct process_cost {
 
 struct chatter_figures {
   double per_s = 0;
-  double batched_per_s = 0;  // SendMessages of `batch` + MessagesReceived
+  double batched_per_s = 0;       // SendMessages of `batch` + MessagesReceived
   double per_batched_signal = 0;  // messages per MessagesReceived, on average
   double p50_ms = 0, p99_ms = 0;
   double loaded_p50_ms = 0, loaded_p99_ms = 0;
@@ -166,7 +168,8 @@ public:
     if (per_call_ > 1)
       return send_batches(first, n);
     for (long i = first; i < first + n; ++i)
-      proxy_.callMethodAsync("SendMessage").onInterface(account_interface)
+      proxy_.callMethodAsync("SendMessage")
+        .onInterface(account_interface)
         .withArguments(std::string("bob"), "load " + std::to_string(i))
         .uponReplyInvoke([this](const sdbus::Error* error, const std::string&) {
           if (error)
@@ -192,7 +195,8 @@ private:
       std::vector<sdbus::Struct<std::string, std::string>> entries;
       for (long i = start; i < start + per_call_; ++i)
         entries.emplace_back(std::string("bob"), "batched " + std::to_string(i));
-      proxy_.callMethodAsync("SendMessages").onInterface(account_interface)
+      proxy_.callMethodAsync("SendMessages")
+        .onInterface(account_interface)
         .withArguments(entries)
         .uponReplyInvoke([this](const sdbus::Error* error, const std::vector<std::string>&) {
           if (error)
@@ -223,7 +227,7 @@ struct chatter_setup {
   arrivals batched_at_bob;  // entries of bob's MessagesReceived
   std::atomic<long> batched_signals{0};
   std::unique_ptr<sdbus::IProxy> batched_proxy;  // bob's, subscribed to MessagesReceived only
-  std::unique_ptr<sdbus::IProxy> sender_proxy;  // alice's connection, no subscriptions of its own
+  std::unique_ptr<sdbus::IProxy> sender_proxy;   // alice's connection, no subscriptions of its own
 };
 
 pid_t bus_pid(const test::world& w) {
@@ -266,12 +270,10 @@ void set_up(chatter_setup& c) {
 }
 
 std::vector<process_cost> path_processes(chatter_setup& c) {
-  return {{"hub chatterd", c.hub_daemon->pid()},
-          {"alice's chatterd", c.alice.daemon->pid()},
-          {"bob's chatterd", c.bob.daemon->pid()},
-          {"alice's dbus-daemon", bus_pid(c.alice.world)},
-          {"bob's dbus-daemon", bus_pid(c.bob.world)},
-          {"the hub's dbus-daemon", bus_pid(c.hub)}};
+  return {
+    {"hub chatterd", c.hub_daemon->pid()},       {"alice's chatterd", c.alice.daemon->pid()},
+    {"bob's chatterd", c.bob.daemon->pid()},     {"alice's dbus-daemon", bus_pid(c.alice.world)},
+    {"bob's dbus-daemon", bus_pid(c.bob.world)}, {"the hub's dbus-daemon", bus_pid(c.hub)}};
 }
 
 void unloaded_latency(chatter_setup& c, int unloaded, chatter_figures& out) {
@@ -342,7 +344,8 @@ void paced_latency(chatter_setup& c, int messages, chatter_figures& out) {
   auto base = c.at_bob.count.load();
   for (int i = 0; i < paced; ++i) {
     std::this_thread::sleep_until(slots[static_cast<size_t>(i)]);
-    c.sender_proxy->callMethodAsync("SendMessage").onInterface(account_interface)
+    c.sender_proxy->callMethodAsync("SendMessage")
+      .onInterface(account_interface)
       .withArguments(std::string("bob"), "paced " + std::to_string(i))
       .uponReplyInvoke([](const sdbus::Error*, const std::string&) {});
   }
@@ -363,7 +366,8 @@ void switch_bob_to_batches(chatter_setup& c) {
   c.batched_proxy =
     sdbus::createProxy(*c.bob.conn, client::service_name, client::account_path("bob"));
   using entries = client::account_client::received_entries;
-  c.batched_proxy->uponSignal("MessagesReceived").onInterface(account_interface)
+  c.batched_proxy->uponSignal("MessagesReceived")
+    .onInterface(account_interface)
     .call([&at = c.batched_at_bob, &signals = c.batched_signals](const entries& got) {
       ++signals;
       std::function<void()> pump;
@@ -399,8 +403,8 @@ void batched_sustained(chatter_setup& c, int messages, chatter_figures& out) {
   c.batched_at_bob.set_on_arrival(nullptr);
   sender.wait_answered(seconds(30));
   if (got < quota || sender.failed > 0)
-    std::cerr << "end to end, batched: " << got << " of " << quota << " arrived, "
-              << sender.failed << " SendMessages calls failed\n";
+    std::cerr << "end to end, batched: " << got << " of " << quota << " arrived, " << sender.failed
+              << " SendMessages calls failed\n";
 }
 
 chatter_figures measure_chatter(int messages, int unloaded) {
@@ -463,15 +467,19 @@ const peer_figures& peer_of(const run_figures& f, xmpp_server server) {
 void floor_rows(row_maker& m) {
   const std::string floor = "floor: bare sd-bus round trip + raw CAF remote round trip, ms";
   auto floor_ms = [](const run_figures& f) { return f.floor.dbus_ms + f.floor.caf_ms; };
-  m.add("floor: bare sd-bus method round trip through a dbus-daemon, ms",
-        "raw CAF remote round trip, ms (the floor is their sum)",
-        [](auto& f) { return f.floor.dbus_ms; }, [](auto& f) { return f.floor.caf_ms; });
-  m.add("unloaded p50, SendMessage -> MessageReceived via a remote hub, ms", floor,
-        [](auto& f) { return f.chat.p50_ms; }, floor_ms);
-  m.add("unloaded p99, SendMessage -> MessageReceived via a remote hub, ms", floor,
-        [](auto& f) { return f.chat.p99_ms; }, floor_ms);
-  m.add("p99 at 80 % of the sustained end-to-end rate, ms", floor,
-        [](auto& f) { return f.chat.loaded_p99_ms; }, floor_ms);
+  m.add(
+    "floor: bare sd-bus method round trip through a dbus-daemon, ms",
+    "raw CAF remote round trip, ms (the floor is their sum)",
+    [](auto& f) { return f.floor.dbus_ms; }, [](auto& f) { return f.floor.caf_ms; });
+  m.add(
+    "unloaded p50, SendMessage -> MessageReceived via a remote hub, ms", floor,
+    [](auto& f) { return f.chat.p50_ms; }, floor_ms);
+  m.add(
+    "unloaded p99, SendMessage -> MessageReceived via a remote hub, ms", floor,
+    [](auto& f) { return f.chat.p99_ms; }, floor_ms);
+  m.add(
+    "p99 at 80 % of the sustained end-to-end rate, ms", floor,
+    [](auto& f) { return f.chat.loaded_p99_ms; }, floor_ms);
 }
 
 // Chatter end to end (one pair through D-Bus, a remote hub and D-Bus) beside
@@ -480,28 +488,35 @@ void end_to_end_rows(row_maker& m, xmpp_server server) {
   std::string name = server_name(server);
   std::string vs = " [vs " + name + "]";
   auto peer = [server](const run_figures& f) -> const peer_figures& { return peer_of(f, server); };
-  m.add("end to end msgs/s: D-Bus in, remote hub, D-Bus out, ratchet-encrypted, durable; 1 pair, "
-          + std::to_string(window) + " in flight" + vs,
-        name + " relay, 1 pair, same window"
-          + share_note(m.runs, [&](auto& f) { return peer(f).e2e.driver_share; }),
-        [](auto& f) { return f.chat.per_s; }, [&](auto& f) { return peer(f).e2e.per_s; });
-  m.add("end to end, batched D-Bus path (SendMessages of " + std::to_string(batch)
-          + " + MessagesReceived) msgs/s: as above, " + std::to_string(window) + " in flight" + vs,
-        name + " relay, 1 pair, same window",
-        [](auto& f) { return f.chat.batched_per_s; }, [&](auto& f) { return peer(f).e2e.per_s; });
+  m.add(
+    "end to end msgs/s: D-Bus in, remote hub, D-Bus out, ratchet-encrypted, durable; 1 pair, "
+      + std::to_string(window) + " in flight" + vs,
+    name + " relay, 1 pair, same window"
+      + share_note(m.runs, [&](auto& f) { return peer(f).e2e.driver_share; }),
+    [](auto& f) { return f.chat.per_s; }, [&](auto& f) { return peer(f).e2e.per_s; });
+  m.add(
+    "end to end, batched D-Bus path (SendMessages of " + std::to_string(batch)
+      + " + MessagesReceived) msgs/s: as above, " + std::to_string(window) + " in flight" + vs,
+    name + " relay, 1 pair, same window", [](auto& f) { return f.chat.batched_per_s; },
+    [&](auto& f) { return peer(f).e2e.per_s; });
   std::string one = name + ", one message at a time";
-  m.add("unloaded p50, ms" + vs, one, [](auto& f) { return f.chat.p50_ms; },
-        [&](auto& f) { return peer(f).p50_ms; });
-  m.add("unloaded p99, ms" + vs, one, [](auto& f) { return f.chat.p99_ms; },
-        [&](auto& f) { return peer(f).p99_ms; });
+  m.add(
+    "unloaded p50, ms" + vs, one, [](auto& f) { return f.chat.p50_ms; },
+    [&](auto& f) { return peer(f).p50_ms; });
+  m.add(
+    "unloaded p99, ms" + vs, one, [](auto& f) { return f.chat.p99_ms; },
+    [&](auto& f) { return peer(f).p99_ms; });
   std::string paced = name + " at 80 % of its own 1-pair rate";
-  m.add("p50 at 80 % of the sustained end-to-end rate, ms" + vs, paced,
-        [](auto& f) { return f.chat.loaded_p50_ms; }, [&](auto& f) { return peer(f).loaded_p50_ms; });
-  m.add("p99 at 80 % of the sustained end-to-end rate, ms" + vs, paced,
-        [](auto& f) { return f.chat.loaded_p99_ms; }, [&](auto& f) { return peer(f).loaded_p99_ms; });
-  m.add("end to end: load generator's CPU (the bench's D-Bus clients), share of one core" + vs,
-        "the fast XMPP driver, 1 pair", [](auto& f) { return f.chat.driver_share; },
-        [&](auto& f) { return peer(f).e2e.driver_share; });
+  m.add(
+    "p50 at 80 % of the sustained end-to-end rate, ms" + vs, paced,
+    [](auto& f) { return f.chat.loaded_p50_ms; }, [&](auto& f) { return peer(f).loaded_p50_ms; });
+  m.add(
+    "p99 at 80 % of the sustained end-to-end rate, ms" + vs, paced,
+    [](auto& f) { return f.chat.loaded_p99_ms; }, [&](auto& f) { return peer(f).loaded_p99_ms; });
+  m.add(
+    "end to end: load generator's CPU (the bench's D-Bus clients), share of one core" + vs,
+    "the fast XMPP driver, 1 pair", [](auto& f) { return f.chat.driver_share; },
+    [&](auto& f) { return peer(f).e2e.driver_share; });
 }
 
 // CPU per message and memory of each process on Chatter's path, beside the
@@ -511,28 +526,33 @@ void process_rows(row_maker& m, xmpp_server server) {
   auto peer = [server](const run_figures& f) -> const peer_figures& { return peer_of(f, server); };
   auto& processes = m.runs[0].chat.processes;
   for (size_t i = 0; i < processes.size(); ++i) {
-    m.add("unloaded, one message at a time: voluntary context switches (thread hand-offs and "
-          "waits) per message, " + processes[i].name,
-          name + ", the whole server, same unloaded pings",
-          [i](auto& f) { return f.chat.processes[i].unloaded_switches; },
-          [&](auto& f) { return peer(f).unloaded_switches; });
-    m.add("end to end: CPU per message, " + processes[i].name + ", us",
-          name + ", the whole server, same 1-pair load",
-          [i](auto& f) { return f.chat.processes[i].cpu_us; },
-          [&](auto& f) { return peer(f).e2e.server_cpu_us; });
-    m.add("end to end: RSS after the load, " + processes[i].name + ", MiB",
-          name + " after the same load", [i](auto& f) { return f.chat.processes[i].rss_mib; },
-          [&](auto& f) { return peer(f).e2e.server_rss_mib; });
+    m.add(
+      "unloaded, one message at a time: voluntary context switches (thread hand-offs and "
+      "waits) per message, "
+        + processes[i].name,
+      name + ", the whole server, same unloaded pings",
+      [i](auto& f) { return f.chat.processes[i].unloaded_switches; },
+      [&](auto& f) { return peer(f).unloaded_switches; });
+    m.add(
+      "end to end: CPU per message, " + processes[i].name + ", us",
+      name + ", the whole server, same 1-pair load",
+      [i](auto& f) { return f.chat.processes[i].cpu_us; },
+      [&](auto& f) { return peer(f).e2e.server_cpu_us; });
+    m.add(
+      "end to end: RSS after the load, " + processes[i].name + ", MiB",
+      name + " after the same load", [i](auto& f) { return f.chat.processes[i].rss_mib; },
+      [&](auto& f) { return peer(f).e2e.server_rss_mib; });
   }
-  m.add("end to end: CPU per message, all Chatter processes on the path, us",
-        name + ", the whole server, same 1-pair load",
-        [](auto& f) {
-          double sum = 0;
-          for (auto& p : f.chat.processes)
-            sum += p.cpu_us;
-          return sum;
-        },
-        [&](auto& f) { return peer(f).e2e.server_cpu_us; });
+  m.add(
+    "end to end: CPU per message, all Chatter processes on the path, us",
+    name + ", the whole server, same 1-pair load",
+    [](auto& f) {
+      double sum = 0;
+      for (auto& p : f.chat.processes)
+        sum += p.cpu_us;
+      return sum;
+    },
+    [&](auto& f) { return peer(f).e2e.server_cpu_us; });
 }
 
 // The hub alone under synthetic members beside the server under the fast
@@ -542,38 +562,45 @@ void relay_rows(row_maker& m, xmpp_server server) {
   std::string vs = " [vs " + name + "]";
   auto peer = [server](const run_figures& f) -> const peer_figures& { return peer_of(f, server); };
   std::string same = name + ", same load, fast driver";
-  m.add("hub relay msgs/s: synthetic members, encrypted envelopes, " + std::to_string(relay_pairs)
-          + " pairs, " + std::to_string(window) + " in flight each" + vs,
-        name + " relay, same load"
-          + share_note(m.runs, [&](auto& f) { return peer(f).relay.driver_share; }),
-        [](auto& f) { return f.hub.per_s; }, [&](auto& f) { return peer(f).relay.per_s; });
-  m.add("hub relay msgs/s: the same, in hub protocol batches (" + std::to_string(relay_batch)
-          + " envelopes per enqueue, cumulative acks)" + vs,
-        name + " relay, same load", [](auto& f) { return f.hub_batched.per_s; },
-        [&](auto& f) { return peer(f).relay.per_s; });
-  m.add("hub relay, batched: CPU per relayed message, hub chatterd, us" + vs, same,
-        [](auto& f) { return f.hub_batched.server_cpu_us; },
-        [&](auto& f) { return peer(f).relay.server_cpu_us; });
-  m.add("hub relay: CPU per relayed message, hub chatterd, us" + vs, same,
-        [](auto& f) { return f.hub.server_cpu_us; },
-        [&](auto& f) { return peer(f).relay.server_cpu_us; });
-  m.add("hub relay: RSS after the load, hub chatterd, MiB" + vs, same,
-        [](auto& f) { return f.hub.server_rss_mib; },
-        [&](auto& f) { return peer(f).relay.server_rss_mib; });
-  m.add("hub relay: load generator's CPU (the synthetic members), share of one core" + vs,
-        "the fast XMPP driver, same load", [](auto& f) { return f.hub.driver_share; },
-        [&](auto& f) { return peer(f).relay.driver_share; });
+  m.add(
+    "hub relay msgs/s: synthetic members, encrypted envelopes, " + std::to_string(relay_pairs)
+      + " pairs, " + std::to_string(window) + " in flight each" + vs,
+    name + " relay, same load"
+      + share_note(m.runs, [&](auto& f) { return peer(f).relay.driver_share; }),
+    [](auto& f) { return f.hub.per_s; }, [&](auto& f) { return peer(f).relay.per_s; });
+  m.add(
+    "hub relay msgs/s: the same, in hub protocol batches (" + std::to_string(relay_batch)
+      + " envelopes per enqueue, cumulative acks)" + vs,
+    name + " relay, same load", [](auto& f) { return f.hub_batched.per_s; },
+    [&](auto& f) { return peer(f).relay.per_s; });
+  m.add(
+    "hub relay, batched: CPU per relayed message, hub chatterd, us" + vs, same,
+    [](auto& f) { return f.hub_batched.server_cpu_us; },
+    [&](auto& f) { return peer(f).relay.server_cpu_us; });
+  m.add(
+    "hub relay: CPU per relayed message, hub chatterd, us" + vs, same,
+    [](auto& f) { return f.hub.server_cpu_us; },
+    [&](auto& f) { return peer(f).relay.server_cpu_us; });
+  m.add(
+    "hub relay: RSS after the load, hub chatterd, MiB" + vs, same,
+    [](auto& f) { return f.hub.server_rss_mib; },
+    [&](auto& f) { return peer(f).relay.server_rss_mib; });
+  m.add(
+    "hub relay: load generator's CPU (the synthetic members), share of one core" + vs,
+    "the fast XMPP driver, same load", [](auto& f) { return f.hub.driver_share; },
+    [&](auto& f) { return peer(f).relay.driver_share; });
 }
 
-} // namespace
+}  // namespace
 
 std::vector<row> message_rows(const settings& s) {
   bool prosody = peer_available(xmpp_server::prosody);
   bool ejabberd = peer_available(xmpp_server::ejabberd);
-  for (auto [ok, server] : {std::pair{prosody, xmpp_server::prosody},
-                            std::pair{ejabberd, xmpp_server::ejabberd}})
+  for (auto [ok, server] :
+       {std::pair{prosody, xmpp_server::prosody}, std::pair{ejabberd, xmpp_server::ejabberd}})
     if (!ok)
-      std::cerr << "chatter_bench: " << server_name(server) << " is not installed; no rows for it\n";
+      std::cerr << "chatter_bench: " << server_name(server)
+                << " is not installed; no rows for it\n";
   std::vector<run_figures> runs;
   for (int run = 0; run < s.runs; ++run) {
     run_figures f;
@@ -609,4 +636,4 @@ std::vector<row> message_rows(const settings& s) {
   return rows;
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -35,13 +35,17 @@ std::unique_ptr<SQLite::Database> plain_connection(const std::string& path) {
   return db;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<row> store_rows(const settings& s) {
   row writes{"hub write with the file fence (one receipt, synchronous=FULL), us",
-             "the same write, a connection without the fence", {}, {}};
+             "the same write, a connection without the fence",
+             {},
+             {}};
   row opens{"opening hub.db with PRAGMA quick_check (1,000 users), ms",
-            "opening it without the check", {}, {}};
+            "opening it without the check",
+            {},
+            {}};
   test::temp_dir dir;
   auto path = (dir.path() / "hub.db").string();
   {
@@ -54,12 +58,13 @@ std::vector<row> store_rows(const settings& s) {
   for (int run = 0; run < s.runs; ++run) {
     store::hub_store fenced{path};
     auto plain = plain_connection(path);
-    SQLite::Statement insert(*plain, "INSERT INTO receipts(sender, recipient, id, state) "
-                                     "VALUES ('user1', 'user2', ?, 'delivered')");
+    SQLite::Statement insert(*plain,
+                             "INSERT INTO receipts(sender, recipient, id, state) "
+                             "VALUES ('user1', 'user2', ?, 'delivered')");
     int i = 0, j = 0;
     auto with_fence = micros_per_op(n, [&] {
-      fenced.add_receipt("user1", {"f" + std::to_string(run) + "-" + std::to_string(i++),
-                                   "user2", "delivered"});
+      fenced.add_receipt(
+        "user1", {"f" + std::to_string(run) + "-" + std::to_string(i++), "user2", "delivered"});
     });
     auto without = micros_per_op(n, [&] {
       insert.bind(1, "p" + std::to_string(run) + "-" + std::to_string(j++));
@@ -76,4 +81,4 @@ std::vector<row> store_rows(const settings& s) {
   return {writes, opens};
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -60,7 +60,7 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> xmpp_users(int pairs) {
   std::vector<std::string> out;
@@ -107,16 +107,14 @@ private:
   int depth_ = 0;     // 1 inside <stream:stream>, 2+ inside a stanza
 };
 
-xmpp_connection::xmpp_connection(uint16_t port, const std::string& domain,
-                                 const std::string& user)
+xmpp_connection::xmpp_connection(uint16_t port, const std::string& domain, const std::string& user)
   : user_(user) {
   connect_to(port);
   open_stream(domain);
   if (next_blocking().find("PLAIN") == npos)
     throw std::runtime_error(user + ": the server offers no SASL PLAIN on plain TCP");
   send_all("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>"
-           + base64(std::string(1, '\0') + user + std::string(1, '\0') + "pw-" + user)
-           + "</auth>");
+           + base64(std::string(1, '\0') + user + std::string(1, '\0') + "pw-" + user) + "</auth>");
   auto answer = next_blocking();
   if (!starts_with(answer, "<success"))
     throw std::runtime_error(user + ": the server refused the login: " + answer);
@@ -270,8 +268,10 @@ struct xmpp_driver::pair_state {
 xmpp_driver::xmpp_driver(uint16_t port, const std::string& domain, int pairs)
   : epoll_(::epoll_create1(EPOLL_CLOEXEC)), domain_(domain) {
   for (int i = 0; i < pairs; ++i) {
-    senders_.push_back(std::make_unique<xmpp_connection>(port, domain, "alice" + std::to_string(i)));
-    receivers_.push_back(std::make_unique<xmpp_connection>(port, domain, "bob" + std::to_string(i)));
+    senders_.push_back(
+      std::make_unique<xmpp_connection>(port, domain, "alice" + std::to_string(i)));
+    receivers_.push_back(
+      std::make_unique<xmpp_connection>(port, domain, "bob" + std::to_string(i)));
   }
   // Events name connections by index: receivers first, then senders.
   for (size_t i = 0; i < receivers_.size() + senders_.size(); ++i) {
@@ -354,8 +354,8 @@ xmpp_driver::result xmpp_driver::run(int pairs, int per_pair, int window, double
   state[0].sent_at.resize(static_cast<size_t>(per_pair), t0);
   if (per_s > 0)
     for (int i = 0; i < per_pair; ++i)
-      state[0].slots.push_back(t0 + std::chrono::duration_cast<clock::duration>(
-                                      std::chrono::duration<double>(i / per_s)));
+      state[0].slots.push_back(
+        t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(i / per_s)));
   auto cpu0 = thread_cpu_seconds();
   long total = static_cast<long>(pairs) * per_pair;
   auto deadline = t0 + std::chrono::seconds(120);
@@ -391,4 +391,4 @@ xmpp_driver::result xmpp_driver::run(int pairs, int per_pair, int window, double
   return out;
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -31,8 +31,8 @@ public:
 
   struct result {
     long arrived = 0;
-    double seconds = 0;         // first send to last arrival
-    double driver_cpu_s = 0;    // this thread's CPU over the load
+    double seconds = 0;              // first send to last arrival
+    double driver_cpu_s = 0;         // this thread's CPU over the load
     std::vector<double> latency_ms;  // per message of pair 0: arrival - slot
     std::chrono::steady_clock::time_point last_arrival;
   };
@@ -51,4 +51,4 @@ private:
   std::vector<std::unique_ptr<xmpp_connection>> senders_, receivers_;
 };
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

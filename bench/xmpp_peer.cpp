@@ -71,7 +71,8 @@ public:
                           << "modules_disabled = { \"s2s\"; \"offline\"; \"limits\"; \"tls\" }\n"
                           << "authentication = \"internal_plain\"\n"
                           << "allow_unencrypted_plain_auth = true\nc2s_require_encryption = false\n"
-                          << "log = { warn = \"" << (dir.path() / "prosody.log").string() << "\" }\n"
+                          << "log = { warn = \"" << (dir.path() / "prosody.log").string()
+                          << "\" }\n"
                           << "VirtualHost \"localhost\"\n";
     std::filesystem::create_directories(dir.path() / "data");
     for (auto& user : xmpp_users(relay_pairs)) {
@@ -118,10 +119,17 @@ private:
 
 std::vector<std::string> ejabberd_instance::ctl(std::vector<std::string> args) const {
   auto d = dir.path();
-  std::vector<std::string> argv{(d / "ejabberdctl").string(), "--config-dir", d.string(), "--config",
-                                (d / "ejabberd.yml").string(), "--ctl-config",
-                                (d / "ejabberdctl.cfg").string(), "--spool", (d / "spool").string(),
-                                "--logs", (d / "logs").string()};
+  std::vector<std::string> argv{(d / "ejabberdctl").string(),
+                                "--config-dir",
+                                d.string(),
+                                "--config",
+                                (d / "ejabberd.yml").string(),
+                                "--ctl-config",
+                                (d / "ejabberdctl.cfg").string(),
+                                "--spool",
+                                (d / "spool").string(),
+                                "--logs",
+                                (d / "logs").string()};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }
@@ -169,27 +177,28 @@ void ejabberd_instance::register_users() const {
     for (size_t i = 0; i < users.size(); ++i)
       if (attempt == 0 || results[i].exit_code != 0)
         calls.emplace_back([&, i] {
-          results[i] = test::run_command(ctl({"register", users[i], "localhost", "pw-" + users[i]}));
+          results[i] =
+            test::run_command(ctl({"register", users[i], "localhost", "pw-" + users[i]}));
         });
     for (auto& c : calls)
       c.join();
-    auto failed = std::find_if(results.begin(), results.end(),
-                               [](auto& r) { return r.exit_code != 0; });
+    auto failed =
+      std::find_if(results.begin(), results.end(), [](auto& r) { return r.exit_code != 0; });
     if (failed == results.end())
       return;
     if (steady_clock::now() > deadline)
-      throw std::runtime_error("ejabberdctl register " + users[static_cast<size_t>(
-                                 failed - results.begin())] + " failed: " + failed->out
-                               + failed->err);
+      throw std::runtime_error("ejabberdctl register "
+                               + users[static_cast<size_t>(failed - results.begin())]
+                               + " failed: " + failed->out + failed->err);
     std::this_thread::sleep_for(milliseconds(500));  // a retry's pace, not a wait for a state
   }
 }
 
 ejabberd_instance::ejabberd_instance() {
   write_config();
-  server_ = std::make_unique<test::child_process>(
-    ctl({"foreground"}), std::map<std::string, std::string>{}, false,
-    (dir.path() / "ejabberd.out").string());
+  server_ =
+    std::make_unique<test::child_process>(ctl({"foreground"}), std::map<std::string, std::string>{},
+                                          false, (dir.path() / "ejabberd.out").string());
   try {
     wait_accepting(port, "ejabberd", seconds(60));
     auto deadline = steady_clock::now() + seconds(10);
@@ -241,7 +250,7 @@ load_figures sustained(xmpp_driver& driver, pid_t server, int pairs, int message
   return out;
 }
 
-} // namespace
+}  // namespace
 
 const char* server_name(xmpp_server s) {
   return s == xmpp_server::prosody ? "Prosody 0.12" : "ejabberd 23.01";
@@ -264,8 +273,8 @@ peer_figures measure_peer(xmpp_server s, int relay_messages, int messages, int u
   peer_figures out;
   auto switches0 = voluntary_switches(server->pid());
   auto one = driver.run(1, unloaded, 1);
-  out.unloaded_switches = static_cast<double>(voluntary_switches(server->pid()) - switches0)
-                          / std::max(1, unloaded);
+  out.unloaded_switches =
+    static_cast<double>(voluntary_switches(server->pid()) - switches0) / std::max(1, unloaded);
   out.p50_ms = percentile(one.latency_ms, 0.5);
   out.p99_ms = percentile(one.latency_ms, 0.99);
   out.e2e = sustained(driver, server->pid(), 1, messages);
@@ -281,4 +290,4 @@ peer_figures measure_peer(xmpp_server s, int relay_messages, int messages, int u
   return out;
 }
 
-} // namespace chatter::bench
+}  // namespace chatter::bench

@@ -54,8 +54,7 @@ private:
 
 class byte_reader {
 public:
-  explicit byte_reader(const bytes& in) : in_(in) {
-  }
+  explicit byte_reader(const bytes& in) : in_(in) {}
   bool u8(uint8_t& v) {
     if (pos_ + 1 > in_.size())
       return false;
@@ -108,4 +107,4 @@ private:
   size_t pos_ = 0;
 };
 
-} // namespace chatter
+}  // namespace chatter

@@ -9,8 +9,7 @@ namespace chatter {
 
 inline int64_t now_ms() {
   using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch())
-    .count();
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -19,10 +19,10 @@ struct envelope_header {
   std::string id;            // message id, chosen by the sender, unique per sender
   std::string from;
   std::string to;
-  std::string room;          // empty for one-to-one
+  std::string room;  // empty for one-to-one
   int64_t timestamp_ms = 0;
-  bytes kem;                 // ephemeral public key or wrapped content key
-  bytes nonce;               // AEAD nonce, 12 bytes
+  bytes kem;    // ephemeral public key or wrapped content key
+  bytes nonce;  // AEAD nonce, 12 bytes
 };
 
 inline constexpr size_t max_header_bytes = 4096;
@@ -40,4 +40,4 @@ std::optional<envelope_header> decode_header(const bytes& data);
 // each length-prefixed so no two envelopes sign the same bytes.
 bytes signed_bytes(const envelope& env);
 
-} // namespace chatter
+}  // namespace chatter

@@ -6,19 +6,19 @@ namespace chatter {
 
 const char* error_name(errc code) {
   switch (code) {
-    case errc::invalid_argument: return "InvalidArgument";
-    case errc::not_found: return "NotFound";
-    case errc::already_exists: return "AlreadyExists";
-    case errc::authentication_failed: return "AuthenticationFailed";
-    case errc::rate_limited: return "RateLimited";
-    case errc::not_logged_in: return "NotLoggedIn";
-    case errc::untrusted_key: return "UntrustedKey";
-    case errc::hub_unreachable: return "HubUnreachable";
-    case errc::internal: return "Internal";
-    case errc::timeout: return "Timeout";
-    case errc::quota_exceeded: return "QuotaExceeded";
-    case errc::storage_failed: return "StorageFailed";
-    case errc::weak_kdf: return "WeakKeyDerivation";
+  case errc::invalid_argument: return "InvalidArgument";
+  case errc::not_found: return "NotFound";
+  case errc::already_exists: return "AlreadyExists";
+  case errc::authentication_failed: return "AuthenticationFailed";
+  case errc::rate_limited: return "RateLimited";
+  case errc::not_logged_in: return "NotLoggedIn";
+  case errc::untrusted_key: return "UntrustedKey";
+  case errc::hub_unreachable: return "HubUnreachable";
+  case errc::internal: return "Internal";
+  case errc::timeout: return "Timeout";
+  case errc::quota_exceeded: return "QuotaExceeded";
+  case errc::storage_failed: return "StorageFailed";
+  case errc::weak_kdf: return "WeakKeyDerivation";
   }
   return "Internal";
 }
@@ -41,7 +41,7 @@ std::string sentence_of(const caf::error& err) {
   return {};
 }
 
-} // namespace
+}  // namespace
 
 error_description describe(const caf::error& err) {
   if (!err)
@@ -82,9 +82,9 @@ envelope_outcome outcome_of(const caf::error& err) {
 
 caf::error error_of(const envelope_outcome& outcome) {
   bool known = outcome.code >= static_cast<uint8_t>(errc::invalid_argument)
-               && outcome.code <= static_cast<uint8_t>(errc::weak_kdf);
+    && outcome.code <= static_cast<uint8_t>(errc::weak_kdf);
   return make_error(known ? static_cast<errc>(outcome.code) : errc::internal,
                     outcome.reason.substr(0, 300));
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -58,4 +58,4 @@ caf::error error_of(const envelope_outcome& outcome);
 // Renders our category in logs (actor_system_config::add_error_category).
 std::string render_error(uint8_t code, caf::atom_value, const caf::message& ctx);
 
-} // namespace chatter
+}  // namespace chatter

@@ -9,34 +9,32 @@ namespace chatter {
 
 // What the hub needs from a logged-in user's daemon: answers to re-challenges
 // and notice of revocation. Handed to the hub at login.
-using session_peer_actor = caf::typed_actor<
-  caf::reacts_to<challenge_atom, std::string /*session*/, std::string /*nonce*/>,
-  caf::reacts_to<revoked_atom, std::string /*session*/, std::string /*reason*/>,
-  caf::reacts_to<deliver_atom, envelope>,
-  caf::reacts_to<deliver_atom, std::vector<envelope> /*at most max_batch*/>,
-  caf::reacts_to<receipt_atom, std::string /*message id*/, std::string /*recipient*/,
-                 std::string /*delivered or read*/>,
-  caf::reacts_to<receipt_atom, std::vector<receipt_info> /*at most max_batch*/>,
-  caf::reacts_to<presence_atom, presence_info /*of a watched user*/>,
-  // The hub is running low on our one-time prekeys.
-  caf::reacts_to<replenish_atom, uint32_t /*one-time prekeys left*/>,
-  // The hub lost this session (on a cluster, the node holding the account
-  // restarted): log in again with the keys held since the password was typed.
-  caf::reacts_to<hubdown_atom, std::string /*session*/>>;
+using session_peer_actor =
+  caf::typed_actor<caf::reacts_to<challenge_atom, std::string /*session*/, std::string /*nonce*/>,
+                   caf::reacts_to<revoked_atom, std::string /*session*/, std::string /*reason*/>,
+                   caf::reacts_to<deliver_atom, envelope>,
+                   caf::reacts_to<deliver_atom, std::vector<envelope> /*at most max_batch*/>,
+                   caf::reacts_to<receipt_atom, std::string /*message id*/,
+                                  std::string /*recipient*/, std::string /*delivered or read*/>,
+                   caf::reacts_to<receipt_atom, std::vector<receipt_info> /*at most max_batch*/>,
+                   caf::reacts_to<presence_atom, presence_info /*of a watched user*/>,
+                   // The hub is running low on our one-time prekeys.
+                   caf::reacts_to<replenish_atom, uint32_t /*one-time prekeys left*/>,
+                   // The hub lost this session (on a cluster, the node holding the account
+                   // restarted): log in again with the keys held since the password was typed.
+                   caf::reacts_to<hubdown_atom, std::string /*session*/>>;
 
 // Hub actors that need to know who is logged in: auth tells them of every
 // session it grants and ends.
 using session_listener_actor = caf::typed_actor<
-  caf::reacts_to<online_atom, std::string /*session*/, std::string /*user*/,
-                 session_peer_actor>,
+  caf::reacts_to<online_atom, std::string /*session*/, std::string /*user*/, session_peer_actor>,
   caf::reacts_to<offline_atom, std::string /*session*/>>;
 
 // The public-key directory.
 using keys_actor = caf::typed_actor<
   caf::reacts_to<online_atom, std::string, std::string, session_peer_actor>,
   caf::reacts_to<offline_atom, std::string>,
-  caf::replies_to<pubkey_atom, std::string /*session*/,
-                  public_identity>::with<caf::ok_atom>,
+  caf::replies_to<pubkey_atom, std::string /*session*/, public_identity>::with<caf::ok_atom>,
   caf::replies_to<fetchkey_atom, std::string /*session*/,
                   std::string /*user*/>::with<public_identity>,
   // The owner publishes its signed prekey and more one-time prekeys; the
@@ -44,16 +42,14 @@ using keys_actor = caf::typed_actor<
   caf::replies_to<prekeys_atom, std::string /*session*/, signed_prekey,
                   std::vector<one_time_prekey>>::with<uint32_t>,
   // A first message's needs; each one-time prekey is handed out once.
-  caf::replies_to<bundle_atom, std::string /*session*/,
-                  std::string /*user*/>::with<prekey_bundle>>;
+  caf::replies_to<bundle_atom, std::string /*session*/, std::string /*user*/>::with<prekey_bundle>>;
 
 // Store-and-forward of sealed envelopes; acks delete, and the sender hears
 // of it (a receipt).
 using mailbox_actor = caf::typed_actor<
   caf::reacts_to<online_atom, std::string, std::string, session_peer_actor>,
   caf::reacts_to<offline_atom, std::string>,
-  caf::replies_to<enqueue_atom, std::string /*session*/,
-                  envelope>::with<caf::ok_atom>,
+  caf::replies_to<enqueue_atom, std::string /*session*/, envelope>::with<caf::ok_atom>,
   // A batch (at most max_batch): each envelope as if enqueued alone, one
   // outcome each, answered after one commit.
   caf::replies_to<enqueue_atom, std::string /*session*/,
@@ -61,8 +57,7 @@ using mailbox_actor = caf::typed_actor<
   caf::replies_to<ack_atom, std::string /*session*/, std::string /*sender*/,
                   std::string /*message id*/>::with<caf::ok_atom>,
   // A cumulative ack: every envelope named (at most max_batch).
-  caf::replies_to<ack_atom, std::string /*session*/,
-                  std::vector<message_ref>>::with<caf::ok_atom>,
+  caf::replies_to<ack_atom, std::string /*session*/, std::vector<message_ref>>::with<caf::ok_atom>,
   // The recipient read these messages of `sender`: read receipts.
   caf::replies_to<readrcpt_atom, std::string /*session*/, std::string /*sender*/,
                   std::vector<std::string> /*ids*/>::with<caf::ok_atom>>;
@@ -72,12 +67,9 @@ using mailbox_actor = caf::typed_actor<
 using registry_actor = caf::typed_actor<
   caf::reacts_to<online_atom, std::string, std::string, session_peer_actor>,
   caf::reacts_to<offline_atom, std::string>,
-  caf::replies_to<offer_atom, std::string /*user*/,
-                  std::string /*address*/>::with<signup_offer>,
-  caf::replies_to<signup_atom, signup_request,
-                  std::string /*address*/>::with<caf::ok_atom>,
-  caf::replies_to<lookup_atom, std::string /*session*/,
-                  std::string /*user*/>::with<user_record>,
+  caf::replies_to<offer_atom, std::string /*user*/, std::string /*address*/>::with<signup_offer>,
+  caf::replies_to<signup_atom, signup_request, std::string /*address*/>::with<caf::ok_atom>,
+  caf::replies_to<lookup_atom, std::string /*session*/, std::string /*user*/>::with<user_record>,
   caf::replies_to<search_atom, std::string /*session*/, std::string /*query*/,
                   uint32_t /*limit*/>::with<std::vector<presence_info>>,
   caf::replies_to<presence_atom, std::string /*session*/, std::string /*status*/,
@@ -86,30 +78,28 @@ using registry_actor = caf::typed_actor<
   // answer is their presence now.
   caf::replies_to<watch_atom, std::string /*session*/,
                   std::vector<std::string>>::with<std::vector<presence_info>>,
-  caf::replies_to<unwatch_atom, std::string /*session*/,
-                  std::string /*user*/>::with<caf::ok_atom>,
+  caf::replies_to<unwatch_atom, std::string /*session*/, std::string /*user*/>::with<caf::ok_atom>,
   caf::replies_to<roomnew_atom, std::string /*session*/, std::string /*room*/,
                   std::vector<std::string> /*members*/>::with<room_info>,
   caf::replies_to<roominv_atom, std::string /*session*/, std::string /*room*/,
                   std::string /*user*/>::with<room_info>,
   caf::replies_to<roomleave_atom, std::string /*session*/,
                   std::string /*room*/>::with<caf::ok_atom>,
-  caf::replies_to<roomget_atom, std::string /*session*/,
-                  std::string /*room*/>::with<room_info>,
+  caf::replies_to<roomget_atom, std::string /*session*/, std::string /*room*/>::with<room_info>,
   caf::replies_to<rooms_atom, std::string /*session*/>::with<std::vector<room_info>>>;
 
 // Internal to the hub, like every interface above member_gateway_actor:
 // only a gateway (or a cluster router) talks to it, naming the member's
 // network address, which its limits are keyed by.
-using auth_actor = caf::typed_actor<
-  caf::replies_to<login_atom, std::string /*user*/, std::string /*client nonce*/,
-                  std::string /*address*/>::with<login_challenge>,
-  caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
-                  session_peer_actor, std::string /*address*/>::with<login_grant>,
-  caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
-                  bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
-  caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>,
-  caf::reacts_to<due_atom, std::string /*session*/>>;
+using auth_actor =
+  caf::typed_actor<caf::replies_to<login_atom, std::string /*user*/, std::string /*client nonce*/,
+                                   std::string /*address*/>::with<login_challenge>,
+                   caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
+                                   session_peer_actor, std::string /*address*/>::with<login_grant>,
+                   caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
+                                   bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
+                   caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>,
+                   caf::reacts_to<due_atom, std::string /*session*/>>;
 
 // The hub's own actors. They never cross the wire: a member reaches them
 // only through its gateway, which is why their handles are not inspectable.
@@ -126,8 +116,7 @@ using session_requests = caf::typed_actor<
   caf::replies_to<lookup_atom, std::string, std::string>::with<user_record>,
   caf::replies_to<search_atom, std::string, std::string,
                   uint32_t>::with<std::vector<presence_info>>,
-  caf::replies_to<presence_atom, std::string, std::string,
-                  std::string>::with<caf::ok_atom>,
+  caf::replies_to<presence_atom, std::string, std::string, std::string>::with<caf::ok_atom>,
   caf::replies_to<watch_atom, std::string,
                   std::vector<std::string>>::with<std::vector<presence_info>>,
   caf::replies_to<unwatch_atom, std::string, std::string>::with<caf::ok_atom>,
@@ -155,19 +144,19 @@ using session_requests = caf::typed_actor<
 // login steps, and the session-bound requests after login, each checked
 // against the sessions proved through this gateway. What the hub sends the
 // member comes from the gateway too.
-using member_gateway_actor = caf::typed_actor<
-  caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
-  caf::replies_to<signup_atom, signup_request>::with<caf::ok_atom>,
-  caf::replies_to<login_atom, std::string /*user*/,
-                  std::string /*client nonce*/>::with<login_challenge>,
-  // The peer is the member's account: what the hub sends the session goes
-  // there, from this gateway.
-  caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
-                  session_peer_actor>::with<login_grant>,
-  caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
-                  bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
-  caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>>::
-  extend_with<session_requests>;
+using member_gateway_actor =
+  caf::typed_actor<caf::replies_to<offer_atom, std::string /*user*/>::with<signup_offer>,
+                   caf::replies_to<signup_atom, signup_request>::with<caf::ok_atom>,
+                   caf::replies_to<login_atom, std::string /*user*/,
+                                   std::string /*client nonce*/>::with<login_challenge>,
+                   // The peer is the member's account: what the hub sends the session goes
+                   // there, from this gateway.
+                   caf::replies_to<proof_atom, uint64_t /*attempt*/, bytes /*client proof*/,
+                                   session_peer_actor>::with<login_grant>,
+                   caf::replies_to<answer_atom, std::string /*session*/, std::string /*nonce*/,
+                                   bytes /*proof*/>::with<int64_t /*accepted at, ms*/>,
+                   caf::replies_to<logout_atom, std::string /*session*/>::with<caf::ok_atom>>::
+    extend_with<session_requests>;
 
 // The member's link to a remote hub, as the hub's front sees it: the
 // gateway watches it, and ends with the connection.
@@ -208,8 +197,7 @@ using cluster_node_actor = caf::typed_actor<
   caf::replies_to<offer_atom, std::string, std::string>::with<signup_offer>,
   caf::replies_to<signup_atom, signup_request, std::string>::with<caf::ok_atom>,
   caf::replies_to<login_atom, std::string, std::string, std::string>::with<login_challenge>,
-  caf::replies_to<proof_atom, uint64_t, bytes, session_peer_actor,
-                  std::string>::with<login_grant>,
+  caf::replies_to<proof_atom, uint64_t, bytes, session_peer_actor, std::string>::with<login_grant>,
   caf::replies_to<answer_atom, std::string, std::string, bytes>::with<int64_t>,
   caf::replies_to<logout_atom, std::string>::with<caf::ok_atom>,
   caf::reacts_to<due_atom, std::string>>::extend_with<session_requests>;
@@ -242,15 +230,13 @@ using connection_reaper_actor = caf::typed_actor<
 
 // Who hears that the hub came (its handles) or went: the account manager,
 // which tells its accounts.
-using hub_listener_actor = caf::typed_actor<
-  caf::reacts_to<hubup_atom, hub_handles>,
-  caf::reacts_to<hubdown_atom>>;
+using hub_listener_actor =
+  caf::typed_actor<caf::reacts_to<hubup_atom, hub_handles>, caf::reacts_to<hubdown_atom>>;
 
 // Runs Argon2id, and key generation, off the scheduler's threads (spawned
 // detached, one per use).
 using kdf_actor = caf::typed_actor<
-  caf::replies_to<derive_atom, secret /*password*/,
-                  bytes /*salt*/>::with<derived_keys>,
+  caf::replies_to<derive_atom, secret /*password*/, bytes /*salt*/>::with<derived_keys>,
   caf::replies_to<keygen_atom, std::string /*user*/, std::string /*suite*/,
                   secret /*password*/>::with<locked_keys>>;
 
@@ -265,23 +251,19 @@ using crypto_actor = caf::typed_actor<
 // One account of this daemon; extends session_peer_actor for the hub.
 using account_actor = caf::typed_actor<
   caf::reacts_to<challenge_atom, std::string, std::string>,
-  caf::reacts_to<revoked_atom, std::string, std::string>,
-  caf::reacts_to<deliver_atom, envelope>,
+  caf::reacts_to<revoked_atom, std::string, std::string>, caf::reacts_to<deliver_atom, envelope>,
   caf::reacts_to<deliver_atom, std::vector<envelope>>,
   caf::reacts_to<receipt_atom, std::string, std::string, std::string>,
   caf::reacts_to<receipt_atom, std::vector<receipt_info>>,
-  caf::reacts_to<presence_atom, presence_info>,
-  caf::reacts_to<replenish_atom, uint32_t>,
-  caf::reacts_to<hubdown_atom, std::string>,
-  caf::reacts_to<hubup_atom, hub_handles>,
+  caf::reacts_to<presence_atom, presence_info>, caf::reacts_to<replenish_atom, uint32_t>,
+  caf::reacts_to<hubdown_atom, std::string>, caf::reacts_to<hubup_atom, hub_handles>,
   caf::reacts_to<hubdown_atom>,
   caf::reacts_to<retry_atom>,  // the outbox timer
   caf::reacts_to<flush_atom>,  // to itself only: commits its batch of writes
   caf::replies_to<login_atom, secret /*password*/>::with<account_status>,
   caf::replies_to<logout_atom>::with<caf::ok_atom>,
   caf::replies_to<status_atom>::with<account_status>,
-  caf::replies_to<send_atom, std::string /*to*/,
-                  std::string /*text*/>::with<std::string /*id*/>,
+  caf::replies_to<send_atom, std::string /*to*/, std::string /*text*/>::with<std::string /*id*/>,
   caf::replies_to<history_atom, std::string /*peer*/, int64_t /*before*/,
                   uint32_t /*limit*/>::with<std::vector<message_record>>,
   caf::replies_to<pendmsgs_atom>::with<std::vector<message_record>>,
@@ -307,14 +289,12 @@ using account_actor = caf::typed_actor<
 
 // The daemon's accounts: sign-up, login, logout, and the actor of each.
 using account_manager_actor = caf::typed_actor<
-  caf::reacts_to<hubup_atom, hub_handles>,
-  caf::reacts_to<hubdown_atom>,
+  caf::reacts_to<hubup_atom, hub_handles>, caf::reacts_to<hubdown_atom>,
   // Its own timer: an account that ended unexpectedly starts again.
   caf::reacts_to<respawn_atom, std::string /*user*/>,
   caf::replies_to<register_atom, std::string /*user*/, secret /*password*/,
                   registration_settings>::with<caf::ok_atom>,
-  caf::replies_to<login_atom, std::string /*user*/,
-                  secret /*password*/>::with<account_status>,
+  caf::replies_to<login_atom, std::string /*user*/, secret /*password*/>::with<account_status>,
   caf::replies_to<logout_atom, std::string /*user*/>::with<caf::ok_atom>,
   // The accounts this daemon knows, logged in or not.
   caf::replies_to<known_atom>::with<std::vector<std::string>>,
@@ -325,13 +305,12 @@ using account_manager_actor = caf::typed_actor<
 // Where account events go: the D-Bus bridge turns them into objects,
 // property changes and signals.
 using event_sink_actor = caf::typed_actor<
-  caf::reacts_to<known_atom, std::string /*user*/>,
-  caf::reacts_to<authed_atom, account_status>,
+  caf::reacts_to<known_atom, std::string /*user*/>, caf::reacts_to<authed_atom, account_status>,
   caf::reacts_to<reauth_atom, std::string /*user*/, int64_t /*ms*/>,
   caf::reacts_to<revoked_atom, std::string /*user*/, std::string /*reason*/>,
   caf::reacts_to<received_atom, std::string /*user*/, message_record>,
-  caf::reacts_to<state_atom, std::string /*user*/, std::string /*id*/,
-                 std::string /*peer*/, std::string /*state*/>,
+  caf::reacts_to<state_atom, std::string /*user*/, std::string /*id*/, std::string /*peer*/,
+                 std::string /*state*/>,
   caf::reacts_to<state_atom, std::string /*user*/, std::string /*id*/, std::string /*peer*/,
                  std::string /*state*/, std::map<std::string, std::string> /*extras*/>,
   // `count` messages of `peer` (a user or "#room") never came (MessagesMissing).
@@ -353,10 +332,10 @@ using event_sink_actor = caf::typed_actor<
 
 // Who hears of new interlocutors and incoming messages besides the
 // front-ends: the Tux Droid robot.
-using interlocutor_listener_actor = caf::typed_actor<
-  caf::reacts_to<arrived_atom, std::string /*user*/, std::string /*interlocutor*/,
-                 std::string /*display name*/>,
-  caf::reacts_to<received_atom, std::string /*user*/, message_record>>;
+using interlocutor_listener_actor =
+  caf::typed_actor<caf::reacts_to<arrived_atom, std::string /*user*/, std::string /*interlocutor*/,
+                                  std::string /*display name*/>,
+                   caf::reacts_to<received_atom, std::string /*user*/, message_record>>;
 
 // The robot: reacts to arrivals and messages, speaks and moves on request.
 // Requests answer once queued, never after the robot is done: a slow robot
@@ -365,14 +344,14 @@ using tuxdroid_actor = interlocutor_listener_actor::extend<
   caf::replies_to<speak_atom, std::string /*text*/>::with<caf::ok_atom>,
   caf::replies_to<perform_atom, std::string /*action*/>::with<caf::ok_atom>,
   caf::replies_to<react_atom, bool /*on arrival*/, bool /*on message*/>::with<caf::ok_atom>,
-  caf::reacts_to<flush_atom>,  // the coalescing window closed: next turn
+  caf::reacts_to<flush_atom>,   // the coalescing window closed: next turn
   caf::reacts_to<probe_atom>>;  // time to ask whether the robot is there
 
 // The robot's backend on a thread of its own: it blocks on HTTP or on
 // espeak-ng. One turn at a time; answers whether the robot is connected.
-using tux_worker_actor = caf::typed_actor<
-  caf::replies_to<perform_atom, std::string /*speech*/,
-                  std::vector<std::string> /*actions*/>::with<bool /*connected*/>,
-  caf::replies_to<probe_atom>::with<std::string /*backend*/, bool /*connected*/>>;
+using tux_worker_actor =
+  caf::typed_actor<caf::replies_to<perform_atom, std::string /*speech*/,
+                                   std::vector<std::string> /*actions*/>::with<bool /*connected*/>,
+                   caf::replies_to<probe_atom>::with<std::string /*backend*/, bool /*connected*/>>;
 
-} // namespace chatter
+}  // namespace chatter

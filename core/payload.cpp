@@ -12,20 +12,19 @@ constexpr size_t max_id_bytes = 64;
 
 bool kind_known(uint8_t kind) {
   return kind >= static_cast<uint8_t>(payload_kind::text)
-         && kind <= static_cast<uint8_t>(payload_kind::refusal);
+    && kind <= static_cast<uint8_t>(payload_kind::refusal);
 }
 
 // Each kind carries only its own fields: a receipt with text, or a refusal
 // of several ids, is malformed rather than half-read.
 bool shape_ok(const inner_payload& p) {
   switch (p.kind) {
-    case payload_kind::text:
-      return p.state.empty() && p.ids.empty();
-    case payload_kind::receipt:
-      return p.text.empty() && p.sequence == 0 && !p.ids.empty()
-             && (p.state == "delivered" || p.state == "read");
-    case payload_kind::refusal:
-      return p.text.empty() && p.sequence == 0 && p.ids.size() == 1 && !p.state.empty();
+  case payload_kind::text: return p.state.empty() && p.ids.empty();
+  case payload_kind::receipt:
+    return p.text.empty() && p.sequence == 0 && !p.ids.empty()
+      && (p.state == "delivered" || p.state == "read");
+  case payload_kind::refusal:
+    return p.text.empty() && p.sequence == 0 && p.ids.size() == 1 && !p.state.empty();
   }
   return false;
 }
@@ -41,7 +40,7 @@ bool read_ids(byte_reader& r, std::vector<std::string>& ids) {
   return true;
 }
 
-} // namespace
+}  // namespace
 
 std::string encode_payload(const inner_payload& p) {
   byte_writer w;
@@ -71,9 +70,8 @@ std::optional<inner_payload> decode_payload(const std::string& plaintext) {
   int64_t sequence = 0;
   inner_payload p;
   bool ok = r.u8(magic) && r.u8(version) && version == payload_version && r.u8(kind)
-            && kind_known(kind) && r.i64(sequence) && sequence >= 0
-            && r.str(p.text, max_text_bytes) && r.str(p.state, max_reason_bytes)
-            && read_ids(r, p.ids) && r.done();
+    && kind_known(kind) && r.i64(sequence) && sequence >= 0 && r.str(p.text, max_text_bytes)
+    && r.str(p.state, max_reason_bytes) && read_ids(r, p.ids) && r.done();
   if (!ok)
     return std::nullopt;
   p.kind = static_cast<payload_kind>(kind);
@@ -91,4 +89,4 @@ bool is_receipt_id(const std::string& id) {
   return !id.empty() && id[0] == 'r';
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -56,4 +56,4 @@ std::optional<inner_payload> decode_payload(const std::string& plaintext);
 std::string receipt_id(const std::string& random_hex);
 bool is_receipt_id(const std::string& id);
 
-} // namespace chatter
+}  // namespace chatter

@@ -83,8 +83,7 @@ typename Inspector::result_type inspect_local_only(Inspector& f, const char* nam
     return f(caf::meta::type_name(name), shown);
   } else {
     (void)f;
-    return caf::make_error(caf::sec::invalid_argument,
-                           std::string(name) + " never crosses a node");
+    return caf::make_error(caf::sec::invalid_argument, std::string(name) + " never crosses a node");
   }
 }
 
@@ -95,14 +94,13 @@ typename Inspector::result_type inspect(Inspector& f, secret& x) {
 
 namespace crypto {
 struct private_identity;
-} // namespace crypto
+}  // namespace crypto
 
 // An account's unlocked private keys: held by its account actor from login
 // to logout and lent, read-only, to the crypto workers. Local only: it never
 // crosses a node, so it has no inspect() (see CAF_ALLOW_UNSAFE_MESSAGE_TYPE
 // below).
 using identity_ref = std::shared_ptr<const crypto::private_identity>;
-
 
 // Argon2id cost, chosen by the hub at sign-up and replayed at every login.
 struct kdf_params {
@@ -201,7 +199,6 @@ struct room_info {
   std::string owner;
   std::vector<std::string> members;
 };
-
 
 // A sealed message: header (see chat/envelope.hpp), AEAD ciphertext, and the
 // sender's signature over both. The hub can route it but not read it.
@@ -311,14 +308,13 @@ struct message_record {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, message_record& x) {
-  return f(caf::meta::type_name("message_record"), x.id, x.from, x.to, x.text,
-           x.timestamp_ms, x.state, x.extras);
+  return f(caf::meta::type_name("message_record"), x.id, x.from, x.to, x.text, x.timestamp_ms,
+           x.state, x.extras);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, envelope& x) {
-  return f(caf::meta::type_name("envelope"), x.header, x.ciphertext,
-           x.signature);
+  return f(caf::meta::type_name("envelope"), x.header, x.ciphertext, x.signature);
 }
 
 template <class Inspector>
@@ -338,8 +334,8 @@ typename Inspector::result_type inspect(Inspector& f, receipt_info& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, public_identity& x) {
-  return f(caf::meta::type_name("public_identity"), x.user, x.suite,
-           x.signing_key, x.encryption_key, x.binding_signature);
+  return f(caf::meta::type_name("public_identity"), x.user, x.suite, x.signing_key,
+           x.encryption_key, x.binding_signature);
 }
 
 template <class Inspector>
@@ -356,14 +352,13 @@ typename Inspector::result_type inspect(Inspector& f, prekey_bundle& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, locked_keys& x) {
-  return f(caf::meta::type_name("locked_keys"), x.suite, x.signing_pem,
-           x.encryption_pem, x.identity, x.kdf, x.salt, x.nonce, x.sealed);
+  return f(caf::meta::type_name("locked_keys"), x.suite, x.signing_pem, x.encryption_pem,
+           x.identity, x.kdf, x.salt, x.nonce, x.sealed);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kdf_params& x) {
-  return f(caf::meta::type_name("kdf_params"), x.memory_kib, x.iterations,
-           x.parallelism);
+  return f(caf::meta::type_name("kdf_params"), x.memory_kib, x.iterations, x.parallelism);
 }
 
 template <class Inspector>
@@ -373,14 +368,13 @@ typename Inspector::result_type inspect(Inspector& f, signup_offer& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, signup_request& x) {
-  return f(caf::meta::type_name("signup_request"), x.user, x.display_name,
-           x.salt, x.kdf, x.stored_key, x.server_key);
+  return f(caf::meta::type_name("signup_request"), x.user, x.display_name, x.salt, x.kdf,
+           x.stored_key, x.server_key);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, login_challenge& x) {
-  return f(caf::meta::type_name("login_challenge"), x.attempt, x.nonce, x.salt,
-           x.kdf);
+  return f(caf::meta::type_name("login_challenge"), x.attempt, x.nonce, x.salt, x.kdf);
 }
 
 template <class Inspector>
@@ -396,33 +390,30 @@ typename Inspector::result_type inspect(Inspector& f, registration_settings& x) 
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_record& x) {
-  return f(caf::meta::type_name("user_record"), x.user, x.display_name,
-           x.created_ms);
+  return f(caf::meta::type_name("user_record"), x.user, x.display_name, x.created_ms);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, derived_keys& x) {
-  return inspect_local_only(f, "derived_keys", x.client_key.size() + x.stored_key.size()
-                                                 + x.server_key.size(), x);
+  return inspect_local_only(f, "derived_keys",
+                            x.client_key.size() + x.stored_key.size() + x.server_key.size(), x);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, account_status& x) {
   return f(caf::meta::type_name("account_status"), x.user, x.authenticated,
-           x.last_reauthentication_ms, x.suite, x.fingerprint, x.display_name,
-           x.presence);
+           x.last_reauthentication_ms, x.suite, x.fingerprint, x.display_name, x.presence);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, presence_info& x) {
-  return f(caf::meta::type_name("presence_info"), x.user, x.display_name,
-           x.status, x.message);
+  return f(caf::meta::type_name("presence_info"), x.user, x.display_name, x.status, x.message);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, contact_info& x) {
-  return f(caf::meta::type_name("contact_info"), x.user, x.display_name,
-           x.presence, x.trust, x.fingerprint);
+  return f(caf::meta::type_name("contact_info"), x.user, x.display_name, x.presence, x.trust,
+           x.fingerprint);
 }
 
 template <class Inspector>
@@ -430,138 +421,138 @@ typename Inspector::result_type inspect(Inspector& f, room_info& x) {
   return f(caf::meta::type_name("room_info"), x.name, x.owner, x.members);
 }
 
-} // namespace chatter
+}  // namespace chatter
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chatter::identity_ref)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(chatter::seal_order)
 
 CAF_BEGIN_TYPE_ID_BLOCK(chatter, caf::first_custom_type_id)
 
-  CAF_ADD_TYPE_ID(chatter, (chatter::bytes))
-  CAF_ADD_TYPE_ID(chatter, (chatter::kdf_params))
-  CAF_ADD_TYPE_ID(chatter, (chatter::signup_offer))
-  CAF_ADD_TYPE_ID(chatter, (chatter::signup_request))
-  CAF_ADD_TYPE_ID(chatter, (chatter::login_challenge))
-  CAF_ADD_TYPE_ID(chatter, (chatter::login_grant))
-  CAF_ADD_TYPE_ID(chatter, (chatter::user_record))
-  CAF_ADD_TYPE_ID(chatter, (chatter::derived_keys))
-  CAF_ADD_TYPE_ID(chatter, (chatter::account_status))
-  CAF_ADD_TYPE_ID(chatter, (chatter::envelope))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::envelope>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::message_ref))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::message_ref>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::envelope_outcome))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::envelope_outcome>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::receipt_info))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::receipt_info>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::public_identity))
-  CAF_ADD_TYPE_ID(chatter, (chatter::message_record))
-  CAF_ADD_TYPE_ID(chatter, (chatter::locked_keys))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::message_record>))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<std::string>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::presence_info))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::presence_info>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::contact_info))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::contact_info>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::room_info))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::room_info>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::signed_prekey))
-  CAF_ADD_TYPE_ID(chatter, (chatter::one_time_prekey))
-  CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::one_time_prekey>))
-  CAF_ADD_TYPE_ID(chatter, (chatter::prekey_bundle))
+CAF_ADD_TYPE_ID(chatter, (chatter::bytes))
+CAF_ADD_TYPE_ID(chatter, (chatter::kdf_params))
+CAF_ADD_TYPE_ID(chatter, (chatter::signup_offer))
+CAF_ADD_TYPE_ID(chatter, (chatter::signup_request))
+CAF_ADD_TYPE_ID(chatter, (chatter::login_challenge))
+CAF_ADD_TYPE_ID(chatter, (chatter::login_grant))
+CAF_ADD_TYPE_ID(chatter, (chatter::user_record))
+CAF_ADD_TYPE_ID(chatter, (chatter::derived_keys))
+CAF_ADD_TYPE_ID(chatter, (chatter::account_status))
+CAF_ADD_TYPE_ID(chatter, (chatter::envelope))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::envelope>))
+CAF_ADD_TYPE_ID(chatter, (chatter::message_ref))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::message_ref>))
+CAF_ADD_TYPE_ID(chatter, (chatter::envelope_outcome))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::envelope_outcome>))
+CAF_ADD_TYPE_ID(chatter, (chatter::receipt_info))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::receipt_info>))
+CAF_ADD_TYPE_ID(chatter, (chatter::public_identity))
+CAF_ADD_TYPE_ID(chatter, (chatter::message_record))
+CAF_ADD_TYPE_ID(chatter, (chatter::locked_keys))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::message_record>))
+CAF_ADD_TYPE_ID(chatter, (std::vector<std::string>))
+CAF_ADD_TYPE_ID(chatter, (chatter::presence_info))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::presence_info>))
+CAF_ADD_TYPE_ID(chatter, (chatter::contact_info))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::contact_info>))
+CAF_ADD_TYPE_ID(chatter, (chatter::room_info))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::room_info>))
+CAF_ADD_TYPE_ID(chatter, (chatter::signed_prekey))
+CAF_ADD_TYPE_ID(chatter, (chatter::one_time_prekey))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::one_time_prekey>))
+CAF_ADD_TYPE_ID(chatter, (chatter::prekey_bundle))
 
-  // registry
-  CAF_ADD_ATOM(chatter, chatter, offer_atom, "offer")
-  CAF_ADD_ATOM(chatter, chatter, signup_atom, "signup")
-  CAF_ADD_ATOM(chatter, chatter, lookup_atom, "lookup")
-  CAF_ADD_ATOM(chatter, chatter, search_atom, "search")
-  CAF_ADD_ATOM(chatter, chatter, watch_atom, "watch")
-  CAF_ADD_ATOM(chatter, chatter, unwatch_atom, "unwatch")
-  CAF_ADD_ATOM(chatter, chatter, presence_atom, "presence")
-  // rooms: membership at the hub
-  CAF_ADD_ATOM(chatter, chatter, roomnew_atom, "roomnew")
-  CAF_ADD_ATOM(chatter, chatter, roominv_atom, "roominv")
-  CAF_ADD_ATOM(chatter, chatter, roomleave_atom, "roomleave")
-  CAF_ADD_ATOM(chatter, chatter, roomget_atom, "roomget")
-  CAF_ADD_ATOM(chatter, chatter, rooms_atom, "rooms")
-  // auth
-  CAF_ADD_ATOM(chatter, chatter, login_atom, "login")
-  CAF_ADD_ATOM(chatter, chatter, proof_atom, "proof")
-  CAF_ADD_ATOM(chatter, chatter, logout_atom, "logout")
-  CAF_ADD_ATOM(chatter, chatter, challenge_atom, "challenge")
-  CAF_ADD_ATOM(chatter, chatter, answer_atom, "answer")
-  CAF_ADD_ATOM(chatter, chatter, revoked_atom, "revoked")
-  CAF_ADD_ATOM(chatter, chatter, due_atom, "due")
-  // keys and mailbox
-  CAF_ADD_ATOM(chatter, chatter, pubkey_atom, "pubkey")
-  CAF_ADD_ATOM(chatter, chatter, fetchkey_atom, "fetchkey")
-  CAF_ADD_ATOM(chatter, chatter, prekeys_atom, "prekeys")
-  CAF_ADD_ATOM(chatter, chatter, bundle_atom, "bundle")
-  CAF_ADD_ATOM(chatter, chatter, replenish_atom, "replenish")
-  CAF_ADD_ATOM(chatter, chatter, resetsess_atom, "resetsess")
-  CAF_ADD_ATOM(chatter, chatter, enqueue_atom, "enqueue")
-  CAF_ADD_ATOM(chatter, chatter, ack_atom, "ack")
-  CAF_ADD_ATOM(chatter, chatter, deliver_atom, "deliver")
-  CAF_ADD_ATOM(chatter, chatter, receipt_atom, "receipt")
-  CAF_ADD_ATOM(chatter, chatter, readrcpt_atom, "readrcpt")
-  CAF_ADD_ATOM(chatter, chatter, online_atom, "online")
-  CAF_ADD_ATOM(chatter, chatter, offline_atom, "offline")
-  // the hub's front door and the link to a remote hub
-  CAF_ADD_ATOM(chatter, chatter, hello_atom, "hello")
-  CAF_ADD_ATOM(chatter, chatter, hubup_atom, "hubup")
-  CAF_ADD_ATOM(chatter, chatter, hubdown_atom, "hubdown")
-  CAF_ADD_ATOM(chatter, chatter, retry_atom, "retry")
-  // between the nodes of a hub cluster (cluster/router.hpp)
-  CAF_ADD_ATOM(chatter, chatter, join_atom, "join")
-  CAF_ADD_ATOM(chatter, chatter, import_atom, "import")
-  CAF_ADD_ATOM(chatter, chatter, export_atom, "export")
-  CAF_ADD_ATOM(chatter, chatter, shed_atom, "shed")
-  // user side
-  CAF_ADD_ATOM(chatter, chatter, derive_atom, "derive")
-  CAF_ADD_ATOM(chatter, chatter, keygen_atom, "keygen")
-  CAF_ADD_ATOM(chatter, chatter, seal_atom, "seal")
-  CAF_ADD_ATOM(chatter, chatter, open_atom, "open")
-  CAF_ADD_ATOM(chatter, chatter, register_atom, "register")
-  CAF_ADD_ATOM(chatter, chatter, status_atom, "status")
-  CAF_ADD_ATOM(chatter, chatter, send_atom, "send")
-  CAF_ADD_ATOM(chatter, chatter, history_atom, "history")
-  CAF_ADD_ATOM(chatter, chatter, pendmsgs_atom, "pendmsgs")
-  CAF_ADD_ATOM(chatter, chatter, ackmsgs_atom, "ackmsgs")
-  CAF_ADD_ATOM(chatter, chatter, fprint_atom, "fprint")
-  CAF_ADD_ATOM(chatter, chatter, verify_atom, "verify")
-  CAF_ADD_ATOM(chatter, chatter, addcont_atom, "addcont")
-  CAF_ADD_ATOM(chatter, chatter, rmcont_atom, "rmcont")
-  CAF_ADD_ATOM(chatter, chatter, contacts_atom, "contacts")
-  CAF_ADD_ATOM(chatter, chatter, markread_atom, "markread")
-  CAF_ADD_ATOM(chatter, chatter, stats_atom, "stats")
-  CAF_ADD_ATOM(chatter, chatter, account_atom, "account")
-  // events for the front-ends (the D-Bus bridge)
-  CAF_ADD_ATOM(chatter, chatter, known_atom, "known")
-  CAF_ADD_ATOM(chatter, chatter, authed_atom, "authed")
-  CAF_ADD_ATOM(chatter, chatter, reauth_atom, "reauth")
-  CAF_ADD_ATOM(chatter, chatter, received_atom, "received")
-  CAF_ADD_ATOM(chatter, chatter, state_atom, "state")
-  CAF_ADD_ATOM(chatter, chatter, keychange_atom, "keychange")
-  CAF_ADD_ATOM(chatter, chatter, arrived_atom, "arrived")
-  CAF_ADD_ATOM(chatter, chatter, health_atom, "health")
-  CAF_ADD_ATOM(chatter, chatter, respawn_atom, "respawn")
-  // the Tux Droid robot
-  CAF_ADD_ATOM(chatter, chatter, speak_atom, "speak")
-  CAF_ADD_ATOM(chatter, chatter, perform_atom, "perform")
-  CAF_ADD_ATOM(chatter, chatter, react_atom, "react")
-  CAF_ADD_ATOM(chatter, chatter, flush_atom, "flush")
-  CAF_ADD_ATOM(chatter, chatter, probe_atom, "probe")
-  CAF_ADD_ATOM(chatter, chatter, performed_atom, "performed")
-  CAF_ADD_ATOM(chatter, chatter, tuxstate_atom, "tuxstate")
-  // the hub's connection reaper
-  CAF_ADD_ATOM(chatter, chatter, reap_atom, "reap")
-  // a gap in a conversation's sequence numbers (MessagesMissing), and a
-  // message state with its extras (the reason of a refusal)
-  CAF_ADD_ATOM(chatter, chatter, missing_atom, "missing")
-  CAF_ADD_TYPE_ID(chatter, (std::map<std::string, std::string>))
-  // a password between this daemon's actors (added last: no id above it moved)
-  CAF_ADD_TYPE_ID(chatter, (chatter::secret))
-  // Register's options, from the D-Bus bridge to the account manager
-  CAF_ADD_TYPE_ID(chatter, (chatter::registration_settings))
+// registry
+CAF_ADD_ATOM(chatter, chatter, offer_atom, "offer")
+CAF_ADD_ATOM(chatter, chatter, signup_atom, "signup")
+CAF_ADD_ATOM(chatter, chatter, lookup_atom, "lookup")
+CAF_ADD_ATOM(chatter, chatter, search_atom, "search")
+CAF_ADD_ATOM(chatter, chatter, watch_atom, "watch")
+CAF_ADD_ATOM(chatter, chatter, unwatch_atom, "unwatch")
+CAF_ADD_ATOM(chatter, chatter, presence_atom, "presence")
+// rooms: membership at the hub
+CAF_ADD_ATOM(chatter, chatter, roomnew_atom, "roomnew")
+CAF_ADD_ATOM(chatter, chatter, roominv_atom, "roominv")
+CAF_ADD_ATOM(chatter, chatter, roomleave_atom, "roomleave")
+CAF_ADD_ATOM(chatter, chatter, roomget_atom, "roomget")
+CAF_ADD_ATOM(chatter, chatter, rooms_atom, "rooms")
+// auth
+CAF_ADD_ATOM(chatter, chatter, login_atom, "login")
+CAF_ADD_ATOM(chatter, chatter, proof_atom, "proof")
+CAF_ADD_ATOM(chatter, chatter, logout_atom, "logout")
+CAF_ADD_ATOM(chatter, chatter, challenge_atom, "challenge")
+CAF_ADD_ATOM(chatter, chatter, answer_atom, "answer")
+CAF_ADD_ATOM(chatter, chatter, revoked_atom, "revoked")
+CAF_ADD_ATOM(chatter, chatter, due_atom, "due")
+// keys and mailbox
+CAF_ADD_ATOM(chatter, chatter, pubkey_atom, "pubkey")
+CAF_ADD_ATOM(chatter, chatter, fetchkey_atom, "fetchkey")
+CAF_ADD_ATOM(chatter, chatter, prekeys_atom, "prekeys")
+CAF_ADD_ATOM(chatter, chatter, bundle_atom, "bundle")
+CAF_ADD_ATOM(chatter, chatter, replenish_atom, "replenish")
+CAF_ADD_ATOM(chatter, chatter, resetsess_atom, "resetsess")
+CAF_ADD_ATOM(chatter, chatter, enqueue_atom, "enqueue")
+CAF_ADD_ATOM(chatter, chatter, ack_atom, "ack")
+CAF_ADD_ATOM(chatter, chatter, deliver_atom, "deliver")
+CAF_ADD_ATOM(chatter, chatter, receipt_atom, "receipt")
+CAF_ADD_ATOM(chatter, chatter, readrcpt_atom, "readrcpt")
+CAF_ADD_ATOM(chatter, chatter, online_atom, "online")
+CAF_ADD_ATOM(chatter, chatter, offline_atom, "offline")
+// the hub's front door and the link to a remote hub
+CAF_ADD_ATOM(chatter, chatter, hello_atom, "hello")
+CAF_ADD_ATOM(chatter, chatter, hubup_atom, "hubup")
+CAF_ADD_ATOM(chatter, chatter, hubdown_atom, "hubdown")
+CAF_ADD_ATOM(chatter, chatter, retry_atom, "retry")
+// between the nodes of a hub cluster (cluster/router.hpp)
+CAF_ADD_ATOM(chatter, chatter, join_atom, "join")
+CAF_ADD_ATOM(chatter, chatter, import_atom, "import")
+CAF_ADD_ATOM(chatter, chatter, export_atom, "export")
+CAF_ADD_ATOM(chatter, chatter, shed_atom, "shed")
+// user side
+CAF_ADD_ATOM(chatter, chatter, derive_atom, "derive")
+CAF_ADD_ATOM(chatter, chatter, keygen_atom, "keygen")
+CAF_ADD_ATOM(chatter, chatter, seal_atom, "seal")
+CAF_ADD_ATOM(chatter, chatter, open_atom, "open")
+CAF_ADD_ATOM(chatter, chatter, register_atom, "register")
+CAF_ADD_ATOM(chatter, chatter, status_atom, "status")
+CAF_ADD_ATOM(chatter, chatter, send_atom, "send")
+CAF_ADD_ATOM(chatter, chatter, history_atom, "history")
+CAF_ADD_ATOM(chatter, chatter, pendmsgs_atom, "pendmsgs")
+CAF_ADD_ATOM(chatter, chatter, ackmsgs_atom, "ackmsgs")
+CAF_ADD_ATOM(chatter, chatter, fprint_atom, "fprint")
+CAF_ADD_ATOM(chatter, chatter, verify_atom, "verify")
+CAF_ADD_ATOM(chatter, chatter, addcont_atom, "addcont")
+CAF_ADD_ATOM(chatter, chatter, rmcont_atom, "rmcont")
+CAF_ADD_ATOM(chatter, chatter, contacts_atom, "contacts")
+CAF_ADD_ATOM(chatter, chatter, markread_atom, "markread")
+CAF_ADD_ATOM(chatter, chatter, stats_atom, "stats")
+CAF_ADD_ATOM(chatter, chatter, account_atom, "account")
+// events for the front-ends (the D-Bus bridge)
+CAF_ADD_ATOM(chatter, chatter, known_atom, "known")
+CAF_ADD_ATOM(chatter, chatter, authed_atom, "authed")
+CAF_ADD_ATOM(chatter, chatter, reauth_atom, "reauth")
+CAF_ADD_ATOM(chatter, chatter, received_atom, "received")
+CAF_ADD_ATOM(chatter, chatter, state_atom, "state")
+CAF_ADD_ATOM(chatter, chatter, keychange_atom, "keychange")
+CAF_ADD_ATOM(chatter, chatter, arrived_atom, "arrived")
+CAF_ADD_ATOM(chatter, chatter, health_atom, "health")
+CAF_ADD_ATOM(chatter, chatter, respawn_atom, "respawn")
+// the Tux Droid robot
+CAF_ADD_ATOM(chatter, chatter, speak_atom, "speak")
+CAF_ADD_ATOM(chatter, chatter, perform_atom, "perform")
+CAF_ADD_ATOM(chatter, chatter, react_atom, "react")
+CAF_ADD_ATOM(chatter, chatter, flush_atom, "flush")
+CAF_ADD_ATOM(chatter, chatter, probe_atom, "probe")
+CAF_ADD_ATOM(chatter, chatter, performed_atom, "performed")
+CAF_ADD_ATOM(chatter, chatter, tuxstate_atom, "tuxstate")
+// the hub's connection reaper
+CAF_ADD_ATOM(chatter, chatter, reap_atom, "reap")
+// a gap in a conversation's sequence numbers (MessagesMissing), and a
+// message state with its extras (the reason of a refusal)
+CAF_ADD_ATOM(chatter, chatter, missing_atom, "missing")
+CAF_ADD_TYPE_ID(chatter, (std::map<std::string, std::string>))
+// a password between this daemon's actors (added last: no id above it moved)
+CAF_ADD_TYPE_ID(chatter, (chatter::secret))
+// Register's options, from the D-Bus bridge to the account manager
+CAF_ADD_TYPE_ID(chatter, (chatter::registration_settings))
 
 CAF_END_TYPE_ID_BLOCK(chatter)

@@ -11,14 +11,12 @@
 
 namespace chatter::scram {
 
-secure_bytes salted_password(std::string_view password, const bytes& salt,
-                             const kdf_params& kdf) {
+secure_bytes salted_password(std::string_view password, const bytes& salt, const kdf_params& kdf) {
   auto family = Botan::PasswordHashFamily::create_or_throw("Argon2id");
-  auto hash = family->from_params(kdf.memory_kib, kdf.iterations,
-                                  kdf.parallelism);
+  auto hash = family->from_params(kdf.memory_kib, kdf.iterations, kdf.parallelism);
   secure_bytes out(32);
-  hash->derive_key(out.data(), out.size(), password.data(), password.size(),
-                   salt.data(), salt.size());
+  hash->derive_key(out.data(), out.size(), password.data(), password.size(), salt.data(),
+                   salt.size());
   return out;
 }
 
@@ -37,7 +35,7 @@ secure_bytes hash_of(const uint8_t* data, size_t size) {
   return hash->final();
 }
 
-} // namespace
+}  // namespace
 
 bytes hmac_sha256(const bytes& key, std::string_view message) {
   auto tag = hmac(key.data(), key.size(), message);
@@ -69,8 +67,7 @@ bytes to_bytes(const secure_bytes& key) {
   return bytes(key.begin(), key.end());
 }
 
-derived_keys derive(std::string_view password, const bytes& salt,
-                    const kdf_params& kdf) {
+derived_keys derive(std::string_view password, const bytes& salt, const kdf_params& kdf) {
   auto sp = salted_password(password, salt, kdf);
   derived_keys keys;
   keys.client_key = client_key(sp);
@@ -89,15 +86,13 @@ Out xor_bytes(const A& a, const B& b) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
-bytes client_proof(const secure_bytes& ck, const secure_bytes& sk,
-                   std::string_view auth_message) {
+bytes client_proof(const secure_bytes& ck, const secure_bytes& sk, std::string_view auth_message) {
   return xor_bytes<bytes>(ck, hmac(sk.data(), sk.size(), auth_message));
 }
 
-bool verify_client_proof(const bytes& sk, std::string_view auth_message,
-                         const bytes& proof) {
+bool verify_client_proof(const bytes& sk, std::string_view auth_message, const bytes& proof) {
   auto signature = hmac(sk.data(), sk.size(), auth_message);
   if (proof.size() != signature.size())
     return false;
@@ -106,7 +101,7 @@ bool verify_client_proof(const bytes& sk, std::string_view auth_message,
   auto recovered = xor_bytes<secure_bytes>(proof, signature);
   auto digest = sha256(recovered);
   return sk.size() == digest.size()
-         && Botan::constant_time_compare(digest.data(), sk.data(), sk.size());
+    && Botan::constant_time_compare(digest.data(), sk.data(), sk.size());
 }
 
 bytes server_signature(const bytes& srv_key, std::string_view auth_message) {
@@ -119,14 +114,11 @@ bytes server_signature(const secure_bytes& srv_key, std::string_view auth_messag
 }
 
 bool equal_constant_time(const bytes& a, const bytes& b) {
-  return a.size() == b.size()
-         && Botan::constant_time_compare(a.data(), b.data(), a.size());
+  return a.size() == b.size() && Botan::constant_time_compare(a.data(), b.data(), a.size());
 }
 
-std::string login_auth_message(std::string_view user,
-                               std::string_view client_nonce,
-                               std::string_view nonce, const bytes& salt,
-                               const kdf_params& kdf) {
+std::string login_auth_message(std::string_view user, std::string_view client_nonce,
+                               std::string_view nonce, const bytes& salt, const kdf_params& kdf) {
   std::string msg = "chatter-login-v1,n=";
   msg += user;
   msg += ",r=";
@@ -141,8 +133,7 @@ std::string login_auth_message(std::string_view user,
   return msg;
 }
 
-std::string rechallenge_auth_message(std::string_view user,
-                                     std::string_view session,
+std::string rechallenge_auth_message(std::string_view user, std::string_view session,
                                      std::string_view nonce) {
   std::string msg = "chatter-rechallenge-v1,n=";
   msg += user;
@@ -173,15 +164,14 @@ bytes from_base64(std::string_view text) {
 }
 
 bool acceptable(const kdf_params& kdf) {
-  return kdf.memory_kib >= 8192 && kdf.memory_kib <= 1024 * 1024
-         && kdf.iterations >= 1 && kdf.iterations <= 16
-         && kdf.parallelism >= 1 && kdf.parallelism <= 8;
+  return kdf.memory_kib >= 8192 && kdf.memory_kib <= 1024 * 1024 && kdf.iterations >= 1
+    && kdf.iterations <= 16 && kdf.parallelism >= 1 && kdf.parallelism <= 8;
 }
 
 bool at_least_member_floor(const kdf_params& kdf) {
   return acceptable(kdf) && kdf.memory_kib >= member_kdf_floor.memory_kib
-         && kdf.iterations >= member_kdf_floor.iterations
-         && kdf.parallelism >= member_kdf_floor.parallelism;
+    && kdf.iterations >= member_kdf_floor.iterations
+    && kdf.parallelism >= member_kdf_floor.parallelism;
 }
 
 kdf_params raised_to_member_floor(const kdf_params& kdf) {
@@ -190,4 +180,4 @@ kdf_params raised_to_member_floor(const kdf_params& kdf) {
           std::max(kdf.parallelism, member_kdf_floor.parallelism)};
 }
 
-} // namespace chatter::scram
+}  // namespace chatter::scram

@@ -15,8 +15,7 @@ namespace chatter::scram {
 
 // Argon2id(password, salt) with the hub's cost parameters. The member's
 // keys are secure_bytes, wiped when freed; the hub's copies are plain bytes.
-secure_bytes salted_password(std::string_view password, const bytes& salt,
-                             const kdf_params& kdf);
+secure_bytes salted_password(std::string_view password, const bytes& salt, const kdf_params& kdf);
 
 bytes hmac_sha256(const bytes& key, std::string_view message);
 bytes sha256(const bytes& data);
@@ -25,8 +24,7 @@ secure_bytes sha256(const secure_bytes& data);
 secure_bytes client_key(const secure_bytes& salted_password);  // HMAC(SP, "Client Key")
 secure_bytes server_key(const secure_bytes& salted_password);  // HMAC(SP, "Server Key")
 secure_bytes stored_key(const secure_bytes& client_key);       // H(ClientKey)
-derived_keys derive(std::string_view password, const bytes& salt,
-                    const kdf_params& kdf);
+derived_keys derive(std::string_view password, const bytes& salt, const kdf_params& kdf);
 // A copy of a key meant to leave: the verifiers the hub keeps at sign-up.
 bytes to_bytes(const secure_bytes& key);
 
@@ -47,12 +45,9 @@ bool equal_constant_time(const bytes& a, const bytes& b);
 
 // Our framing of the AuthMessage for a login and for a re-challenge. Both
 // name the purpose, so a proof for one can never pass for the other.
-std::string login_auth_message(std::string_view user,
-                               std::string_view client_nonce,
-                               std::string_view nonce, const bytes& salt,
-                               const kdf_params& kdf);
-std::string rechallenge_auth_message(std::string_view user,
-                                     std::string_view session,
+std::string login_auth_message(std::string_view user, std::string_view client_nonce,
+                               std::string_view nonce, const bytes& salt, const kdf_params& kdf);
+std::string rechallenge_auth_message(std::string_view user, std::string_view session,
                                      std::string_view nonce);
 
 std::string random_nonce();  // 24 random bytes, base64
@@ -72,4 +67,4 @@ bool at_least_member_floor(const kdf_params& kdf);
 // login's cost, so the file never is cheaper to attack than the login.
 kdf_params raised_to_member_floor(const kdf_params& kdf);
 
-} // namespace chatter::scram
+}  // namespace chatter::scram

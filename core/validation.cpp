@@ -16,7 +16,7 @@ constexpr size_t max_members_named = 256;
 // What the robot says in one Speak; longer is refused, never cut.
 constexpr size_t max_speak_bytes = 1000;
 
-} // namespace
+}  // namespace
 
 std::string check_username(std::string_view user) {
   if (user.empty())
@@ -29,11 +29,9 @@ std::string check_username(std::string_view user) {
   if (!((first >= 'a' && first <= 'z') || (first >= '0' && first <= '9')))
     return "the user name '" + std::string(user) + "' must start with a-z or 0-9";
   for (char c : user) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
-              || c == '_' || c == '-';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok)
-      return "the user name '" + std::string(user)
-             + "' may hold only a-z, 0-9, '.', '_' and '-'";
+      return "the user name '" + std::string(user) + "' may hold only a-z, 0-9, '.', '_' and '-'";
   }
   return {};
 }
@@ -97,7 +95,7 @@ std::string check_message(std::string_view user, std::string_view to, std::strin
 std::string check_batch_size(size_t entries) {
   if (entries > max_send_batch)
     return "at most " + std::to_string(max_send_batch)
-           + " messages per call; send the rest in another call";
+      + " messages per call; send the rest in another call";
   return {};
 }
 
@@ -148,7 +146,7 @@ std::string check_speech(std::string_view text) {
     return "nothing to say: the text is empty";
   if (text.size() > max_speak_bytes)
     return "the text has " + std::to_string(text.size()) + " bytes; the robot says at most "
-           + std::to_string(max_speak_bytes);
+      + std::to_string(max_speak_bytes);
   return {};
 }
 
@@ -201,13 +199,12 @@ bool is_valid_utf8(std::string_view text) {
       cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800)
-        || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF
-        || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)
+        || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
       return false;
     i += extra + 1;
   }
   return true;
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -75,4 +75,4 @@ struct registration_settings;  // protocol.hpp
 std::string parse_registration(std::string_view user, const call_options& options,
                                registration_settings& out);
 
-} // namespace chatter
+}  // namespace chatter

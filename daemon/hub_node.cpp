@@ -28,7 +28,7 @@ std::string read_secret(const std::string& path) {
   return secret;
 }
 
-} // namespace
+}  // namespace
 
 int run_hub_node(const daemon_options& opts, signal_watch& signals) {
   namespace fs = std::filesystem;
@@ -61,8 +61,9 @@ int run_hub_node(const daemon_options& opts, signal_watch& signals) {
 
   // Members get a gateway each, in front of the router; peer nodes that
   // prove the secret get a link of their own to it.
-  front_config front_cfg{cluster::as_hub(router), router_cfg.middleman, local.lifetime,
-                         local.limits, router, spawn_hub_reaper(sys, local)};
+  front_config front_cfg{
+    cluster::as_hub(router),     router_cfg.middleman, local.lifetime, local.limits, router,
+    spawn_hub_reaper(sys, local)};
   auto front = spawn_front(sys, front_cfg);
   publish_hub(sys, front, front_cfg.reaper, opts, " as a cluster node");
   spdlog::info("hub node {} of a {}-node cluster{}", opts.listen.str(), opts.cluster.size(),
@@ -74,4 +75,4 @@ int run_hub_node(const daemon_options& opts, signal_watch& signals) {
   return 0;
 }
 
-} // namespace chatter
+}  // namespace chatter

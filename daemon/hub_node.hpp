@@ -10,4 +10,4 @@ namespace chatter {
 // node is up); returns the exit code.
 int run_hub_node(const daemon_options& opts, signal_watch& signals);
 
-} // namespace chatter
+}  // namespace chatter

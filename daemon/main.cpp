@@ -1,30 +1,29 @@
 // chatterd: wires the actor system, the embedded hub, the account manager and
 // the D-Bus bridge, then waits for SIGINT/SIGTERM and shuts down in order.
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
-#include <unistd.h>
 #include <sys/prctl.h>
-
+#include <unistd.h>
 
 #include <caf/io/all.hpp>
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "member/account/account_manager.hpp"
 #include "bridge.hpp"
-#include "member/crypto_pool/crypto_pool.hpp"
-#include "member/link/hub_link.hpp"
 #include "hub/hub.hpp"
 #include "hub_node.hpp"
-#include "network.hpp"
+#include "member/account/account_manager.hpp"
+#include "member/crypto_pool/crypto_pool.hpp"
+#include "member/link/hub_link.hpp"
+#include "member/tuxdroid/tuxdroid.hpp"
 #include "names.hpp"
+#include "network.hpp"
 #include "options.hpp"
 #include "startup.hpp"
-#include "member/tuxdroid/tuxdroid.hpp"
 #include "version.hpp"
 
 namespace {
@@ -73,8 +72,8 @@ int run(const chatter::daemon_options& opts) {
   }
 
   chatter::dbus::bus_loop loop{open_bus(opts.bus_address)};
-  chatter::dbus::bridge bridge{sys, loop,
-                               {chatter::version, embedded ? "embedded" : opts.hub.str()}};
+  chatter::dbus::bridge bridge{
+    sys, loop, {chatter::version, embedded ? "embedded" : opts.hub.str()}};
 
   chatter::tuxdroid_config tux_cfg;
   tux_cfg.backend.kind = opts.tux_backend;
@@ -132,7 +131,7 @@ int run(const chatter::daemon_options& opts) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   auto opts = chatter::parse_options(argc, argv);

@@ -69,4 +69,4 @@ uint16_t publish_hub(caf::actor_system& sys, const hub_front_actor& front,
   return *port;
 }
 
-} // namespace chatter
+}  // namespace chatter

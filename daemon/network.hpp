@@ -7,8 +7,8 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman_actor.hpp>
 
-#include "hub/hub.hpp"
 #include "core/interfaces.hpp"
+#include "hub/hub.hpp"
 #include "options.hpp"
 
 namespace chatter {
@@ -34,4 +34,4 @@ uint16_t publish_hub(caf::actor_system& sys, const hub_front_actor& front,
                      const connection_reaper_actor& reaper, const daemon_options& opts,
                      const std::string& suffix = {});
 
-} // namespace chatter
+}  // namespace chatter

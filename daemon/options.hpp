@@ -21,16 +21,16 @@ struct endpoint {
 };
 
 struct daemon_options {
-  std::string data_dir;         // holds hub/ and accounts/
-  endpoint listen;              // publish the embedded hub here
-  endpoint hub;                 // join this remote hub instead of hosting one
-  bool insecure = false;        // allow --listen off loopback without TLS
+  std::string data_dir;   // holds hub/ and accounts/
+  endpoint listen;        // publish the embedded hub here
+  endpoint hub;           // join this remote hub instead of hosting one
+  bool insecure = false;  // allow --listen off loopback without TLS
   // A node of a hub cluster: no accounts, no D-Bus; hub only.
   bool hub_node = false;
   std::vector<endpoint> cluster;  // the cluster's nodes (this one included)
   bool cluster_join = false;      // being added to a running cluster
   std::string cluster_secret_file;
-  std::string tls_cert;         // PEM files of the group's private CA
+  std::string tls_cert;  // PEM files of the group's private CA
   std::string tls_key;
   std::string tls_ca;
   int rechallenge_interval = 60;  // seconds
@@ -42,7 +42,7 @@ struct daemon_options {
   unsigned connections_per_address = 32;
   unsigned handshake_timeout = 5;  // seconds from accept to hello
   unsigned login_timeout = 30;     // seconds a connection may hold no session
-  std::string bus_address;      // empty: the session bus
+  std::string bus_address;         // empty: the session bus
   std::string log_level = "info";
   std::string scheduler = "sharing";  // CAF's worker policy (startup.hpp)
   // Off by default: the process is made non-dumpable, so no core file and
@@ -76,4 +76,4 @@ std::string default_config_file();
 // Whether listening on `host` stays on this machine.
 bool is_loopback(const std::string& host);
 
-} // namespace chatter
+}  // namespace chatter

@@ -22,8 +22,7 @@ namespace {
 void refuse_open_folder(const std::string& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0)
-    throw std::runtime_error("cannot look at the data folder " + dir + ": "
-                             + std::strerror(errno));
+    throw std::runtime_error("cannot look at the data folder " + dir + ": " + std::strerror(errno));
   if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
     throw std::runtime_error("the data folder " + dir
                              + " is writable by every user and has no sticky bit, so anyone "
@@ -38,7 +37,7 @@ std::string pid_in(const std::string& lock_file) {
   return pid.empty() ? "unknown" : pid;
 }
 
-} // namespace
+}  // namespace
 
 data_dir_lock::data_dir_lock(const std::string& dir) {
   store::create_private_directories(dir);
@@ -49,9 +48,9 @@ data_dir_lock::data_dir_lock(const std::string& dir) {
     throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     auto why = errno == EWOULDBLOCK
-                 ? "another chatterd (PID " + pid_in(path) + ") is running on the data folder "
-                     + dir + "; stop it first, or give this one another --data-dir"
-                 : "cannot lock " + path + ": " + std::strerror(errno);
+      ? "another chatterd (PID " + pid_in(path) + ") is running on the data folder " + dir
+        + "; stop it first, or give this one another --data-dir"
+      : "cannot lock " + path + ": " + std::strerror(errno);
     ::close(fd_);
     throw std::runtime_error(why);
   }
@@ -142,4 +141,4 @@ void configure_scheduler(caf::actor_system_config& cfg, const std::string& polic
   cfg.set("work-stealing.moderate-poll-attempts", size_t{0});
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -82,4 +82,4 @@ private:
 // once. "stealing" keeps CAF's policy with its polling cut to a short spin.
 void configure_scheduler(caf::actor_system_config& cfg, const std::string& policy);
 
-} // namespace chatter
+}  // namespace chatter

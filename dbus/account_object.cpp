@@ -1,16 +1,13 @@
 #include "account_object.hpp"
 
 #include "bridge.hpp"
-#include "names.hpp"
 #include "core/validation.hpp"
+#include "names.hpp"
 
 namespace chatter::dbus {
 
-account_object::account_object(sdbus::IConnection& connection, bridge& owner,
-                               std::string user)
-  : AdaptorInterfaces(connection, account_path(user)),
-    bridge_(owner),
-    user_(std::move(user)) {
+account_object::account_object(sdbus::IConnection& connection, bridge& owner, std::string user)
+  : AdaptorInterfaces(connection, account_path(user)), bridge_(owner), user_(std::move(user)) {
   status_.user = user_;
   registerAdaptor();
   emitInterfacesAddedSignal({Account_adaptor::INTERFACE_NAME});
@@ -55,7 +52,7 @@ std::map<std::string, sdbus::Variant> variants(const std::map<std::string, std::
   return out;
 }
 
-} // namespace
+}  // namespace
 
 void account_object::received(const message_record& m) {
   auto extras = variants(m.extras);
@@ -72,14 +69,15 @@ template <class Entries>
 void send_to(sdbus::IObject& object, const std::map<std::string, sdbus::Slot>& clients,
              const char* name, const Entries& entries) {
   for (auto& [client, watch] : clients) {
-    auto signal = object.createSignal(org::chatter::Chatter1::Account_adaptor::INTERFACE_NAME, name);
+    auto signal =
+      object.createSignal(org::chatter::Chatter1::Account_adaptor::INTERFACE_NAME, name);
     signal << entries;
     signal.setDestination(client);
     object.emitSignal(signal);
   }
 }
 
-} // namespace
+}  // namespace
 
 void account_object::received_batch(const std::vector<message_record>& batch) {
   if (batched_clients_.empty() || batch.empty())
@@ -100,8 +98,8 @@ void account_object::received_batch(const std::vector<message_record>& batch) {
 void account_object::states_batch(const std::vector<state_change>& batch) {
   if (batched_clients_.empty() || batch.empty())
     return;
-  std::vector<sdbus::Struct<std::string, std::string, std::string,
-                            std::map<std::string, sdbus::Variant>>>
+  std::vector<
+    sdbus::Struct<std::string, std::string, std::string, std::map<std::string, sdbus::Variant>>>
     entries;
   entries.reserve(batch.size());
   for (auto& c : batch)
@@ -140,8 +138,7 @@ void account_object::messages_missing(const std::string& peer, uint64_t count) {
   emitMessagesMissing(peer, count);
 }
 
-void account_object::key_changed(const std::string& contact,
-                                 const std::string& fingerprint) {
+void account_object::key_changed(const std::string& contact, const std::string& fingerprint) {
   emitKeyChanged(contact, fingerprint);
 }
 
@@ -179,7 +176,7 @@ account_object::room_list to_dbus_rooms(const std::vector<room_info>& rooms) {
 
 constexpr auto ok = no_results<caf::ok_atom>;
 
-} // namespace
+}  // namespace
 
 void account_object::SendMessage(sdbus::Result<std::string>&& result, std::string to,
                                  std::string text) {
@@ -229,10 +226,10 @@ struct batch_send {
     auto sent = ids.size() - failed;
     auto others = sent == 0 ? std::string("none of the entries was sent")
                             : std::to_string(sent) + " of the other "
-                                + std::to_string(ids.size() - 1) + " entries were sent";
-    res->returnError(sdbus::Error(std::string(error_prefix) + d.name,
-                                  "entry " + std::to_string(first_failed) + ": " + d.sentence
-                                    + "; " + others));
+        + std::to_string(ids.size() - 1) + " entries were sent";
+    res->returnError(
+      sdbus::Error(std::string(error_prefix) + d.name,
+                   "entry " + std::to_string(first_failed) + ": " + d.sentence + "; " + others));
   }
 };
 
@@ -254,7 +251,7 @@ void send_batch(bridge& owner, const std::string& user,
       messages[i].get<0>(), messages[i].get<1>());
 }
 
-} // namespace
+}  // namespace
 
 void account_object::SendMessages(sdbus::Result<std::vector<std::string>>&& result,
                                   std::vector<sdbus::Struct<std::string, std::string>> messages) {
@@ -302,8 +299,7 @@ void account_object::ListPendingMessages(sdbus::Result<message_list>&& result) {
   bridge_.forward_account(user_, std::move(result), to_dbus, pendmsgs_atom_v);
 }
 
-void account_object::AcknowledgeMessages(sdbus::Result<>&& result,
-                                         std::vector<std::string> ids) {
+void account_object::AcknowledgeMessages(sdbus::Result<>&& result, std::vector<std::string> ids) {
   if (refused(result, check_message_ids(ids)))
     return;
   bridge_.forward_account(user_, std::move(result), ok, ackmsgs_atom_v, ids);
@@ -374,8 +370,7 @@ void account_object::CreateRoom(sdbus::Result<>&& result, std::string name,
                           members);
 }
 
-void account_object::InviteToRoom(sdbus::Result<>&& result, std::string room,
-                                  std::string user) {
+void account_object::InviteToRoom(sdbus::Result<>&& result, std::string room, std::string user) {
   auto name = room_name(room);
   if (refused(result, check_room_name(name)) || refused(result, check_username(user)))
     return;
@@ -405,8 +400,7 @@ std::string account_object::Suite() {
 void account_object::reauthenticated(int64_t timestamp_ms) {
   status_.last_reauthentication_ms = timestamp_ms;
   emitReauthenticated(timestamp_ms);
-  emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME,
-                              {"LastReauthentication"});
+  emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, {"LastReauthentication"});
 }
 
 void account_object::revoked(const std::string& reason) {
@@ -447,4 +441,4 @@ int64_t account_object::LastReauthentication() {
   return status_.last_reauthentication_ms;
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

@@ -20,11 +20,9 @@ struct state_change {
 
 class account_object final
   : public sdbus::AdaptorInterfaces<org::chatter::Chatter1::Account_adaptor,
-                                    sdbus::Properties_adaptor,
-                                    sdbus::ManagedObject_adaptor> {
+                                    sdbus::Properties_adaptor, sdbus::ManagedObject_adaptor> {
 public:
-  account_object(sdbus::IConnection& connection, bridge& owner,
-                 std::string user);
+  account_object(sdbus::IConnection& connection, bridge& owner, std::string user);
   ~account_object();
 
   // The property cache's one writer is the event sink (bridge.cpp): these
@@ -33,8 +31,7 @@ public:
   void reauthenticated(int64_t timestamp_ms);
   void revoked(const std::string& reason);
   void received(const message_record& m);
-  void state_changed(const std::string& id, const std::string& peer,
-                     const std::string& state,
+  void state_changed(const std::string& id, const std::string& peer, const std::string& state,
                      const std::map<std::string, std::string>& extras = {});
   void key_changed(const std::string& contact, const std::string& fingerprint);
   void messages_missing(const std::string& peer, uint64_t count);
@@ -59,27 +56,23 @@ public:
   using message_list = std::vector<
     sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>>;
   using user_list = std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>>;
-  using contact_list = std::vector<
-    sdbus::Struct<std::string, std::string, std::string, std::string, std::string>>;
-  using room_list =
-    std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>>;
+  using contact_list =
+    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string>>;
+  using room_list = std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>>;
 
 private:
   void Logout(sdbus::Result<>&& result) override;
-  void SendMessage(sdbus::Result<std::string>&& result, std::string to,
-                   std::string text) override;
+  void SendMessage(sdbus::Result<std::string>&& result, std::string to, std::string text) override;
   void SendMessages(sdbus::Result<std::vector<std::string>>&& result,
                     std::vector<sdbus::Struct<std::string, std::string>> messages) override;
   void EnableBatchedSignals(sdbus::Result<>&& result) override;
   void DisableBatchedSignals(sdbus::Result<>&& result) override;
-  void GetHistory(sdbus::Result<message_list>&& result, std::string peer,
-                  int64_t before, uint32_t limit) override;
+  void GetHistory(sdbus::Result<message_list>&& result, std::string peer, int64_t before,
+                  uint32_t limit) override;
   void ListPendingMessages(sdbus::Result<message_list>&& result) override;
-  void AcknowledgeMessages(sdbus::Result<>&& result,
-                           std::vector<std::string> ids) override;
+  void AcknowledgeMessages(sdbus::Result<>&& result, std::vector<std::string> ids) override;
   void GetFingerprint(sdbus::Result<std::string>&& result, std::string user) override;
-  void VerifyContact(sdbus::Result<>&& result, std::string user,
-                     std::string fingerprint) override;
+  void VerifyContact(sdbus::Result<>&& result, std::string user, std::string fingerprint) override;
   void ResetSession(sdbus::Result<>&& result, std::string peer) override;
   void MarkRead(sdbus::Result<>&& result, std::string peer) override;
   void SetPresence(sdbus::Result<>&& result, std::string status, std::string message) override;
@@ -113,4 +106,4 @@ private:
   std::map<std::string, sdbus::Slot> batched_clients_;
 };
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

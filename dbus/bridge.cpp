@@ -133,16 +133,19 @@ caf::behavior event_sink(bus_companion* self, bridge* owner) {
       close_window(*st, owner);
   };
   return std::apply(
-    [&](auto... rows) { return caf::behavior{flush, rows...}; },
+    [&](auto... rows) {
+      return caf::behavior{flush, rows...};
+    },
     std::tuple_cat(status_rows(owner), signal_rows(self, st, owner), robot_rows(owner)));
 }
 
-} // namespace
+}  // namespace
 
 bridge::bridge(caf::actor_system& sys, bus_loop& loop, bridge_info info)
   : sys_(sys), loop_(loop), loop_unit_(&sys), info_(std::move(info)) {
   companion_handle_ = sys_.spawn<bus_companion>();
-  companion_ = static_cast<bus_companion*>(caf::actor_cast<caf::abstract_actor*>(companion_handle_));
+  companion_ =
+    static_cast<bus_companion*>(caf::actor_cast<caf::abstract_actor*>(companion_handle_));
   // Without a behavior the companion would end with its last reply.
   companion_->become([](caf::ok_atom) {});
   attach(companion_, companion_handle_);
@@ -154,12 +157,12 @@ bridge::bridge(caf::actor_system& sys, bus_loop& loop, bridge_info info)
 }
 
 void bridge::attach(bus_companion* companion, caf::actor handle) {
-  companion->on_enqueue([this, companion, keep = std::move(handle)](
-                          caf::mailbox_element_ptr element) {
-    // std::function needs a copyable task; the disposer still frees it.
-    std::shared_ptr<caf::mailbox_element> shared(element.release(), caf::detail::disposer{});
-    loop_.post([this, companion, keep, shared] { companion->activate(&loop_unit_, *shared); });
-  });
+  companion->on_enqueue(
+    [this, companion, keep = std::move(handle)](caf::mailbox_element_ptr element) {
+      // std::function needs a copyable task; the disposer still frees it.
+      std::shared_ptr<caf::mailbox_element> shared(element.release(), caf::detail::disposer{});
+      loop_.post([this, companion, keep, shared] { companion->activate(&loop_unit_, *shared); });
+    });
 }
 
 bridge::~bridge() {
@@ -227,7 +230,7 @@ sdbus::Slot bridge::watch_departure(const std::string& client, const std::string
   };
   auto rule = "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
               "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='"
-              + client + "'";
+    + client + "'";
   auto slot = loop_.connection().addMatch(rule, [forget](sdbus::Message& msg) {
     std::string name, old_owner, new_owner;
     msg >> name >> old_owner >> new_owner;
@@ -237,8 +240,11 @@ sdbus::Slot bridge::watch_departure(const std::string& client, const std::string
   // A client that left before the match was in place is gone already:
   // without this it would be remembered for good, one per such call.
   bool there = false;
-  auto bus = sdbus::createProxy(loop_.connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
-  bus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(client)
+  auto bus =
+    sdbus::createProxy(loop_.connection(), "org.freedesktop.DBus", "/org/freedesktop/DBus");
+  bus->callMethod("NameHasOwner")
+    .onInterface("org.freedesktop.DBus")
+    .withArguments(client)
     .storeResultsTo(there);
   if (!there)
     forget();
@@ -248,9 +254,7 @@ sdbus::Slot bridge::watch_departure(const std::string& client, const std::string
 account_object& bridge::ensure_account(const std::string& user) {
   auto i = accounts_.find(user);
   if (i == accounts_.end())
-    i = accounts_
-          .emplace(user, std::make_unique<account_object>(loop_.connection(),
-                                                          *this, user))
+    i = accounts_.emplace(user, std::make_unique<account_object>(loop_.connection(), *this, user))
           .first;
   return *i->second;
 }
@@ -267,4 +271,4 @@ std::vector<std::string> bridge::account_names() const {
   return names;
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

@@ -18,8 +18,8 @@
 #include <caf/scoped_execution_unit.hpp>
 
 #include "bus_loop.hpp"
-#include "names.hpp"
 #include "core/interfaces.hpp"
+#include "names.hpp"
 
 namespace chatter::dbus {
 
@@ -98,8 +98,8 @@ public:
   // Sends a request to `target` from the loop's companion actor;
   // `on_reply` (typed like the reply) or `on_error` then runs on the loop.
   template <class Handle, class OnReply, class... Ts>
-  void ask(const Handle& target, OnReply on_reply,
-           std::function<void(const caf::error&)> on_error, Ts... xs);
+  void ask(const Handle& target, OnReply on_reply, std::function<void(const caf::error&)> on_error,
+           Ts... xs);
 
   // ask() to the actor of `user`'s account. The manager finds or spawns it
   // on the first call; later calls go straight to the remembered handle
@@ -113,11 +113,10 @@ public:
   // takes the reply typed as the actor answers it and returns the method's
   // one result, or nothing for a method without results.
   template <class Handle, class... Rs, class Convert, class... Ts>
-  void forward(const Handle& target, sdbus::Result<Rs...>&& result, Convert convert,
-               Ts... xs);
+  void forward(const Handle& target, sdbus::Result<Rs...>&& result, Convert convert, Ts... xs);
   template <class... Rs, class Convert, class... Ts>
-  void forward_account(const std::string& user, sdbus::Result<Rs...>&& result,
-                       Convert convert, Ts... xs);
+  void forward_account(const std::string& user, sdbus::Result<Rs...>&& result, Convert convert,
+                       Ts... xs);
 
 private:
   void end_companion(bus_companion*& companion, caf::actor& handle);
@@ -200,7 +199,7 @@ auto answer_with(std::shared_ptr<Res> res, Convert convert) {
   };
 }
 
-} // namespace detail
+}  // namespace detail
 
 template <class Handle, class OnReply, class... Ts>
 void bridge::ask(const Handle& target, OnReply on_reply,
@@ -243,4 +242,4 @@ void bridge::ask_account(const std::string& user, OnReply on_reply,
   ask(manager_, first_call, on_error, account_atom_v, user);
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

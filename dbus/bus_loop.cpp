@@ -20,8 +20,7 @@ namespace {
 uint64_t monotonic_usec() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000u
-         + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
 }
 
 // poll() timeout in ms for sd-bus's absolute deadline: UINT64_MAX means
@@ -36,7 +35,7 @@ int poll_timeout(uint64_t deadline_usec) {
   return ms > 60000 ? 60000 : static_cast<int>(ms);
 }
 
-} // namespace
+}  // namespace
 
 bus_loop::bus_loop(std::unique_ptr<sdbus::IConnection> connection)
   : connection_(std::move(connection)) {
@@ -146,4 +145,4 @@ void bus_loop::report_lost() {
     lost_();
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

@@ -58,4 +58,4 @@ private:
   bool lost_reported_ = false;
 };
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

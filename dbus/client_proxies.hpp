@@ -22,8 +22,7 @@ using dbus_paths::service_name;
 using dbus_paths::tuxdroid_path;
 
 class manager_client final
-  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::Manager_proxy,
-                                  sdbus::Properties_proxy> {
+  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::Manager_proxy, sdbus::Properties_proxy> {
 public:
   explicit manager_client(sdbus::IConnection& connection)
     : ProxyInterfaces(connection, service_name, manager_path) {
@@ -34,28 +33,22 @@ public:
   }
 
 private:
-  void onPropertiesChanged(const std::string&,
-                           const std::map<std::string, sdbus::Variant>&,
-                           const std::vector<std::string>&) override {
-  }
+  void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
+                           const std::vector<std::string>&) override {}
 };
 
 class account_client final
-  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::Account_proxy,
-                                  sdbus::Properties_proxy> {
+  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::Account_proxy, sdbus::Properties_proxy> {
 public:
   std::function<void(int64_t)> on_reauthenticated;
   std::function<void(const std::string&)> on_session_revoked;
-  std::function<void(const std::map<std::string, sdbus::Variant>&)>
-    on_properties_changed;
-  std::function<void(const std::string& id, const std::string& from,
-                     const std::string& text, int64_t timestamp)>
+  std::function<void(const std::map<std::string, sdbus::Variant>&)> on_properties_changed;
+  std::function<void(const std::string& id, const std::string& from, const std::string& text,
+                     int64_t timestamp)>
     on_message_received;
-  std::function<void(const std::string& id, const std::string& peer,
-                     const std::string& state)>
+  std::function<void(const std::string& id, const std::string& peer, const std::string& state)>
     on_message_state_changed;
-  std::function<void(const std::string& user, const std::string& fingerprint)>
-    on_key_changed;
+  std::function<void(const std::string& user, const std::string& fingerprint)> on_key_changed;
   std::function<void(const std::string& user, const std::string& status,
                      const std::string& message)>
     on_presence_changed;
@@ -72,8 +65,8 @@ public:
     on_state_extras;
   std::function<void(const std::string& peer, uint64_t count)> on_messages_missing;
   // The batched signals (after EnableBatchedSignals).
-  using received_entries = std::vector<sdbus::Struct<std::string, std::string, std::string,
-                                                     int64_t, std::map<std::string, sdbus::Variant>>>;
+  using received_entries = std::vector<sdbus::Struct<std::string, std::string, std::string, int64_t,
+                                                     std::map<std::string, sdbus::Variant>>>;
   using state_entries = std::vector<
     sdbus::Struct<std::string, std::string, std::string, std::map<std::string, sdbus::Variant>>>;
   std::function<void(const received_entries&)> on_messages_received;
@@ -92,8 +85,8 @@ private:
     if (on_reauthenticated)
       on_reauthenticated(timestamp);
   }
-  void onMessageReceived(const std::string& id, const std::string& from,
-                         const std::string& text, const int64_t& timestamp,
+  void onMessageReceived(const std::string& id, const std::string& from, const std::string& text,
+                         const int64_t& timestamp,
                          const std::map<std::string, sdbus::Variant>& extras) override {
     if (on_message_extras)
       on_message_extras(id, extras);
@@ -125,8 +118,7 @@ private:
     if (on_presence_changed)
       on_presence_changed(user, status, message);
   }
-  void onInterlocutorArrived(const std::string& user,
-                             const std::string& display_name) override {
+  void onInterlocutorArrived(const std::string& user, const std::string& display_name) override {
     if (on_interlocutor_arrived)
       on_interlocutor_arrived(user, display_name);
   }
@@ -142,8 +134,7 @@ private:
     if (on_session_revoked)
       on_session_revoked(reason);
   }
-  void onPropertiesChanged(const std::string&,
-                           const std::map<std::string, sdbus::Variant>& changed,
+  void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>& changed,
                            const std::vector<std::string>&) override {
     if (on_properties_changed)
       on_properties_changed(changed);
@@ -151,11 +142,9 @@ private:
 };
 
 class tuxdroid_client final
-  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::TuxDroid_proxy,
-                                  sdbus::Properties_proxy> {
+  : public sdbus::ProxyInterfaces<org::chatter::Chatter1::TuxDroid_proxy, sdbus::Properties_proxy> {
 public:
-  std::function<void(const std::string& action, const std::string& detail)>
-    on_action_performed;
+  std::function<void(const std::string& action, const std::string& detail)> on_action_performed;
 
   explicit tuxdroid_client(sdbus::IConnection& connection)
     : ProxyInterfaces(connection, service_name, tuxdroid_path) {
@@ -171,8 +160,7 @@ private:
       on_action_performed(action, detail);
   }
   void onPropertiesChanged(const std::string&, const std::map<std::string, sdbus::Variant>&,
-                           const std::vector<std::string>&) override {
-  }
+                           const std::vector<std::string>&) override {}
 };
 
-} // namespace chatter::client
+}  // namespace chatter::client

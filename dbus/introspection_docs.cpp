@@ -18,12 +18,12 @@ std::string attribute_escaped(const char* text) {
   std::string out;
   for (const char* c = text; *c; ++c) {
     switch (*c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\n': out += "&#10;"; break;
-      default: out += *c;
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\n': out += "&#10;"; break;
+    default: out += *c;
     }
   }
   return out;
@@ -125,7 +125,7 @@ sd_bus* bus_of(sdbus::IConnection& connection) {
   return sd_bus_message_get_bus(message_access::raw(call));
 }
 
-} // namespace
+}  // namespace
 
 std::string with_docstrings(const std::string& xml, const documented_member* docs_begin,
                             const documented_member* docs_end) {
@@ -140,15 +140,14 @@ std::string with_docstrings(const std::string& xml, const documented_member* doc
     auto name = name_attribute(xml, tag, tag_end);
     if (kind == "interface")
       interface = name;
-    const char* text = doc_for(docs_begin, docs_end, interface, kind,
-                               kind == "interface" ? "" : name);
+    const char* text =
+      doc_for(docs_begin, docs_end, interface, kind, kind == "interface" ? "" : name);
     if (!text)
       continue;
     bool empty_element = xml[tag_end - 1] == '/';  // <property .../>: open it
     out.append(xml, copied, (empty_element ? tag_end - 1 : tag_end) - copied);
     out += std::string(">\n") + (kind == "interface" ? "  " : "   ")
-           + "<annotation name=\"org.gtk.GDBus.DocString\" value=\"" + attribute_escaped(text)
-           + "\"/>";
+      + "<annotation name=\"org.gtk.GDBus.DocString\" value=\"" + attribute_escaped(text) + "\"/>";
     if (empty_element)
       out += "\n  </" + kind + ">";
     copied = tag_end + 1;
@@ -160,8 +159,7 @@ std::string with_docstrings(const std::string& xml, const documented_member* doc
 introspection_docs::introspection_docs(sdbus::IConnection& connection) {
   if (int r = sd_bus_add_filter(bus_of(connection), &filter_, on_message, nullptr); r < 0) {
     filter_ = nullptr;
-    spdlog::warn("introspection without the API's docs: sd_bus_add_filter: {}",
-                 std::strerror(-r));
+    spdlog::warn("introspection without the API's docs: sd_bus_add_filter: {}", std::strerror(-r));
   }
 }
 
@@ -169,4 +167,4 @@ introspection_docs::~introspection_docs() {
   sd_bus_slot_unref(filter_);
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

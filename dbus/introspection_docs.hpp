@@ -47,4 +47,4 @@ private:
   sd_bus_slot* filter_ = nullptr;
 };
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

@@ -64,11 +64,10 @@ auto path_of(const std::string& user) {
   return [user](const Reply&) { return sdbus::ObjectPath(account_path(user)); };
 }
 
-} // namespace
+}  // namespace
 
 manager_object::manager_object(sdbus::IConnection& connection, bridge& owner)
-  : AdaptorInterfaces(connection, manager_path),
-    bridge_(owner),
+  : AdaptorInterfaces(connection, manager_path), bridge_(owner),
     hub_connected_(owner.info().hub_address == "embedded") {
   registerAdaptor();
 }
@@ -77,9 +76,8 @@ manager_object::~manager_object() {
   unregisterAdaptor();
 }
 
-void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
-                              std::string user, std::string password,
-                              std::map<std::string, sdbus::Variant> options) {
+void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result, std::string user,
+                              std::string password, std::map<std::string, sdbus::Variant> options) {
   auto pass = take_password(password, getObject().getCurrentlyProcessedMessage(), 1);
   registration_settings settings;
   if (!refused(result, check_registration(user, pass, options, settings)))
@@ -87,13 +85,13 @@ void manager_object::Register(sdbus::Result<sdbus::ObjectPath>&& result,
                     register_atom_v, user, std::move(pass), settings);
 }
 
-void manager_object::Login(sdbus::Result<sdbus::ObjectPath>&& result,
-                           std::string user, std::string password) {
+void manager_object::Login(sdbus::Result<sdbus::ObjectPath>&& result, std::string user,
+                           std::string password) {
   auto pass = take_password(password, getObject().getCurrentlyProcessedMessage(), 1);
   if (refused(result, check_credentials(user, pass.view())))
     return;
-  bridge_.forward(bridge_.manager(), std::move(result), path_of<account_status>(user),
-                  login_atom_v, user, std::move(pass));
+  bridge_.forward(bridge_.manager(), std::move(result), path_of<account_status>(user), login_atom_v,
+                  user, std::move(pass));
 }
 
 std::vector<sdbus::ObjectPath> manager_object::ListAccounts() {
@@ -122,4 +120,4 @@ void manager_object::hub_connected(bool connected) {
   emitPropertiesChangedSignal(Manager_adaptor::INTERFACE_NAME, {"HubConnected"});
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

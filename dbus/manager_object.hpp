@@ -11,8 +11,7 @@ class bridge;
 
 class manager_object final
   : public sdbus::AdaptorInterfaces<org::chatter::Chatter1::Manager_adaptor,
-                                    sdbus::ObjectManager_adaptor,
-                                    sdbus::Properties_adaptor> {
+                                    sdbus::ObjectManager_adaptor, sdbus::Properties_adaptor> {
 public:
   manager_object(sdbus::IConnection& connection, bridge& owner);
   ~manager_object();
@@ -21,8 +20,7 @@ public:
   void hub_connected(bool connected);
 
 private:
-  void Register(sdbus::Result<sdbus::ObjectPath>&& result, std::string user,
-                std::string password,
+  void Register(sdbus::Result<sdbus::ObjectPath>&& result, std::string user, std::string password,
                 std::map<std::string, sdbus::Variant> options) override;
   void Login(sdbus::Result<sdbus::ObjectPath>&& result, std::string user,
              std::string password) override;
@@ -35,4 +33,4 @@ private:
   bool hub_connected_;
 };
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

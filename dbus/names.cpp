@@ -11,4 +11,4 @@ sdbus::Error to_dbus_error(const caf::error& err) {
   return sdbus::Error(std::string(error_prefix) + d.name, d.sentence);
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

@@ -19,4 +19,4 @@ inline constexpr const char* error_prefix = "org.chatter.Chatter1.Error.";
 sdbus::Error to_dbus_error(errc code, const std::string& sentence);
 sdbus::Error to_dbus_error(const caf::error& err);
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

@@ -16,4 +16,4 @@ std::string account_path(const std::string& user) {
   return result;
 }
 
-} // namespace chatter::dbus_paths
+}  // namespace chatter::dbus_paths

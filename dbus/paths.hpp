@@ -14,4 +14,4 @@ inline constexpr const char* tuxdroid_path = "/org/chatter/Chatter1/TuxDroid";
 // '-' are not allowed in object paths: "a.b" becomes "a_2eb").
 std::string account_path(const std::string& user);
 
-} // namespace chatter::dbus_paths
+}  // namespace chatter::dbus_paths

@@ -12,7 +12,7 @@ namespace {
 
 constexpr auto ok = no_results<caf::ok_atom>;
 
-} // namespace
+}  // namespace
 
 tuxdroid_object::tuxdroid_object(sdbus::IConnection& connection, bridge& owner,
                                  tuxdroid_actor robot)
@@ -77,8 +77,8 @@ void tuxdroid_object::performed(const std::string& action, const std::string& de
   emitActionPerformed(action, detail);
 }
 
-void tuxdroid_object::state_changed(const std::string& backend, bool connected,
-                                    bool on_arrival, bool on_message) {
+void tuxdroid_object::state_changed(const std::string& backend, bool connected, bool on_arrival,
+                                    bool on_message) {
   std::vector<std::string> changed;
   auto update = [&](auto& field, const auto& value, const char* name) {
     if (field != value) {
@@ -94,4 +94,4 @@ void tuxdroid_object::state_changed(const std::string& backend, bool connected,
     emitPropertiesChangedSignal(TuxDroid_adaptor::INTERFACE_NAME, changed);
 }
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

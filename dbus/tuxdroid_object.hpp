@@ -21,8 +21,7 @@ public:
 
   // Events of the robot (loop thread).
   void performed(const std::string& action, const std::string& detail);
-  void state_changed(const std::string& backend, bool connected, bool on_arrival,
-                     bool on_message);
+  void state_changed(const std::string& backend, bool connected, bool on_arrival, bool on_message);
 
 private:
   void Speak(sdbus::Result<>&& result, std::string text) override;
@@ -44,4 +43,4 @@ private:
   bool on_message_ = false;
 };
 
-} // namespace chatter::dbus
+}  // namespace chatter::dbus

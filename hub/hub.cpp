@@ -1,7 +1,7 @@
 #include "hub.hpp"
 
-#include "hub/auth/auth.hpp"
 #include "core/errors.hpp"
+#include "hub/auth/auth.hpp"
 #include "hub/gateway/reaper.hpp"
 #include "hub/keys/keys.hpp"
 #include "hub/mailbox/mailbox.hpp"
@@ -11,8 +11,7 @@
 namespace chatter {
 
 running_hub spawn_hub(caf::actor_system& sys, const hub_config& config) {
-  registry_config reg{config.database_path, config.kdf,
-                      config.limits.signups_per_hour_per_address};
+  registry_config reg{config.database_path, config.kdf, config.limits.signups_per_hour_per_address};
   auth_config auth_cfg;
   auth_cfg.database_path = config.database_path;
   auth_cfg.rechallenge_interval = config.rechallenge_interval;
@@ -29,33 +28,34 @@ running_hub spawn_hub(caf::actor_system& sys, const hub_config& config) {
                         caf::actor_cast<session_listener_actor>(mailbox_handle),
                         caf::actor_cast<session_listener_actor>(reg_handle)};
   auto auth_handle = sys.spawn<caf::detached>(auth, auth_cfg);
-  return {{reg_handle, auth_handle, keys_handle, mailbox_handle}, spawn_lifetime(sys),
+  return {{reg_handle, auth_handle, keys_handle, mailbox_handle},
+          spawn_lifetime(sys),
           config.limits.gateway};
 }
 
 caf::actor spawn_lifetime(caf::actor_system& sys) {
   // The int is there because CAF 0.17 dereferences a null pointer (UB) when
   // a function actor is spawned with no argument.
-  return sys.spawn([](caf::event_based_actor*, int) -> caf::behavior {
-    return {[](caf::ok_atom) {}};
-  }, 0);
+  return sys.spawn(
+    [](caf::event_based_actor*, int) -> caf::behavior { return {[](caf::ok_atom) {}}; }, 0);
 }
 
 hub_handles local_gateway(caf::actor_system& sys, const running_hub& hub) {
-  return {spawn_gateway(sys, {hub.actors, "local", caf::node_id{}, member_link_actor{},
-                              hub.lifetime, hub.limits, connection_reaper_actor{}})};
+  return {spawn_gateway(sys,
+                        {hub.actors, "local", caf::node_id{}, member_link_actor{}, hub.lifetime,
+                         hub.limits, connection_reaper_actor{}})};
 }
 
 connection_reaper_actor spawn_hub_reaper(caf::actor_system& sys, const running_hub& hub) {
-  return spawn_reaper(sys, {hub.lifetime, {hub.limits.handshake_deadline,
-                                           hub.limits.login_deadline}});
+  return spawn_reaper(sys,
+                      {hub.lifetime, {hub.limits.handshake_deadline, hub.limits.login_deadline}});
 }
 
 hub_front_actor spawn_hub_front(caf::actor_system& sys, const running_hub& hub,
                                 caf::io::middleman_actor middleman,
                                 connection_reaper_actor reaper) {
-  return spawn_front(sys, {hub.actors, std::move(middleman), hub.lifetime, hub.limits,
-                           {}, std::move(reaper)});
+  return spawn_front(
+    sys, {hub.actors, std::move(middleman), hub.lifetime, hub.limits, {}, std::move(reaper)});
 }
 
 void stop_hub(const running_hub& hub) {
@@ -81,4 +81,4 @@ void register_chatter_types(caf::actor_system_config& cfg) {
   cfg.add_error_category(error_category, render_error);
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -9,8 +9,8 @@
 
 #include <caf/io/middleman_actor.hpp>
 
-#include "hub/gateway/gateway.hpp"
 #include "core/interfaces.hpp"
+#include "hub/gateway/gateway.hpp"
 
 namespace chatter {
 
@@ -56,8 +56,7 @@ connection_reaper_actor spawn_hub_reaper(caf::actor_system& sys, const running_h
 // with (plain or TLS), which knows each connection's address. It tells
 // `reaper` of each hello.
 hub_front_actor spawn_hub_front(caf::actor_system& sys, const running_hub& hub,
-                                caf::io::middleman_actor middleman,
-                                connection_reaper_actor reaper);
+                                caf::io::middleman_actor middleman, connection_reaper_actor reaper);
 
 // Ends the hub: its gateways, fronts and actors.
 void stop_hub(const running_hub& hub);
@@ -65,4 +64,4 @@ void stop_hub(const running_hub& hub);
 // Registers Chatter's message types and error category with a config.
 void register_chatter_types(caf::actor_system_config& cfg);
 
-} // namespace chatter
+}  // namespace chatter

@@ -23,8 +23,7 @@ bool from_own_node(Self* self) {
 
 class session_table {
 public:
-  void add(const std::string& session, const std::string& user,
-           const session_peer_actor& peer) {
+  void add(const std::string& session, const std::string& user, const session_peer_actor& peer) {
     // A token announced again under another user must leave the first
     // user's list: else that user's deliveries reach the new peer, and a
     // later remove leaves a dangling token that peers_of throws on.
@@ -81,4 +80,4 @@ private:
   std::map<std::string, std::set<std::string>> by_user_;
 };
 
-} // namespace chatter
+}  // namespace chatter

@@ -148,18 +148,20 @@ int state_rank(const std::string& state) {
 
 message_record record_of(const statement_cache::lease& q) {
   // Columns: sender, id, recipient, text, timestamp_ms, state, extras
-  return message_record{q->getColumn(1).getString(), q->getColumn(0).getString(),
-                        q->getColumn(2).getString(), q->getColumn(3).getString(),
-                        q->getColumn(4).getInt64(),  q->getColumn(5).getString(),
+  return message_record{q->getColumn(1).getString(),
+                        q->getColumn(0).getString(),
+                        q->getColumn(2).getString(),
+                        q->getColumn(3).getString(),
+                        q->getColumn(4).getInt64(),
+                        q->getColumn(5).getString(),
                         decode_extras(q->getColumn(6).getString())};
 }
 
-constexpr const char* record_columns =
-  "sender, id, recipient, text, timestamp_ms, state, extras";
+constexpr const char* record_columns = "sender, id, recipient, text, timestamp_ms, state, extras";
 
 void put_sent_sequence(statement_cache& sql, const std::string& conversation, uint64_t seq) {
   auto q = sql("INSERT INTO sent_sequences(conversation, last) VALUES (?, ?) "
-                          "ON CONFLICT(conversation) DO UPDATE SET last = MAX(last, excluded.last)");
+               "ON CONFLICT(conversation) DO UPDATE SET last = MAX(last, excluded.last)");
   q->bind(1, conversation);
   q->bind(2, static_cast<int64_t>(seq));
   q->exec();
@@ -167,19 +169,18 @@ void put_sent_sequence(statement_cache& sql, const std::string& conversation, ui
 
 void put_received_sequence(statement_cache& sql, const received_sequence& r) {
   auto q = sql("INSERT INTO received_sequences(sender, conversation, last) "
-                          "VALUES (?, ?, ?) ON CONFLICT(sender, conversation) "
-                          "DO UPDATE SET last = excluded.last");
+               "VALUES (?, ?, ?) ON CONFLICT(sender, conversation) "
+               "DO UPDATE SET last = excluded.last");
   q->bind(1, r.sender);
   q->bind(2, r.conversation);
   q->bind(3, static_cast<int64_t>(r.last));
   q->exec();
 }
 
-} // namespace
+}  // namespace
 
 account_store::account_store(const std::string& path)
-  : db_(open_database(path, account_migrations)) {
-}
+  : db_(open_database(path, account_migrations)) {}
 
 void account_store::begin_batch() {
   on_file(*db_, [&] { batch_.begin(); });
@@ -189,17 +190,15 @@ void account_store::commit_batch() {
   on_file(*db_, [&] { batch_.commit(); });
 }
 
-void account_store::add_outgoing(const message_record& m,
-                                 const std::vector<outbound>& envelopes,
-                                 const std::vector<sealed_session>& sessions,
-                                 uint64_t sequence) {
+void account_store::add_outgoing(const message_record& m, const std::vector<outbound>& envelopes,
+                                 const std::vector<sealed_session>& sessions, uint64_t sequence) {
   write_scope tx(sql_, batch_.open());
   for (auto& s : sessions)
     put_session(s);
   if (sequence > 0)
     put_sent_sequence(sql_, m.to, sequence);
   auto q = sql_("INSERT INTO messages(sender, id, recipient, peer, outgoing, "
-                            "text, timestamp_ms, state) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
+                "text, timestamp_ms, state) VALUES (?, ?, ?, ?, 1, ?, ?, ?)");
   q->bind(1, m.from);
   q->bind(2, m.id);
   q->bind(3, m.to);
@@ -209,7 +208,7 @@ void account_store::add_outgoing(const message_record& m,
   q->bind(7, m.state);
   q->exec();
   auto o = sql_("INSERT INTO outbox(id, recipient, header, ciphertext, signature) "
-                            "VALUES (?, ?, ?, ?, ?)");
+                "VALUES (?, ?, ?, ?, ?)");
   for (auto& out : envelopes) {
     o->bind(1, m.id);
     o->bind(2, out.recipient);
@@ -231,7 +230,7 @@ void drop_outbox_row(statement_cache& sql, const std::string& id, const std::str
   del->exec();
 }
 
-} // namespace
+}  // namespace
 
 std::string account_store::hub_refused(const std::string& me, const std::string& id,
                                        const std::string& recipient) {
@@ -270,8 +269,8 @@ bool account_store::add_incoming(const message_record& m,
     del->exec();
   }
   auto q = sql_("INSERT OR IGNORE INTO messages(sender, id, recipient, peer, "
-                            "outgoing, text, timestamp_ms, state, pending, extras) "
-                            "VALUES (?, ?, ?, ?, 0, ?, ?, ?, 1, ?)");
+                "outgoing, text, timestamp_ms, state, pending, extras) "
+                "VALUES (?, ?, ?, ?, 0, ?, ?, ?, 1, ?)");
   q->bind(1, m.from);
   q->bind(2, m.id);
   q->bind(3, m.to);
@@ -297,7 +296,7 @@ uint64_t account_store::last_sent_sequence(const std::string& conversation) {
 std::optional<uint64_t> account_store::last_received_sequence(const std::string& sender,
                                                               const std::string& conversation) {
   auto q = sql_("SELECT last FROM received_sequences WHERE sender = ? "
-                            "AND conversation = ?");
+                "AND conversation = ?");
   q->bind(1, sender);
   q->bind(2, conversation);
   if (!q->executeStep())
@@ -308,7 +307,7 @@ std::optional<uint64_t> account_store::last_received_sequence(const std::string&
 std::string account_store::receipt_from(const std::string& me, const std::string& id,
                                         const std::string& from, const std::string& state) {
   auto cur = sql_("SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
-                              "AND outgoing = 1");
+                  "AND outgoing = 1");
   cur->bind(1, me);
   cur->bind(2, id);
   if (!cur->executeStep())
@@ -335,7 +334,7 @@ std::string account_store::refused(const std::string& me, const std::string& id,
                                    const std::string& peer, const std::string& reason) {
   write_scope tx(sql_, batch_.open());
   auto cur = sql_("SELECT peer, extras FROM messages WHERE sender = ? AND id = ? "
-                              "AND outgoing = 1");
+                  "AND outgoing = 1");
   cur->bind(1, me);
   cur->bind(2, id);
   if (!cur->executeStep() || cur->getColumn(0).getString() != peer)
@@ -359,11 +358,10 @@ bool account_store::has_message(const std::string& from, const std::string& id) 
   return q->executeStep();
 }
 
-std::string account_store::set_outgoing_state(const std::string& me,
-                                              const std::string& id,
+std::string account_store::set_outgoing_state(const std::string& me, const std::string& id,
                                               const std::string& state) {
   auto cur = sql_("SELECT peer, state FROM messages WHERE sender = ? AND id = ? "
-                              "AND outgoing = 1");
+                  "AND outgoing = 1");
   cur->bind(1, me);
   cur->bind(2, id);
   if (!cur->executeStep())
@@ -381,22 +379,22 @@ std::string account_store::set_outgoing_state(const std::string& me,
 
 std::vector<account_store::queued> account_store::queued_outgoing() {
   auto q = sql_("SELECT o.id, o.recipient, o.header, o.ciphertext, o.signature "
-                            "FROM outbox o JOIN messages m ON m.id = o.id AND m.outgoing = 1 "
-                            "ORDER BY m.timestamp_ms, m.rowid");
+                "FROM outbox o JOIN messages m ON m.id = o.id AND m.outgoing = 1 "
+                "ORDER BY m.timestamp_ms, m.rowid");
   std::vector<queued> out;
   while (q->executeStep())
-    out.push_back({q->getColumn(0).getString(),
-                   {q->getColumn(1).getString(),
-                    envelope{blob_of(q->getColumn(2)), blob_of(q->getColumn(3)),
-                             blob_of(q->getColumn(4))}}});
+    out.push_back(
+      {q->getColumn(0).getString(),
+       {q->getColumn(1).getString(),
+        envelope{blob_of(q->getColumn(2)), blob_of(q->getColumn(3)), blob_of(q->getColumn(4))}}});
   return out;
 }
 
-std::vector<message_record> account_store::history(const std::string& peer,
-                                                   int64_t before_ms, uint32_t limit) {
+std::vector<message_record> account_store::history(const std::string& peer, int64_t before_ms,
+                                                   uint32_t limit) {
   auto q = sql_(std::string("SELECT ") + record_columns
-                              + " FROM messages WHERE peer = ? AND timestamp_ms < ? "
-                                "ORDER BY timestamp_ms DESC, rowid DESC LIMIT ?");
+                + " FROM messages WHERE peer = ? AND timestamp_ms < ? "
+                  "ORDER BY timestamp_ms DESC, rowid DESC LIMIT ?");
   q->bind(1, peer);
   q->bind(2, before_ms);
   q->bind(3, static_cast<int64_t>(limit));
@@ -408,25 +406,24 @@ std::vector<message_record> account_store::history(const std::string& peer,
 
 std::vector<message_record> account_store::pending_incoming() {
   auto q = sql_(std::string("SELECT ") + record_columns
-                              + " FROM messages WHERE pending = 1 "
-                                "ORDER BY timestamp_ms, rowid");
+                + " FROM messages WHERE pending = 1 "
+                  "ORDER BY timestamp_ms, rowid");
   std::vector<message_record> out;
   while (q->executeStep())
     out.push_back(record_of(q));
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>>
-account_store::mark_read(const std::string& peer) {
+std::vector<std::pair<std::string, std::string>> account_store::mark_read(const std::string& peer) {
   write_scope tx(sql_, batch_.open());
   auto q = sql_("SELECT sender, id FROM messages WHERE peer = ? AND outgoing = 0 "
-                            "AND state = 'received'");
+                "AND state = 'received'");
   q->bind(1, peer);
   std::vector<std::pair<std::string, std::string>> out;
   while (q->executeStep())
     out.emplace_back(q->getColumn(0).getString(), q->getColumn(1).getString());
   auto u = sql_("UPDATE messages SET state = 'read', pending = 0 "
-                            "WHERE peer = ? AND outgoing = 0 AND state = 'received'");
+                "WHERE peer = ? AND outgoing = 0 AND state = 'received'");
   u->bind(1, peer);
   u->exec();
   tx.commit();
@@ -457,15 +454,15 @@ std::optional<contact> account_store::find_contact(const std::string& user) {
 
 std::optional<contact> account_store::read_contact(const std::string& user) {
   auto q = sql_("SELECT suite, signing_key, encryption_key, binding, fingerprint, "
-                            "verified, new_suite, new_signing_key, new_encryption_key, "
-                            "new_binding, new_fingerprint FROM contacts WHERE username = ?");
+                "verified, new_suite, new_signing_key, new_encryption_key, "
+                "new_binding, new_fingerprint FROM contacts WHERE username = ?");
   q->bind(1, user);
   if (!q->executeStep())
     return std::nullopt;
   contact c;
   c.user = user;
-  c.key = {user, q->getColumn(0).getString(), blob_of(q->getColumn(1)),
-           blob_of(q->getColumn(2)), blob_of(q->getColumn(3))};
+  c.key = {user, q->getColumn(0).getString(), blob_of(q->getColumn(1)), blob_of(q->getColumn(2)),
+           blob_of(q->getColumn(3))};
   c.fingerprint = q->getColumn(4).getString();
   c.verified = q->getColumn(5).getInt() != 0;
   if (!q->getColumn(6).isNull()) {
@@ -479,9 +476,9 @@ std::optional<contact> account_store::read_contact(const std::string& user) {
 void account_store::put_contact(const contact& c) {
   contacts_.erase(c.user);
   auto q = sql_("INSERT OR REPLACE INTO contacts(username, suite, signing_key, "
-                            "encryption_key, binding, fingerprint, verified, new_suite, "
-                            "new_signing_key, new_encryption_key, new_binding, "
-                            "new_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                "encryption_key, binding, fingerprint, verified, new_suite, "
+                "new_signing_key, new_encryption_key, new_binding, "
+                "new_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q->bind(1, c.user);
   q->bind(2, c.key.suite);
   bind_blob(q, 3, c.key.signing_key);
@@ -502,15 +499,15 @@ void account_store::put_contact(const contact& c) {
   q->exec();
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store
 
 namespace chatter::store {
 
-void account_store::add_to_address_book(const std::string& user,
-                                        const std::string& display_name, int64_t added_ms) {
+void account_store::add_to_address_book(const std::string& user, const std::string& display_name,
+                                        int64_t added_ms) {
   auto q = sql_("INSERT INTO address_book(username, display_name, added_ms) "
-                            "VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET "
-                            "display_name = excluded.display_name");
+                "VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET "
+                "display_name = excluded.display_name");
   q->bind(1, user);
   q->bind(2, display_name);
   q->bind(3, added_ms);
@@ -531,4 +528,4 @@ std::vector<std::pair<std::string, std::string>> account_store::address_book() {
   return out;
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -13,8 +13,8 @@
 
 #include "core/protocol.hpp"
 #include "database.hpp"
-#include "statements.hpp"
 #include "sqlite_util.hpp"
+#include "statements.hpp"
 
 namespace chatter::store {
 
@@ -22,8 +22,8 @@ struct contact {
   std::string user;
   public_identity key;
   std::string fingerprint;
-  bool verified = false;                    // compared by a person
-  std::optional<public_identity> new_key;   // a changed key, not trusted yet
+  bool verified = false;                   // compared by a person
+  std::optional<public_identity> new_key;  // a changed key, not trusted yet
   std::string new_fingerprint;
 };
 
@@ -89,8 +89,7 @@ public:
   // it is not offered again, and the message's state is "refused".
   std::string hub_refused(const std::string& me, const std::string& id,
                           const std::string& recipient);
-  std::string hub_has(const std::string& me, const std::string& id,
-                      const std::string& recipient);
+  std::string hub_has(const std::string& me, const std::string& id, const std::string& recipient);
   // Incoming: false when (from, id) is already there (a replay or a resend).
   // The session that opened it, and the one-time prekey it used up, are
   // written in the same transaction.
@@ -111,8 +110,7 @@ public:
   std::vector<queued> queued_outgoing();
 
   // The conversation with `peer`, oldest first, of messages before `before_ms`.
-  std::vector<message_record> history(const std::string& peer, int64_t before_ms,
-                                      uint32_t limit);
+  std::vector<message_record> history(const std::string& peer, int64_t before_ms, uint32_t limit);
   std::vector<message_record> pending_incoming();
   void acknowledge(const std::vector<std::string>& ids);
   // Received messages of the conversation with `peer` become read (and no
@@ -168,4 +166,4 @@ private:
   write_batch batch_{sql_};
 };
 
-} // namespace chatter::store
+}  // namespace chatter::store

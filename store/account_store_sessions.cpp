@@ -18,11 +18,11 @@ prekey_row prekey_of(const statement_cache::lease& q) {
 
 constexpr const char* prekey_columns = "id, private_key, public_key, created_ms";
 
-} // namespace
+}  // namespace
 
 std::optional<sealed_session> account_store::current_session(const std::string& peer) {
   auto q = sql_("SELECT id, record FROM sessions WHERE peer = ? AND closed = 0 "
-                            "ORDER BY rowid DESC LIMIT 1");
+                "ORDER BY rowid DESC LIMIT 1");
   q->bind(1, peer);
   if (!q->executeStep())
     return std::nullopt;
@@ -42,7 +42,7 @@ std::optional<sealed_session> account_store::find_session(const std::string& pee
 void account_store::put_session(const sealed_session& s) {
   // An update keeps the row (and so its place in "set up last").
   auto q = sql_("INSERT INTO sessions(peer, id, record) VALUES (?, ?, ?) "
-                            "ON CONFLICT(peer, id) DO UPDATE SET record = excluded.record");
+                "ON CONFLICT(peer, id) DO UPDATE SET record = excluded.record");
   q->bind(1, s.peer);
   bind_blob(q, 2, s.id);
   bind_blob(q, 3, s.sealed);
@@ -58,7 +58,7 @@ size_t account_store::close_sessions(const std::string& peer) {
 void account_store::put_prekeys(prekey_kind kind, const std::vector<prekey_row>& rows) {
   write_scope tx(sql_, batch_.open());
   auto q = sql_("INSERT INTO prekeys(kind, id, private_key, public_key, created_ms) "
-                            "VALUES (?, ?, ?, ?, ?)");
+                "VALUES (?, ?, ?, ?, ?)");
   for (auto& r : rows) {
     q->bind(1, kind_code(kind));
     q->bind(2, static_cast<int64_t>(r.id));
@@ -72,8 +72,8 @@ void account_store::put_prekeys(prekey_kind kind, const std::vector<prekey_row>&
 }
 
 std::optional<prekey_row> account_store::find_prekey(prekey_kind kind, uint32_t id) {
-  auto q = sql_(std::string("SELECT ") + prekey_columns
-                              + " FROM prekeys WHERE kind = ? AND id = ?");
+  auto q =
+    sql_(std::string("SELECT ") + prekey_columns + " FROM prekeys WHERE kind = ? AND id = ?");
   q->bind(1, kind_code(kind));
   q->bind(2, static_cast<int64_t>(id));
   if (!q->executeStep())
@@ -83,7 +83,7 @@ std::optional<prekey_row> account_store::find_prekey(prekey_kind kind, uint32_t 
 
 std::optional<prekey_row> account_store::newest_prekey(prekey_kind kind) {
   auto q = sql_(std::string("SELECT ") + prekey_columns
-                              + " FROM prekeys WHERE kind = ? ORDER BY id DESC LIMIT 1");
+                + " FROM prekeys WHERE kind = ? ORDER BY id DESC LIMIT 1");
   q->bind(1, kind_code(kind));
   if (!q->executeStep())
     return std::nullopt;
@@ -93,7 +93,7 @@ std::optional<prekey_row> account_store::newest_prekey(prekey_kind kind) {
 uint32_t account_store::reserve_prekey_ids(prekey_kind kind, uint32_t count) {
   write_scope tx(sql_, batch_.open());
   auto up = sql_("INSERT INTO prekey_ids(kind, next) VALUES (?, 1 + ?) "
-                             "ON CONFLICT(kind) DO UPDATE SET next = next + ?");
+                 "ON CONFLICT(kind) DO UPDATE SET next = next + ?");
   up->bind(1, kind_code(kind));
   up->bind(2, static_cast<int64_t>(count));
   up->bind(3, static_cast<int64_t>(count));
@@ -108,9 +108,9 @@ uint32_t account_store::reserve_prekey_ids(prekey_kind kind, uint32_t count) {
 
 void account_store::retire_signed_prekeys(int64_t before_ms) {
   auto q = sql_("DELETE FROM prekeys WHERE kind = 0 AND created_ms < ? "
-                            "AND id < (SELECT MAX(id) FROM prekeys WHERE kind = 0)");
+                "AND id < (SELECT MAX(id) FROM prekeys WHERE kind = 0)");
   q->bind(1, before_ms);
   q->exec();
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -45,8 +45,8 @@ std::string what_moved(const file_fence& f) {
     if (!then.present || then == now)
       return std::string();
     return name + (now.present ? " was replaced" : " was removed")
-           + " while chatterd had it open; chatterd writes nothing more to "
-           + "it. Stop chatterd, keep a copy of the folder, then start it again";
+      + " while chatterd had it open; chatterd writes nothing more to "
+      + "it. Stop chatterd, keep a copy of the folder, then start it again";
   };
   auto db = what(f.path, f.db, identify(f.path));
   return db.empty() ? what(f.path + "-wal", f.wal, identify(f.path + "-wal")) : db;
@@ -108,12 +108,12 @@ void rescue_commits(SQLite::Database& db, file_fence& fence) {
   fence.rescued = true;
   int in_wal = -1;
   int copied = -1;
-  auto rc = sqlite3_wal_checkpoint_v2(db.getHandle(), nullptr, SQLITE_CHECKPOINT_FULL, &in_wal,
-                                      &copied);
+  auto rc =
+    sqlite3_wal_checkpoint_v2(db.getHandle(), nullptr, SQLITE_CHECKPOINT_FULL, &in_wal, &copied);
   fence.refusal += rc == SQLITE_OK && in_wal == copied
-                     ? " (what it had written before is saved in " + fence.path + ")"
-                     : " (saving what it had written into " + fence.path + " failed: "
-                         + sqlite3_errmsg(db.getHandle()) + ")";
+    ? " (what it had written before is saved in " + fence.path + ")"
+    : " (saving what it had written into " + fence.path
+      + " failed: " + sqlite3_errmsg(db.getHandle()) + ")";
 }
 
 bool is_damage(const SQLite::Exception& ex) {
@@ -169,12 +169,12 @@ std::unique_ptr<SQLite::Database> open_checked(const std::string& path,
   return db;
 }
 
-} // namespace
+}  // namespace
 
 std::string damage_sentence(const std::string& path, const std::string& detail) {
-  return path + " is damaged (" + detail + "); stop chatterd, keep a copy of it, then run: "
-         + "sqlite3 " + path + " .recover | sqlite3 " + path + ".recovered, and move "
-         + path + ".recovered to " + path;
+  return path + " is damaged (" + detail
+    + "); stop chatterd, keep a copy of it, then run: " + "sqlite3 " + path + " .recover | sqlite3 "
+    + path + ".recovered, and move " + path + ".recovered to " + path;
 }
 
 void rethrow_translated(SQLite::Database& db, const SQLite::Exception& ex) {
@@ -218,4 +218,4 @@ void create_private_directories(const std::string& dir) {
                                std::error_code(errno, std::generic_category()));
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

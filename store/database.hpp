@@ -66,4 +66,4 @@ decltype(auto) on_file(SQLite::Database& db, F&& body) {
   }
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

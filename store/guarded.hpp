@@ -40,4 +40,4 @@ auto guarded(const char* who, F&& body) -> decltype(body()) {
   }
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -96,11 +96,9 @@ const migration_list hub_migrations = {
   )sql",
 };
 
-} // namespace
+}  // namespace
 
-hub_store::hub_store(const std::string& path)
-  : db_(open_database(path, hub_migrations)) {
-}
+hub_store::hub_store(const std::string& path) : db_(open_database(path, hub_migrations)) {}
 
 void hub_store::begin_batch() {
   on_file(*db_, [&] { batch_.begin(); });
@@ -118,14 +116,14 @@ void hub_store::add_user(const signup_request& req, int64_t created_ms) {
     if (exists->executeStep())
       throw conflict("user " + req.user + " exists");
     auto user = sql_("INSERT INTO users(username, display_name, created_ms) "
-                           "VALUES (?, ?, ?)");
+                     "VALUES (?, ?, ?)");
     user->bind(1, req.user);
     user->bind(2, req.display_name);
     user->bind(3, static_cast<int64_t>(created_ms));
     user->exec();
     auto cred = sql_("INSERT INTO credentials(username, salt, memory_kib, "
-                           "iterations, parallelism, stored_key, server_key) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                     "iterations, parallelism, stored_key, server_key) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)");
     cred->bind(1, req.user);
     cred->bind(2, req.salt.data(), static_cast<int>(req.salt.size()));
     cred->bind(3, static_cast<int64_t>(req.kdf.memory_kib));
@@ -141,7 +139,7 @@ void hub_store::add_user(const signup_request& req, int64_t created_ms) {
 std::optional<user_record> hub_store::find_user(const std::string& user) {
   return on_file(*db_, [&]() -> std::optional<user_record> {
     auto q = sql_("SELECT username, display_name, created_ms "
-                              "FROM users WHERE username = ?");
+                  "FROM users WHERE username = ?");
     q->bind(1, user);
     if (!q->executeStep())
       return std::nullopt;
@@ -150,12 +148,11 @@ std::optional<user_record> hub_store::find_user(const std::string& user) {
   });
 }
 
-std::optional<credential_record>
-hub_store::find_credentials(const std::string& user) {
+std::optional<credential_record> hub_store::find_credentials(const std::string& user) {
   return on_file(*db_, [&]() -> std::optional<credential_record> {
     auto q = sql_("SELECT salt, memory_kib, iterations, parallelism, "
-                              "stored_key, server_key FROM credentials "
-                              "WHERE username = ?");
+                  "stored_key, server_key FROM credentials "
+                  "WHERE username = ?");
     q->bind(1, user);
     if (!q->executeStep())
       return std::nullopt;
@@ -183,8 +180,8 @@ void hub_store::put_public_key(const public_identity& pub, int64_t published_ms)
         del->exec();
       }
     auto q = sql_("INSERT OR REPLACE INTO public_keys(username, suite, "
-                              "signing_key, encryption_key, binding, published_ms) "
-                              "VALUES (?, ?, ?, ?, ?, ?)");
+                  "signing_key, encryption_key, binding, published_ms) "
+                  "VALUES (?, ?, ?, ?, ?, ?)");
     q->bind(1, pub.user);
     q->bind(2, pub.suite);
     q->bind(3, pub.signing_key.data(), static_cast<int>(pub.signing_key.size()));
@@ -199,7 +196,7 @@ void hub_store::put_public_key(const public_identity& pub, int64_t published_ms)
 std::optional<public_identity> hub_store::find_public_key(const std::string& user) {
   return on_file(*db_, [&]() -> std::optional<public_identity> {
     auto q = sql_("SELECT suite, signing_key, encryption_key, binding "
-                              "FROM public_keys WHERE username = ?");
+                  "FROM public_keys WHERE username = ?");
     q->bind(1, user);
     if (!q->executeStep())
       return std::nullopt;
@@ -209,12 +206,11 @@ std::optional<public_identity> hub_store::find_public_key(const std::string& use
 }
 
 bool hub_store::add_envelope(const std::string& recipient, const std::string& sender,
-                             const std::string& id, const envelope& env,
-                             int64_t queued_ms) {
+                             const std::string& id, const envelope& env, int64_t queued_ms) {
   return on_file(*db_, [&]() -> bool {
     auto q = sql_("INSERT OR IGNORE INTO mailbox(recipient, sender, id, "
-                              "header, ciphertext, signature, queued_ms) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                  "header, ciphertext, signature, queued_ms) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)");
     q->bind(1, recipient);
     q->bind(2, sender);
     q->bind(3, id);
@@ -240,26 +236,25 @@ bool hub_store::has_envelope(const std::string& recipient, const std::string& se
 std::vector<envelope> hub_store::envelopes_for(const std::string& recipient) {
   return on_file(*db_, [&]() -> std::vector<envelope> {
     auto q = sql_("SELECT header, ciphertext, signature FROM mailbox "
-                              "WHERE recipient = ? ORDER BY queued_ms, rowid");
+                  "WHERE recipient = ? ORDER BY queued_ms, rowid");
     q->bind(1, recipient);
     std::vector<envelope> out;
     while (q->executeStep())
-      out.push_back({blob_of(q->getColumn(0)), blob_of(q->getColumn(1)),
-                     blob_of(q->getColumn(2))});
+      out.push_back({blob_of(q->getColumn(0)), blob_of(q->getColumn(1)), blob_of(q->getColumn(2))});
     return out;
   });
 }
 
 std::optional<uint64_t> hub_store::remove_envelope(const std::string& recipient,
-                                                  const std::string& sender,
-                                                  const std::string& id) {
+                                                   const std::string& sender,
+                                                   const std::string& id) {
   return on_file(*db_, [&]() -> std::optional<uint64_t> {
     // The receipt is written in the same transaction: a crash between the two
     // would otherwise lose it, and the sender would never see "delivered".
     write_scope tx(sql_, batch_.open());
     auto q = sql_("DELETE FROM mailbox WHERE recipient = ? AND sender = ? "
-                              "AND id = ? RETURNING length(header) + length(ciphertext) "
-                              "+ length(signature)");
+                  "AND id = ? RETURNING length(header) + length(ciphertext) "
+                  "+ length(signature)");
     q->bind(1, recipient);
     q->bind(2, sender);
     q->bind(3, id);
@@ -270,7 +265,7 @@ std::optional<uint64_t> hub_store::remove_envelope(const std::string& recipient,
     if (removed) {
       add_receipt(sender, {id, recipient, "delivered"});
       auto keep = sql_("INSERT OR IGNORE INTO delivered(recipient, sender, id, "
-                                   "delivered_ms) VALUES (?, ?, ?, strftime('%s','now') * 1000)");
+                       "delivered_ms) VALUES (?, ?, ?, strftime('%s','now') * 1000)");
       keep->bind(1, recipient);
       keep->bind(2, sender);
       keep->bind(3, id);
@@ -284,7 +279,7 @@ std::optional<uint64_t> hub_store::remove_envelope(const std::string& recipient,
 hub_store::queue_size hub_store::queued_for(const std::string& recipient) {
   return on_file(*db_, [&]() -> queue_size {
     auto q = sql_("SELECT COUNT(*), COALESCE(SUM(length(header) + length(ciphertext) "
-                              "+ length(signature)), 0) FROM mailbox WHERE recipient = ?");
+                  "+ length(signature)), 0) FROM mailbox WHERE recipient = ?");
     q->bind(1, recipient);
     q->executeStep();
     return {static_cast<uint64_t>(q->getColumn(0).getInt64()),
@@ -293,8 +288,8 @@ hub_store::queue_size hub_store::queued_for(const std::string& recipient) {
 }
 
 std::vector<hub_store::receipt> hub_store::read_receipts(const std::string& recipient,
-                                                        const std::string& sender,
-                                                        const std::vector<std::string>& ids) {
+                                                         const std::string& sender,
+                                                         const std::vector<std::string>& ids) {
   return on_file(*db_, [&]() -> std::vector<receipt> {
     write_scope tx(sql_, batch_.open());
     auto del = sql_("DELETE FROM delivered WHERE recipient = ? AND sender = ? AND id = ?");
@@ -318,9 +313,9 @@ void hub_store::add_receipt(const std::string& sender, const receipt& r) {
   on_file(*db_, [&] {
     // A later state replaces an earlier one: read implies delivered.
     auto q = sql_("INSERT INTO receipts(sender, recipient, id, state) "
-                              "VALUES (?, ?, ?, ?) ON CONFLICT(sender, recipient, id) "
-                              "DO UPDATE SET state = excluded.state "
-                              "WHERE excluded.state = 'read'");
+                  "VALUES (?, ?, ?, ?) ON CONFLICT(sender, recipient, id) "
+                  "DO UPDATE SET state = excluded.state "
+                  "WHERE excluded.state = 'read'");
     q->bind(1, sender);
     q->bind(2, r.recipient);
     q->bind(3, r.id);
@@ -345,8 +340,8 @@ std::vector<hub_store::receipt> hub_store::take_receipts(const std::string& send
     q->bind(1, sender);
     std::vector<receipt> out;
     while (q->executeStep())
-      out.push_back({q->getColumn(0).getString(), q->getColumn(1).getString(),
-                     q->getColumn(2).getString()});
+      out.push_back(
+        {q->getColumn(0).getString(), q->getColumn(1).getString(), q->getColumn(2).getString()});
     auto del = sql_("DELETE FROM receipts WHERE sender = ?");
     del->bind(1, sender);
     del->exec();
@@ -355,4 +350,4 @@ std::vector<hub_store::receipt> hub_store::take_receipts(const std::string& send
   });
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -51,10 +51,9 @@ public:
 
   // The mailbox: envelopes waiting for their recipient's ack. add_envelope
   // returns false when (recipient, sender, id) is already queued.
-  bool add_envelope(const std::string& recipient, const std::string& sender,
-                    const std::string& id, const envelope& env, int64_t queued_ms);
-  bool has_envelope(const std::string& recipient, const std::string& sender,
-                    const std::string& id);
+  bool add_envelope(const std::string& recipient, const std::string& sender, const std::string& id,
+                    const envelope& env, int64_t queued_ms);
+  bool has_envelope(const std::string& recipient, const std::string& sender, const std::string& id);
   std::vector<envelope> envelopes_for(const std::string& recipient);
   // Removes an acknowledged envelope and, in the same transaction, keeps a
   // "delivered" receipt for its sender; its size in bytes, or nothing when
@@ -124,4 +123,4 @@ private:
   write_batch batch_{sql_};
 };
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -14,14 +14,14 @@ uint32_t count_one_time(statement_cache& sql, const std::string& user) {
   return static_cast<uint32_t>(q->getColumn(0).getInt64());
 }
 
-} // namespace
+}  // namespace
 
 uint32_t hub_store::put_prekeys(const std::string& user, const signed_prekey& spk,
                                 const std::vector<one_time_prekey>& one_time, uint32_t cap) {
   return on_file(*db_, [&]() -> uint32_t {
     write_scope tx(sql_, batch_.open());
     auto s = sql_("INSERT OR REPLACE INTO signed_prekeys(username, id, public_key, "
-                              "signature) VALUES (?, ?, ?, ?)");
+                  "signature) VALUES (?, ?, ?, ?)");
     s->bind(1, user);
     s->bind(2, static_cast<int64_t>(spk.id));
     bind_blob(s, 3, spk.public_key);
@@ -29,7 +29,7 @@ uint32_t hub_store::put_prekeys(const std::string& user, const signed_prekey& sp
     s->exec();
     auto held = count_one_time(sql_, user);
     auto o = sql_("INSERT OR IGNORE INTO one_time_prekeys(username, id, public_key) "
-                              "VALUES (?, ?, ?)");
+                  "VALUES (?, ?, ?)");
     for (auto& k : one_time) {
       if (held >= cap)
         break;
@@ -47,7 +47,7 @@ uint32_t hub_store::put_prekeys(const std::string& user, const signed_prekey& sp
 std::optional<signed_prekey> hub_store::find_signed_prekey(const std::string& user) {
   return on_file(*db_, [&]() -> std::optional<signed_prekey> {
     auto q = sql_("SELECT id, public_key, signature FROM signed_prekeys "
-                              "WHERE username = ?");
+                  "WHERE username = ?");
     q->bind(1, user);
     if (!q->executeStep())
       return std::nullopt;
@@ -60,7 +60,7 @@ one_time_prekey hub_store::take_one_time_prekey(const std::string& user, uint32_
   return on_file(*db_, [&]() -> one_time_prekey {
     write_scope tx(sql_, batch_.open());
     auto q = sql_("SELECT id, public_key FROM one_time_prekeys WHERE username = ? "
-                              "ORDER BY id LIMIT 1");
+                  "ORDER BY id LIMIT 1");
     q->bind(1, user);
     one_time_prekey out;
     if (q->executeStep()) {
@@ -76,4 +76,4 @@ one_time_prekey hub_store::take_one_time_prekey(const std::string& user, uint32_
   });
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

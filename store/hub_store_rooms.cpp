@@ -18,25 +18,24 @@ std::string like_escaped(const std::string& s) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<user_record> hub_store::search_users(const std::string& query,
-                                                 uint32_t limit) {
+std::vector<user_record> hub_store::search_users(const std::string& query, uint32_t limit) {
   return on_file(*db_, [&]() -> std::vector<user_record> {
     auto q_escaped = like_escaped(query);
     auto q = sql_("SELECT username, display_name, created_ms FROM users "
-                              "WHERE username LIKE ?1 ESCAPE '\\' "
-                              "OR display_name LIKE ?1 ESCAPE '\\' "
-                              "ORDER BY (username LIKE ?2 ESCAPE '\\') DESC, "
-                              "(display_name LIKE ?2 ESCAPE '\\') DESC, username "
-                              "LIMIT ?3");
+                  "WHERE username LIKE ?1 ESCAPE '\\' "
+                  "OR display_name LIKE ?1 ESCAPE '\\' "
+                  "ORDER BY (username LIKE ?2 ESCAPE '\\') DESC, "
+                  "(display_name LIKE ?2 ESCAPE '\\') DESC, username "
+                  "LIMIT ?3");
     q->bind(1, "%" + q_escaped + "%");
     q->bind(2, q_escaped + "%");
     q->bind(3, static_cast<int64_t>(limit));
     std::vector<user_record> out;
     while (q->executeStep())
-      out.push_back({q->getColumn(0).getString(), q->getColumn(1).getString(),
-                     q->getColumn(2).getInt64()});
+      out.push_back(
+        {q->getColumn(0).getString(), q->getColumn(1).getString(), q->getColumn(2).getInt64()});
     return out;
   });
 }
@@ -76,7 +75,7 @@ std::optional<room_info> hub_store::find_room(const std::string& room) {
       return std::nullopt;
     room_info info{room, q->getColumn(0).getString(), {}};
     auto m = sql_("SELECT username FROM room_members WHERE room = ? "
-                              "ORDER BY username");
+                  "ORDER BY username");
     m->bind(1, room);
     while (m->executeStep())
       info.members.push_back(m->getColumn(0).getString());
@@ -125,7 +124,7 @@ void hub_store::remove_member(const std::string& room, const std::string& user) 
     q->bind(2, user);
     q->exec();
     auto empty = sql_("DELETE FROM rooms WHERE name = ? AND NOT EXISTS "
-                                  "(SELECT 1 FROM room_members WHERE room = ?)");
+                      "(SELECT 1 FROM room_members WHERE room = ?)");
     empty->bind(1, room);
     empty->bind(2, room);
     empty->exec();
@@ -133,4 +132,4 @@ void hub_store::remove_member(const std::string& room, const std::string& user) 
   });
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

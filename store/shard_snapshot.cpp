@@ -18,9 +18,8 @@ struct moved_table {
   const char* user_column;
 };
 constexpr moved_table moved_tables[] = {
-  {"users", "username"},          {"credentials", "username"},
-  {"public_keys", "username"},    {"signed_prekeys", "username"},
-  {"one_time_prekeys", "username"}, {"mailbox", "recipient"},
+  {"users", "username"},          {"credentials", "username"},      {"public_keys", "username"},
+  {"signed_prekeys", "username"}, {"one_time_prekeys", "username"}, {"mailbox", "recipient"},
 };
 
 std::string scratch_path(const std::string& database_path, const char* what) {
@@ -38,7 +37,7 @@ std::unique_ptr<SQLite::Database> open_hub(const std::string& path) {
   return db;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<std::string> list_users(const std::string& database_path) {
   auto db = open_hub(database_path);
@@ -65,8 +64,8 @@ bytes export_users(const std::string& database_path, const std::vector<std::stri
       add.reset();
     }
     for (auto& t : moved_tables)
-      db->exec(std::string("CREATE TABLE snapshot.") + t.name + " AS SELECT * FROM main."
-               + t.name + " WHERE " + t.user_column + " IN (SELECT name FROM snapshot.moving)");
+      db->exec(std::string("CREATE TABLE snapshot.") + t.name + " AS SELECT * FROM main." + t.name
+               + " WHERE " + t.user_column + " IN (SELECT name FROM snapshot.moving)");
     tx.commit();
     db->exec("DETACH DATABASE snapshot");
   }
@@ -92,8 +91,8 @@ size_t import_users(const std::string& database_path, const bytes& snapshot) {
     {
       SQLite::Transaction tx(*db);
       for (auto& t : moved_tables)
-        db->exec(std::string("INSERT OR IGNORE INTO main.") + t.name
-                 + " SELECT * FROM snapshot." + t.name);
+        db->exec(std::string("INSERT OR IGNORE INTO main.") + t.name + " SELECT * FROM snapshot."
+                 + t.name);
       SQLite::Statement n(*db, "SELECT count(*) FROM snapshot.moving");
       n.executeStep();
       count = static_cast<size_t>(n.getColumn(0).getInt64());
@@ -120,4 +119,4 @@ void delete_users(const std::string& database_path, const std::vector<std::strin
   tx.commit();
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -25,4 +25,4 @@ size_t import_users(const std::string& database_path, const bytes& snapshot);
 // Deletes the users and everything that hangs off them (ON DELETE CASCADE).
 void delete_users(const std::string& database_path, const std::vector<std::string>& users);
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -22,4 +22,4 @@ inline void bind_blob(const statement_cache::lease& q, int i, const bytes& b) {
   bind_blob(*q, i, b);
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -8,8 +8,7 @@ namespace chatter::store {
 
 statement_cache::lease::lease(SQLite::Statement* statement, bool* busy,
                               std::unique_ptr<SQLite::Statement> own)
-  : statement_(statement), busy_(busy), own_(std::move(own)) {
-}
+  : statement_(statement), busy_(busy), own_(std::move(own)) {}
 
 statement_cache::lease::lease(lease&& other) noexcept
   : statement_(other.statement_), busy_(other.busy_), own_(std::move(other.own_)) {
@@ -106,4 +105,4 @@ void write_batch::commit() {
   }
 }
 
-} // namespace chatter::store
+}  // namespace chatter::store

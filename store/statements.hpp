@@ -27,8 +27,12 @@ public:
     lease& operator=(const lease&) = delete;
     lease& operator=(lease&&) = delete;
     ~lease();
-    SQLite::Statement* operator->() const { return statement_; }
-    SQLite::Statement& operator*() const { return *statement_; }
+    SQLite::Statement* operator->() const {
+      return statement_;
+    }
+    SQLite::Statement& operator*() const {
+      return *statement_;
+    }
 
   private:
     SQLite::Statement* statement_;
@@ -40,7 +44,9 @@ public:
   // method calling another with the same SQL) gets a fresh statement.
   lease operator()(const std::string& sql);
 
-  SQLite::Database& database() { return db_; }
+  SQLite::Database& database() {
+    return db_;
+  }
 
 private:
   struct entry {
@@ -74,7 +80,9 @@ private:
 class write_batch {
 public:
   explicit write_batch(statement_cache& sql) : sql_(sql) {}
-  bool open() const { return open_; }
+  bool open() const {
+    return open_;
+  }
   bool lost() const;
   // Gives the open batch up: rolled back if SQLite has not done it, so the
   // next begin() opens a fresh one.
@@ -89,4 +97,4 @@ private:
   bool open_ = false;
 };
 
-} // namespace chatter::store
+}  // namespace chatter::store

@@ -61,10 +61,10 @@ session_peer_actor::behavior_type outlet(outlet_ptr self, outlet_config config) 
   };
 }
 
-} // namespace
+}  // namespace
 
 session_peer_actor spawn_outlet(caf::actor_system& sys, outlet_config config) {
   return sys.spawn(outlet, std::move(config));
 }
 
-} // namespace chatter
+}  // namespace chatter

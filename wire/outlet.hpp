@@ -25,4 +25,4 @@ struct outlet_config {
 
 session_peer_actor spawn_outlet(caf::actor_system& sys, outlet_config config);
 
-} // namespace chatter
+}  // namespace chatter

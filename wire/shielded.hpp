@@ -22,8 +22,7 @@ namespace chatter {
 template <class Base>
 class shielded : public Base {
 public:
-  explicit shielded(caf::actor_config& cfg) : Base(cfg) {
-  }
+  explicit shielded(caf::actor_config& cfg) : Base(cfg) {}
 
   void enqueue(caf::mailbox_element_ptr what, caf::execution_unit* host) override {
     if (what && what->content().match_elements<caf::exit_msg>() && !from_guardian(*what)) {
@@ -49,8 +48,7 @@ public:
 private:
   bool from_guardian(const caf::mailbox_element& what) {
     std::lock_guard<std::mutex> g(guardian_mutex_);
-    return guardian_ && what.sender
-           && caf::actor_cast<caf::actor_addr>(what.sender) == guardian_;
+    return guardian_ && what.sender && caf::actor_cast<caf::actor_addr>(what.sender) == guardian_;
   }
 
   std::mutex guardian_mutex_;
@@ -58,4 +56,4 @@ private:
   std::atomic<uint64_t> ignored_exits_{0};
 };
 
-} // namespace chatter
+}  // namespace chatter

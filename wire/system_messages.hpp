@@ -30,8 +30,7 @@ template <class Self>
 void obey_exits_only_from(Self* self, caf::actor_addr guardian, const char* who,
                           uint64_t* ignored) {
   self->set_exit_handler([=](caf::exit_msg& msg) {
-    auto sent_by_guardian
-      = caf::actor_cast<caf::actor_addr>(self->current_sender()) == guardian;
+    auto sent_by_guardian = caf::actor_cast<caf::actor_addr>(self->current_sender()) == guardian;
     if (guardian && msg.source == guardian && (sent_by_guardian || source_ended(msg.source))) {
       self->quit(msg.reason);
       return;
@@ -44,4 +43,4 @@ void obey_exits_only_from(Self* self, caf::actor_addr guardian, const char* who,
   });
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -21,4 +21,4 @@ void setup_accounts(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

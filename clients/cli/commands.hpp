@@ -23,9 +23,9 @@ struct command {
 #undef CHATTER_COMMAND
 
 // A message as JSON and as one line of text.
-nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::string,
-                                                std::string, int64_t, std::string>& m);
-std::string message_line(const sdbus::Struct<std::string, std::string, std::string,
-                                             std::string, int64_t, std::string>& m);
+nlohmann::json message_json(
+  const sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>& m);
+std::string message_line(
+  const sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>& m);
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

@@ -16,8 +16,10 @@ void list_contacts(context& ctx) {
   auto contacts = account.ListContacts();
   auto json = nlohmann::json::array();
   for (auto& c : contacts)
-    json.push_back({{"username", c.get<0>()}, {"display_name", c.get<1>()},
-                    {"presence", c.get<2>()}, {"trust", c.get<3>()},
+    json.push_back({{"username", c.get<0>()},
+                    {"display_name", c.get<1>()},
+                    {"presence", c.get<2>()},
+                    {"trust", c.get<3>()},
                     {"fingerprint", c.get<4>()}});
   ctx.print(json, [&] {
     using display::printable;  // display names are chosen by their owners
@@ -28,7 +30,7 @@ void list_contacts(context& ctx) {
   });
 }
 
-} // namespace
+}  // namespace
 
 void setup_contacts(CLI::App* cmd, context& ctx) {
   cmd->require_subcommand(0, 1);
@@ -57,4 +59,4 @@ void setup_contacts(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

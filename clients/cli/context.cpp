@@ -20,17 +20,16 @@ constexpr int no_daemon_status = 13;
 
 bool is_no_daemon(const std::string& name) {
   return name == "org.freedesktop.DBus.Error.ServiceUnknown"
-         || name == "org.freedesktop.DBus.Error.NameHasNoOwner";
+    || name == "org.freedesktop.DBus.Error.NameHasNoOwner";
 }
 
-} // namespace
+}  // namespace
 
 sdbus::IConnection& context::bus() {
   if (!connection_) {
     try {
-      connection_ = bus_address.empty()
-                      ? sdbus::createSessionBusConnection()
-                      : sdbus::createSessionBusConnectionWithAddress(bus_address);
+      connection_ = bus_address.empty() ? sdbus::createSessionBusConnection()
+                                        : sdbus::createSessionBusConnectionWithAddress(bus_address);
     } catch (const sdbus::Error& e) {
       throw no_bus_error("cannot connect to the session bus (" + e.getMessage()
                          + "); is this a desktop session, and --bus-address right?");
@@ -65,8 +64,7 @@ std::string context::known_account_path() {
   throw sdbus::Error("org.freedesktop.DBus.Error.UnknownObject", "no account " + acting_for);
 }
 
-void context::print(const nlohmann::json& value,
-                    const std::function<void()>& as_text) const {
+void context::print(const nlohmann::json& value, const std::function<void()>& as_text) const {
   if (json)
     std::cout << value.dump() << '\n';
   else
@@ -106,8 +104,7 @@ std::string read_password(bool from_stdin, const std::string& prompt) {
     return password;
   }
   if (!isatty(STDIN_FILENO))
-    throw usage_error(
-      "no password: run in a terminal to be asked, or pass --password-stdin");
+    throw usage_error("no password: run in a terminal to be asked, or pass --password-stdin");
   termios old_mode{};
   tcgetattr(STDIN_FILENO, &old_mode);
   auto quiet = old_mode;
@@ -149,4 +146,4 @@ int exit_status_for(const std::string& name) {
   return i == statuses.end() ? 1 : i->second;
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

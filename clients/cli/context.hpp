@@ -88,4 +88,4 @@ std::string user_of_path(const std::string& path);
 // Exit statuses, one per error name, so scripts can branch on them.
 int exit_status_for(const std::string& dbus_error_name);
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

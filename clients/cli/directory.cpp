@@ -22,13 +22,15 @@ void setup_search(CLI::App* cmd, context& ctx) {
     auto users = account.SearchDirectory(a->query, a->limit);
     auto json = nlohmann::json::array();
     for (auto& u : users)
-      json.push_back({{"username", u.get<0>()}, {"display_name", u.get<1>()},
-                      {"presence", u.get<2>()}, {"message", u.get<3>()}});
+      json.push_back({{"username", u.get<0>()},
+                      {"display_name", u.get<1>()},
+                      {"presence", u.get<2>()},
+                      {"message", u.get<3>()}});
     ctx.print(json, [&] {
       using display::printable;  // names and notes are other users' words
       for (auto& u : users)
-        std::cout << std::left << std::setw(20) << printable(u.get<0>()) << ' '
-                  << std::setw(24) << printable(u.get<1>()) << ' ' << printable(u.get<2>())
+        std::cout << std::left << std::setw(20) << printable(u.get<0>()) << ' ' << std::setw(24)
+                  << printable(u.get<1>()) << ' ' << printable(u.get<2>())
                   << (u.get<3>().empty() ? "" : " (" + printable(u.get<3>()) + ")") << '\n';
     });
   });
@@ -50,4 +52,4 @@ void setup_presence(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

@@ -29,7 +29,7 @@ std::string normalized_fingerprint(const std::string& typed) {
   return grouped;
 }
 
-} // namespace
+}  // namespace
 
 void setup_fingerprint(CLI::App* cmd, context& ctx) {
   auto who = std::make_shared<std::string>();
@@ -48,9 +48,10 @@ void setup_verify(CLI::App* cmd, context& ctx) {
   };
   auto a = std::make_shared<args>();
   cmd->add_option("user", a->user, "the contact")->required();
-  cmd->add_option("fingerprint", a->fingerprint,
-                  "the fingerprint you compared: 60 digits, with or without spaces, quoted "
-                  "or not")
+  cmd
+    ->add_option("fingerprint", a->fingerprint,
+                 "the fingerprint you compared: 60 digits, with or without spaces, quoted "
+                 "or not")
     ->required();
   cmd->callback([a, &ctx] {
     std::string typed;
@@ -63,4 +64,4 @@ void setup_verify(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

@@ -8,14 +8,14 @@
 
 namespace chatter::cli {
 
-nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::string,
-                                                std::string, int64_t, std::string>& m) {
+nlohmann::json message_json(const sdbus::Struct<std::string, std::string, std::string, std::string,
+                                                int64_t, std::string>& m) {
   return {{"id", m.get<0>()},   {"from", m.get<1>()},      {"to", m.get<2>()},
           {"text", m.get<3>()}, {"timestamp", m.get<4>()}, {"state", m.get<5>()}};
 }
 
-std::string message_line(const sdbus::Struct<std::string, std::string, std::string,
-                                             std::string, int64_t, std::string>& m) {
+std::string message_line(const sdbus::Struct<std::string, std::string, std::string, std::string,
+                                             int64_t, std::string>& m) {
   // Local time for people; --json keeps the milliseconds for scripts. Names
   // and text came from other users: one line, control characters escaped.
   auto seconds = static_cast<std::time_t>(m.get<4>() / 1000);
@@ -25,7 +25,7 @@ std::string message_line(const sdbus::Struct<std::string, std::string, std::stri
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &local);
   using display::printable;
   return std::string(when) + " " + printable(m.get<1>()) + " -> " + printable(m.get<2>()) + " ["
-         + printable(m.get<5>()) + "] " + printable(m.get<3>());
+    + printable(m.get<5>()) + "] " + printable(m.get<3>());
 }
 
 void setup_history(CLI::App* cmd, context& ctx) {
@@ -51,4 +51,4 @@ void setup_history(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

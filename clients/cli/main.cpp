@@ -86,7 +86,7 @@ std::string unknown_command(const CLI::App& parent, const std::string& word) {
   }
   auto prefix = parent.get_parent() ? parent.get_name() + " " : std::string();
   return "unknown command '" + prefix + word + "'"
-         + (best.empty() ? "" : "; did you mean '" + prefix + best + "'?");
+    + (best.empty() ? "" : "; did you mean '" + prefix + best + "'?");
 }
 
 // A parse error as a sentence, "did you mean" included for a mistyped
@@ -97,18 +97,17 @@ std::string usage_message(CLI::App& app, const CLI::ParseError& e) {
   const CLI::App& expecting = *chosen;
   if (!expecting.get_subcommands(nullptr).empty() && !extras.empty() && extras[0][0] != '-')
     return unknown_command(*chosen, extras[0]);
-  std::string help = chosen == &app ? "chatterctl --help"
-                                    : "chatterctl " + chosen->get_name() + " --help";
+  std::string help =
+    chosen == &app ? "chatterctl --help" : "chatterctl " + chosen->get_name() + " --help";
   return std::string(e.what()) + " (see `" + help + "`)";
 }
 
 bool wants_json(int argc, char** argv) {
-  return std::any_of(argv + 1, argv + argc, [](const char* a) {
-    return std::strcmp(a, "--json") == 0;
-  });
+  return std::any_of(argv + 1, argv + argc,
+                     [](const char* a) { return std::strcmp(a, "--json") == 0; });
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace chatter::cli;

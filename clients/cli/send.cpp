@@ -67,7 +67,7 @@ sdbus::Error with_line(const sdbus::Error& e, const std::vector<line_message>& c
   return sdbus::Error(e.getName(), message);
 }
 
-} // namespace
+}  // namespace
 
 void setup_send_many(CLI::App* cmd, context& ctx) {
   auto batch = std::make_shared<size_t>(1000);
@@ -124,4 +124,4 @@ void setup_send(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

@@ -20,4 +20,4 @@ void setup_session(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

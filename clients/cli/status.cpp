@@ -48,7 +48,7 @@ void print_text(const nlohmann::json& out) {
   }
 }
 
-} // namespace
+}  // namespace
 
 void setup_status(CLI::App* cmd, context& ctx) {
   cmd->callback([&ctx] {
@@ -66,4 +66,4 @@ void setup_status(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

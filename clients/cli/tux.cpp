@@ -24,7 +24,7 @@ void print_status(context& ctx) {
   });
 }
 
-} // namespace
+}  // namespace
 
 void setup_tux(CLI::App* cmd, context& ctx) {
   cmd->require_subcommand(1);
@@ -36,8 +36,9 @@ void setup_tux(CLI::App* cmd, context& ctx) {
     ctx.print({{"queued", "speak"}}, [] { std::cout << "queued: speak\n"; });
   });
   auto action = std::make_shared<std::string>();
-  auto* perform = cmd->add_subcommand("do", "perform ACTION (wave, blink, flap, spin-left, ...; "
-                                            "an unknown one lists them all)");
+  auto* perform = cmd->add_subcommand("do",
+                                      "perform ACTION (wave, blink, flap, spin-left, ...; "
+                                      "an unknown one lists them all)");
   perform->add_option("action", *action, "the action")->required();
   perform->callback([action, &ctx] {
     client::tuxdroid_client(ctx.bus()).Perform(*action);
@@ -64,4 +65,4 @@ void setup_tux(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

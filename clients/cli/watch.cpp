@@ -86,7 +86,7 @@ nlohmann::json arguments(sdbus::Message& msg) {
 // characters escaped, so a message cannot forge a line or move the cursor.
 std::string text_line(const nlohmann::json& line) {
   std::string out = line["signal"].get<std::string>() + ' '
-                    + line.value("account", line["path"].get<std::string>());
+    + line.value("account", line["path"].get<std::string>());
   for (auto& [k, v] : line.items()) {
     if (k == "signal" || k == "path" || k == "account")
       continue;
@@ -97,7 +97,7 @@ std::string text_line(const nlohmann::json& line) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 void setup_watch(CLI::App* cmd, context& ctx) {
   auto seconds = std::make_shared<double>(0);
@@ -109,19 +109,19 @@ void setup_watch(CLI::App* cmd, context& ctx) {
     if (!ctx.as.empty())
       rule += ",path='" + ctx.known_account_path() + "'";
     auto slot = bus.addMatch(rule, [&ctx](sdbus::Message& msg) {
-        nlohmann::json line = {{"signal", msg.getMemberName()}, {"path", msg.getPath()}};
-        if (auto user = user_of_path(msg.getPath()); !user.empty())
-          line["account"] = user;
-        try {
-          line.update(arguments(msg));
-        } catch (const sdbus::Error&) {
-          // A signal of a newer API: name and path only.
-        }
-        if (ctx.json)
-          std::cout << line.dump() << std::endl;
-        else
-          std::cout << text_line(line) << std::endl;
-      });
+      nlohmann::json line = {{"signal", msg.getMemberName()}, {"path", msg.getPath()}};
+      if (auto user = user_of_path(msg.getPath()); !user.empty())
+        line["account"] = user;
+      try {
+        line.update(arguments(msg));
+      } catch (const sdbus::Error&) {
+        // A signal of a newer API: name and path only.
+      }
+      if (ctx.json)
+        std::cout << line.dump() << std::endl;
+      else
+        std::cout << text_line(line) << std::endl;
+    });
     bus.enterEventLoopAsync();
     sigset_t stop;
     sigemptyset(&stop);
@@ -140,4 +140,4 @@ void setup_watch(CLI::App* cmd, context& ctx) {
   });
 }
 
-} // namespace chatter::cli
+}  // namespace chatter::cli

@@ -12,8 +12,11 @@ namespace {
 size_t utf8_sequence(std::string_view text, size_t i, uint32_t& code_point) {
   auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char lead = byte(i);
-  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
-                                  : (lead >> 3) == 0x1e ? 4 : 0;
+  size_t length = lead < 0x80 ? 1
+    : (lead >> 5) == 0x6      ? 2
+    : (lead >> 4) == 0xe      ? 3
+    : (lead >> 3) == 0x1e     ? 4
+                              : 0;
   if (length == 0 || i + length > text.size())
     return 0;
   code_point = length == 1 ? lead : lead & (0x7f >> length);
@@ -31,17 +34,17 @@ size_t utf8_sequence(std::string_view text, size_t i, uint32_t& code_point) {
 
 bool needs_escape(uint32_t c) {
   return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029
-         || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 std::string escape(uint32_t c) {
   switch (c) {
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    case 0x1b: return "\\e";
-    case 0x07: return "\\a";
-    default: break;
+  case '\n': return "\\n";
+  case '\r': return "\\r";
+  case '\t': return "\\t";
+  case 0x1b: return "\\e";
+  case 0x07: return "\\a";
+  default: break;
   }
   char buf[16];
   if (c < 0x80)
@@ -51,7 +54,7 @@ std::string escape(uint32_t c) {
   return buf;
 }
 
-} // namespace
+}  // namespace
 
 std::string printable(std::string_view text) {
   std::string out;
@@ -75,4 +78,4 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-} // namespace chatter::display
+}  // namespace chatter::display

@@ -17,4 +17,4 @@ namespace chatter::display {
 // seems to say). Everything else, backslashes included, is kept as is.
 std::string printable(std::string_view text);
 
-} // namespace chatter::display
+}  // namespace chatter::display

@@ -31,4 +31,4 @@ void bus_link::post(std::function<void()> f) {
   });
 }
 
-} // namespace chatter::gtk
+}  // namespace chatter::gtk

@@ -37,4 +37,4 @@ private:
   std::map<std::string, std::unique_ptr<client::account_client>> accounts_;
 };
 
-} // namespace chatter::gtk
+}  // namespace chatter::gtk

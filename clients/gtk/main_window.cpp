@@ -16,8 +16,8 @@ namespace {
 
 // The name screen readers (and AT-SPI tests) find a widget by.
 void name_for_accessibility(Gtk::Widget& widget, const char* name) {
-  gtk_accessible_update_property(GTK_ACCESSIBLE(widget.gobj()), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                 name, -1);
+  gtk_accessible_update_property(GTK_ACCESSIBLE(widget.gobj()), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                 -1);
 }
 
 std::string clock_time(int64_t ms) {
@@ -39,7 +39,7 @@ const char* trust_badge(const std::string& trust) {
   return "";
 }
 
-} // namespace
+}  // namespace
 
 main_window::main_window(bus_link& bus, window_options options)
   : bus_(bus), options_(std::move(options)) {
@@ -119,9 +119,8 @@ void main_window::build_layout() {
   verify_button_.signal_clicked().connect([this] { show_fingerprints(); });
   send_button_.signal_clicked().connect([this] { send(); });
   compose_entry_.signal_activate().connect([this] { send(); });
-  contacts_.signal_row_activated().connect([this](Gtk::ListBoxRow* row) {
-    open_conversation(row->get_name());
-  });
+  contacts_.signal_row_activated().connect(
+    [this](Gtk::ListBoxRow* row) { open_conversation(row->get_name()); });
   for (auto* w : std::initializer_list<Gtk::Widget*>{&compose_, &older_button_, &verify_button_})
     w->set_sensitive(false);
 }
@@ -147,8 +146,8 @@ void main_window::log_in(bool register_first) {
 void main_window::logged_in(const std::string& user) {
   user_ = user;
   user_entry_.set_text(user);
-  for (auto* w : std::initializer_list<Gtk::Widget*>{&user_entry_, &password_entry_,
-                                                     &login_button_, &register_button_})
+  for (auto* w : std::initializer_list<Gtk::Widget*>{&user_entry_, &password_entry_, &login_button_,
+                                                     &register_button_})
     w->set_visible(false);
   report("logged in as " + user);
   auto& account = bus_.account(user);
@@ -166,8 +165,7 @@ void main_window::logged_in(const std::string& user) {
                                             const std::string& state) {
     bus_link::post([=] { state_changed(id, state); });
   };
-  account.on_presence_changed = [this](const std::string&, const std::string&,
-                                       const std::string&) {
+  account.on_presence_changed = [this](const std::string&, const std::string&, const std::string&) {
     bus_link::post([this] { refresh_contacts(); });
   };
   // A degraded or failed account says why, in the status line, until it
@@ -185,9 +183,8 @@ void main_window::refresh_contacts() {
     contacts_.remove(*row);
   try {
     for (auto& c : bus_.account(user_).ListContacts()) {
-      auto* label = Gtk::make_managed<Gtk::Label>(printable(c.get<1>()) + " — "
-                                                  + printable(c.get<2>())
-                                                  + trust_badge(c.get<3>()));
+      auto* label = Gtk::make_managed<Gtk::Label>(
+        printable(c.get<1>()) + " — " + printable(c.get<2>()) + trust_badge(c.get<3>()));
       label->set_xalign(0);
       auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
       row->set_child(*label);
@@ -209,8 +206,8 @@ void main_window::search() {
     for (auto& found : bus_.account(user_).SearchDirectory(query, 10)) {
       auto user = found.get<0>();
       auto* box = Gtk::make_managed<Gtk::Box>(Gtk::Orientation::HORIZONTAL, 6);
-      auto* label = Gtk::make_managed<Gtk::Label>(printable(found.get<1>()) + " ("
-                                                  + printable(user) + ")");
+      auto* label =
+        Gtk::make_managed<Gtk::Label>(printable(found.get<1>()) + " (" + printable(user) + ")");
       label->set_hexpand(true);
       label->set_xalign(0);
       auto* add = Gtk::make_managed<Gtk::Button>("Add");
@@ -363,4 +360,4 @@ void main_window::view_changed() {
     300);
 }
 
-} // namespace chatter::gtk
+}  // namespace chatter::gtk

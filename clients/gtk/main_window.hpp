@@ -24,8 +24,8 @@ public:
   main_window(bus_link& bus, window_options options);
 
 private:
-  using message = sdbus::Struct<std::string, std::string, std::string, std::string, int64_t,
-                                std::string>;
+  using message =
+    sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>;
   static constexpr uint32_t page_size = 50;
 
   void build_layout();
@@ -75,4 +75,4 @@ private:
   Gtk::Button send_button_{"Send"};
 };
 
-} // namespace chatter::gtk
+}  // namespace chatter::gtk

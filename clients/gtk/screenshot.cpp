@@ -18,13 +18,13 @@ bool save_png(Gtk::Window& window, const std::string& path) {
   auto* node = gtk_snapshot_free_to_node(snapshot);
   bool saved = false;
   if (node) {
-    graphene_rect_t area = GRAPHENE_RECT_INIT(0, 0, static_cast<float>(width),
-                                              static_cast<float>(height));
+    graphene_rect_t area =
+      GRAPHENE_RECT_INIT(0, 0, static_cast<float>(width), static_cast<float>(height));
     auto* texture = gsk_renderer_render_texture(renderer, node, &area);
     // Written aside and renamed, so a reader never sees half a file.
     auto partial = path + ".part";
     saved = gdk_texture_save_to_png(texture, partial.c_str())
-            && std::rename(partial.c_str(), path.c_str()) == 0;
+      && std::rename(partial.c_str(), path.c_str()) == 0;
     g_object_unref(texture);
     gsk_render_node_unref(node);
   }
@@ -32,4 +32,4 @@ bool save_png(Gtk::Window& window, const std::string& path) {
   return saved;
 }
 
-} // namespace chatter::gtk
+}  // namespace chatter::gtk

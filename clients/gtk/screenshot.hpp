@@ -12,4 +12,4 @@ namespace chatter::gtk {
 // written.
 bool save_png(Gtk::Window& window, const std::string& path);
 
-} // namespace chatter::gtk
+}  // namespace chatter::gtk

@@ -19,11 +19,13 @@ int main(int argc, char** argv) {
   chatter::notify::notifier_options options;
   app.add_option("--bus-address", bus_address,
                  "D-Bus address of the session bus (default: the session bus)");
-  app.add_option("--open-command", options.open_command,
-                 "what \"Open\" runs, before --as USER --conversation PEER")
+  app
+    .add_option("--open-command", options.open_command,
+                "what \"Open\" runs, before --as USER --conversation PEER")
     ->capture_default_str();
-  app.add_option("--expire", options.expire_timeout_ms,
-                 "notification timeout in ms (-1: the server's default, 0: never)")
+  app
+    .add_option("--expire", options.expire_timeout_ms,
+                "notification timeout in ms (-1: the server's default, 0: never)")
     ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -35,8 +37,8 @@ int main(int argc, char** argv) {
   signal(SIGCHLD, SIG_IGN);  // chatter-gtk windows we started reap themselves
   try {
     auto connection = bus_address.empty()
-                        ? sdbus::createSessionBusConnection()
-                        : sdbus::createSessionBusConnectionWithAddress(bus_address);
+      ? sdbus::createSessionBusConnection()
+      : sdbus::createSessionBusConnectionWithAddress(bus_address);
     chatter::notify::notifier notifier(*connection, options);
     notifier.attach();
     connection->enterEventLoopAsync();

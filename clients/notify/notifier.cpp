@@ -26,8 +26,7 @@ public:
   }
 
 private:
-  void onNotificationClosed(const uint32_t&, const uint32_t&) override {
-  }
+  void onNotificationClosed(const uint32_t&, const uint32_t&) override {}
   void onActionInvoked(const uint32_t& id, const std::string& action) override {
     owner_.action_invoked(id, action);
   }
@@ -54,8 +53,7 @@ private:
     if (interfaces.count("org.chatter.Chatter1.Account"))
       owner_.account_added(path);
   }
-  void onInterfacesRemoved(const sdbus::ObjectPath&, const std::vector<std::string>&) override {
-  }
+  void onInterfacesRemoved(const sdbus::ObjectPath&, const std::vector<std::string>&) override {}
   notifier& owner_;
 };
 
@@ -138,13 +136,10 @@ void notifier::watch(const std::string& path) {
     a->room = room == extras.end() ? std::string() : room->second.get<std::string>();
   };
   a->proxy->on_message_received = [this, a](const std::string&, const std::string& from,
-                                            const std::string& text, int64_t) {
-    message(*a, from, text, a->room);
-  };
-  a->proxy->on_interlocutor_arrived = [this, a](const std::string& who,
-                                                const std::string& display) {
-    arrival(*a, who, display);
-  };
+                                            const std::string& text,
+                                            int64_t) { message(*a, from, text, a->room); };
+  a->proxy->on_interlocutor_arrived =
+    [this, a](const std::string& who, const std::string& display) { arrival(*a, who, display); };
   a->proxy->on_properties_changed = [a](const std::map<std::string, sdbus::Variant>& changed) {
     if (auto p = changed.find("Presence"); p != changed.end())
       a->presence = p->second.get<std::string>();
@@ -152,8 +147,8 @@ void notifier::watch(const std::string& path) {
   accounts_[path] = std::move(account);
 }
 
-void notifier::message(watched_account& account, const std::string& from,
-                       const std::string& text, const std::string& room) {
+void notifier::message(watched_account& account, const std::string& from, const std::string& text,
+                       const std::string& room) {
   if (account.presence == "busy")
     return;
   auto peer = room.empty() ? from : "#" + room;
@@ -179,8 +174,8 @@ bool notifier::inline_reply() {
   return false;
 }
 
-void notifier::show(const conversation& about, const std::string& summary,
-                    const std::string& body, const std::string& category) {
+void notifier::show(const conversation& about, const std::string& summary, const std::string& body,
+                    const std::string& category) {
   auto key = std::make_pair(about.user, about.peer);
   uint32_t replaces = shown_.count(key) ? shown_[key] : 0;
   std::vector<std::string> actions{"default", "Open"};
@@ -197,8 +192,8 @@ void notifier::show(const conversation& about, const std::string& summary,
     }
   }
   try {
-    auto id = server_->Notify("Chatter", replaces, "chatter", summary, escape_markup(body),
-                              actions, hints, options_.expire_timeout_ms);
+    auto id = server_->Notify("Chatter", replaces, "chatter", summary, escape_markup(body), actions,
+                              hints, options_.expire_timeout_ms);
     if (replaces && replaces != id)
       by_id_.erase(replaces);
     shown_[key] = id;
@@ -224,8 +219,8 @@ void notifier::replied(uint32_t id, const std::string& text) {
     client::account_client account(connection_, client::account_path(i->second.user));
     account.SendMessage(i->second.peer, text);
   } catch (const sdbus::Error& e) {
-    std::cerr << "chatter-notify: the reply to " << i->second.peer << " was not sent: "
-              << e.getName() << ": " << e.getMessage() << '\n';
+    std::cerr << "chatter-notify: the reply to " << i->second.peer
+              << " was not sent: " << e.getName() << ": " << e.getMessage() << '\n';
   }
 }
 
@@ -254,4 +249,4 @@ void notifier::open(const conversation& about) {
   posix_spawnattr_destroy(&attr);
 }
 
-} // namespace chatter::notify
+}  // namespace chatter::notify

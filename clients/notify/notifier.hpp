@@ -73,4 +73,4 @@ private:
 // Markup-safe text: the spec lets servers read <b>, <i>, <a> in bodies.
 std::string escape_markup(const std::string& text);
 
-} // namespace chatter::notify
+}  // namespace chatter::notify

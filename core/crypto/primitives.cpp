@@ -32,18 +32,16 @@ bytes hmac_sha256(const bytes& key, const bytes& message) {
   return bytes(out.begin(), out.end());
 }
 
-bytes hkdf_sha256(const bytes& ikm, const bytes& salt, const bytes& info,
-                  size_t size) {
+bytes hkdf_sha256(const bytes& ikm, const bytes& salt, const bytes& info, size_t size) {
   if (size > 255 * 32)
     throw crypto_error("HKDF-SHA256 output longer than 8160 bytes");
   auto kdf = Botan::get_kdf("HKDF(SHA-256)");
-  auto out = kdf->derive_key(size, ikm.data(), ikm.size(), salt.data(),
-                             salt.size(), info.data(), info.size());
+  auto out = kdf->derive_key(size, ikm.data(), ikm.size(), salt.data(), salt.size(), info.data(),
+                             info.size());
   return bytes(out.begin(), out.end());
 }
 
-bytes aead_seal(const bytes& key, const bytes& nonce, const bytes& aad,
-                const bytes& plaintext) {
+bytes aead_seal(const bytes& key, const bytes& nonce, const bytes& aad, const bytes& plaintext) {
   if (key.size() != 32 || nonce.size() != 12)
     throw crypto_error("ChaCha20-Poly1305 needs a 32-byte key and a 12-byte nonce");
   auto mode = Botan::AEAD_Mode::create_or_throw("ChaCha20Poly1305", Botan::ENCRYPTION);
@@ -55,8 +53,8 @@ bytes aead_seal(const bytes& key, const bytes& nonce, const bytes& aad,
   return bytes(buf.begin(), buf.end());
 }
 
-std::optional<bytes> aead_open(const bytes& key, const bytes& nonce,
-                               const bytes& aad, const bytes& sealed) {
+std::optional<bytes> aead_open(const bytes& key, const bytes& nonce, const bytes& aad,
+                               const bytes& sealed) {
   if (key.size() != 32 || nonce.size() != 12 || sealed.size() < 16)
     return std::nullopt;
   auto mode = Botan::AEAD_Mode::create_or_throw("ChaCha20Poly1305", Botan::DECRYPTION);
@@ -98,9 +96,8 @@ namespace {
 // The group order L of edwards25519, little-endian: a signature whose S is
 // not below L is malleable and refused (RFC 8032 §5.1.7).
 constexpr uint8_t ed25519_order[32] = {
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
-  0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
 
 bool scalar_is_canonical(const uint8_t* s) {
   for (int i = 31; i >= 0; --i) {
@@ -116,10 +113,9 @@ size_t modulus_bytes(const Botan::Public_Key& key) {
   return (key.key_length() + 7) / 8;
 }
 
-} // namespace
+}  // namespace
 
-bool ed25519_verify(const bytes& public_key, const bytes& message,
-                    const bytes& signature) {
+bool ed25519_verify(const bytes& public_key, const bytes& message, const bytes& signature) {
   if (public_key.size() != 32 || signature.size() != 64)
     return false;
   if (!scalar_is_canonical(signature.data() + 32))
@@ -133,8 +129,7 @@ bool ed25519_verify(const bytes& public_key, const bytes& message,
   }
 }
 
-bool rsa_pss_verify(const Botan::Public_Key& key, const bytes& message,
-                    const bytes& signature) {
+bool rsa_pss_verify(const Botan::Public_Key& key, const bytes& message, const bytes& signature) {
   // Botan accepts leading zero bytes; a signature is exactly modulus-sized.
   if (signature.size() != modulus_bytes(key))
     return false;
@@ -146,8 +141,7 @@ bool rsa_pss_verify(const Botan::Public_Key& key, const bytes& message,
   }
 }
 
-std::optional<bytes> rsa_oaep_decrypt(const Botan::Private_Key& key,
-                                      const bytes& ciphertext) {
+std::optional<bytes> rsa_oaep_decrypt(const Botan::Private_Key& key, const bytes& ciphertext) {
   if (ciphertext.size() != modulus_bytes(key))
     return std::nullopt;
   try {
@@ -159,4 +153,4 @@ std::optional<bytes> rsa_oaep_decrypt(const Botan::Private_Key& key,
   }
 }
 
-} // namespace chatter::crypto
+}  // namespace chatter::crypto

@@ -19,26 +19,21 @@ struct crypto_error : std::runtime_error {
 bytes random_bytes(size_t n);
 bytes sha256(const bytes& data);
 bytes hmac_sha256(const bytes& key, const bytes& message);
-bytes hkdf_sha256(const bytes& ikm, const bytes& salt, const bytes& info,
-                  size_t size);
+bytes hkdf_sha256(const bytes& ikm, const bytes& salt, const bytes& info, size_t size);
 
 // ChaCha20-Poly1305 (RFC 8439): 32-byte key, 12-byte nonce, tag appended.
-bytes aead_seal(const bytes& key, const bytes& nonce, const bytes& aad,
-                const bytes& plaintext);
-std::optional<bytes> aead_open(const bytes& key, const bytes& nonce,
-                               const bytes& aad, const bytes& sealed);
+bytes aead_seal(const bytes& key, const bytes& nonce, const bytes& aad, const bytes& plaintext);
+std::optional<bytes> aead_open(const bytes& key, const bytes& nonce, const bytes& aad,
+                               const bytes& sealed);
 
 // X25519; nullopt for malformed input or an all-zero (low-order) result.
 std::optional<bytes> x25519(const bytes& private_key, const bytes& peer_public);
 
-bool ed25519_verify(const bytes& public_key, const bytes& message,
-                    const bytes& signature);
+bool ed25519_verify(const bytes& public_key, const bytes& message, const bytes& signature);
 
 // RSA-PSS with SHA-256, MGF1(SHA-256), 32-byte salt.
-bool rsa_pss_verify(const Botan::Public_Key& key, const bytes& message,
-                    const bytes& signature);
+bool rsa_pss_verify(const Botan::Public_Key& key, const bytes& message, const bytes& signature);
 // RSA-OAEP with SHA-256 and MGF1(SHA-256), empty label.
-std::optional<bytes> rsa_oaep_decrypt(const Botan::Private_Key& key,
-                                      const bytes& ciphertext);
+std::optional<bytes> rsa_oaep_decrypt(const Botan::Private_Key& key, const bytes& ciphertext);
 
-} // namespace chatter::crypto
+}  // namespace chatter::crypto

@@ -124,8 +124,7 @@ bytes seal_with(const bytes& message_key, const bytes& ad, const bytes& plaintex
   return bytes(buf.begin(), buf.end());
 }
 
-std::optional<bytes> open_with(const bytes& message_key, const bytes& ad,
-                               const bytes& ciphertext) {
+std::optional<bytes> open_with(const bytes& message_key, const bytes& ad, const bytes& ciphertext) {
   if (ciphertext.size() < 16)
     return std::nullopt;
   auto& mode = aead(Botan::DECRYPTION);
@@ -152,8 +151,8 @@ struct chains {
   uint32_t n_send, n_recv, prev_send;
 };
 chains chains_of(const state& s) {
-  return {s.root_key, s.dh_self, s.dh_remote, s.chain_send, s.chain_recv,
-          s.n_send, s.n_recv, s.prev_send};
+  return {s.root_key,   s.dh_self, s.dh_remote, s.chain_send,
+          s.chain_recv, s.n_send,  s.n_recv,    s.prev_send};
 }
 void commit(state& s, chains&& c) {
   s.root_key = std::move(c.root_key);
@@ -211,7 +210,7 @@ bool get_key(byte_reader& r, bytes& b, bool may_be_empty) {
 
 constexpr uint32_t state_format = 1;
 
-} // namespace
+}  // namespace
 
 key_pair key_pair_of(const bytes& private_key) {
   if (private_key.size() != 32)
@@ -269,8 +268,7 @@ open_result decrypt(state& s, const header& head, const bytes& ciphertext,
   // Bounds first, before any key is derived, so a hostile header is cheap.
   bool new_chain = head.dh != s.dh_remote;
   if (new_chain) {
-    if ((!s.chain_recv.empty() && jump_too_far(s.n_recv, head.pn))
-        || jump_too_far(0, head.n))
+    if ((!s.chain_recv.empty() && jump_too_far(s.n_recv, head.pn)) || jump_too_far(0, head.n))
       return {std::nullopt, open_error::refused_jump};
   } else {
     if (s.chain_recv.empty())
@@ -294,7 +292,8 @@ open_result decrypt(state& s, const header& head, const bytes& ciphertext,
     c.dh_remote = head.dh;
     std::tie(c.root_key, c.chain_recv) = kdf_root(c.root_key, *shared);
     c.dh_self = fresh;
-    std::tie(c.root_key, c.chain_send) = kdf_root(c.root_key, dh(c.dh_self.private_key, c.dh_remote));
+    std::tie(c.root_key, c.chain_send) =
+      kdf_root(c.root_key, dh(c.dh_self.private_key, c.dh_remote));
   }
   skip_until(c, head.n, skipped);
   auto mk = step_chain(c.chain_recv);
@@ -318,10 +317,11 @@ open_result decrypt(state& s, const header& head, const bytes& ciphertext,
 
 const char* describe(open_error e) {
   switch (e) {
-    case open_error::refused_jump: return "the header skips too many messages";
-    case open_error::bad_ratchet_key: return "the header's ratchet key is invalid";
-    case open_error::not_authentic: return "the message does not authenticate (forged, tampered or replayed)";
-    case open_error::no_sending_chain: return "the session cannot receive on this chain yet";
+  case open_error::refused_jump: return "the header skips too many messages";
+  case open_error::bad_ratchet_key: return "the header's ratchet key is invalid";
+  case open_error::not_authentic:
+    return "the message does not authenticate (forged, tampered or replayed)";
+  case open_error::no_sending_chain: return "the session cannot receive on this chain yet";
   }
   return "";
 }
@@ -354,8 +354,8 @@ std::optional<header> decode(const bytes& data) {
 bytes serialize(const state& s) {
   byte_writer w;
   w.u32(state_format);
-  for (const bytes* k : {&s.root_key, &s.dh_self.private_key, &s.dh_self.public_key,
-                         &s.dh_remote, &s.chain_send, &s.chain_recv})
+  for (const bytes* k : {&s.root_key, &s.dh_self.private_key, &s.dh_self.public_key, &s.dh_remote,
+                         &s.chain_send, &s.chain_recv})
     put_key(w, *k);
   w.u32(s.n_send);
   w.u32(s.n_recv);
@@ -374,15 +374,15 @@ std::optional<state> deserialize(const bytes& data) {
   state s;
   uint32_t format = 0, count = 0;
   bool ok = r.u32(format) && format == state_format && get_key(r, s.root_key, false)
-            && get_key(r, s.dh_self.private_key, false) && get_key(r, s.dh_self.public_key, false)
-            && get_key(r, s.dh_remote, true) && get_key(r, s.chain_send, true)
-            && get_key(r, s.chain_recv, true) && r.u32(s.n_send) && r.u32(s.n_recv)
-            && r.u32(s.prev_send) && r.u32(count) && count <= max_skipped_keys;
+    && get_key(r, s.dh_self.private_key, false) && get_key(r, s.dh_self.public_key, false)
+    && get_key(r, s.dh_remote, true) && get_key(r, s.chain_send, true)
+    && get_key(r, s.chain_recv, true) && r.u32(s.n_send) && r.u32(s.n_recv) && r.u32(s.prev_send)
+    && r.u32(count) && count <= max_skipped_keys;
   for (uint32_t i = 0; ok && i < count; ++i) {
     std::pair<bytes, uint32_t> id;
     bytes mk;
     ok = get_key(r, id.first, false) && r.u32(id.second) && get_key(r, mk, false)
-         && s.skipped.emplace(id, mk).second;
+      && s.skipped.emplace(id, mk).second;
     if (ok)
       s.skipped_order.push_back(id);
   }
@@ -391,4 +391,4 @@ std::optional<state> deserialize(const bytes& data) {
   return s;
 }
 
-} // namespace chatter::crypto::ratchet
+}  // namespace chatter::crypto::ratchet

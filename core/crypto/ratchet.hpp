@@ -72,10 +72,10 @@ struct sealed_message {
 sealed_message encrypt(state& s, const bytes& plaintext, const bytes& associated_data);
 
 enum class open_error {
-  refused_jump,     // the header asks to skip more than max_forward_jump keys
-  bad_ratchet_key,  // the header's ratchet key is not a valid X25519 key
-  not_authentic,    // the AEAD tag does not verify (forged, tampered, or replayed)
-  no_sending_chain, // nothing to decrypt with yet
+  refused_jump,      // the header asks to skip more than max_forward_jump keys
+  bad_ratchet_key,   // the header's ratchet key is not a valid X25519 key
+  not_authentic,     // the AEAD tag does not verify (forged, tampered, or replayed)
+  no_sending_chain,  // nothing to decrypt with yet
 };
 const char* describe(open_error e);
 
@@ -103,4 +103,4 @@ std::optional<header> decode(const bytes& data);
 bytes serialize(const state& s);
 std::optional<state> deserialize(const bytes& data);
 
-} // namespace chatter::crypto::ratchet
+}  // namespace chatter::crypto::ratchet

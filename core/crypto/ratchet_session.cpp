@@ -1,7 +1,7 @@
 #include "ratchet_session.hpp"
 
-#include "core/envelope.hpp"
 #include "core/byte_codec.hpp"
+#include "core/envelope.hpp"
 
 namespace chatter::crypto::session {
 
@@ -23,7 +23,7 @@ bytes associated_data(const record& r, const envelope_header& without_ratchet_he
   return ad;
 }
 
-} // namespace
+}  // namespace
 
 bytes encode_wire(const wire& w) {
   byte_writer out;
@@ -52,8 +52,8 @@ std::optional<wire> decode_wire(const bytes& kem) {
   bool ok = r.raw(w.session_id, id_bytes);
   if (ok && flags == flag_init) {
     x3dh::initiation init;
-    ok = r.raw(init.ephemeral, 32) && r.u32(init.signed_prekey_id)
-         && r.u32(init.one_time_prekey_id);
+    ok =
+      r.raw(init.ephemeral, 32) && r.u32(init.signed_prekey_id) && r.u32(init.one_time_prekey_id);
     w.init = init;
   }
   ok = ok && r.raw(head, ratchet::header_bytes) && r.done();
@@ -85,12 +85,12 @@ std::optional<record> deserialize(const bytes& data) {
   uint32_t format = 0;
   uint8_t has_pending = 0;
   bool ok = in.u32(format) && format == record_format && in.blob(r.id, id_bytes)
-            && r.id.size() == id_bytes && in.blob(r.associated_data, 4096)
-            && in.u8(has_pending) && has_pending <= 1;
+    && r.id.size() == id_bytes && in.blob(r.associated_data, 4096) && in.u8(has_pending)
+    && has_pending <= 1;
   if (ok && has_pending) {
     x3dh::initiation init;
     ok = in.blob(init.ephemeral, 32) && in.u32(init.signed_prekey_id)
-         && in.u32(init.one_time_prekey_id);
+      && in.u32(init.one_time_prekey_id);
     r.pending = init;
   }
   bytes state;
@@ -110,16 +110,16 @@ record initiate(const private_identity& me, const public_identity& my_public,
   record r;
   r.id.assign(ephemeral.public_key.begin(), ephemeral.public_key.begin() + id_bytes);
   r.associated_data = agreed.associated_data;
-  r.ratchet = ratchet::init_initiator(agreed.shared_secret, peer.signed_prekey,
-                                      ratchet::generate_key_pair());
+  r.ratchet =
+    ratchet::init_initiator(agreed.shared_secret, peer.signed_prekey, ratchet::generate_key_pair());
   r.pending = init;
   return r;
 }
 
 record respond(const private_identity& me, const public_identity& my_public,
                const public_identity& initiator, const ratchet::key_pair& signed_prekey,
-               const std::optional<ratchet::key_pair>& one_time_prekey,
-               const bytes& session_id, const x3dh::initiation& init) {
+               const std::optional<ratchet::key_pair>& one_time_prekey, const bytes& session_id,
+               const x3dh::initiation& init) {
   auto agreed = x3dh::respond(me, my_public, initiator, signed_prekey, one_time_prekey, init);
   record r;
   r.id = session_id;
@@ -135,8 +135,8 @@ envelope seal(record& r, envelope_header header, const std::string& text) {
   wire w{r.id, r.pending, {}};
   header.kem = encode_wire(w);
   header.kem.resize(header.kem.size() - ratchet::header_bytes);  // the ratchet adds its own
-  auto sealed = ratchet::encrypt(r.ratchet, bytes(text.begin(), text.end()),
-                                 associated_data(r, header));
+  auto sealed =
+    ratchet::encrypt(r.ratchet, bytes(text.begin(), text.end()), associated_data(r, header));
   auto head = ratchet::encode(sealed.head);
   header.kem.insert(header.kem.end(), head.begin(), head.end());
   envelope env;
@@ -166,4 +166,4 @@ std::string open(record& r, const envelope& env) {
   return std::string(result.plaintext->begin(), result.plaintext->end());
 }
 
-} // namespace chatter::crypto::session
+}  // namespace chatter::crypto::session

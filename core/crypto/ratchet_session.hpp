@@ -46,8 +46,8 @@ record initiate(const private_identity& me, const public_identity& my_public,
 // The responder's side, from the initiation in the peer's first envelope.
 record respond(const private_identity& me, const public_identity& my_public,
                const public_identity& initiator, const ratchet::key_pair& signed_prekey,
-               const std::optional<ratchet::key_pair>& one_time_prekey,
-               const bytes& session_id, const x3dh::initiation& init);
+               const std::optional<ratchet::key_pair>& one_time_prekey, const bytes& session_id,
+               const x3dh::initiation& init);
 
 // Fills suite, signer_suite, kem and signature of `header`'s envelope and
 // advances `r`; the caller sets id, from, to, room and timestamp.
@@ -57,4 +57,4 @@ envelope seal(record& r, envelope_header header, const std::string& text);
 // Throws crypto_error saying what failed.
 std::string open(record& r, const envelope& env);
 
-} // namespace chatter::crypto::session
+}  // namespace chatter::crypto::session

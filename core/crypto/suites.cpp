@@ -11,8 +11,8 @@
 #include <botan/elgamal.h>
 #include <botan/mem_ops.h>
 #include <botan/pkcs8.h>
-#include <botan/pwdhash.h>
 #include <botan/pubkey.h>
+#include <botan/pwdhash.h>
 #include <botan/rsa.h>
 #include <botan/system_rng.h>
 #include <botan/x509_key.h>
@@ -23,10 +23,10 @@ namespace {
 
 const char* signature_padding(suite_id id) {
   switch (id) {
-    case suite_id::ratchet_x25519_chacha20poly1305:
-    case suite_id::x25519_chacha20poly1305_ed25519: return "Pure";
-    case suite_id::rsa_oaep_pss_3072: return "PSSR(SHA-256,MGF1,32)";
-    case suite_id::elgamal_2048: return "EMSA1(SHA-256)";
+  case suite_id::ratchet_x25519_chacha20poly1305:
+  case suite_id::x25519_chacha20poly1305_ed25519: return "Pure";
+  case suite_id::rsa_oaep_pss_3072: return "PSSR(SHA-256,MGF1,32)";
+  case suite_id::elgamal_2048: return "EMSA1(SHA-256)";
   }
   return "";
 }
@@ -80,17 +80,17 @@ bytes x25519_info(const bytes& eph, const bytes& recipient) {
   return info;
 }
 
-} // namespace
+}  // namespace
 
 bool has_x25519_keys(suite_id id) {
   return id == suite_id::ratchet_x25519_chacha20poly1305
-         || id == suite_id::x25519_chacha20poly1305_ed25519;
+    || id == suite_id::x25519_chacha20poly1305_ed25519;
 }
 
 std::optional<suite_id> parse_suite(const std::string& name) {
-  for (auto id : {suite_id::ratchet_x25519_chacha20poly1305,
-                  suite_id::x25519_chacha20poly1305_ed25519,
-                  suite_id::rsa_oaep_pss_3072, suite_id::elgamal_2048})
+  for (auto id :
+       {suite_id::ratchet_x25519_chacha20poly1305, suite_id::x25519_chacha20poly1305_ed25519,
+        suite_id::rsa_oaep_pss_3072, suite_id::elgamal_2048})
     if (name == suite_name(id))
       return id;
   return std::nullopt;
@@ -98,11 +98,10 @@ std::optional<suite_id> parse_suite(const std::string& name) {
 
 const char* suite_name(suite_id id) {
   switch (id) {
-    case suite_id::ratchet_x25519_chacha20poly1305: return "ratchet-x25519-chacha20poly1305";
-    case suite_id::x25519_chacha20poly1305_ed25519:
-      return "x25519-chacha20poly1305-ed25519";
-    case suite_id::rsa_oaep_pss_3072: return "rsa-oaep-pss-3072";
-    case suite_id::elgamal_2048: return "elgamal-2048";
+  case suite_id::ratchet_x25519_chacha20poly1305: return "ratchet-x25519-chacha20poly1305";
+  case suite_id::x25519_chacha20poly1305_ed25519: return "x25519-chacha20poly1305-ed25519";
+  case suite_id::rsa_oaep_pss_3072: return "rsa-oaep-pss-3072";
+  case suite_id::elgamal_2048: return "elgamal-2048";
   }
   return "";
 }
@@ -110,8 +109,7 @@ const char* suite_name(suite_id id) {
 std::vector<std::string> suite_names() {
   return {suite_name(suite_id::ratchet_x25519_chacha20poly1305),
           suite_name(suite_id::x25519_chacha20poly1305_ed25519),
-          suite_name(suite_id::rsa_oaep_pss_3072),
-          suite_name(suite_id::elgamal_2048)};
+          suite_name(suite_id::rsa_oaep_pss_3072), suite_name(suite_id::elgamal_2048)};
 }
 
 private_identity generate_identity(suite_id suite) {
@@ -119,20 +117,20 @@ private_identity generate_identity(suite_id suite) {
   private_identity id;
   id.suite = suite;
   switch (suite) {
-    case suite_id::ratchet_x25519_chacha20poly1305:
-    case suite_id::x25519_chacha20poly1305_ed25519:
-      id.signing = std::make_shared<Botan::Ed25519_PrivateKey>(rng);
-      id.encryption = std::make_shared<Botan::Curve25519_PrivateKey>(rng);
-      break;
-    case suite_id::rsa_oaep_pss_3072:
-      id.signing = std::make_shared<Botan::RSA_PrivateKey>(rng, 3072);
-      id.encryption = id.signing;
-      break;
-    case suite_id::elgamal_2048:
-      id.signing = std::make_shared<Botan::DSA_PrivateKey>(rng, Botan::DL_Group("dsa/botan/2048"));
-      id.encryption = std::make_shared<Botan::ElGamal_PrivateKey>(
-        rng, Botan::DL_Group("modp/ietf/2048"));
-      break;
+  case suite_id::ratchet_x25519_chacha20poly1305:
+  case suite_id::x25519_chacha20poly1305_ed25519:
+    id.signing = std::make_shared<Botan::Ed25519_PrivateKey>(rng);
+    id.encryption = std::make_shared<Botan::Curve25519_PrivateKey>(rng);
+    break;
+  case suite_id::rsa_oaep_pss_3072:
+    id.signing = std::make_shared<Botan::RSA_PrivateKey>(rng, 3072);
+    id.encryption = id.signing;
+    break;
+  case suite_id::elgamal_2048:
+    id.signing = std::make_shared<Botan::DSA_PrivateKey>(rng, Botan::DL_Group("dsa/botan/2048"));
+    id.encryption =
+      std::make_shared<Botan::ElGamal_PrivateKey>(rng, Botan::DL_Group("modp/ietf/2048"));
+    break;
   }
   return id;
 }
@@ -152,8 +150,7 @@ bool verify_binding(const public_identity& pub) {
   if (!suite)
     return false;
   try {
-    return verify(*suite, pub.signing_key,
-                  binding_bytes(pub.user, pub.suite, pub.encryption_key),
+    return verify(*suite, pub.signing_key, binding_bytes(pub.user, pub.suite, pub.encryption_key),
                   pub.binding_signature);
   } catch (const crypto_error&) {
     return false;
@@ -199,8 +196,7 @@ std::string fingerprint(const public_identity& pub) {
       v = (v << 8) | digest[chunk * 5 + i];
     v %= 10000000000ULL;
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%05llu %05llu",
-                  static_cast<unsigned long long>(v / 100000),
+    std::snprintf(buf, sizeof buf, "%05llu %05llu", static_cast<unsigned long long>(v / 100000),
                   static_cast<unsigned long long>(v % 100000));
     if (!out.empty())
       out += ' ';
@@ -273,8 +269,8 @@ private_identity unlock_version_1(const locked_identity& locked, std::string_vie
   };
   private_identity id;
   id.signing = load(locked.signing_pem);
-  id.encryption = locked.encryption_pem == locked.signing_pem ? id.signing
-                                                              : load(locked.encryption_pem);
+  id.encryption =
+    locked.encryption_pem == locked.signing_pem ? id.signing : load(locked.encryption_pem);
   Botan::secure_scrub_memory(pass.data(), pass.size());
   return id;
 }
@@ -282,8 +278,8 @@ private_identity unlock_version_1(const locked_identity& locked, std::string_vie
 private_identity unlock_version_2(const locked_identity& locked, std::string_view password) {
   secure_bytes plain(locked.sealed.begin(), locked.sealed.end());
   try {
-    identity_box(Botan::DECRYPTION, identity_key(password, locked.salt, locked.kdf),
-                 locked.suite, locked.nonce)
+    identity_box(Botan::DECRYPTION, identity_key(password, locked.salt, locked.kdf), locked.suite,
+                 locked.nonce)
       ->finish(plain);
   } catch (const std::exception&) {
     throw crypto_error("cannot unlock the private keys (wrong password or damaged file)");
@@ -303,7 +299,7 @@ private_identity unlock_version_2(const locked_identity& locked, std::string_vie
   return id;
 }
 
-} // namespace
+}  // namespace
 
 locked_identity lock_identity(const private_identity& id, std::string_view password,
                               const kdf_params& kdf) {
@@ -328,8 +324,8 @@ private_identity unlock_identity(const locked_identity& locked, std::string_view
   auto suite = parse_suite(locked.suite);
   if (!suite)
     throw crypto_error("unknown suite '" + locked.suite + "' in the key file");
-  auto id = locked.is_version_1() ? unlock_version_1(locked, password)
-                                  : unlock_version_2(locked, password);
+  auto id =
+    locked.is_version_1() ? unlock_version_1(locked, password) : unlock_version_2(locked, password);
   id.suite = *suite;
   return id;
 }
@@ -421,4 +417,4 @@ opened_message open(const private_identity& me, const public_identity& sender,
   return {*header, std::string(plain->begin(), plain->end())};
 }
 
-} // namespace chatter::crypto
+}  // namespace chatter::crypto

@@ -102,7 +102,6 @@ struct opened_message {
 };
 // Verifies the signature with `sender`'s key, then unwraps and decrypts.
 // Throws crypto_error saying what failed.
-opened_message open(const private_identity& me, const public_identity& sender,
-                    const envelope& env);
+opened_message open(const private_identity& me, const public_identity& sender, const envelope& env);
 
-} // namespace chatter::crypto
+}  // namespace chatter::crypto

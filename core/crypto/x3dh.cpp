@@ -40,11 +40,12 @@ bytes derive(const std::vector<bytes>& dhs) {
 bytes associated_data(const public_identity& initiator, const public_identity& responder) {
   bytes a(initiator.user.begin(), initiator.user.end());
   bytes b(responder.user.begin(), responder.user.end());
-  return tagged("chatter-x3dh-v1 ad", {&a, &initiator.signing_key, &initiator.encryption_key,
-                                       &b, &responder.signing_key, &responder.encryption_key});
+  return tagged("chatter-x3dh-v1 ad",
+                {&a, &initiator.signing_key, &initiator.encryption_key, &b, &responder.signing_key,
+                 &responder.encryption_key});
 }
 
-} // namespace
+}  // namespace
 
 bytes sign_prekey(const private_identity& owner, const std::string& user, uint32_t id,
                   const bytes& prekey_public) {
@@ -64,7 +65,7 @@ bool verify_signed_prekey(const public_identity& owner, uint32_t id, const bytes
 }
 
 bundle bundle_of(const prekey_bundle& b) {
-  return {b.identity, b.signed_key.id, b.signed_key.public_key, b.signed_key.signature,
+  return {b.identity,    b.signed_key.id,      b.signed_key.public_key, b.signed_key.signature,
           b.one_time.id, b.one_time.public_key};
 }
 
@@ -77,15 +78,13 @@ bool verify_bundle(const bundle& b) {
                               b.signed_prekey_signature);
 }
 
-agreement initiate(const private_identity& me, const public_identity& my_public,
-                   const bundle& peer, const ratchet::key_pair& ephemeral,
-                   initiation& out) {
+agreement initiate(const private_identity& me, const public_identity& my_public, const bundle& peer,
+                   const ratchet::key_pair& ephemeral, initiation& out) {
   if (!verify_bundle(peer))
     throw crypto_error("the peer's prekey bundle does not verify");
   auto my_dh = dh_private_of(me);
   auto peer_dh = dh_public_of(peer.identity);
-  std::vector<bytes> dhs{dh(my_dh, peer.signed_prekey),
-                         dh(ephemeral.private_key, peer_dh),
+  std::vector<bytes> dhs{dh(my_dh, peer.signed_prekey), dh(ephemeral.private_key, peer_dh),
                          dh(ephemeral.private_key, peer.signed_prekey)};
   if (peer.one_time_prekey_id != 0)
     dhs.push_back(dh(ephemeral.private_key, peer.one_time_prekey));
@@ -95,20 +94,18 @@ agreement initiate(const private_identity& me, const public_identity& my_public,
 
 agreement respond(const private_identity& me, const public_identity& my_public,
                   const public_identity& initiator, const ratchet::key_pair& signed_prekey,
-                  const std::optional<ratchet::key_pair>& one_time_prekey,
-                  const initiation& in) {
+                  const std::optional<ratchet::key_pair>& one_time_prekey, const initiation& in) {
   if (in.ephemeral.size() != 32)
     throw crypto_error("the initiation's ephemeral key is malformed");
   if ((in.one_time_prekey_id != 0) != one_time_prekey.has_value())
     throw crypto_error("the initiation names a one-time prekey we do not have");
   auto my_dh = dh_private_of(me);
   auto peer_dh = dh_public_of(initiator);
-  std::vector<bytes> dhs{dh(signed_prekey.private_key, peer_dh),
-                         dh(my_dh, in.ephemeral),
+  std::vector<bytes> dhs{dh(signed_prekey.private_key, peer_dh), dh(my_dh, in.ephemeral),
                          dh(signed_prekey.private_key, in.ephemeral)};
   if (one_time_prekey)
     dhs.push_back(dh(one_time_prekey->private_key, in.ephemeral));
   return {derive(dhs), associated_data(initiator, my_public)};
 }
 
-} // namespace chatter::crypto::x3dh
+}  // namespace chatter::crypto::x3dh

@@ -24,8 +24,8 @@ struct bundle {
 };
 
 // The signature over a signed prekey, made with the identity's signing key.
-bytes sign_prekey(const private_identity& owner, const std::string& user,
-                  uint32_t id, const bytes& prekey_public);
+bytes sign_prekey(const private_identity& owner, const std::string& user, uint32_t id,
+                  const bytes& prekey_public);
 // Checks a signed prekey against its owner's identity.
 bool verify_signed_prekey(const public_identity& owner, uint32_t id, const bytes& prekey_public,
                           const bytes& signature);
@@ -50,14 +50,12 @@ struct agreement {
 
 // The initiator's side; `ephemeral` is random in use, fixed in the vectors.
 // Throws crypto_error if the bundle does not verify or a DH fails.
-agreement initiate(const private_identity& me, const public_identity& my_public,
-                   const bundle& peer, const ratchet::key_pair& ephemeral,
-                   initiation& out);
+agreement initiate(const private_identity& me, const public_identity& my_public, const bundle& peer,
+                   const ratchet::key_pair& ephemeral, initiation& out);
 
 // The responder's side, from its own prekeys named in `in`.
 agreement respond(const private_identity& me, const public_identity& my_public,
                   const public_identity& initiator, const ratchet::key_pair& signed_prekey,
-                  const std::optional<ratchet::key_pair>& one_time_prekey,
-                  const initiation& in);
+                  const std::optional<ratchet::key_pair>& one_time_prekey, const initiation& in);
 
-} // namespace chatter::crypto::x3dh
+}  // namespace chatter::crypto::x3dh

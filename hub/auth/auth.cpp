@@ -7,13 +7,13 @@
 #include <botan/hex.h>
 #include <spdlog/spdlog.h>
 
-#include "rate_limiter.hpp"
-#include "core/scram.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
-#include "store/guarded.hpp"
-#include "hub/login_session_table.hpp"
+#include "core/scram.hpp"
 #include "core/validation.hpp"
+#include "hub/login_session_table.hpp"
+#include "rate_limiter.hpp"
+#include "store/guarded.hpp"
 #include "store/hub_store.hpp"
 
 namespace chatter {
@@ -119,20 +119,20 @@ void make_room_for(auth_state& st, const std::string& user, unsigned cap, Revoke
   for (auto j = u->second.begin(); oldest.size() + cap <= u->second.size(); ++j)
     oldest.push_back(j->second);
   for (auto& token : oldest)
-    revoke(token, "replaced by a newer login (at most " + std::to_string(cap)
-                    + " sessions per user)");
+    revoke(token,
+           "replaced by a newer login (at most " + std::to_string(cap) + " sessions per user)");
 }
 
-} // namespace
+}  // namespace
 
 auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
   auto st = std::make_shared<auth_state>();
   st->store = std::make_unique<store::hub_store>(config.database_path);
   st->config = config;
-  st->per_user = rate_limiter{config.free_failures_per_user, config.lockout_base,
-                              config.lockout_cap};
-  st->per_node = rate_limiter{config.free_failures_per_node, config.lockout_base,
-                              config.lockout_cap};
+  st->per_user =
+    rate_limiter{config.free_failures_per_user, config.lockout_base, config.lockout_cap};
+  st->per_node =
+    rate_limiter{config.free_failures_per_node, config.lockout_base, config.lockout_cap};
   auto interval = config.rechallenge_interval;
 
   auto announce_end = [self, config](const std::string& token) {
@@ -140,8 +140,7 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
       self->send(listener, offline_atom_v, token);
   };
 
-  auto revoke = [self, st, announce_end](const std::string& token,
-                                         const std::string& reason) {
+  auto revoke = [self, st, announce_end](const std::string& token, const std::string& reason) {
     auto i = st->sessions.find(token);
     if (i == st->sessions.end())
       return;
@@ -217,17 +216,15 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
       if (auto why = locked_out(*st, attempt.user, address, now); !why.empty())
         return make_error(errc::rate_limited, why);
       auto& cred = attempt.credentials;
-      auto message = scram::login_auth_message(attempt.user, attempt.client_nonce,
-                                               attempt.nonce, cred.salt,
-                                               cred.kdf);
+      auto message = scram::login_auth_message(attempt.user, attempt.client_nonce, attempt.nonce,
+                                               cred.salt, cred.kdf);
       if (!peer || !scram::verify_client_proof(cred.stored_key, message, proof)) {
         st->per_user.record_failure(user_key(attempt.user, address), now);
         // Not the daemon's own accounts: a typo there locks nobody out.
         if (address != "local")
           st->per_node.record_failure(address, now);
         spdlog::warn("auth: failed login for {}", attempt.user);
-        return make_error(errc::authentication_failed,
-                          "wrong password for '" + attempt.user + "'");
+        return make_error(errc::authentication_failed, "wrong password for '" + attempt.user + "'");
       }
       st->per_user.record_success(user_key(attempt.user, address));
       make_room_for(*st, attempt.user, st->config.sessions_per_user, revoke);
@@ -251,14 +248,14 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
           || self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(self))
         return;
       if (!i->second.pending_nonce.empty()) {
-        revoke(token, "no answer to the hub's re-challenge within "
-                        + std::to_string(interval.count()) + " ms");
+        revoke(token,
+               "no answer to the hub's re-challenge within " + std::to_string(interval.count())
+                 + " ms");
         return;
       }
       i->second.pending_nonce = scram::random_nonce();
       spdlog::debug("auth: re-challenging {}", i->second.user);
-      self->send(i->second.peer, challenge_atom_v, token,
-                 i->second.pending_nonce);
+      self->send(i->second.peer, challenge_atom_v, token, i->second.pending_nonce);
       self->delayed_send(self, interval, due_atom_v, token);
     },
     [=](answer_atom, const std::string& token, const std::string& nonce,
@@ -272,15 +269,13 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
       if (s.pending_nonce.empty() || s.pending_nonce != nonce) {
         ++st->refused;
         revoke(token, "answer to a challenge that was not asked");
-        return make_error(errc::authentication_failed,
-                          "answer to a challenge that was not asked");
+        return make_error(errc::authentication_failed, "answer to a challenge that was not asked");
       }
       auto message = scram::rechallenge_auth_message(s.user, token, nonce);
       if (!scram::verify_client_proof(s.stored_key, message, proof)) {
         ++st->refused;
         revoke(token, "wrong answer to the hub's re-challenge");
-        return make_error(errc::authentication_failed,
-                          "wrong answer to the hub's re-challenge");
+        return make_error(errc::authentication_failed, "wrong answer to the hub's re-challenge");
       }
       s.pending_nonce.clear();
       return now_ms();
@@ -298,4 +293,4 @@ auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
   };
 }
 
-} // namespace chatter
+}  // namespace chatter

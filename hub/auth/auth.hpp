@@ -30,4 +30,4 @@ struct auth_config {
 
 auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config);
 
-} // namespace chatter
+}  // namespace chatter

@@ -4,23 +4,19 @@
 
 namespace chatter {
 
-rate_limiter::rate_limiter(unsigned free_failures,
-                           std::chrono::milliseconds base,
+rate_limiter::rate_limiter(unsigned free_failures, std::chrono::milliseconds base,
                            std::chrono::milliseconds cap)
-  : free_failures_(free_failures), base_(base), cap_(cap) {
-}
+  : free_failures_(free_failures), base_(base), cap_(cap) {}
 
 std::chrono::milliseconds rate_limiter::wait_time(const std::string& key,
                                                   clock::time_point now) const {
   auto i = entries_.find(key);
   if (i == entries_.end() || i->second.locked_until <= now)
     return std::chrono::milliseconds{0};
-  return std::chrono::ceil<std::chrono::milliseconds>(i->second.locked_until
-                                                      - now);
+  return std::chrono::ceil<std::chrono::milliseconds>(i->second.locked_until - now);
 }
 
-void rate_limiter::record_failure(const std::string& key,
-                                  clock::time_point now) {
+void rate_limiter::record_failure(const std::string& key, clock::time_point now) {
   auto& e = entries_[key];
   ++e.failures;
   e.last_failure = now;
@@ -44,4 +40,4 @@ void rate_limiter::forget_idle(clock::time_point now) {
   }
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -17,8 +17,7 @@ public:
                std::chrono::milliseconds cap);
 
   // Zero when `key` may try now, else how long it must wait.
-  std::chrono::milliseconds wait_time(const std::string& key,
-                                      clock::time_point now) const;
+  std::chrono::milliseconds wait_time(const std::string& key, clock::time_point now) const;
 
   void record_failure(const std::string& key, clock::time_point now);
   void record_success(const std::string& key);
@@ -42,4 +41,4 @@ private:
   std::unordered_map<std::string, entry> entries_;
 };
 
-} // namespace chatter
+}  // namespace chatter

@@ -13,9 +13,9 @@
 #include <botan/hex.h>
 #include <botan/mac.h>
 
-#include "router_state.hpp"
-#include "core/scram.hpp"
 #include "core/errors.hpp"
+#include "core/scram.hpp"
+#include "router_state.hpp"
 #include "wire/system_messages.hpp"
 
 namespace chatter::cluster {
@@ -28,8 +28,7 @@ constexpr auto max_backoff = std::chrono::milliseconds(4000);
 
 std::pair<std::string, uint16_t> split_address(const std::string& address) {
   auto colon = address.rfind(':');
-  return {address.substr(0, colon),
-          static_cast<uint16_t>(std::stoul(address.substr(colon + 1)))};
+  return {address.substr(0, colon), static_cast<uint16_t>(std::stoul(address.substr(colon + 1)))};
 }
 
 void connect(router_actor* self, const std::string& address);
@@ -72,8 +71,9 @@ void send_join(router_actor* self, const std::string& address) {
   auto peer = st.peer_router(address);
   if (!peer)
     return;
-  self->request(peer, join_timeout, join_atom_v, st.config.self_address,
-                join_proof(st.config.secret, st.config.self_address))
+  self
+    ->request(peer, join_timeout, join_atom_v, st.config.self_address,
+              join_proof(st.config.secret, st.config.self_address))
     .then(
       [=](caf::ok_atom) {
         auto& st = self->state;
@@ -118,7 +118,8 @@ void linked_up(router_actor* self, const std::string& address, const node_link_a
   // It may have restarted and forgotten: our members' sessions, again.
   for (auto& [token, s] : st.sessions)
     if (!s.orphaned)
-      self->send(router, online_atom_v, token, s.user, caf::actor_cast<session_peer_actor>(s.relay));
+      self->send(router, online_atom_v, token, s.user,
+                 caf::actor_cast<session_peer_actor>(s.relay));
   void_orphans(self, address);
 }
 
@@ -136,9 +137,10 @@ void connect(router_actor* self, const std::string& address) {
         auto& st = self->state;
         // Our link dials, so the hello names it, not this router.
         auto link = spawn_node_link(self, node, address, {});
-        self->request(link, connect_timeout, hello_atom_v, caf::actor_cast<hub_front_actor>(ptr),
-                      st.config.self_address,
-                      node_proof(st.config.secret, st.config.self_address, self->node(), node))
+        self
+          ->request(link, connect_timeout, hello_atom_v, caf::actor_cast<hub_front_actor>(ptr),
+                    st.config.self_address,
+                    node_proof(st.config.secret, st.config.self_address, self->node(), node))
           .then([=](cluster_node_actor&) { linked_up(self, address, link, node); },
                 [=](caf::error&) {
                   self->send_exit(link, caf::exit_reason::normal);
@@ -236,8 +238,8 @@ void send_chunks(router_actor* self, std::shared_ptr<bytes> snapshot,
     return abort_handoff(self, "the node went away");
   auto total = static_cast<uint32_t>((snapshot->size() + transfer_chunk - 1) / transfer_chunk);
   auto begin = snapshot->begin() + static_cast<long>(index * transfer_chunk);
-  auto end = snapshot->begin()
-             + static_cast<long>(std::min(snapshot->size(), (index + 1) * transfer_chunk));
+  auto end =
+    snapshot->begin() + static_cast<long>(std::min(snapshot->size(), (index + 1) * transfer_chunk));
   self->request(peer, join_timeout, import_atom_v, index, total, bytes(begin, end))
     .then(
       [=](caf::ok_atom) {
@@ -262,17 +264,20 @@ void after_local_queues(router_actor* self, std::function<void()> then) {
   };
   auto on_error = [=](caf::error&) { one(); };
   // Each answers a refusal (no session), which is all a barrier needs.
-  self->request(caf::actor_cast<caf::actor>(local.keys), caf::infinite, fetchkey_atom_v,
-                std::string{}, std::string{})
+  self
+    ->request(caf::actor_cast<caf::actor>(local.keys), caf::infinite, fetchkey_atom_v,
+              std::string{}, std::string{})
     .then([=](public_identity&) { one(); }, on_error);
-  self->request(caf::actor_cast<caf::actor>(local.mailbox), caf::infinite, ack_atom_v,
-                std::string{}, std::string{}, std::string{})
+  self
+    ->request(caf::actor_cast<caf::actor>(local.mailbox), caf::infinite, ack_atom_v, std::string{},
+              std::string{}, std::string{})
     .then([=](caf::ok_atom) { one(); }, on_error);
-  self->request(caf::actor_cast<caf::actor>(local.registry), caf::infinite, lookup_atom_v,
-                std::string{}, std::string{})
+  self
+    ->request(caf::actor_cast<caf::actor>(local.registry), caf::infinite, lookup_atom_v,
+              std::string{}, std::string{})
     .then([=](user_record&) { one(); }, on_error);
-  self->request(caf::actor_cast<caf::actor>(local.auth), caf::infinite, logout_atom_v,
-                std::string{})
+  self
+    ->request(caf::actor_cast<caf::actor>(local.auth), caf::infinite, logout_atom_v, std::string{})
     .then([=](caf::ok_atom) { one(); }, on_error);
 }
 
@@ -289,12 +294,13 @@ void start_export(router_actor* self) {
     auto& m = *st.moving;
     std::vector<std::string> before(m.before.members().begin(), m.before.members().end());
     std::vector<std::string> after(m.after.members().begin(), m.after.members().end());
-    self->request(st.transfer, caf::infinite, export_atom_v, before, after,
-                  st.config.self_address, m.to)
+    self
+      ->request(st.transfer, caf::infinite, export_atom_v, before, after, st.config.self_address,
+                m.to)
       .then(
         [=](std::vector<std::string>& users, bytes& snapshot) {
-          spdlog::info("cluster: moving {} user(s) ({} bytes) to {}", users.size(),
-                       snapshot.size(), self->state.moving->to);
+          spdlog::info("cluster: moving {} user(s) ({} bytes) to {}", users.size(), snapshot.size(),
+                       self->state.moving->to);
           send_chunks(self, std::make_shared<bytes>(std::move(snapshot)),
                       std::make_shared<std::vector<std::string>>(std::move(users)), 0);
         },
@@ -302,7 +308,7 @@ void start_export(router_actor* self) {
   });
 }
 
-} // namespace
+}  // namespace
 
 void lose_session(router_actor* self, const std::string& token) {
   auto i = self->state.sessions.find(token);
@@ -331,7 +337,7 @@ bool malformed(const router_state& st, const std::string& address) {
   return address == st.config.self_address || address.find(':') == std::string::npos;
 }
 
-} // namespace
+}  // namespace
 
 bytes join_proof(const std::string& secret, const std::string& address) {
   return hmac(secret, "chatter cluster join " + address);
@@ -340,7 +346,8 @@ bytes join_proof(const std::string& secret, const std::string& address) {
 bytes node_proof(const std::string& secret, const std::string& address, const caf::node_id& from,
                  const caf::node_id& to) {
   return hmac(secret,
-              "chatter cluster node " + address + ' ' + caf::to_string(from) + ' ' + caf::to_string(to));
+              "chatter cluster node " + address + ' ' + caf::to_string(from) + ' '
+                + caf::to_string(to));
 }
 
 caf::result<cluster_node_actor> on_hello(router_actor* self, const std::string& address,
@@ -373,8 +380,8 @@ caf::typed_response_promise<caf::ok_atom> on_join(router_actor* self, const std:
   auto from = st.peer_address(self->current_sender());
   auto rp = self->make_response_promise<caf::ok_atom>();
   if (malformed(st, address) || from != address) {
-    rp.deliver(make_error(errc::invalid_argument,
-                          "a join comes from the joining node, through its link"));
+    rp.deliver(
+      make_error(errc::invalid_argument, "a join comes from the joining node, through its link"));
     return rp;
   }
   // Every join proves the secret: a node that joins is trusted with other
@@ -471,10 +478,9 @@ void start_membership(router_actor* self) {
   }
   st.save();
   spdlog::info("cluster: node {} of {}{}", st.config.self_address, members.size(),
-               st.handoffs_pending.empty()
-                 ? std::string{}
-                 : "; joining: waiting for " + std::to_string(st.handoffs_pending.size())
-                     + " node(s) to hand users over");
+               st.handoffs_pending.empty() ? std::string{}
+                                           : "; joining: waiting for "
+                   + std::to_string(st.handoffs_pending.size()) + " node(s) to hand users over");
 
   self->set_down_handler([=](caf::down_msg& dm) {
     if (source_ended(dm.source))
@@ -496,4 +502,4 @@ void on_rejoin(router_actor* self, const std::string& address) {
   send_join(self, address);
 }
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

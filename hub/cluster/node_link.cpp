@@ -15,8 +15,8 @@
 // cannot be reached at all.
 #include <spdlog/spdlog.h>
 
-#include "router_state.hpp"
 #include "core/errors.hpp"
+#include "router_state.hpp"
 #include "wire/system_messages.hpp"
 
 namespace chatter::cluster {
@@ -50,8 +50,9 @@ route destination(node_link_ptr self) {
   auto& sender = self->current_sender();
   if (sender && sender == caf::actor_cast<caf::strong_actor_ptr>(st.router)) {
     if (!st.theirs)
-      return {{}, make_error(errc::hub_unreachable,
-                             "the hub node " + st.address + " is not linked to this one yet")};
+      return {{},
+              make_error(errc::hub_unreachable,
+                         "the hub node " + st.address + " is not linked to this one yet")};
     return {caf::actor_cast<caf::actor>(st.theirs), {}};
   }
   if (sender && sender->node() == st.peer && sender->node() != self->node())
@@ -106,8 +107,9 @@ caf::result<cluster_node_actor> dial(node_link_ptr self, const hub_front_actor& 
   if (self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(st.router) || !front)
     return make_error(errc::invalid_argument, "only the router dials");
   auto rp = self->make_response_promise<cluster_node_actor>();
-  self->request(front, dial_timeout, hello_atom_v, our_address, proof,
-                caf::actor_cast<cluster_node_actor>(self))
+  self
+    ->request(front, dial_timeout, hello_atom_v, our_address, proof,
+              caf::actor_cast<cluster_node_actor>(self))
     .then(
       [=](cluster_node_actor& theirs) mutable {
         if (!theirs || theirs.node() != self->state.peer) {
@@ -139,8 +141,7 @@ node_link_actor::behavior_type node_link(node_link_ptr self, cluster_router_acto
   // The peer holds this handle: only the router may end it, and it ends
   // with the router or with the peer's link (the connection).
   self->guard_with(st.router.address());
-  obey_exits_only_from(self, st.router.address(), "cluster node link",
-                       &st.ignored_system_messages);
+  obey_exits_only_from(self, st.router.address(), "cluster node link", &st.ignored_system_messages);
   self->monitor(st.router);
   if (theirs)
     link_up(self, theirs);
@@ -157,15 +158,15 @@ node_link_actor::behavior_type node_link(node_link_ptr self, cluster_router_acto
   return every_row(self, cluster_node_actor::signatures{});
 }
 
-} // namespace
+}  // namespace
 
 node_link_actor spawn_node_link(router_actor* self, const caf::node_id& peer,
                                 const std::string& address, const cluster_node_actor& theirs) {
-  auto link = self->spawn(node_link, caf::actor_cast<cluster_router_actor>(self), peer, address,
-                          theirs);
+  auto link =
+    self->spawn(node_link, caf::actor_cast<cluster_router_actor>(self), peer, address, theirs);
   self->state.links[link.address()] = address;
   self->monitor(link);
   return link;
 }
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

@@ -20,8 +20,7 @@ uint64_t stable_hash(const std::string& text) {
   return h;
 }
 
-ring::ring(std::set<std::string> members, unsigned virtual_nodes)
-  : members_(std::move(members)) {
+ring::ring(std::set<std::string> members, unsigned virtual_nodes) : members_(std::move(members)) {
   nodes_.assign(members_.begin(), members_.end());
   points_.reserve(nodes_.size() * virtual_nodes);
   for (uint32_t n = 0; n < nodes_.size(); ++n)
@@ -43,4 +42,4 @@ const std::string& ring::home_of(const std::string& key) const {
   return nodes_[i->second];
 }
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

@@ -21,8 +21,7 @@ class ring {
 public:
   static constexpr unsigned default_virtual_nodes = 128;
 
-  explicit ring(std::set<std::string> members = {},
-                unsigned virtual_nodes = default_virtual_nodes);
+  explicit ring(std::set<std::string> members = {}, unsigned virtual_nodes = default_virtual_nodes);
 
   // The address of the node that owns `key`; empty for an empty ring.
   const std::string& home_of(const std::string& key) const;
@@ -43,4 +42,4 @@ private:
   std::vector<std::pair<uint64_t, uint32_t>> points_;
 };
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

@@ -7,11 +7,11 @@
 #include <spdlog/spdlog.h>
 
 #include "core/envelope.hpp"
-#include "router_state.hpp"
 #include "core/errors.hpp"
-#include "wire/system_messages.hpp"
 #include "hub/gateway/gateway.hpp"
+#include "router_state.hpp"
 #include "wire/outlet.hpp"
+#include "wire/system_messages.hpp"
 
 namespace chatter::cluster {
 
@@ -19,11 +19,10 @@ namespace chatter::cluster {
 
 bool router_state::moving_out(const std::string& key) const {
   return moving && moving->before.home_of(key) == config.self_address
-         && moving->after.home_of(key) == moving->to;
+    && moving->after.home_of(key) == moving->to;
 }
 
-router_state::target router_state::owner_of(const std::string& key,
-                                            const std::string& from) const {
+router_state::target router_state::owner_of(const std::string& key, const std::string& from) const {
   if (moving_out(key))
     return {config.self_address, moving->exporting};
   auto& home = current.home_of(key);
@@ -255,7 +254,7 @@ void tell_peers(router_actor* self, Ts... xs) {
       self->send(peer.link, xs...);
 }
 
-} // namespace
+}  // namespace
 
 // Declared in router_state.hpp, for its unit test.
 std::vector<presence_info> merge_search(std::vector<presence_info> all, const std::string& query,
@@ -269,8 +268,7 @@ std::vector<presence_info> merge_search(std::vector<presence_info> all, const st
     bool pa = lower(a.user).rfind(q, 0) == 0, pb = lower(b.user).rfind(q, 0) == 0;
     return pa != pb ? pa : a.user < b.user;
   });
-  all.erase(std::unique(all.begin(), all.end(),
-                        [](auto& a, auto& b) { return a.user == b.user; }),
+  all.erase(std::unique(all.begin(), all.end(), [](auto& a, auto& b) { return a.user == b.user; }),
             all.end());
   if (all.size() > limit)
     all.resize(limit);
@@ -288,9 +286,10 @@ struct search_round {
   bool done = false;
 };
 
-caf::typed_response_promise<std::vector<presence_info>>
-fan_out_search(router_actor* self, const std::string& session, const std::string& query,
-               uint32_t limit) {
+caf::typed_response_promise<std::vector<presence_info>> fan_out_search(router_actor* self,
+                                                                       const std::string& session,
+                                                                       const std::string& query,
+                                                                       uint32_t limit) {
   auto& st = self->state;
   auto c = identify(self, session);
   auto rp = self->make_response_promise<std::vector<presence_info>>();
@@ -321,8 +320,8 @@ fan_out_search(router_actor* self, const std::string& session, const std::string
         who += (who.empty() ? "" : ", ") + n;
       out.push_back({"", "", "partial",
                      "partial results: " + std::to_string(round->asked - round->silent.size())
-                       + " of " + std::to_string(round->asked)
-                       + " hub nodes answered; not " + who});
+                       + " of " + std::to_string(round->asked) + " hub nodes answered; not "
+                       + who});
     }
     rp.deliver(std::move(out));
   };
@@ -358,8 +357,7 @@ fan_out_search(router_actor* self, const std::string& session, const std::string
 }
 
 caf::typed_response_promise<std::vector<presence_info>>
-split_watch(router_actor* self, const std::string& session,
-            const std::vector<std::string>& users) {
+split_watch(router_actor* self, const std::string& session, const std::vector<std::string>& users) {
   auto& st = self->state;
   auto c = identify(self, session);
   auto rp = self->make_response_promise<std::vector<presence_info>>();
@@ -427,14 +425,15 @@ split_watch(router_actor* self, const std::string& session,
 session_peer_actor peer_outlet(router_actor* self, const std::string& entry,
                                const session_peer_actor& relay) {
   auto i = self->state.peers.find(entry);
-  auto speaker = i == self->state.peers.end() ? caf::actor{}
-                                               : caf::actor_cast<caf::actor>(i->second.link);
+  auto speaker =
+    i == self->state.peers.end() ? caf::actor{} : caf::actor_cast<caf::actor>(i->second.link);
   return spawn_outlet(self->system(), {relay, speaker, {}, self->address()});
 }
 
-caf::typed_response_promise<login_challenge>
-route_login(router_actor* self, login_atom a, const std::string& user, const std::string& nonce,
-            const std::string& address) {
+caf::typed_response_promise<login_challenge> route_login(router_actor* self, login_atom a,
+                                                         const std::string& user,
+                                                         const std::string& nonce,
+                                                         const std::string& address) {
   auto& st = self->state;
   auto sender = self->current_sender();
   auto from = st.peer_address(sender);
@@ -487,9 +486,10 @@ void granted(router_actor* self, const login_route& route, const caf::actor& rel
   tell_peers(self, online_atom_v, s, route.user, caf::actor_cast<session_peer_actor>(relay));
 }
 
-caf::typed_response_promise<login_grant>
-route_proof(router_actor* self, proof_atom a, uint64_t attempt, const bytes& proof,
-            const session_peer_actor& peer, const std::string& address) {
+caf::typed_response_promise<login_grant> route_proof(router_actor* self, proof_atom a,
+                                                     uint64_t attempt, const bytes& proof,
+                                                     const session_peer_actor& peer,
+                                                     const std::string& address) {
   auto& st = self->state;
   auto sender = self->current_sender();
   auto auth = caf::actor_cast<caf::actor>(st.config.local.auth);
@@ -520,8 +520,9 @@ route_proof(router_actor* self, proof_atom a, uint64_t attempt, const bytes& pro
     return rp;
   }
   auto relay = spawn_relay(self, caf::actor_cast<caf::actor>(peer));
-  self->request(dest, forward_timeout, a, route.attempt, proof,
-                caf::actor_cast<session_peer_actor>(relay), address)
+  self
+    ->request(dest, forward_timeout, a, route.attempt, proof,
+              caf::actor_cast<session_peer_actor>(relay), address)
     .then(
       [=](login_grant& grant) mutable {
         granted(self, route, relay, peer, grant);
@@ -534,7 +535,7 @@ route_proof(router_actor* self, proof_atom a, uint64_t attempt, const bytes& pro
   return rp;
 }
 
-} // namespace
+}  // namespace
 
 void session_ended(router_actor* self, const std::string& session, bool tell_home) {
   auto& st = self->state;
@@ -543,9 +544,8 @@ void session_ended(router_actor* self, const std::string& session, bool tell_hom
     return;
   if (tell_home) {
     auto& home = st.current.home_of(i->second.user);
-    auto dest = home == st.config.self_address
-                  ? caf::actor_cast<caf::actor>(st.config.local.auth)
-                  : st.peer_router(home);
+    auto dest = home == st.config.self_address ? caf::actor_cast<caf::actor>(st.config.local.auth)
+                                               : st.peer_router(home);
     if (dest)
       self->request(dest, forward_timeout, logout_atom_v, session)
         .then([](caf::ok_atom) {}, [](caf::error&) {});
@@ -604,7 +604,8 @@ cluster_router_actor::behavior_type router(router_actor* self, router_config con
       auto& st = self->state;
       auto sender = self->current_sender();
       auto i = st.sessions.find(session);
-      if (i != st.sessions.end() && sender == caf::actor_cast<caf::strong_actor_ptr>(i->second.relay)) {
+      if (i != st.sessions.end()
+          && sender == caf::actor_cast<caf::strong_actor_ptr>(i->second.relay)) {
         i->second.relay = nullptr;  // it has quit
         return session_ended(self, session, true);
       }
@@ -655,13 +656,9 @@ cluster_router_actor::behavior_type router(router_actor* self, router_config con
     },
     // --- auth
     [=](login_atom a, const std::string& user, const std::string& nonce,
-        const std::string& address) {
-      return route_login(self, a, user, nonce, address);
-    },
+        const std::string& address) { return route_login(self, a, user, nonce, address); },
     [=](proof_atom a, uint64_t attempt, const bytes& proof, const session_peer_actor& peer,
-        const std::string& address) {
-      return route_proof(self, a, attempt, proof, peer, address);
-    },
+        const std::string& address) { return route_proof(self, a, attempt, proof, peer, address); },
     [=](answer_atom a, const std::string& s, const std::string& nonce, const bytes& proof) {
       return routed<int64_t>(self, s, nullptr, auth, a, s, nonce, proof);
     },
@@ -669,7 +666,7 @@ cluster_router_actor::behavior_type router(router_actor* self, router_config con
       auto sender = self->current_sender();
       auto i = self->state.sessions.find(s);
       bool ours = sender && self->state.peer_address(sender).empty()
-                  && i != self->state.sessions.end() && i->second.member.node() == sender->node();
+        && i != self->state.sessions.end() && i->second.member.node() == sender->node();
       auto rp = routed<caf::ok_atom>(self, s, nullptr, auth, a, s);
       if (ours)
         session_ended(self, s, false);
@@ -721,9 +718,7 @@ cluster_router_actor::behavior_type router(router_actor* self, router_config con
     },
     // From this node's front: a peer proved the secret (membership.cpp).
     [=](hello_atom, const std::string& address, const bytes& proof, const caf::node_id& peer,
-        const cluster_node_actor& theirs) {
-      return on_hello(self, address, proof, peer, theirs);
-    },
+        const cluster_node_actor& theirs) { return on_hello(self, address, proof, peer, theirs); },
     // From the node that handed a user over: that user's session is lost.
     [=](hubdown_atom, const std::string& session) {
       if (!self->state.peer_address(self->current_sender()).empty())
@@ -743,10 +738,10 @@ cluster_router_actor::behavior_type router(router_actor* self, router_config con
   };
 }
 
-} // namespace
+}  // namespace
 
 cluster_router_actor spawn_router(caf::actor_system& sys, router_config config) {
   return sys.spawn(router, std::move(config));
 }
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

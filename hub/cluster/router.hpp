@@ -37,13 +37,13 @@
 namespace chatter::cluster {
 
 struct router_config {
-  std::string self_address;        // HOST:PORT, as the member list spells it
-  std::set<std::string> members;   // the ring at start, this node included
-  bool joining = false;            // added to a running cluster
-  std::string secret;              // shared by the nodes; proves a join
-  std::string database_path;       // the node's hub.db
-  std::string state_file;          // what the node learned about membership
-  hub_actors local;                // this node's own hub actors
+  std::string self_address;            // HOST:PORT, as the member list spells it
+  std::set<std::string> members;       // the ring at start, this node included
+  bool joining = false;                // added to a running cluster
+  std::string secret;                  // shared by the nodes; proves a join
+  std::string database_path;           // the node's hub.db
+  std::string state_file;              // what the node learned about membership
+  hub_actors local;                    // this node's own hub actors
   caf::io::middleman_actor middleman;  // plain TCP or TLS, as members use
   caf::actor lifetime;                 // the hub's (stop_hub): the router ends with it
 };
@@ -71,4 +71,4 @@ hub_actors as_hub(const cluster_router_actor& router);
 bytes node_proof(const std::string& secret, const std::string& address, const caf::node_id& from,
                  const caf::node_id& to);
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

@@ -74,14 +74,14 @@ struct handoff {
 struct router_state {
   router_config config;
   ring current;
-  ring previous;  // a joining node: the ring before it came
+  ring previous;                           // a joining node: the ring before it came
   std::set<std::string> handoffs_pending;  // old homes still holding our users
   std::set<std::string> handed_off_to;
   std::set<std::string> received_from;
   std::optional<handoff> moving;
-  std::map<std::string, peer_link> peers;          // by address
-  std::map<caf::actor_addr, std::string> links;  // our live links, to the peer's address
-  std::map<std::string, entry_session> sessions;   // by session token
+  std::map<std::string, peer_link> peers;         // by address
+  std::map<caf::actor_addr, std::string> links;   // our live links, to the peer's address
+  std::map<std::string, entry_session> sessions;  // by session token
   // Every session the cluster told us of: user and entry node.
   std::map<std::string, std::pair<std::string, std::string>> known_sessions;
   // What this node's hub actors hold for a session entered elsewhere: an
@@ -159,4 +159,4 @@ node_link_actor spawn_node_link(router_actor* self, const caf::node_id& peer,
 // shard_transfer.cpp: list, export, import and delete, on a detached actor.
 caf::actor spawn_transfer_worker(caf::actor_system& sys, const std::string& database_path);
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

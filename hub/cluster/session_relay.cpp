@@ -20,8 +20,8 @@ namespace {
 
 struct relay_state {
   std::string session;
-  std::vector<caf::actor_addr> hub;     // this node's hub actors
-  std::vector<caf::node_id> nodes;      // the linked peer nodes
+  std::vector<caf::actor_addr> hub;  // this node's hub actors
+  std::vector<caf::node_id> nodes;   // the linked peer nodes
   uint64_t refused = 0;
   uint64_t ignored_system_messages = 0;
   static inline const char* name = "cluster_session_relay";
@@ -93,7 +93,7 @@ caf::behavior session_relay(relay_ptr self, caf::actor router, session_peer_acto
   };
 }
 
-} // namespace
+}  // namespace
 
 caf::actor spawn_relay(router_actor* self, const caf::actor& member) {
   auto& local = self->state.config.local;
@@ -120,4 +120,4 @@ std::vector<caf::node_id> router_state::linked_nodes() const {
   return out;
 }
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

@@ -3,9 +3,9 @@
 // the ring changes.
 #include <spdlog/spdlog.h>
 
+#include "core/errors.hpp"
 #include "ring.hpp"
 #include "router_state.hpp"
-#include "core/errors.hpp"
 #include "store/shard_snapshot.hpp"
 
 namespace chatter::cluster {
@@ -26,8 +26,8 @@ caf::behavior transfer_worker(caf::event_based_actor*, std::string database_path
   return {
     // The users of this node (`self`) whose home moves to `to` when the ring
     // goes from `before` to `after`, and their rows.
-    [=](export_atom, const std::vector<std::string>& before,
-        const std::vector<std::string>& after, const std::string& self,
+    [=](export_atom, const std::vector<std::string>& before, const std::vector<std::string>& after,
+        const std::string& self,
         const std::string& to) -> caf::result<std::vector<std::string>, bytes> {
       return or_internal("exporting users", [&]() -> caf::result<std::vector<std::string>, bytes> {
         ring old_ring{{before.begin(), before.end()}};
@@ -54,10 +54,10 @@ caf::behavior transfer_worker(caf::event_based_actor*, std::string database_path
   };
 }
 
-} // namespace
+}  // namespace
 
 caf::actor spawn_transfer_worker(caf::actor_system& sys, const std::string& database_path) {
   return sys.spawn<caf::detached>(transfer_worker, database_path);
 }
 
-} // namespace chatter::cluster
+}  // namespace chatter::cluster

@@ -17,7 +17,7 @@ std::string seconds(std::chrono::milliseconds d) {
   return text + " s";
 }
 
-} // namespace
+}  // namespace
 
 std::string peer_endpoint::str() const {
   auto h = host.find(':') == std::string::npos ? host : "[" + host + "]";
@@ -105,4 +105,4 @@ std::vector<reap_order> connection_table::due(time_point now) {
   return out;
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -59,8 +59,7 @@ class connection_table {
 public:
   using time_point = reaper_clock::time_point;
 
-  explicit connection_table(reaper_deadlines deadlines = {}) : deadlines_(deadlines) {
-  }
+  explicit connection_table(reaper_deadlines deadlines = {}) : deadlines_(deadlines) {}
 
   // A scan: the sockets accepted on the hub's port that are open now. New
   // ones start their clock; those gone are forgotten, with their hellos.
@@ -108,4 +107,4 @@ private:
   std::map<peer_endpoint, hello_entry> hellos_;  // by the connection's far end
 };
 
-} // namespace chatter
+}  // namespace chatter

@@ -7,9 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/errors.hpp"
+#include "gateway.hpp"
 #include "wire/shielded.hpp"
 #include "wire/system_messages.hpp"
-#include "gateway.hpp"
 
 namespace chatter {
 
@@ -38,8 +38,7 @@ size_t gateways_at(const front_state& st, const std::string& address) {
 }
 
 caf::expected<hub_handles> open_gateway(front_ptr self, const caf::node_id& node,
-                                        const std::string& address,
-                                        const member_link_actor& link) {
+                                        const std::string& address, const member_link_actor& link) {
   auto& st = self->state;
   if (auto i = st.gateways.find(node); i != st.gateways.end())
     return hub_handles{i->second.gateway};
@@ -49,8 +48,13 @@ caf::expected<hub_handles> open_gateway(front_ptr self, const caf::node_id& node
                  address, st.config.limits.gateways_per_address, st.refused);
     return make_error(errc::rate_limited, "too many connections from this address");
   }
-  gateway_config cfg{st.config.hub, address, node == self->node() ? caf::node_id{} : node, link,
-                     st.config.lifetime, st.config.limits, st.config.reaper};
+  gateway_config cfg{st.config.hub,
+                     address,
+                     node == self->node() ? caf::node_id{} : node,
+                     link,
+                     st.config.lifetime,
+                     st.config.limits,
+                     st.config.reaper};
   auto gateway = spawn_gateway(self->system(), std::move(cfg));
   self->monitor(gateway);
   st.gateways[node] = {gateway, address};
@@ -119,8 +123,8 @@ hub_front_actor::behavior_type front(front_ptr self, front_config config) {
         .then(
           [=](const caf::node_id&, const std::string& host, uint16_t port) mutable {
             if (host.empty()) {  // no direct connection: a routed hello
-              rp.deliver(make_error(errc::invalid_argument,
-                                    "hello must come over a direct connection"));
+              rp.deliver(
+                make_error(errc::invalid_argument, "hello must come over a direct connection"));
               return;
             }
             auto r = open_gateway(self, node, host, link);
@@ -146,29 +150,30 @@ hub_front_actor::behavior_type front(front_ptr self, front_config config) {
       }
       auto node = sender->node();
       auto rp = self->make_response_promise<cluster_node_actor>();
-      self->request(st.config.node_door, std::chrono::seconds(5), hello_atom_v, address, proof,
-                    node, theirs)
+      self
+        ->request(st.config.node_door, std::chrono::seconds(5), hello_atom_v, address, proof, node,
+                  theirs)
         .then(
           [=](cluster_node_actor& ours) mutable {
             report_node(self, node);  // a proven node: never reaped
             rp.deliver(std::move(ours));
           },
-              [=](caf::error& err) mutable {
-                auto& st = self->state;
-                ++st.refused;
-                spdlog::warn("hub front: refused a node hello for {} ({} refused so far)",
-                             address, st.refused);
-                rp.deliver(std::move(err));
-              });
+          [=](caf::error& err) mutable {
+            auto& st = self->state;
+            ++st.refused;
+            spdlog::warn("hub front: refused a node hello for {} ({} refused so far)", address,
+                         st.refused);
+            rp.deliver(std::move(err));
+          });
       return rp;
     },
   };
 }
 
-} // namespace
+}  // namespace
 
 hub_front_actor spawn_front(caf::actor_system& sys, front_config config) {
   return sys.spawn(front, std::move(config));
 }
 
-} // namespace chatter
+}  // namespace chatter

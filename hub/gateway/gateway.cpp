@@ -40,8 +40,8 @@ node_rate_limit bucket(rate r) {
 caf::error refuse(gateway_ptr self, errc code, std::string why) {
   auto& n = ++self->state.refused;
   if ((n & (n - 1)) == 0)  // 1, 2, 4, 8...: a flood does not flood the log
-    spdlog::warn("gateway for {}: refused a request ({} so far): {}", self->state.config.address,
-                 n, why);
+    spdlog::warn("gateway for {}: refused a request ({} so far): {}", self->state.config.address, n,
+                 why);
   return make_error(code, std::move(why));
 }
 
@@ -69,8 +69,8 @@ caf::error admit(gateway_ptr self, const std::string* session, node_rate_limit* 
 // Asks a hub actor and answers the member ourselves, so the reply's sender
 // is the gateway, never the hub actor.
 template <class Result, class Dest, class... Ts>
-caf::typed_response_promise<Result> forward(gateway_ptr self, caf::error refused,
-                                            const Dest& dest, Ts... xs) {
+caf::typed_response_promise<Result> forward(gateway_ptr self, caf::error refused, const Dest& dest,
+                                            Ts... xs) {
   auto rp = self->template make_response_promise<Result>();
   if (refused) {
     rp.deliver(std::move(refused));
@@ -101,10 +101,11 @@ prove(gateway_ptr self, uint64_t attempt, const bytes& proof, const session_peer
     rp.deliver(std::move(refused));
     return rp;
   }
-  auto outlet = spawn_outlet(self->system(), {member, caf::actor_cast<caf::actor>(self), {},
-                                              self->address()});
-  self->request(st.config.hub.auth, st.config.limits.forward_timeout, proof_atom_v, attempt, proof,
-                outlet, st.config.address)
+  auto outlet =
+    spawn_outlet(self->system(), {member, caf::actor_cast<caf::actor>(self), {}, self->address()});
+  self
+    ->request(st.config.hub.auth, st.config.limits.forward_timeout, proof_atom_v, attempt, proof,
+              outlet, st.config.address)
     .then(
       [=](login_grant& grant) mutable {
         self->monitor(outlet);
@@ -126,8 +127,9 @@ caf::typed_response_promise<caf::ok_atom> logout(gateway_ptr self, const std::st
     rp.deliver(std::move(err));
     return rp;
   }
-  self->request(self->state.config.hub.auth, self->state.config.limits.forward_timeout,
-                logout_atom_v, session)
+  self
+    ->request(self->state.config.hub.auth, self->state.config.limits.forward_timeout, logout_atom_v,
+              session)
     .then(
       [=](caf::ok_atom ok) mutable {
         auto i = self->state.sessions.find(session);
@@ -159,7 +161,8 @@ void on_down(gateway_ptr self, const caf::down_msg& dm) {
                  st.ignored_system_messages);
     return;
   }
-  if (dm.source == st.config.lifetime.address() || (st.config.link && dm.source == st.config.link.address()))
+  if (dm.source == st.config.lifetime.address()
+      || (st.config.link && dm.source == st.config.link.address()))
     return close(self);
   for (auto i = st.sessions.begin(); i != st.sessions.end(); ++i)
     if (i->second.outlet.address() == dm.source) {
@@ -187,7 +190,9 @@ member_gateway_actor::behavior_type gateway(gateway_ptr self, gateway_config con
   auto* receipts = &st.receipts;
   auto* searches = &st.searches;
   auto open = [=] { return admit(self, nullptr, nullptr); };
-  auto bound = [=](const std::string& s, node_rate_limit* b = nullptr) { return admit(self, &s, b); };
+  auto bound = [=](const std::string& s, node_rate_limit* b = nullptr) {
+    return admit(self, &s, b);
+  };
   // A batch: each item costs what it would alone; an empty or oversized
   // batch is refused before anything is spent.
   auto bound_batch = [=](const std::string& s, node_rate_limit* b, size_t n) -> caf::error {
@@ -282,10 +287,10 @@ member_gateway_actor::behavior_type gateway(gateway_ptr self, gateway_config con
   };
 }
 
-} // namespace
+}  // namespace
 
 member_gateway_actor spawn_gateway(caf::actor_system& sys, gateway_config config) {
   return sys.spawn(gateway, std::move(config));
 }
 
-} // namespace chatter
+}  // namespace chatter

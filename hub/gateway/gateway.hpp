@@ -49,19 +49,19 @@ struct gateway_limits {
 
 struct gateway_config {
   hub_actors hub;
-  std::string address;        // the member's host as the connection shows it
-  caf::node_id member_node;   // none for the daemon's own accounts
-  member_link_actor link;     // the member's end of the connection
-  caf::actor lifetime;        // the gateway ends with it (stop_hub)
+  std::string address;       // the member's host as the connection shows it
+  caf::node_id member_node;  // none for the daemon's own accounts
+  member_link_actor link;    // the member's end of the connection
+  caf::actor lifetime;       // the gateway ends with it (stop_hub)
   gateway_limits limits;
   connection_reaper_actor reaper;  // hears how many sessions it holds; null: none
 };
 
 member_gateway_actor spawn_gateway(caf::actor_system& sys, gateway_config config);
 
-using node_door_actor = caf::typed_actor<
-  caf::replies_to<hello_atom, std::string /*address*/, bytes /*proof*/, caf::node_id,
-                  cluster_node_actor>::with<cluster_node_actor>>;
+using node_door_actor =
+  caf::typed_actor<caf::replies_to<hello_atom, std::string /*address*/, bytes /*proof*/,
+                                   caf::node_id, cluster_node_actor>::with<cluster_node_actor>>;
 
 struct front_config {
   hub_actors hub;
@@ -77,4 +77,4 @@ struct front_config {
 
 hub_front_actor spawn_front(caf::actor_system& sys, front_config config);
 
-} // namespace chatter
+}  // namespace chatter

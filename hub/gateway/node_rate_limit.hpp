@@ -14,8 +14,7 @@ class node_rate_limit {
 public:
   using clock = std::chrono::steady_clock;
 
-  node_rate_limit(double per_second, double burst) : rate_(per_second), burst_(burst) {
-  }
+  node_rate_limit(double per_second, double burst) : rate_(per_second), burst_(burst) {}
 
   // Takes one token for `node`; false when it has none left.
   bool allow(const std::string& node, clock::time_point now = clock::now()) {
@@ -51,4 +50,4 @@ private:
   std::map<std::string, bucket> buckets_;
 };
 
-} // namespace chatter
+}  // namespace chatter

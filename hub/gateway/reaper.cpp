@@ -58,7 +58,7 @@ void start(reaper_ptr self, uint16_t port) {
   self->send(self, reap_atom_v);
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -106,10 +106,10 @@ connection_reaper_actor::behavior_type reaper(reaper_ptr self, reaper_config con
   };
 }
 
-} // namespace
+}  // namespace
 
 connection_reaper_actor spawn_reaper(caf::actor_system& sys, reaper_config config) {
   return sys.spawn<caf::detached>(reaper, std::move(config));
 }
 
-} // namespace chatter
+}  // namespace chatter

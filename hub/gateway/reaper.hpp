@@ -32,4 +32,4 @@ struct reaper_config {
 // its front, which needs the reaper's handle, before it knows the port.
 connection_reaper_actor spawn_reaper(caf::actor_system& sys, reaper_config config);
 
-} // namespace chatter
+}  // namespace chatter

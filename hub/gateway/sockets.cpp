@@ -70,7 +70,7 @@ std::optional<peer_endpoint> accepted_peer(int fd, uint16_t port) {
   return peer_endpoint{host_of(remote), port_of(remote)};
 }
 
-} // namespace
+}  // namespace
 
 socket_scanner::socket_scanner() {
   dir_ = ::opendir("/proc/self/fd");
@@ -105,7 +105,7 @@ void socket_scanner::release() {
 bool socket_scanner::pin(int fd, uint64_t inode) {
   if (::dup3(fd, spare_, O_CLOEXEC) < 0)
     return false;
-  struct stat st{};
+  struct stat st {};
   return ::fstat(spare_, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == inode;
 }
 
@@ -140,4 +140,4 @@ bool socket_scanner::shut_down(const socket_seen& s) {
   return ours;
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -46,4 +46,4 @@ private:
   int parking_ = -1;    // /dev/null: what spare_ holds in between
 };
 
-} // namespace chatter
+}  // namespace chatter

@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
-#include "store/guarded.hpp"
-#include "core/errors.hpp"
-#include "hub/login_session_table.hpp"
-#include "core/validation.hpp"
 #include "core/crypto/suites.hpp"
 #include "core/crypto/x3dh.hpp"
+#include "core/errors.hpp"
+#include "core/validation.hpp"
+#include "hub/login_session_table.hpp"
+#include "store/guarded.hpp"
 #include "store/hub_store.hpp"
 
 namespace chatter {
@@ -21,7 +21,7 @@ constexpr uint32_t one_time_cap = 200;
 constexpr uint32_t one_time_low = 20;
 constexpr size_t max_published_at_once = 100;
 
-} // namespace
+}  // namespace
 
 keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_path) {
   auto store = std::make_shared<store::hub_store>(database_path);
@@ -78,7 +78,8 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
           return make_error(errc::invalid_argument,
                             "prekeys need a published identity with X25519 keys");
         if (!crypto::x3dh::verify_signed_prekey(*identity, spk.id, spk.public_key, spk.signature))
-          return make_error(errc::invalid_argument, "the signed prekey's signature does not verify");
+          return make_error(errc::invalid_argument,
+                            "the signed prekey's signature does not verify");
         if (one_time.size() > max_published_at_once)
           return make_error(errc::invalid_argument, "at most 100 one-time prekeys at once");
         for (auto& k : one_time)
@@ -111,4 +112,4 @@ keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_pa
   };
 }
 
-} // namespace chatter
+}  // namespace chatter

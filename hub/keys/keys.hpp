@@ -11,4 +11,4 @@ namespace chatter {
 
 keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_path);
 
-} // namespace chatter
+}  // namespace chatter

@@ -11,11 +11,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/envelope.hpp"
 #include "core/clock.hpp"
+#include "core/envelope.hpp"
 #include "core/errors.hpp"
-#include "store/guarded.hpp"
 #include "hub/login_session_table.hpp"
+#include "store/guarded.hpp"
 #include "store/hub_store.hpp"
 
 namespace chatter {
@@ -237,7 +237,7 @@ caf::error check_envelope(mailbox_ptr self, const std::string& user, const envel
   auto& queue = queue_of(self, header->to);
   if (queue.envelopes >= self->state.config.max_envelopes
       || queue.bytes + env.header.size() + env.ciphertext.size() + env.signature.size()
-           > self->state.config.max_bytes)
+        > self->state.config.max_bytes)
     return refuse(self, errc::quota_exceeded,
                   "'" + header->to + "' has too much waiting at the hub ("
                     + std::to_string(queue.envelopes)
@@ -316,9 +316,8 @@ caf::result<caf::ok_atom> enqueue(mailbox_ptr self, const std::string& session,
 }
 
 // Each envelope as if it came alone, answered together after one commit.
-caf::result<std::vector<envelope_outcome>> enqueue_batch(mailbox_ptr self,
-                                                          const std::string& session,
-                                                          const std::vector<envelope>& envs) {
+caf::result<std::vector<envelope_outcome>>
+enqueue_batch(mailbox_ptr self, const std::string& session, const std::vector<envelope>& envs) {
   auto user = self->state.sessions.user_of(session, self->current_sender(), self->node());
   if (!user)
     return refuse(self, errc::not_logged_in, "sending needs a session");
@@ -432,11 +431,11 @@ mailbox_impl::behavior_type mailbox(mailbox_ptr self, mailbox_config config) {
   };
 }
 
-} // namespace
+}  // namespace
 
 mailbox_actor spawn_mailbox(caf::actor_system& sys, mailbox_config config) {
   // Detached: it waits on SQLite's sync, which no scheduler thread should.
   return sys.spawn<caf::detached>(mailbox, std::move(config));
 }
 
-} // namespace chatter
+}  // namespace chatter

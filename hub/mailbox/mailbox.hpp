@@ -35,4 +35,4 @@ struct mailbox_config {
 
 mailbox_actor spawn_mailbox(caf::actor_system& sys, mailbox_config config);
 
-} // namespace chatter
+}  // namespace chatter

@@ -78,4 +78,4 @@ std::vector<std::string> presence_table::watchers_of(const std::string& user) co
   return {i->second.begin(), i->second.end()};
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -47,4 +47,4 @@ private:
   std::map<std::string, std::set<std::string>> watching_;  // session -> users
 };
 
-} // namespace chatter
+}  // namespace chatter

@@ -7,13 +7,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/scram.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
-#include "store/guarded.hpp"
+#include "core/scram.hpp"
 #include "core/validation.hpp"
 #include "hub/login_session_table.hpp"
 #include "presence_table.hpp"
+#include "store/guarded.hpp"
 #include "store/hub_store.hpp"
 
 namespace chatter {
@@ -68,18 +68,16 @@ void drop_expired(std::unordered_map<std::string, pending_offer>& offers) {
     i = i->second.expires < now ? offers.erase(i) : std::next(i);
 }
 
-} // namespace
+}  // namespace
 
-registry_actor::behavior_type registry(registry_actor::pointer self,
-                                       registry_config config) {
+registry_actor::behavior_type registry(registry_actor::pointer self, registry_config config) {
   auto store = std::make_shared<store::hub_store>(config.database_path);
   auto offers = std::make_shared<std::unordered_map<std::string, pending_offer>>();
   auto sessions = std::make_shared<session_table>();
   auto signups = std::make_shared<signup_window>();
   auto presence = std::make_shared<presence_table>();
   auto refused = std::make_shared<uint64_t>(0);
-  spdlog::info("registry: hub database {} (schema {})", config.database_path,
-               store->version());
+  spdlog::info("registry: hub database {} (schema {})", config.database_path, store->version());
 
   auto refuse = [=](const std::string& what) {
     ++*refused;
@@ -108,8 +106,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
     if (auto why = check_room_name(room); !why.empty())
       return make_error(errc::invalid_argument, why);
     auto info = store->find_room(room);
-    if (!info || std::find(info->members.begin(), info->members.end(), user)
-                   == info->members.end())
+    if (!info || std::find(info->members.begin(), info->members.end(), user) == info->members.end())
       return make_error(errc::not_found, "you are in no room named '#" + room + "'");
     return *info;
   };
@@ -142,8 +139,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
         if (auto why = check_username(user); !why.empty())
           return make_error(errc::invalid_argument, why);
         if (store->find_user(user))
-          return make_error(errc::already_exists,
-                            "the user name '" + user + "' is taken");
+          return make_error(errc::already_exists, "the user name '" + user + "' is taken");
         drop_expired(*offers);
         auto now = std::chrono::steady_clock::now();
         if (offers->size() >= max_pending_offers
@@ -167,18 +163,14 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
       if (auto why = check_display_name(req.display_name); !why.empty())
         return make_error(errc::invalid_argument, why);
       if (req.stored_key.size() != 32 || req.server_key.size() != 32)
-        return make_error(errc::invalid_argument,
-                          "the sign-up verifiers must be 32 bytes each");
+        return make_error(errc::invalid_argument, "the sign-up verifiers must be 32 bytes each");
       auto offer = offers->find(req.user);
-      if (offer == offers->end()
-          || offer->second.expires < std::chrono::steady_clock::now()
+      if (offer == offers->end() || offer->second.expires < std::chrono::steady_clock::now()
           || offer->second.address != address
           || !scram::equal_constant_time(offer->second.salt, req.salt))
         return make_error(errc::invalid_argument,
-                          "no current sign-up offer for '" + req.user
-                            + "'; ask for one first");
-      if (req.kdf.memory_kib != config.kdf.memory_kib
-          || req.kdf.iterations != config.kdf.iterations
+                          "no current sign-up offer for '" + req.user + "'; ask for one first");
+      if (req.kdf.memory_kib != config.kdf.memory_kib || req.kdf.iterations != config.kdf.iterations
           || req.kdf.parallelism != config.kdf.parallelism)
         return make_error(errc::invalid_argument,
                           "the sign-up does not use the hub's KDF parameters");
@@ -191,8 +183,7 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
         store->add_user(req, now_ms());
         signups->add(address, std::chrono::steady_clock::now());
       } catch (const store::conflict&) {
-        return make_error(errc::already_exists,
-                          "the user name '" + req.user + "' is taken");
+        return make_error(errc::already_exists, "the user name '" + req.user + "' is taken");
       } catch (const store::damaged& ex) {
         return storage_failure("registry", ex);
       } catch (const store::moved& ex) {
@@ -345,4 +336,4 @@ registry_actor::behavior_type registry(registry_actor::pointer self,
   };
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -16,7 +16,6 @@ struct registry_config {
   unsigned signups_per_hour_per_address = 20;
 };
 
-registry_actor::behavior_type registry(registry_actor::pointer self,
-                                       registry_config config);
+registry_actor::behavior_type registry(registry_actor::pointer self, registry_config config);
 
-} // namespace chatter
+}  // namespace chatter

@@ -5,14 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include "account_state.hpp"
+#include "core/crypto/suites.hpp"
+#include "core/errors.hpp"
 #include "health.hpp"
 #include "identity_file.hpp"
 #include "login.hpp"
 #include "messaging.hpp"
 #include "peer_sessions.hpp"
-#include "core/errors.hpp"
 #include "wire/system_messages.hpp"
-#include "core/crypto/suites.hpp"
 
 namespace chatter {
 
@@ -27,7 +27,7 @@ caf::error require_session(const account_state& st) {
 bool from_our_auth(account_actor::pointer self, const account_state& st,
                    const std::string& session) {
   return self->current_sender() == st.inlet.address() && !st.session.empty()
-         && session == st.session;
+    && session == st.session;
 }
 
 namespace {
@@ -118,8 +118,7 @@ auto session_rows(account_pointer self) {
     [=](logout_atom) { return login::logout(self); },
     [=](status_atom) { return self->state.status; },
     [=](hubup_atom, const hub_handles& hub) { login::hub_up(self, hub); },
-    [=](hubdown_atom) { login::hub_down(self); },
-    [=](retry_atom) { on_timer(self); },
+    [=](hubdown_atom) { login::hub_down(self); }, [=](retry_atom) { on_timer(self); },
     [=](challenge_atom, const string& session, const string& nonce) {
       login::challenged(self, session, nonce);
     },
@@ -158,8 +157,7 @@ auto message_rows(account_pointer self) {
       health::event(self, *st, [&] { st->messenger->receipts(rs); });
     },
     [=](send_atom, const string& to, const string& text) {
-      return health::joins_batch<string>(self, *st,
-                                         [&] { return st->messenger->send(to, text); });
+      return health::joins_batch<string>(self, *st, [&] { return st->messenger->send(to, text); });
     },
     [=](history_atom, const string& peer, int64_t before, uint32_t limit) {
       return health::reads<records>(self, *st, [&] {
@@ -176,7 +174,8 @@ auto message_rows(account_pointer self) {
       });
     },
     [=](markread_atom, const string& peer) {
-      return health::writes<caf::ok_atom>(self, *st, [&] { return st->messenger->mark_read(peer); });
+      return health::writes<caf::ok_atom>(self, *st,
+                                          [&] { return st->messenger->mark_read(peer); });
     });
 }
 
@@ -188,8 +187,8 @@ auto trust_rows(account_pointer self) {
       return health::writes<string>(self, *st, [&] { return st->messenger->fingerprint(who); });
     },
     [=](verify_atom, const string& who, const string& fingerprint) {
-      return health::writes<caf::ok_atom>(
-        self, *st, [&] { return st->messenger->verify(who, fingerprint); });
+      return health::writes<caf::ok_atom>(self, *st,
+                                          [&] { return st->messenger->verify(who, fingerprint); });
     },
     [=](resetsess_atom, const string& peer) {
       return health::writes<caf::ok_atom>(self, *st,
@@ -237,14 +236,13 @@ auto room_rows(account_pointer self) {
     [=](rooms_atom) { return ask_hub<std::vector<room_info>>(self, rooms_atom_v); });
 }
 
-} // namespace
+}  // namespace
 
 account_actor::behavior_type account(account_pointer self, account_config config) {
   init(self, std::move(config));
-  return std::apply(
-    [](auto&&... rows) { return account_actor::behavior_type{std::move(rows)...}; },
-    std::tuple_cat(session_rows(self), message_rows(self), trust_rows(self), social_rows(self),
-                   room_rows(self)));
+  return std::apply([](auto&&... rows) { return account_actor::behavior_type{std::move(rows)...}; },
+                    std::tuple_cat(session_rows(self), message_rows(self), trust_rows(self),
+                                   social_rows(self), room_rows(self)));
 }
 
-} // namespace chatter
+}  // namespace chatter

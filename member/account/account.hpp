@@ -16,7 +16,7 @@ namespace chatter {
 struct account_config {
   std::string user;
   std::string folder;  // accounts/<user>/
-  hub_handles hub;  // the gateway; null while no hub is there
+  hub_handles hub;     // the gateway; null while no hub is there
   crypto_actor crypto;
   event_sink_actor events;
   interlocutor_listener_actor robot;  // the Tux Droid; may be null
@@ -47,4 +47,4 @@ account_actor::behavior_type account(account_actor::stateful_pointer<account_sta
 inline constexpr int64_t max_message_age_ms = 30LL * 24 * 3600 * 1000;
 inline constexpr int64_t max_clock_skew_ms = 5 * 60 * 1000;
 
-} // namespace chatter
+}  // namespace chatter

@@ -94,8 +94,7 @@ void account_down(manager_pointer self, const caf::down_msg& dm) {
   r.backoff_ms = ran_a_while ? first_backoff_ms
                              : std::clamp(r.backoff_ms * 2, first_backoff_ms, last_backoff_ms);
   auto why = "failed: the account stopped unexpectedly (" + caf::to_string(dm.reason)
-             + "); starting it again from its files in " + std::to_string(r.backoff_ms / 1000)
-             + " s";
+    + "); starting it again from its files in " + std::to_string(r.backoff_ms / 1000) + " s";
   spdlog::error("{}: {}", user, why);
   self->send(st.config.events, health_atom_v, user, why);
   self->send(st.config.events, revoked_atom_v, user,
@@ -163,7 +162,7 @@ void hub_changed(manager_pointer self, const hub_handles* hub) {
     hub ? self->send(account, hubup_atom_v, *hub) : self->send(account, hubdown_atom_v);
 }
 
-} // namespace
+}  // namespace
 
 void make_private_folder(const std::string& folder) {
   if (fs::exists(folder))
@@ -211,4 +210,4 @@ account_manager_actor::behavior_type account_manager(manager_pointer self,
   };
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -19,7 +19,7 @@ struct account_manager_config {
   hub_handles hub;  // the gateway; null while no hub is there
   crypto_actor crypto;
   event_sink_actor events;
-  interlocutor_listener_actor robot;  // the Tux Droid; may be null
+  interlocutor_listener_actor robot;              // the Tux Droid; may be null
   std::set<std::string> corrupt_rechallenge_for;  // test hook, see account.hpp
 };
 
@@ -61,4 +61,4 @@ void learn_account(manager_pointer self, const std::string& user);
 void make_private_folder(const std::string& folder);
 caf::error hub_unreachable();
 
-} // namespace chatter
+}  // namespace chatter

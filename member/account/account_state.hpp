@@ -14,9 +14,9 @@
 #include <string>
 
 #include "account.hpp"
-#include "messaging_state.hpp"
-#include "key_shield.hpp"
 #include "core/crypto/suites.hpp"
+#include "key_shield.hpp"
+#include "messaging_state.hpp"
 #include "store/account_store.hpp"
 #include "timeouts.hpp"
 
@@ -43,22 +43,22 @@ struct account_state {
   // ClientKey, StoredKey and ServerKey (this one to check the hub's proof
   // when logging in again), sealed in memory between uses.
   key_shield keys;
-  identity_ref identity;  // unlocked at login, dropped at logout
+  identity_ref identity;      // unlocked at login, dropped at logout
   public_identity public_id;  // ours, as published (set with `identity`)
-  bytes at_rest_key;  // seals ratchet sessions and prekeys (sessions.cpp); from `identity`
+  bytes at_rest_key;          // seals ratchet sessions and prekeys (sessions.cpp); from `identity`
   std::unique_ptr<store::account_store> store;  // null when the file would not open
-  std::shared_ptr<messaging> messenger;  // sending, receiving, key trust (messaging.cpp)
-  std::string health = "ok";  // the State property: ok, degraded: ..., failed: ...
+  std::shared_ptr<messaging> messenger;         // sending, receiving, key trust (messaging.cpp)
+  std::string health = "ok";      // the State property: ok, degraded: ..., failed: ...
   int64_t reopen_backoff_ms = 0;  // after a transient failure to open the store
   int64_t reopen_at_ms = 0;
-  bool hub_up = false;  // between hubup and hubdown
-  std::deque<envelope> early;  // delivered before the login finished
-  uint64_t dropped = 0;        // envelopes refused: forged, stale, malformed
-  uint64_t ignored_system_messages = 0;  // exits and downs not from our manager
+  bool hub_up = false;                            // between hubup and hubdown
+  std::deque<envelope> early;                     // delivered before the login finished
+  uint64_t dropped = 0;                           // envelopes refused: forged, stale, malformed
+  uint64_t ignored_system_messages = 0;           // exits and downs not from our manager
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
-  std::set<std::string> arrived;  // interlocutors announced in this session
+  std::set<std::string> arrived;                  // interlocutors announced in this session
   std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door
-  messaging_state messages;  // messaging.cpp's queues
+  messaging_state messages;                                 // messaging.cpp's queues
 
   bool logged_in() const {
     return !session.empty() && identity != nullptr;
@@ -94,15 +94,14 @@ void presence_changed(account_actor::pointer self, const account_state_ptr& st,
 void interlocutor_seen(account_actor::pointer self, const account_state_ptr& st,
                        const std::string& user);
 
-caf::result<caf::ok_atom> set_presence(account_actor::pointer self,
-                                       const account_state_ptr& st,
+caf::result<caf::ok_atom> set_presence(account_actor::pointer self, const account_state_ptr& st,
                                        const std::string& status, const std::string& message);
 caf::result<caf::ok_atom> add_contact(account_actor::pointer self, const account_state_ptr& st,
                                       const std::string& user);
-caf::result<caf::ok_atom> remove_contact(account_actor::pointer self,
-                                         const account_state_ptr& st, const std::string& user);
+caf::result<caf::ok_atom> remove_contact(account_actor::pointer self, const account_state_ptr& st,
+                                         const std::string& user);
 std::vector<contact_info> list_contacts(const account_state_ptr& st);
 
-} // namespace social
+}  // namespace social
 
-} // namespace chatter
+}  // namespace chatter

@@ -37,12 +37,16 @@ verdict judge(std::exception_ptr ex, const std::string& file) {
     // The store's commit hook (store/database.cpp) refuses every write once
     // the file or its WAL was replaced or removed under us.
     if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_COMMITHOOK)
-      return {true, file + " or its WAL was replaced or removed while chatterd ran; nothing more "
-                           "is written to it: restart chatterd"};
+      return {true,
+              file
+                + " or its WAL was replaced or removed while chatterd ran; nothing more "
+                  "is written to it: restart chatterd"};
     if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-      return {true, file + " is damaged (" + e.what() + "); stop chatterd, keep a copy, and "
-                      "recover it with: sqlite3 " + file + " .recover | sqlite3 " + file
-                      + ".recovered"};
+      return {true,
+              file + " is damaged (" + e.what()
+                + "); stop chatterd, keep a copy, and "
+                  "recover it with: sqlite3 "
+                + file + " .recover | sqlite3 " + file + ".recovered"};
     return {false, "cannot use " + file + ": " + e.what()};
   } catch (const std::exception& e) {
     return {false, "cannot use " + file + ": " + e.what()};
@@ -56,7 +60,7 @@ std::string reason_of(const std::string& health) {
   return colon == std::string::npos ? health : health.substr(colon + 2);
 }
 
-} // namespace
+}  // namespace
 
 void set(account_actor::pointer self, account_state& st, const std::string& health) {
   if (st.health == health)
@@ -102,4 +106,4 @@ void retry(account_actor::pointer self, account_state& st) {
   open_store(self, st);
 }
 
-} // namespace chatter::health
+}  // namespace chatter::health

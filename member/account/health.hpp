@@ -14,8 +14,8 @@
 #include <string>
 
 #include "account_state.hpp"
-#include "messaging.hpp"
 #include "core/errors.hpp"
+#include "messaging.hpp"
 
 namespace chatter::health {
 
@@ -88,4 +88,4 @@ void event(account_actor::pointer self, account_state& st, F&& body) {
   }
 }
 
-} // namespace chatter::health
+}  // namespace chatter::health

@@ -17,14 +17,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_private_file(const fs::path& folder, const std::string& name,
-                        const std::string& text) {
+void write_private_file(const fs::path& folder, const std::string& name, const std::string& text) {
   auto tmp = folder / (name + ".tmp");
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     throw std::runtime_error("cannot write " + tmp.string());
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size())
-            && ::fsync(fd) == 0;
+  bool ok =
+    ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok)
     throw std::runtime_error("cannot write " + tmp.string());
@@ -35,7 +34,7 @@ bool cheaper_than(const kdf_params& a, const kdf_params& b) {
   return a.memory_kib < b.memory_kib || a.iterations < b.iterations;
 }
 
-} // namespace
+}  // namespace
 
 void save_identity_file(const std::string& folder, const locked_keys& keys) {
   nlohmann::json j;
@@ -114,10 +113,10 @@ crypto::private_identity unlock_identity_file(const std::string& folder, const l
   if (!keys.sealed.empty() && !cheaper_than(keys.kdf, cost))
     return id;
   try {
-    save_identity_file(folder, locked_keys_of(crypto::lock_identity(id, password, cost),
-                                              keys.identity));
-    spdlog::info("{}: identity.json sealed again with Argon2id ({} KiB, t={})",
-                 keys.identity.user, cost.memory_kib, cost.iterations);
+    save_identity_file(folder,
+                       locked_keys_of(crypto::lock_identity(id, password, cost), keys.identity));
+    spdlog::info("{}: identity.json sealed again with Argon2id ({} KiB, t={})", keys.identity.user,
+                 cost.memory_kib, cost.iterations);
   } catch (const std::exception& ex) {
     spdlog::warn("{}: identity.json could not be sealed again, the old one stays: {}",
                  keys.identity.user, ex.what());
@@ -125,4 +124,4 @@ crypto::private_identity unlock_identity_file(const std::string& folder, const l
   return id;
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -27,4 +27,4 @@ crypto::private_identity unlock_identity_file(const std::string& folder, const l
                                               std::string_view password,
                                               const kdf_params& login_kdf);
 
-} // namespace chatter
+}  // namespace chatter

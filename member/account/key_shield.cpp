@@ -21,7 +21,7 @@ std::unique_ptr<Botan::AEAD_Mode> box(Botan::Cipher_Dir dir, const secure_bytes&
   return aead;
 }
 
-} // namespace
+}  // namespace
 
 void key_shield::hold(const derived_keys& keys) {
   auto& rng = Botan::system_rng();
@@ -60,4 +60,4 @@ void key_shield::clear() {
   nonce_.clear();
 }
 
-} // namespace chatter
+}  // namespace chatter

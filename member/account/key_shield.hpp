@@ -27,4 +27,4 @@ private:
   secure_bytes sealed_;
 };
 
-} // namespace chatter
+}  // namespace chatter

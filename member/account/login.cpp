@@ -3,14 +3,14 @@
 #include <botan/mem_ops.h>
 #include <spdlog/spdlog.h>
 
-#include "identity_file.hpp"
-#include "messaging.hpp"
-#include "peer_sessions.hpp"
-#include "core/scram.hpp"
-#include "wire/outlet.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
+#include "core/scram.hpp"
+#include "identity_file.hpp"
 #include "member/kdf/kdf_worker.hpp"
+#include "messaging.hpp"
+#include "peer_sessions.hpp"
+#include "wire/outlet.hpp"
 
 namespace chatter::login {
 
@@ -124,8 +124,8 @@ void step_challenge(account_pointer self, attempt_ptr a) {
 void step_prove(account_pointer self, attempt_ptr a) {
   auto& st = self->state;
   const auto& c = a->challenge;
-  a->auth_message = scram::login_auth_message(st.config.user, a->client_nonce, c.nonce, c.salt,
-                                              c.kdf);
+  a->auth_message =
+    scram::login_auth_message(st.config.user, a->client_nonce, c.nonce, c.salt, c.kdf);
   auto proof = scram::client_proof(a->keys.client_key, a->keys.stored_key, a->auth_message);
   // The hub gets an inlet, never this actor: its interface is the session's,
   // and it takes messages only from the gateway. Set now: what the hub sends
@@ -145,9 +145,10 @@ void step_prove(account_pointer self, attempt_ptr a) {
         auto expected = scram::server_signature(a->keys.server_key, a->auth_message);
         if (!scram::equal_constant_time(expected, grant.server_signature)) {
           end_hub_session(self, grant.session);
-          return fail(self, a, make_error(errc::authentication_failed,
-                                          "the hub could not prove it holds this account's "
-                                          "verifier"));
+          return fail(self, a,
+                      make_error(errc::authentication_failed,
+                                 "the hub could not prove it holds this account's "
+                                 "verifier"));
         }
         a->password ? step_unlock(self, a) : step_open(self, a);
       },
@@ -167,9 +168,8 @@ void step_unlock(account_pointer self, attempt_ptr a) {
   }
   try {
     // Also seals an older identity.json again with the login's Argon2id.
-    self->state.identity = std::make_shared<const crypto::private_identity>(
-      unlock_identity_file(self->state.config.folder, a->locked, a->password->view(),
-                           a->challenge.kdf));
+    self->state.identity = std::make_shared<const crypto::private_identity>(unlock_identity_file(
+      self->state.config.folder, a->locked, a->password->view(), a->challenge.kdf));
   } catch (const crypto::crypto_error& ex) {
     end_hub_session(self, a->grant.session);
     return fail(self, a, make_error(errc::authentication_failed, ex.what()));
@@ -241,7 +241,7 @@ void begin(account_pointer self, const attempt_ptr& a, session_phase phase) {
   step_challenge(self, a);
 }
 
-} // namespace
+}  // namespace
 
 caf::result<account_status> with_password(account_pointer self, const secret& password) {
   auto& st = self->state;
@@ -366,4 +366,4 @@ void session_lost(account_pointer self, const std::string& session) {
   again(self);
 }
 
-} // namespace chatter::login
+}  // namespace chatter::login

@@ -33,4 +33,4 @@ void challenged(account_pointer self, const std::string& session, const std::str
 void revoked(account_pointer self, const std::string& session, const std::string& reason);
 void session_lost(account_pointer self, const std::string& session);
 
-} // namespace chatter::login
+}  // namespace chatter::login

@@ -5,13 +5,13 @@
 #include <botan/hex.h>
 #include <spdlog/spdlog.h>
 
-#include "core/envelope.hpp"
 #include "core/clock.hpp"
+#include "core/crypto/primitives.hpp"
+#include "core/crypto/suites.hpp"
+#include "core/envelope.hpp"
 #include "core/errors.hpp"
 #include "core/validation.hpp"
 #include "peer_sessions.hpp"
-#include "core/crypto/primitives.hpp"
-#include "core/crypto/suites.hpp"
 #include "store/database.hpp"
 
 namespace chatter {
@@ -38,7 +38,7 @@ void collect_keys(WithKey with_key, std::shared_ptr<key_walk> walk) {
            });
 }
 
-} // namespace
+}  // namespace
 
 void messaging::with_keys(std::vector<std::string> peers, keys_callback next) {
   auto one = [this](const std::string& peer, key_callback done) { with_key(peer, done); };
@@ -174,9 +174,10 @@ void messaging::send_acks() {
       self_->request(gateway, hub_timeout, ack_atom_v, st_->session, acks[at].sender, acks[at].id)
         .then([](caf::ok_atom) {}, complain);
     else
-      self_->request(gateway, hub_timeout, ack_atom_v, st_->session,
-                     std::vector<message_ref>(acks.begin() + static_cast<std::ptrdiff_t>(at),
-                                              acks.begin() + static_cast<std::ptrdiff_t>(end)))
+      self_
+        ->request(gateway, hub_timeout, ack_atom_v, st_->session,
+                  std::vector<message_ref>(acks.begin() + static_cast<std::ptrdiff_t>(at),
+                                           acks.begin() + static_cast<std::ptrdiff_t>(end)))
         .then([](caf::ok_atom) {}, complain);
   }
 }
@@ -192,8 +193,7 @@ void messaging::set_state(const std::string& id, const std::string& state) {
 // committed with it) and hands it to the hub like any envelope. Not kept
 // here: the envelopes it answers are acknowledged only once the hub has it,
 // so after a crash they come again and so does their receipt.
-void messaging::send_control(const std::string& to, const inner_payload& p,
-                             control_callback then) {
+void messaging::send_control(const std::string& to, const inner_payload& p, control_callback then) {
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
@@ -215,8 +215,9 @@ void messaging::send_control(const std::string& to, const inner_payload& p,
         [=](const std::vector<envelope>& sealed) {
           if (sealed.size() != 1 || st->session.empty())
             return then(true);
-          self->request(st->config.hub.gateway, hub_timeout, enqueue_atom_v, st->session,
-                        sealed.front())
+          self
+            ->request(st->config.hub.gateway, hub_timeout, enqueue_atom_v, st->session,
+                      sealed.front())
             .then([then](caf::ok_atom) { then(false); }, later);
         },
         later);
@@ -343,17 +344,19 @@ void messaging::with_key(const std::string& peer, key_callback next) {
   auto use = [next, peer](const store::contact& c) {
     if (c.new_key)
       return next(make_error(errc::untrusted_key,
-                             "the key of '" + peer + "' changed; compare fingerprints "
-                             "and call VerifyContact"),
+                             "the key of '" + peer
+                               + "' changed; compare fingerprints "
+                                 "and call VerifyContact"),
                   nullptr);
     next({}, &c.key);
   };
   if (auto c = st_->store->find_contact(peer))
     return use(*c);
   if (st_->session.empty())
-    return next(make_error(errc::hub_unreachable, "the key of '" + peer
-                                                    + "' is not known here and the hub "
-                                                      "is away; try again when it is back"),
+    return next(make_error(errc::hub_unreachable,
+                           "the key of '" + peer
+                             + "' is not known here and the hub "
+                               "is away; try again when it is back"),
                 nullptr);
   self_->request(st_->config.hub.gateway, hub_timeout, fetchkey_atom_v, st_->session, peer)
     .then(
@@ -363,9 +366,9 @@ void messaging::with_key(const std::string& peer, key_callback next) {
                       nullptr);
         auto c = learn_key(fetched);
         if (!c)
-          return next(make_error(errc::untrusted_key,
-                                 "the published key of '" + peer + "' does not verify"),
-                      nullptr);
+          return next(
+            make_error(errc::untrusted_key, "the published key of '" + peer + "' does not verify"),
+            nullptr);
         use(*c);
       },
       [next](const caf::error& err) { next(err, nullptr); });
@@ -382,9 +385,10 @@ caf::result<caf::ok_atom> messaging::mark_read(const std::string& peer) {
   for (auto& [sender, ids] : by_sender)
     for (size_t i = 0; i < ids.size(); i += max_receipt_ids) {
       auto end = std::min(ids.size(), i + max_receipt_ids);
-      send_control(sender, {payload_kind::receipt, 0, "", "read",
-                            std::vector<std::string>(ids.begin() + static_cast<long>(i),
-                                                     ids.begin() + static_cast<long>(end))});
+      send_control(sender,
+                   {payload_kind::receipt, 0, "", "read",
+                    std::vector<std::string>(ids.begin() + static_cast<long>(i),
+                                             ids.begin() + static_cast<long>(end))});
     }
   return caf::ok_atom_v;
 }
@@ -414,17 +418,18 @@ caf::result<std::string> messaging::fingerprint(const std::string& who) {
   }
   // Ask the hub for the current key, so that a change is announced first.
   self_->request(st->config.hub.gateway, hub_timeout, fetchkey_atom_v, st->session, who)
-    .then([=](const public_identity& fetched) mutable {
-            if (fetched.user == who)
-              learn_key(fetched);
-            answer(rp);
-          },
-          [=](const caf::error& err) mutable {
-            if (st->store->find_contact(who))
-              answer(rp);
-            else
-              rp.deliver(err);
-          });
+    .then(
+      [=](const public_identity& fetched) mutable {
+        if (fetched.user == who)
+          learn_key(fetched);
+        answer(rp);
+      },
+      [=](const caf::error& err) mutable {
+        if (st->store->find_contact(who))
+          answer(rp);
+        else
+          rp.deliver(err);
+      });
   return rp;
 }
 
@@ -443,7 +448,8 @@ caf::result<caf::ok_atom> messaging::reset_session(const std::string& peer) {
 // the hub served, and perhaps withdrew), so sending works again without
 // ever trusting the substitute. If the hub still serves it, the next fetch
 // announces it again.
-caf::result<caf::ok_atom> messaging::verify(const std::string& who, const std::string& fingerprint) {
+caf::result<caf::ok_atom> messaging::verify(const std::string& who,
+                                            const std::string& fingerprint) {
   auto c = st_->store->find_contact(who);
   if (!c)
     return make_error(errc::not_found, "no key known for '" + who + "'");
@@ -464,4 +470,4 @@ caf::result<caf::ok_atom> messaging::verify(const std::string& who, const std::s
   return caf::ok_atom_v;
 }
 
-} // namespace chatter
+}  // namespace chatter

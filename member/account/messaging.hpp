@@ -25,9 +25,7 @@ namespace chatter {
 
 class messaging {
 public:
-  messaging(account_actor::pointer self, account_state_ptr st)
-    : self_(self), st_(std::move(st)) {
-  }
+  messaging(account_actor::pointer self, account_state_ptr st) : self_(self), st_(std::move(st)) {}
 
   // SendMessage: to a user or "#room"; answers the id once stored here,
   // and an error only when nothing was stored.
@@ -62,8 +60,7 @@ public:
 
 private:
   using key_callback = std::function<void(const caf::error&, const public_identity*)>;
-  using keys_callback =
-    std::function<void(const caf::error&, const std::vector<public_identity>&)>;
+  using keys_callback = std::function<void(const caf::error&, const std::vector<public_identity>&)>;
 
   // messaging_send.cpp: one SendMessage through its steps.
   struct send_job;
@@ -102,8 +99,8 @@ private:
   // it can never be sealed (no trusted key); true when the hub did not take
   // it now (away, busy), so whatever waits on it should come again.
   using control_callback = std::function<void(bool retry_later)>;
-  void send_control(const std::string& to, const inner_payload& p,
-                    control_callback then = [](bool) {});
+  void send_control(
+    const std::string& to, const inner_payload& p, control_callback then = [](bool) {});
   void drop(const std::string& why);
   void join_batch();
   // `step` at once when no batch is open, else once it is durable.
@@ -129,4 +126,4 @@ private:
   account_state_ptr st_;
 };
 
-} // namespace chatter
+}  // namespace chatter

@@ -3,17 +3,17 @@
 // crypto pool otherwise), the inner payload, then storing what is shown or
 // taking a receipt. Every envelope ends in one of three ways: stored, then
 // acknowledged once the hub has its delivery receipt; refused, then
-// acknowledged once the hub has the refusal for the sender; or left at the hub (a key change to verify, no answer from
-// the crypto pool), to come again.
+// acknowledged once the hub has the refusal for the sender; or left at the hub (a key change to
+// verify, no answer from the crypto pool), to come again.
 #include <spdlog/spdlog.h>
 
-#include "messaging.hpp"
-#include "peer_sessions.hpp"
-#include "core/envelope.hpp"
 #include "core/clock.hpp"
+#include "core/crypto/ratchet_session.hpp"
+#include "core/envelope.hpp"
 #include "core/errors.hpp"
 #include "core/validation.hpp"
-#include "core/crypto/ratchet_session.hpp"
+#include "messaging.hpp"
+#include "peer_sessions.hpp"
 
 namespace chatter {
 
@@ -21,7 +21,7 @@ namespace {
 
 constexpr size_t max_early_envelopes = 10000;
 
-} // namespace
+}  // namespace
 
 struct messaging::arrival {
   envelope env;
@@ -188,7 +188,7 @@ void messaging::show(const arrival_ptr& a, const inner_payload& p,
   if (!check_text(p.text).empty())
     return refuse(a, "the text is not valid UTF-8, or empty, or over 64 KiB");
   // A room message belongs to the room's conversation.
-  message_record m{h.id, h.from, h.room.empty() ? h.to : "#" + h.room, p.text, h.timestamp_ms,
+  message_record m{h.id,       h.from, h.room.empty() ? h.to : "#" + h.room, p.text, h.timestamp_ms,
                    "received", {}};
   // A genuine message with a skewed clock is shown all the same, at the
   // time it arrived, with the sender's claim beside it.
@@ -281,4 +281,4 @@ void messaging::flush_receipts() {
     }
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -8,13 +8,13 @@
 #include <botan/hex.h>
 #include <spdlog/spdlog.h>
 
-#include "messaging.hpp"
-#include "peer_sessions.hpp"
 #include "core/clock.hpp"
-#include "core/errors.hpp"
-#include "core/validation.hpp"
 #include "core/crypto/primitives.hpp"
 #include "core/crypto/ratchet_session.hpp"
+#include "core/errors.hpp"
+#include "core/validation.hpp"
+#include "messaging.hpp"
+#include "peer_sessions.hpp"
 
 namespace chatter {
 
@@ -30,7 +30,7 @@ std::string new_message_id() {
   return Botan::hex_encode(crypto::random_bytes(16), false);
 }
 
-} // namespace
+}  // namespace
 
 struct messaging::send_job {
   std::string to;    // a user, or "#room"
@@ -62,8 +62,9 @@ caf::result<std::string> messaging::send(const std::string& to, const std::strin
   }
   job->room = to.substr(1);
   if (st_->session.empty())
-    return make_error(errc::hub_unreachable, "the hub, which knows who is in " + to
-                                               + ", is away; try again when it is back");
+    return make_error(errc::hub_unreachable,
+                      "the hub, which knows who is in " + to
+                        + ", is away; try again when it is back");
   self_->request(st_->config.hub.gateway, hub_timeout, roomget_atom_v, st_->session, job->room)
     .then(
       [this, job](const room_info& info) {
@@ -78,14 +79,14 @@ caf::result<std::string> messaging::send(const std::string& to, const std::strin
 }
 
 void messaging::seal_for(const send_job_ptr& job, const std::vector<std::string>& recipients) {
-  with_keys(recipients, [this, job](const caf::error& err,
-                                    const std::vector<public_identity>& keys) {
-    if (err) {
-      job->rp.deliver(err);
-      return;
-    }
-    split_by_suite(job, keys);
-  });
+  with_keys(recipients,
+            [this, job](const caf::error& err, const std::vector<public_identity>& keys) {
+              if (err) {
+                job->rp.deliver(err);
+                return;
+              }
+              split_by_suite(job, keys);
+            });
 }
 
 // Ratchet-suite peers through their sessions, the rest (and those with no
@@ -94,22 +95,22 @@ void messaging::split_by_suite(const send_job_ptr& job, const std::vector<public
   ratchet_sessions sessions(self_, st_);
   for (auto& k : keys)
     (sessions.wanted(k) ? job->via_session : job->via_pool).push_back(k);
-  sessions.prepare(job->via_session, [this, job](const caf::error& err,
-                                                 const std::vector<std::string>& without) {
-    if (err) {
-      job->rp.deliver(err);
-      return;
-    }
-    auto& vs = job->via_session;
-    for (auto i = vs.begin(); i != vs.end();)
-      if (std::find(without.begin(), without.end(), i->user) != without.end()) {
-        job->via_pool.push_back(*i);
-        i = vs.erase(i);
-      } else {
-        ++i;
-      }
-    queue_sealing(job);
-  });
+  sessions.prepare(job->via_session,
+                   [this, job](const caf::error& err, const std::vector<std::string>& without) {
+                     if (err) {
+                       job->rp.deliver(err);
+                       return;
+                     }
+                     auto& vs = job->via_session;
+                     for (auto i = vs.begin(); i != vs.end();)
+                       if (std::find(without.begin(), without.end(), i->user) != without.end()) {
+                         job->via_pool.push_back(*i);
+                         i = vs.erase(i);
+                       } else {
+                         ++i;
+                       }
+                     queue_sealing(job);
+                   });
 }
 
 void messaging::queue_sealing(const send_job_ptr& job) {
@@ -137,15 +138,19 @@ void messaging::next_sealing() {
 // are gone, so nothing can be sealed or committed.
 bool messaging::past_deadline(const send_job_ptr& job) {
   if (!st_->identity) {
-    fail(job, make_error(errc::not_logged_in, "'" + st_->config.user
-                                                + "' was logged out before the message was "
-                                                  "sealed; nothing was sent"));
+    fail(job,
+         make_error(errc::not_logged_in,
+                    "'" + st_->config.user
+                      + "' was logged out before the message was "
+                        "sealed; nothing was sent"));
     return true;
   }
   if (std::chrono::steady_clock::now() < job->deadline)
     return false;
-  fail(job, make_error(errc::timeout, "the message could not be sealed in time; "
-                                      "nothing was sent, so it is safe to send it again"));
+  fail(job,
+       make_error(errc::timeout,
+                  "the message could not be sealed in time; "
+                  "nothing was sent, so it is safe to send it again"));
   return true;
 }
 
@@ -162,7 +167,7 @@ void messaging::seal_job(const send_job_ptr& job) {
   job->payload = encode_payload({payload_kind::text, job->sequence, job->text, {}, {}});
   if (job->via_pool.empty())
     return commit(job, {});
-  seal_order order{st_->identity, job->via_pool, job->id, st_->config.user,
+  seal_order order{st_->identity, job->via_pool,     job->id,     st_->config.user,
                    job->room,     job->timestamp_ms, job->payload};
   self_->request(st_->config.crypto, crypto_timeout, seal_atom_v, order)
     .then([this, job](const std::vector<envelope>& pooled) { commit(job, pooled); },
@@ -234,4 +239,4 @@ void messaging::committed(const send_job_ptr& job, const std::vector<store::outb
     push(job->id, outs[i], !hub_away && i == 0 ? job->to : std::string());
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -50,4 +50,4 @@ struct messaging_state {
   std::map<std::string, std::string> unannounced;
 };
 
-} // namespace chatter
+}  // namespace chatter

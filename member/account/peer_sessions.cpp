@@ -4,10 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "messaging.hpp"
 #include "core/clock.hpp"
-#include "core/errors.hpp"
 #include "core/crypto/ratchet_session.hpp"
+#include "core/errors.hpp"
+#include "messaging.hpp"
 
 namespace chatter {
 
@@ -24,7 +24,7 @@ bytes label_bytes(const std::string& label) {
   return bytes(label.begin(), label.end());
 }
 
-} // namespace
+}  // namespace
 
 const bytes& ratchet_sessions::at_rest_key() const {
   // Derived from the identity's X25519 private key, so the records open
@@ -56,11 +56,12 @@ std::optional<bytes> ratchet_sessions::open_at_rest(const bytes& sealed,
 
 bool ratchet_sessions::wanted(const public_identity& peer) const {
   return st_->identity && st_->identity->suite == crypto::suite_id::ratchet_x25519_chacha20poly1305
-         && peer.suite == crypto::session::suite;
+    && peer.suite == crypto::session::suite;
 }
 
 void ratchet_sessions::publish_prekeys(std::function<void()> then) {
-  if (!st_->logged_in() || st_->identity->suite != crypto::suite_id::ratchet_x25519_chacha20poly1305)
+  if (!st_->logged_in()
+      || st_->identity->suite != crypto::suite_id::ratchet_x25519_chacha20poly1305)
     return then();
   // Prekeys go to the hub only once their private halves are on disk.
   st_->messenger->commit_batch();
@@ -71,14 +72,15 @@ void ratchet_sessions::publish_prekeys(std::function<void()> then) {
   if (!newest || newest->created_ms < now - week_ms) {
     fresh = crypto::ratchet::generate_key_pair();
     store::prekey_row row{store.reserve_prekey_ids(store::prekey_kind::signed_key, 1),
-                          seal_at_rest(fresh->private_key, "signed-prekey"), fresh->public_key, now};
+                          seal_at_rest(fresh->private_key, "signed-prekey"), fresh->public_key,
+                          now};
     store.put_prekeys(store::prekey_kind::signed_key, {row});
     store.retire_signed_prekeys(now - signed_prekey_grace_ms);
     newest = row;
   }
-  signed_prekey spk{newest->id, newest->public_key,
-                    crypto::x3dh::sign_prekey(*st_->identity, st_->config.user, newest->id,
-                                              newest->public_key)};
+  signed_prekey spk{
+    newest->id, newest->public_key,
+    crypto::x3dh::sign_prekey(*st_->identity, st_->config.user, newest->id, newest->public_key)};
   // First the signed prekey alone: the answer says how many one-time
   // prekeys the hub still holds.
   publish(spk, {}, true, std::move(then));
@@ -106,8 +108,8 @@ void ratchet_sessions::publish(const signed_prekey& spk, std::vector<one_time_pr
         auto now = now_ms();
         for (uint32_t i = 0; i < one_time_batch; ++i) {
           auto kp = crypto::ratchet::generate_key_pair();
-          rows.push_back({first + i, here.seal_at_rest(kp.private_key, "one-time-prekey"),
-                          kp.public_key, now});
+          rows.push_back(
+            {first + i, here.seal_at_rest(kp.private_key, "one-time-prekey"), kp.public_key, now});
           out.push_back({first + i, kp.public_key});
         }
         store.put_prekeys(store::prekey_kind::one_time, rows);
@@ -148,17 +150,18 @@ void ratchet_sessions::prepare_next(std::shared_ptr<std::vector<public_identity>
           return next(make_error(errc::not_logged_in, "'" + user + "' logged out meanwhile"), {});
         if (b.identity.signing_key != peer.signing_key
             || b.identity.encryption_key != peer.encryption_key)
-          return next(make_error(errc::untrusted_key, "the prekeys of '" + peer.user
-                                                        + "' belong to another key than the "
-                                                          "one trusted here"),
+          return next(make_error(errc::untrusted_key,
+                                 "the prekeys of '" + peer.user
+                                   + "' belong to another key than the "
+                                     "one trusted here"),
                       {});
         try {
           if (!st->store->current_session(peer.user)) {  // not set up meanwhile
-            auto r = crypto::session::initiate(*st->identity, st->public_id,
-                                               crypto::x3dh::bundle_of(b));
-            st->store->put_session({peer.user, r.id,
-                                    here.seal_at_rest(crypto::session::serialize(r),
-                                                      "session:" + peer.user)});
+            auto r =
+              crypto::session::initiate(*st->identity, st->public_id, crypto::x3dh::bundle_of(b));
+            st->store->put_session(
+              {peer.user, r.id,
+               here.seal_at_rest(crypto::session::serialize(r), "session:" + peer.user)});
             spdlog::info("{}: set up a ratchet session with {}", user, peer.user);
           }
         } catch (const crypto::crypto_error& ex) {
@@ -186,8 +189,8 @@ ratchet_sessions::sealed ratchet_sessions::seal(const std::string& peer,
   if (!record)
     throw crypto::crypto_error("the session with '" + peer + "' is damaged");
   auto env = crypto::session::seal(*record, header, text);
-  return {env, {peer, record->id, seal_at_rest(crypto::session::serialize(*record),
-                                               "session:" + peer)}};
+  return {env,
+          {peer, record->id, seal_at_rest(crypto::session::serialize(*record), "session:" + peer)}};
 }
 
 ratchet_sessions::opened ratchet_sessions::open(const public_identity& sender,
@@ -238,4 +241,4 @@ size_t ratchet_sessions::reset(const std::string& peer) {
   return st_->store->close_sessions(peer);
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -7,20 +7,19 @@
 #include <spdlog/spdlog.h>
 
 #include "account_manager.hpp"
-#include "identity_file.hpp"
-#include "timeouts.hpp"
-#include "core/scram.hpp"
-#include "core/errors.hpp"
-#include "core/validation.hpp"
-#include "member/kdf/kdf_worker.hpp"
 #include "core/crypto/suites.hpp"
+#include "core/errors.hpp"
+#include "core/scram.hpp"
+#include "core/validation.hpp"
+#include "identity_file.hpp"
+#include "member/kdf/kdf_worker.hpp"
+#include "timeouts.hpp"
 
 namespace chatter {
 
 namespace {
 
 namespace fs = std::filesystem;
-
 
 struct signup_attempt {
   std::string user;
@@ -44,18 +43,22 @@ void save_keys(manager_pointer self, const signup_ptr& a, const locked_keys& ide
     save_identity_file(folder.string(), identity);
   } catch (const std::exception& ex) {
     spdlog::error("keys of {} not saved: {}", a->user, ex.what());
-    return a->fail(make_error(errc::storage_failed, "the account exists at the hub but its keys "
-                                                    "could not be saved here: "
-                                                    + std::string(ex.what())));
+    return a->fail(make_error(errc::storage_failed,
+                              "the account exists at the hub but its keys "
+                              "could not be saved here: "
+                                + std::string(ex.what())));
   }
   learn_account(self, a->user);
   a->rp.deliver(caf::ok_atom_v);
 }
 
 void sign_up_at_hub(manager_pointer self, const signup_ptr& a, const locked_keys& identity) {
-  signup_request req{a->user,      a->display_name,
-                     a->offer.salt, a->offer.kdf,
-                     scram::to_bytes(a->keys.stored_key), scram::to_bytes(a->keys.server_key)};
+  signup_request req{a->user,
+                     a->display_name,
+                     a->offer.salt,
+                     a->offer.kdf,
+                     scram::to_bytes(a->keys.stored_key),
+                     scram::to_bytes(a->keys.server_key)};
   self->request(self->state.config.hub.gateway, hub_timeout, signup_atom_v, req)
     .then([=](caf::ok_atom) { save_keys(self, a, identity); },
           [=](const caf::error& err) { a->fail(err); });
@@ -81,8 +84,8 @@ void derive_verifier(manager_pointer self, const signup_ptr& a) {
 
 // The settings' suite is judged before the hub is asked, as the bridge
 // did when it judged it: a bad suite is InvalidArgument, hub or no hub.
-caf::error check_signup(const manager_state& st, const std::string& user,
-                        const secret& password, const registration_settings& settings) {
+caf::error check_signup(const manager_state& st, const std::string& user, const secret& password,
+                        const registration_settings& settings) {
   if (auto why = check_username(user); !why.empty())
     return make_error(errc::invalid_argument, why);
   if (auto why = check_suite(settings.suite); !why.empty())
@@ -96,7 +99,7 @@ caf::error check_signup(const manager_state& st, const std::string& user,
   return {};
 }
 
-} // namespace
+}  // namespace
 
 std::string check_suite(const std::string& suite) {
   if (suite.empty() || crypto::parse_suite(suite))
@@ -113,9 +116,14 @@ caf::result<caf::ok_atom> sign_up(manager_pointer self, const std::string& user,
     return err;
   if (settings.suite.empty())
     settings.suite = crypto::default_suite;
-  auto a = std::make_shared<signup_attempt>(
-    signup_attempt{user, password, settings.display_name, settings.suite, {}, {},
-                   self->make_response_promise<caf::ok_atom>()});
+  auto a =
+    std::make_shared<signup_attempt>(signup_attempt{user,
+                                                    password,
+                                                    settings.display_name,
+                                                    settings.suite,
+                                                    {},
+                                                    {},
+                                                    self->make_response_promise<caf::ok_atom>()});
   self->request(self->state.config.hub.gateway, hub_timeout, offer_atom_v, user)
     .then(
       [=](const signup_offer& offer) {
@@ -126,4 +134,4 @@ caf::result<caf::ok_atom> sign_up(manager_pointer self, const std::string& user,
   return a->rp;
 }
 
-} // namespace chatter
+}  // namespace chatter

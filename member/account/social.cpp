@@ -4,10 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include "account_state.hpp"
-#include "messaging.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/validation.hpp"
+#include "messaging.hpp"
 
 namespace chatter::social {
 
@@ -48,7 +48,7 @@ void watch(account_actor::pointer self, const account_state_ptr& st,
       });
 }
 
-} // namespace
+}  // namespace
 
 void start_session(account_actor::pointer self, const account_state_ptr& st) {
   std::vector<std::string> users;
@@ -74,8 +74,7 @@ void interlocutor_seen(account_actor::pointer self, const account_state_ptr& st,
   announce_arrival(self, st, user, display_name_in_book(st, user));
 }
 
-caf::result<caf::ok_atom> set_presence(account_actor::pointer self,
-                                       const account_state_ptr& st,
+caf::result<caf::ok_atom> set_presence(account_actor::pointer self, const account_state_ptr& st,
                                        const std::string& status, const std::string& message) {
   if (!st->logged_in())
     return not_logged_in(st->config.user);
@@ -120,8 +119,8 @@ caf::result<caf::ok_atom> add_contact(account_actor::pointer self, const account
   return rp;
 }
 
-caf::result<caf::ok_atom> remove_contact(account_actor::pointer self,
-                                         const account_state_ptr& st, const std::string& user) {
+caf::result<caf::ok_atom> remove_contact(account_actor::pointer self, const account_state_ptr& st,
+                                         const std::string& user) {
   if (auto why = check_username(user); !why.empty())
     return make_error(errc::invalid_argument, why);
   if (!st->store->remove_from_address_book(user))
@@ -148,4 +147,4 @@ std::vector<contact_info> list_contacts(const account_state_ptr& st) {
   return out;
 }
 
-} // namespace chatter::social
+}  // namespace chatter::social

@@ -15,4 +15,4 @@ inline constexpr auto crypto_timeout = std::chrono::seconds(20);
 // The KDF worker: Argon2id, or making RSA-3072 identity keys (seconds).
 inline constexpr auto kdf_timeout = std::chrono::seconds(30);
 
-} // namespace chatter
+}  // namespace chatter

@@ -2,8 +2,8 @@
 
 #include <thread>
 
-#include "core/errors.hpp"
 #include "core/crypto/suites.hpp"
+#include "core/errors.hpp"
 
 namespace chatter {
 
@@ -46,7 +46,7 @@ crypto_actor::behavior_type crypto_worker(crypto_actor::pointer, size_t /*index*
   };
 }
 
-} // namespace
+}  // namespace
 
 crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers) {
   if (workers == 0)
@@ -54,11 +54,9 @@ crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers) {
   size_t index = 0;
   auto pool = caf::actor_pool::make(
     sys.dummy_execution_unit(), workers,
-    [&sys, &index] {
-      return caf::actor_cast<caf::actor>(sys.spawn(crypto_worker, index++));
-    },
+    [&sys, &index] { return caf::actor_cast<caf::actor>(sys.spawn(crypto_worker, index++)); },
     caf::actor_pool::round_robin());
   return caf::actor_cast<crypto_actor>(pool);
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -11,4 +11,4 @@ namespace chatter {
 // One worker per core by default (at least two).
 crypto_actor spawn_crypto_pool(caf::actor_system& sys, size_t workers = 0);
 
-} // namespace chatter
+}  // namespace chatter

@@ -1,9 +1,9 @@
 #include "kdf_worker.hpp"
 
-#include "member/account/identity_file.hpp"
-#include "core/scram.hpp"
-#include "core/errors.hpp"
 #include "core/crypto/suites.hpp"
+#include "core/errors.hpp"
+#include "core/scram.hpp"
+#include "member/account/identity_file.hpp"
 
 namespace chatter {
 
@@ -11,16 +11,16 @@ namespace {
 
 caf::error weak_kdf_error(const kdf_params& kdf) {
   auto& floor = scram::member_kdf_floor;
-  return make_error(
-    errc::weak_kdf,
-    "the hub asked for a key derivation weaker than this daemon's floor (Argon2id "
-      + std::to_string(kdf.memory_kib) + " KiB, t=" + std::to_string(kdf.iterations) + ", p="
-      + std::to_string(kdf.parallelism) + "; the floor is " + std::to_string(floor.memory_kib)
-      + " KiB, t=" + std::to_string(floor.iterations)
-      + "), so the password was not used; this hub may not be the real one");
+  return make_error(errc::weak_kdf,
+                    "the hub asked for a key derivation weaker than this daemon's floor (Argon2id "
+                      + std::to_string(kdf.memory_kib) + " KiB, t=" + std::to_string(kdf.iterations)
+                      + ", p=" + std::to_string(kdf.parallelism) + "; the floor is "
+                      + std::to_string(floor.memory_kib)
+                      + " KiB, t=" + std::to_string(floor.iterations)
+                      + "), so the password was not used; this hub may not be the real one");
 }
 
-} // namespace
+}  // namespace
 
 kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self, kdf_params kdf) {
   return {
@@ -32,7 +32,7 @@ kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self, kdf_params kdf) {
       return scram::derive(password.view(), salt, kdf);
     },
     [self, kdf](keygen_atom, const std::string& user, const std::string& suite,
-           const secret& password) -> caf::result<locked_keys> {
+                const secret& password) -> caf::result<locked_keys> {
       self->quit();
       auto id = crypto::parse_suite(suite);
       if (!id)
@@ -45,4 +45,4 @@ kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self, kdf_params kdf) {
   };
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -13,4 +13,4 @@ namespace chatter {
 // trips UBSan inside CAF 0.17's init_fun_factory.)
 kdf_actor::behavior_type kdf_worker(kdf_actor::pointer self, kdf_params kdf);
 
-} // namespace chatter
+}  // namespace chatter

@@ -19,7 +19,7 @@ struct link_state {
   unsigned failures = 0;
 };
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -64,8 +64,8 @@ hub_link_actor::behavior_type link_behavior(shielded<hub_link_actor::base>* self
     [=](retry_atom) {
       if (st->connected || self->current_sender() != caf::actor_cast<caf::strong_actor_ptr>(self))
         return;
-      self->request(config.middleman, connect_timeout, caf::connect_atom_v, config.host,
-                    config.port)
+      self
+        ->request(config.middleman, connect_timeout, caf::connect_atom_v, config.host, config.port)
         .then(
           [=](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
             if (!ptr) {
@@ -102,10 +102,10 @@ hub_link_actor::behavior_type link_behavior(shielded<hub_link_actor::base>* self
   };
 }
 
-} // namespace
+}  // namespace
 
 hub_link_actor hub_link(caf::actor_system& sys, hub_link_config config) {
   return sys.spawn(link_behavior, std::move(config));
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -31,4 +31,4 @@ using hub_link_actor = member_link_actor;
 
 hub_link_actor hub_link(caf::actor_system& sys, hub_link_config config);
 
-} // namespace chatter
+}  // namespace chatter

@@ -42,7 +42,7 @@ const std::map<std::string, commands>& vocabulary() {
   return table;
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string>& action_names() {
   static const std::vector<std::string> names = [] {
@@ -105,7 +105,7 @@ std::string first_element(const std::string& body, const std::string& tag) {
   return first == std::string::npos ? std::string{} : value.substr(first, last - first + 1);
 }
 
-} // namespace
+}  // namespace
 
 bool reply_succeeded(const std::string& body) {
   return first_element(body, "result") == "Success";
@@ -115,4 +115,4 @@ std::string reply_value(const std::string& body) {
   return first_element(body, "value");
 }
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

@@ -40,4 +40,4 @@ bool reply_succeeded(const std::string& body);
 // The first <value> of a status answer ("True", "False", ...), or empty.
 std::string reply_value(const std::string& body);
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

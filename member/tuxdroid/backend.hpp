@@ -12,7 +12,7 @@
 namespace chatter::tux {
 
 struct backend_config {
-  std::string kind = "auto";  // auto, tuxhttp, espeak, log
+  std::string kind = "auto";       // auto, tuxhttp, espeak, log
   std::string host = "127.0.0.1";  // the Tux Droid server (docs/tuxdroid-protocol.md)
   uint16_t port = 270;
   std::string language = "en";
@@ -50,4 +50,4 @@ std::unique_ptr<backend> make_tuxhttp_backend(const backend_config& config);
 // else log (said once in the log).
 std::unique_ptr<backend> make_backend(const backend_config& config);
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

@@ -4,8 +4,7 @@
 
 namespace chatter::tux {
 
-coalescer::coalescer(phrasebook book) : book_(std::move(book)) {
-}
+coalescer::coalescer(phrasebook book) : book_(std::move(book)) {}
 
 void coalescer::arrival(const std::string& name) {
   if (arrivals_.size() >= max_pending || !arrival_set_.insert(name).second)
@@ -49,4 +48,4 @@ bool coalescer::empty() const {
   return requests_.empty() && arrivals_.empty() && messages_.empty();
 }
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

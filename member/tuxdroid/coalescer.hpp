@@ -54,4 +54,4 @@ private:
   std::vector<heard_message> messages_;
 };
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

@@ -34,8 +34,8 @@ public:
     std::vector<std::string> argv{"espeak-ng", "-v", voice_, "--stdin"};
     std::string wav;
     if (!wav_dir_.empty()) {
-      wav = (std::filesystem::path(wav_dir_) / ("tux-" + std::to_string(++spoken_) + ".wav"))
-              .string();
+      wav =
+        (std::filesystem::path(wav_dir_) / ("tux-" + std::to_string(++spoken_) + ".wav")).string();
       argv.insert(argv.end(), {"-w", wav});
     }
     auto run = run_program(argv, text + "\n", speech_timeout);
@@ -76,10 +76,10 @@ private:
   bool warned_ = false;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<backend> make_espeak_backend(const backend_config& config) {
   return std::make_unique<espeak_backend>(config);
 }
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

@@ -22,7 +22,7 @@ public:
   }
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<backend> make_log_backend() {
   return std::make_unique<log_backend>();
@@ -46,4 +46,4 @@ std::unique_ptr<backend> make_backend(const backend_config& config) {
   return make_log_backend();
 }
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

@@ -48,7 +48,7 @@ std::string cut(const std::string& s, size_t max_bytes) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string sanitize_speech(const std::string& text, size_t max_bytes) {
   std::string out;
@@ -112,11 +112,21 @@ std::vector<std::string> languages() {
 
 phrasebook phrasebook_for(const std::string& language) {
   if (language == "en")
-    return {"en", "{name} is here", "{names} are here", "{name} says: {text}",
-            "{count} new messages from {names}", "and", "{count} others"};
+    return {"en",
+            "{name} is here",
+            "{names} are here",
+            "{name} says: {text}",
+            "{count} new messages from {names}",
+            "and",
+            "{count} others"};
   if (language == "fr")
-    return {"fr", "{name} est là", "{names} sont là", "{name} dit : {text}",
-            "{count} nouveaux messages de {names}", "et", "{count} autres"};
+    return {"fr",
+            "{name} est là",
+            "{names} sont là",
+            "{name} dit : {text}",
+            "{count} nouveaux messages de {names}",
+            "et",
+            "{count} autres"};
   return {};
 }
 
@@ -140,8 +150,7 @@ std::string list_names(const phrasebook& book, const std::vector<std::string>& n
   std::string out;
   for (size_t i = 0; i < listed; ++i)
     out += (i ? ", " : "") + names[i];
-  auto last = all ? names.back()
-                  : fill(book.others, "count", std::to_string(names.size() - shown));
+  auto last = all ? names.back() : fill(book.others, "count", std::to_string(names.size() - shown));
   return out + " " + book.and_word + " " + last;
 }
 
@@ -165,4 +174,4 @@ std::string message_sentence(const phrasebook& book, const std::vector<heard_mes
               list_names(book, senders));
 }
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

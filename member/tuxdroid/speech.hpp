@@ -52,4 +52,4 @@ std::string message_sentence(const phrasebook& book, const std::vector<heard_mes
 // `pattern` with each "{key}" replaced.
 std::string fill(std::string pattern, const std::string& key, const std::string& value);
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

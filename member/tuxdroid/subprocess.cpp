@@ -98,4 +98,4 @@ program_result run_program(const std::vector<std::string>& argv, const std::stri
   return result;
 }
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

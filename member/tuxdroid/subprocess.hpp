@@ -10,7 +10,7 @@ namespace chatter::tux {
 
 struct program_result {
   bool started = false;
-  int exit_status = -1;  // -1 when killed or not started
+  int exit_status = -1;      // -1 when killed or not started
   std::string error_output;  // stderr, the first 4 KiB
 };
 
@@ -22,4 +22,4 @@ program_result run_program(const std::vector<std::string>& argv, const std::stri
 // Whether `name` is an executable on PATH.
 bool on_path(const std::string& name);
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

@@ -4,9 +4,9 @@
 
 namespace chatter {
 
-tux_worker_actor::behavior_type tux_worker(tux_worker_actor::stateful_pointer<
-                                             std::unique_ptr<tux::backend>> self,
-                                           tux_worker_config config) {
+tux_worker_actor::behavior_type
+tux_worker(tux_worker_actor::stateful_pointer<std::unique_ptr<tux::backend>> self,
+           tux_worker_config config) {
   // The backend is chosen at the first message, on this actor's own thread:
   // `auto` probes the server, which may take a connect timeout.
   auto backend = [self, config]() -> tux::backend& {
@@ -41,4 +41,4 @@ tux_worker_actor::behavior_type tux_worker(tux_worker_actor::stateful_pointer<
   };
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -3,8 +3,8 @@
 // that must never hold a scheduler thread.
 #pragma once
 
-#include "core/interfaces.hpp"
 #include "backend.hpp"
+#include "core/interfaces.hpp"
 
 namespace chatter {
 
@@ -13,8 +13,8 @@ struct tux_worker_config {
   event_sink_actor events;  // hears of each action done (ActionPerformed)
 };
 
-tux_worker_actor::behavior_type tux_worker(tux_worker_actor::stateful_pointer<
-                                             std::unique_ptr<tux::backend>> self,
-                                           tux_worker_config config);
+tux_worker_actor::behavior_type
+tux_worker(tux_worker_actor::stateful_pointer<std::unique_ptr<tux::backend>> self,
+           tux_worker_config config);
 
-} // namespace chatter
+}  // namespace chatter

@@ -4,9 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/errors.hpp"
 #include "actions.hpp"
 #include "coalescer.hpp"
+#include "core/errors.hpp"
 #include "speech.hpp"
 #include "tux_worker.hpp"
 
@@ -22,8 +22,7 @@ constexpr size_t max_known_names = 4096;
 
 struct tuxdroid_state {
   tuxdroid_state(tuxdroid_config cfg, tux::phrasebook book)
-    : config(std::move(cfg)), todo(std::move(book)), backend(config.backend.kind) {
-  }
+    : config(std::move(cfg)), todo(std::move(book)), backend(config.backend.kind) {}
   tuxdroid_config config;
   tux::coalescer todo;
   tux_worker_actor worker;
@@ -123,21 +122,20 @@ tuxdroid_actor::behavior_type tuxdroid(tux_pointer self, std::shared_ptr<tuxdroi
                           "nothing to say: the text is empty once control characters "
                           "are removed");
       if (!self->state->todo.request({"speak", clean, {}}))
-        return make_error(errc::rate_limited, "the robot has "
-                                                + std::to_string(tux::coalescer::max_requests)
-                                                + " requests waiting; try again later");
+        return make_error(errc::rate_limited,
+                          "the robot has " + std::to_string(tux::coalescer::max_requests)
+                            + " requests waiting; try again later");
       schedule(self, std::chrono::milliseconds(0));
       return caf::ok_atom_v;
     },
     [self](perform_atom, const std::string& action) -> caf::result<caf::ok_atom> {
       if (!tux::is_action(action))
-        return make_error(errc::invalid_argument, "unknown action '" + action
-                                                    + "'; valid actions: "
-                                                    + tux::action_list());
+        return make_error(errc::invalid_argument,
+                          "unknown action '" + action + "'; valid actions: " + tux::action_list());
       if (!self->state->todo.request({"perform", {}, {action}}))
-        return make_error(errc::rate_limited, "the robot has "
-                                                + std::to_string(tux::coalescer::max_requests)
-                                                + " requests waiting; try again later");
+        return make_error(errc::rate_limited,
+                          "the robot has " + std::to_string(tux::coalescer::max_requests)
+                            + " requests waiting; try again later");
       schedule(self, std::chrono::milliseconds(0));
       return caf::ok_atom_v;
     },
@@ -175,7 +173,7 @@ tuxdroid_actor::behavior_type tuxdroid(tux_pointer self, std::shared_ptr<tuxdroi
   };
 }
 
-} // namespace
+}  // namespace
 
 tuxdroid_actor spawn_tuxdroid(caf::actor_system& sys, tuxdroid_config config) {
   auto book = tux::phrasebook_for(config.backend.language);
@@ -186,4 +184,4 @@ tuxdroid_actor spawn_tuxdroid(caf::actor_system& sys, tuxdroid_config config) {
   return sys.spawn(tuxdroid, std::make_shared<tuxdroid_state>(config, book));
 }
 
-} // namespace chatter
+}  // namespace chatter

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <string>
 
-#include "core/interfaces.hpp"
 #include "backend.hpp"
+#include "core/interfaces.hpp"
 
 namespace chatter {
 
@@ -30,4 +30,4 @@ struct tuxdroid_config {
 // Spawns the actor and its worker; the worker ends with the actor.
 tuxdroid_actor spawn_tuxdroid(caf::actor_system& sys, tuxdroid_config config);
 
-} // namespace chatter
+}  // namespace chatter

@@ -20,8 +20,7 @@ std::string default_locutor(const std::string& language) {
 class tuxhttp_backend final : public backend {
 public:
   explicit tuxhttp_backend(const backend_config& config)
-    : client_(config.host, config.port),
-      where_(config.host + ":" + std::to_string(config.port)),
+    : client_(config.host, config.port), where_(config.host + ":" + std::to_string(config.port)),
       locutor_(config.voice.empty() ? default_locutor(config.language) : config.voice),
       pitch_(config.pitch) {
     using std::chrono::duration_cast;
@@ -62,10 +61,12 @@ public:
   bool probe() override {
     auto res = client_.Get(radio_status_command().target().c_str());
     bool radio_on = res && res->status == 200 && reply_succeeded(res->body)
-                    && (reply_value(res->body) == "True" || reply_value(res->body) == "ON");
+      && (reply_value(res->body) == "True" || reply_value(res->body) == "ON");
     if (radio_on != online_)
       spdlog::info("tux: the robot at {} is {}", where_,
-                   radio_on ? "connected" : res ? "not on the radio" : "not answering");
+                   radio_on ? "connected"
+                     : res  ? "not on the radio"
+                            : "not answering");
     online_ = radio_on;
     return online_;
   }
@@ -84,7 +85,7 @@ private:
     }
     if (res->status != 200 || !reply_succeeded(res->body))
       return "the robot refused " + command.resource + "/" + command.service + " (HTTP "
-             + std::to_string(res->status) + ")";
+        + std::to_string(res->status) + ")";
     return {};
   }
 
@@ -95,10 +96,10 @@ private:
   bool online_ = true;  // until a request says otherwise
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<backend> make_tuxhttp_backend(const backend_config& config) {
   return std::make_unique<tuxhttp_backend>(config);
 }
 
-} // namespace chatter::tux
+}  // namespace chatter::tux

@@ -30,7 +30,7 @@ std::vector<uint8_t> text(const std::string& s) {
   return {s.begin(), s.end()};
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   static const std::string path = config_path();  // outlives the handler

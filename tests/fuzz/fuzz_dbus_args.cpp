@@ -20,9 +20,9 @@
 
 #include "core/validation.hpp"
 #include "fuzz_target.hpp"
-#include "paths.hpp"
 #include "member/tuxdroid/actions.hpp"
 #include "member/tuxdroid/speech.hpp"
+#include "paths.hpp"
 
 using namespace chatter;
 using fuzz::require;
@@ -34,8 +34,8 @@ bool valid_object_path(const std::string& p) {
     return false;
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '_' || c == '/';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'
+      || c == '/';
     if (!ok || (c == '/' && i > 0 && p[i - 1] == '/'))
       return false;
   }
@@ -77,11 +77,13 @@ std::vector<uint8_t> seed(const std::string& a, const std::string& b) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fuzz::write_seeds_if_asked({
-    seed("alice", "online"), seed("a.b-c_d", "away"), seed("#lab", "busy"),
+    seed("alice", "online"),
+    seed("a.b-c_d", "away"),
+    seed("#lab", "busy"),
     seed("wave", "Bonjour \xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7"),
     seed("dance-the-tango", "\x01\x7f\xc2\x85 tabs\tand\nnewlines"),
     seed("ALICE", "\xed\xa0\x80 surrogate, \xc0\xaf overlong"),
@@ -97,12 +99,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   for (auto* s : {&name, &text})
     if (s->find('\0') == std::string::npos)
-      require(is_valid_utf8(*s)
-                == static_cast<bool>(g_utf8_validate(s->data(), static_cast<gssize>(s->size()), nullptr)),
-              "is_valid_utf8 disagrees with GLib");
+      require(
+        is_valid_utf8(*s)
+          == static_cast<bool>(g_utf8_validate(s->data(), static_cast<gssize>(s->size()), nullptr)),
+        "is_valid_utf8 disagrees with GLib");
 
   if (check_username(name).empty()) {
-    require(!name.empty() && name.size() <= max_username_length, "a user name of bad length passed");
+    require(!name.empty() && name.size() <= max_username_length,
+            "a user name of bad length passed");
     auto path = dbus_paths::account_path(name);
     require(valid_object_path(path), "an accepted user name gave an invalid object path");
     char* back = nullptr;
@@ -133,8 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(std::all_of(encoded.begin(), encoded.end(),
                       [](char c) {
                         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-                               || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
-                               || c == '~' || c == '%';
+                          || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~'
+                          || c == '%';
                       }),
           "URL encoding left a reserved character");
   require(percent_decode(encoded) == speech, "URL encoding does not decode back");

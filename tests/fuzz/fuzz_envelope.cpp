@@ -14,10 +14,10 @@
 #include <botan/auto_rng.h>
 #include <botan/pubkey.h>
 
-#include "core/envelope.hpp"
 #include "core/crypto/primitives.hpp"
 #include "core/crypto/ratchet_session.hpp"
 #include "core/crypto/suites.hpp"
+#include "core/envelope.hpp"
 #include "fuzz_target.hpp"
 
 using namespace chatter;
@@ -26,8 +26,10 @@ using fuzz::require;
 namespace {
 
 struct keys {
-  crypto::private_identity me = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
-  crypto::private_identity sender = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
+  crypto::private_identity me =
+    crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
+  crypto::private_identity sender =
+    crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
   public_identity me_pub = crypto::public_of(me, "bob");
   public_identity sender_pub = crypto::public_of(sender, "alice");
   envelope genuine;
@@ -49,13 +51,13 @@ struct keys {
     auto bob = crypto::generate_identity(crypto::suite_id::ratchet_x25519_chacha20poly1305);
     auto alice_pub = crypto::public_of(alice, "alice"), bob_pub = crypto::public_of(bob, "bob");
     auto spk = crypto::ratchet::generate_key_pair();
-    crypto::x3dh::bundle b{bob_pub, 1, spk.public_key,
-                           crypto::x3dh::sign_prekey(bob, "bob", 1, spk.public_key), 0, {}};
+    crypto::x3dh::bundle b{
+      bob_pub, 1, spk.public_key, crypto::x3dh::sign_prekey(bob, "bob", 1, spk.public_key), 0, {}};
     auto sending = crypto::session::initiate(alice, alice_pub, b);
     auto first = crypto::session::seal(sending, h, "first");
     auto w = crypto::session::decode_wire(decode_header(first.header)->kem);
-    auto receiving = crypto::session::respond(bob, bob_pub, alice_pub, spk, std::nullopt,
-                                              w->session_id, *w->init);
+    auto receiving =
+      crypto::session::respond(bob, bob_pub, alice_pub, spk, std::nullopt, w->session_id, *w->init);
     crypto::session::open(receiving, first);
     bob_session = crypto::session::serialize(receiving);
     h.id = "m-2";
@@ -70,8 +72,8 @@ keys& fixture() {
 
 bool same_header(const envelope_header& a, const envelope_header& b) {
   return a.version == b.version && a.suite == b.suite && a.signer_suite == b.signer_suite
-         && a.id == b.id && a.from == b.from && a.to == b.to && a.room == b.room
-         && a.timestamp_ms == b.timestamp_ms && a.kem == b.kem && a.nonce == b.nonce;
+    && a.id == b.id && a.from == b.from && a.to == b.to && a.room == b.room
+    && a.timestamp_ms == b.timestamp_ms && a.kem == b.kem && a.nonce == b.nonce;
 }
 
 // Reads a big-endian u16 length and that many bytes; short input gives less.
@@ -142,7 +144,7 @@ int open_ratchet(const uint8_t* p, size_t n) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto& k = fixture();
@@ -166,27 +168,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] % 4 == 3)
     return open_ratchet(data + 1, size - 1);
   switch (data[0] % 4) {
-    case 0:
-      env.header = take(p, end);
-      env.ciphertext = take(p, end);
-      env.signature.assign(p, end);
-      break;
-    case 1: {
-      env = k.genuine;
-      bytes* parts[] = {&env.header, &env.ciphertext, &env.signature};
-      size_t i = 0;
-      for (; p < end; ++p, ++i) {
-        auto& part = *parts[i % 3];
-        if (!part.empty())
-          part[(i / 3) % part.size()] ^= *p;
-      }
-      break;
+  case 0:
+    env.header = take(p, end);
+    env.ciphertext = take(p, end);
+    env.signature.assign(p, end);
+    break;
+  case 1: {
+    env = k.genuine;
+    bytes* parts[] = {&env.header, &env.ciphertext, &env.signature};
+    size_t i = 0;
+    for (; p < end; ++p, ++i) {
+      auto& part = *parts[i % 3];
+      if (!part.empty())
+        part[(i / 3) % part.size()] ^= *p;
     }
-    default:
-      env.header = take(p, end);
-      env.ciphertext = take(p, end);
-      env.signature = sign_as_sender(env);
-      break;
+    break;
+  }
+  default:
+    env.header = take(p, end);
+    env.ciphertext = take(p, end);
+    env.signature = sign_as_sender(env);
+    break;
   }
   check_codec(env.header);
   try {

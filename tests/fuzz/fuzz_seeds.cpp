@@ -11,8 +11,7 @@ void write_seeds_if_asked(const std::vector<std::vector<uint8_t>>& seeds) {
     return;
   std::filesystem::create_directories(dir);
   for (size_t i = 0; i < seeds.size(); ++i) {
-    std::ofstream out(std::filesystem::path(dir) / ("seed-" + std::to_string(i)),
-                      std::ios::binary);
+    std::ofstream out(std::filesystem::path(dir) / ("seed-" + std::to_string(i)), std::ios::binary);
     out.write(reinterpret_cast<const char*>(seeds[i].data()),
               static_cast<std::streamsize>(seeds[i].size()));
   }
@@ -22,4 +21,4 @@ void write_seeds_if_asked(const std::vector<std::vector<uint8_t>>& seeds) {
   std::_Exit(0);
 }
 
-} // namespace chatter::fuzz
+}  // namespace chatter::fuzz

@@ -31,4 +31,4 @@ inline void require(bool ok, const char* what) {
 // target's seed inputs there (files named seed-N) and exits.
 void write_seeds_if_asked(const std::vector<std::vector<uint8_t>>& seeds);
 
-} // namespace chatter::fuzz
+}  // namespace chatter::fuzz

@@ -21,14 +21,14 @@
 #include <optional>
 
 #include <caf/all.hpp>
-#include <caf/io/all.hpp>
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
+#include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "core/scram.hpp"
-#include "core/errors.hpp"
 #include "core/crypto/suites.hpp"
+#include "core/errors.hpp"
+#include "core/scram.hpp"
 #include "fuzz_target.hpp"
 #include "hub/hub.hpp"
 
@@ -71,8 +71,8 @@ struct hub_under_fuzz {
 
   hub_under_fuzz() {
     spdlog::set_level(spdlog::level::off);
-    dir = std::filesystem::temp_directory_path()
-          / ("chatter-fuzz-wire-" + std::to_string(getpid()));
+    dir =
+      std::filesystem::temp_directory_path() / ("chatter-fuzz-wire-" + std::to_string(getpid()));
     std::filesystem::remove_all(dir);
     register_chatter_types(cfg);
 #ifdef CHATTER_FUZZ_LOOPBACK
@@ -118,9 +118,10 @@ struct hub_under_fuzz {
     require(static_cast<bool>(remote), "the member could not reach the hub over loopback");
     self = std::make_unique<caf::scoped_actor>(*member_sys);
     // The int: CAF 0.17 dereferences null for a spawn with no argument.
-    link = member_sys->spawn([](member_link_actor::pointer, int) -> member_link_actor::behavior_type {
-      return {[](retry_atom) {}};
-    }, 0);
+    link =
+      member_sys->spawn([](member_link_actor::pointer,
+                           int) -> member_link_actor::behavior_type { return {[](retry_atom) {}}; },
+                        0);
     auto handles = ask<hub_handles>(*remote, hello_atom_v, link);
     require(handles.has_value(), "the hub's front refused the member's hello");
     gw = handles->gateway;
@@ -134,11 +135,12 @@ struct hub_under_fuzz {
   // session.
   bool locked_out(const std::string& user) {
     bool locked = false;
-    (*self)->request(gw, std::chrono::seconds(30), login_atom_v, user, scram::random_nonce())
+    (*self)
+      ->request(gw, std::chrono::seconds(30), login_atom_v, user, scram::random_nonce())
       .receive([](login_challenge&) {},
                [&](caf::error& err) {
                  locked = err.category() == error_category
-                          && err.code() == static_cast<uint8_t>(errc::rate_limited);
+                   && err.code() == static_cast<uint8_t>(errc::rate_limited);
                });
     return locked;
   }
@@ -153,8 +155,8 @@ struct hub_under_fuzz {
     }
 #endif
     require(challenge.has_value(), "mallory's login was not challenged");
-    auto message = scram::login_auth_message("mallory", nonce, challenge->nonce,
-                                             challenge->salt, challenge->kdf);
+    auto message = scram::login_auth_message("mallory", nonce, challenge->nonce, challenge->salt,
+                                             challenge->kdf);
     auto proof = scram::client_proof(mallory_keys.client_key, mallory_keys.stored_key, message);
     auto grant = ask<login_grant>(gw, proof_atom_v, challenge->attempt, proof, peer);
 #ifdef CHATTER_FUZZ_LOOPBACK
@@ -172,8 +174,8 @@ struct hub_under_fuzz {
     if (s == session)
       return;
     std::optional<caf::ok_atom> out;
-    (*self)->request(gw, std::chrono::seconds(30), ack_atom_v, s, std::string("bob"),
-                     std::string("id"))
+    (*self)
+      ->request(gw, std::chrono::seconds(30), ack_atom_v, s, std::string("bob"), std::string("id"))
       .receive([&](caf::ok_atom) { out = caf::ok_atom_v; }, [](caf::error&) {});
     require(!out, "a session was made without a proof");
   }
@@ -182,13 +184,14 @@ struct hub_under_fuzz {
   template <class T, class Handle, class... Ts>
   std::optional<T> ask(const Handle& h, Ts... xs) {
     std::optional<T> out;
-    (*self)->request(h, std::chrono::seconds(30), xs...).receive(
-      [&](T& value) { out = std::move(value); },
-      [&](caf::error& err) {
-        require(err != caf::sec::request_timeout, "a hub actor did not answer");
-        require(err != caf::sec::request_receiver_down, "a hub actor died");
-        require(err.category() == error_category, "answered with a non-Chatter error");
-      });
+    (*self)
+      ->request(h, std::chrono::seconds(30), xs...)
+      .receive([&](T& value) { out = std::move(value); },
+               [&](caf::error& err) {
+                 require(err != caf::sec::request_timeout, "a hub actor did not answer");
+                 require(err != caf::sec::request_receiver_down, "a hub actor died");
+                 require(err.category() == error_category, "answered with a non-Chatter error");
+               });
     return out;
   }
 };
@@ -219,7 +222,7 @@ std::vector<uint8_t> seed(uint8_t kind, uint8_t real_session, Ts... fields) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   auto id = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
@@ -230,15 +233,36 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   bytes proof(32, 7);
   std::vector<std::string> users{"mallory", "bob"};
   envelope env{{1, 2, 3}, {4, 5, 6}, {7, 8}};
-  signup_request req{"eve", "Eve", bytes(16, 1), kdf_params{8192, 1, 1}, bytes(32, 2), bytes(32, 3)};
-  fuzz::write_seeds_if_asked({
-    seed(0, 1, bob), seed(1, 1, req), seed(2, 1, bob, text), seed(3, 1, attempt, proof),
-    seed(4, 1, text, proof), seed(5, 1), seed(6, 1, pub), seed(7, 1, bob),
-    seed(8, 1, env), seed(9, 1, bob, text), seed(10, 1, users), seed(11, 1, bob),
-    seed(12, 1, text, limit), seed(13, 1, text, text), seed(14, 1, users),
-    seed(15, 1, room, users), seed(16, 1, room, bob), seed(17, 1, room), seed(18, 1, room),
-    seed(19, 1), seed(20, 1, bob, users), seed(6, 0, pub), seed(8, 0, env),
-    seed(23, 0, bob), seed(24, 1), seed(25, 1, attempt), seed(26, 1), seed(27, 1, bob, text)});
+  signup_request req{"eve",        "Eve",       bytes(16, 1), kdf_params{8192, 1, 1},
+                     bytes(32, 2), bytes(32, 3)};
+  fuzz::write_seeds_if_asked({seed(0, 1, bob),
+                              seed(1, 1, req),
+                              seed(2, 1, bob, text),
+                              seed(3, 1, attempt, proof),
+                              seed(4, 1, text, proof),
+                              seed(5, 1),
+                              seed(6, 1, pub),
+                              seed(7, 1, bob),
+                              seed(8, 1, env),
+                              seed(9, 1, bob, text),
+                              seed(10, 1, users),
+                              seed(11, 1, bob),
+                              seed(12, 1, text, limit),
+                              seed(13, 1, text, text),
+                              seed(14, 1, users),
+                              seed(15, 1, room, users),
+                              seed(16, 1, room, bob),
+                              seed(17, 1, room),
+                              seed(18, 1, room),
+                              seed(19, 1),
+                              seed(20, 1, bob, users),
+                              seed(6, 0, pub),
+                              seed(8, 0, env),
+                              seed(23, 0, bob),
+                              seed(24, 1),
+                              seed(25, 1, attempt),
+                              seed(26, 1),
+                              seed(27, 1, bob, text)});
   auto& f = fixture();
   // Registered after the fixture, so it runs before the fixture's destructor
   // at exit: CAF 0.17 crashes tearing an actor system down from exit
@@ -288,131 +312,127 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   signed_prekey spk;
   std::vector<one_time_prekey> one_time;
   switch (kind) {
-    case 0:
-      if (read_fields(data, size, s1))
-        f.ask<signup_offer>(f.gw, offer_atom_v, s1);
-      break;
-    case 1:
-      if (read_fields(data, size, req))
-        f.ask<caf::ok_atom>(f.gw, signup_atom_v, req);
-      break;
-    case 2:
-      if (read_fields(data, size, s1, s2))
-        f.ask<login_challenge>(f.gw, login_atom_v, s1, s2);
-      break;
-    case 3:
-      if (read_fields(data, size, n, b))
-        f.ask<login_grant>(f.gw, proof_atom_v, n, b, f.peer);
-      break;
-    case 4:
-      if (read_fields(data, size, s1, b))
-        f.ask<int64_t>(f.gw, answer_atom_v, session, s1, b);
-      break;
-    case 5:
-      f.ask<caf::ok_atom>(f.gw, logout_atom_v, session);
-      break;
-    case 6:
-      if (read_fields(data, size, pub))
-        f.ask<caf::ok_atom>(f.gw, pubkey_atom_v, session, pub);
-      break;
-    case 7:
-      if (read_fields(data, size, s1))
-        f.ask<public_identity>(f.gw, fetchkey_atom_v, session, s1);
-      break;
-    case 8:
-      if (read_fields(data, size, env))
-        f.ask<caf::ok_atom>(f.gw, enqueue_atom_v, session, env);
-      break;
-    case 9:
-      if (read_fields(data, size, s1, s2))
-        f.ask<caf::ok_atom>(f.gw, ack_atom_v, session, s1, s2);
-      break;
-    case 10:
-      if (read_fields(data, size, list))
-        f.ask<caf::ok_atom>(f.gw, readrcpt_atom_v, session, std::string("bob"), list);
-      break;
-    case 11:
-      if (read_fields(data, size, s1))
-        f.ask<user_record>(f.gw, lookup_atom_v, session, s1);
-      break;
-    case 12:
-      if (read_fields(data, size, s1, limit))
-        f.ask<std::vector<presence_info>>(f.gw, search_atom_v, session, s1, limit);
-      break;
-    case 13:
-      if (read_fields(data, size, s1, s2))
-        f.ask<caf::ok_atom>(f.gw, presence_atom_v, session, s1, s2);
-      break;
-    case 14:
-      if (read_fields(data, size, list))
-        f.ask<std::vector<presence_info>>(f.gw, watch_atom_v, session, list);
-      break;
-    case 15:
-      if (read_fields(data, size, s1, list))
-        f.ask<room_info>(f.gw, roomnew_atom_v, session, s1, list);
-      break;
-    case 16:
-      if (read_fields(data, size, s1, s2))
-        f.ask<room_info>(f.gw, roominv_atom_v, session, s1, s2);
-      break;
-    case 17:
-      if (read_fields(data, size, s1))
-        f.ask<caf::ok_atom>(f.gw, roomleave_atom_v, session, s1);
-      break;
-    case 18:
-      if (read_fields(data, size, s1))
-        f.ask<room_info>(f.gw, roomget_atom_v, session, s1);
-      break;
-    case 19:
-      f.ask<std::vector<room_info>>(f.gw, rooms_atom_v, session);
-      break;
-    case 20:
-      if (read_fields(data, size, spk, one_time))
-        f.ask<uint32_t>(f.gw, prekeys_atom_v, session, spk, one_time);
-      break;
-    case 21:
-      if (read_fields(data, size, s1))
-        f.ask<prekey_bundle>(f.gw, bundle_atom_v, session, s1);
-      break;
-    case 22:
-      if (read_fields(data, size, s1, list))
-        f.ask<caf::ok_atom>(f.gw, unwatch_atom_v, session, s1);
-      break;
-    // Not requests: what the hub's own actors once trusted from anyone, and
-    // CAF's system messages. None may end the gateway or make a session.
-    case 23:
-      if (read_fields(data, size, s1))
-        (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), online_atom_v, session, s1, f.peer);
-      f.expect_no_session(session);
-      break;
-    case 24:
-      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), offline_atom_v, session);
-      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), due_atom_v, session);
-      break;
-    case 25:
-      if (read_fields(data, size, n))
-        (*f.self)->send_exit(f.gw, caf::error{static_cast<uint8_t>(n % 8), caf::atom("exit")});
-      (*f.self)->send_exit(f.gw, caf::exit_reason::kill);
-      break;
-    case 26:
-      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw),
-                      caf::down_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
-      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw),
-                      caf::exit_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
-      break;
-    // The hub protocol's batches.
-    case 28:
-      if (read_fields(data, size, envs))
-        f.ask<std::vector<envelope_outcome>>(f.gw, enqueue_atom_v, session, envs);
-      break;
-    case 29:
-      if (read_fields(data, size, refs))
-        f.ask<caf::ok_atom>(f.gw, ack_atom_v, session, refs);
-      break;
-    default:
-      if (read_fields(data, size, s1, s2))
-        (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), s1, s2, n);
-      break;
+  case 0:
+    if (read_fields(data, size, s1))
+      f.ask<signup_offer>(f.gw, offer_atom_v, s1);
+    break;
+  case 1:
+    if (read_fields(data, size, req))
+      f.ask<caf::ok_atom>(f.gw, signup_atom_v, req);
+    break;
+  case 2:
+    if (read_fields(data, size, s1, s2))
+      f.ask<login_challenge>(f.gw, login_atom_v, s1, s2);
+    break;
+  case 3:
+    if (read_fields(data, size, n, b))
+      f.ask<login_grant>(f.gw, proof_atom_v, n, b, f.peer);
+    break;
+  case 4:
+    if (read_fields(data, size, s1, b))
+      f.ask<int64_t>(f.gw, answer_atom_v, session, s1, b);
+    break;
+  case 5: f.ask<caf::ok_atom>(f.gw, logout_atom_v, session); break;
+  case 6:
+    if (read_fields(data, size, pub))
+      f.ask<caf::ok_atom>(f.gw, pubkey_atom_v, session, pub);
+    break;
+  case 7:
+    if (read_fields(data, size, s1))
+      f.ask<public_identity>(f.gw, fetchkey_atom_v, session, s1);
+    break;
+  case 8:
+    if (read_fields(data, size, env))
+      f.ask<caf::ok_atom>(f.gw, enqueue_atom_v, session, env);
+    break;
+  case 9:
+    if (read_fields(data, size, s1, s2))
+      f.ask<caf::ok_atom>(f.gw, ack_atom_v, session, s1, s2);
+    break;
+  case 10:
+    if (read_fields(data, size, list))
+      f.ask<caf::ok_atom>(f.gw, readrcpt_atom_v, session, std::string("bob"), list);
+    break;
+  case 11:
+    if (read_fields(data, size, s1))
+      f.ask<user_record>(f.gw, lookup_atom_v, session, s1);
+    break;
+  case 12:
+    if (read_fields(data, size, s1, limit))
+      f.ask<std::vector<presence_info>>(f.gw, search_atom_v, session, s1, limit);
+    break;
+  case 13:
+    if (read_fields(data, size, s1, s2))
+      f.ask<caf::ok_atom>(f.gw, presence_atom_v, session, s1, s2);
+    break;
+  case 14:
+    if (read_fields(data, size, list))
+      f.ask<std::vector<presence_info>>(f.gw, watch_atom_v, session, list);
+    break;
+  case 15:
+    if (read_fields(data, size, s1, list))
+      f.ask<room_info>(f.gw, roomnew_atom_v, session, s1, list);
+    break;
+  case 16:
+    if (read_fields(data, size, s1, s2))
+      f.ask<room_info>(f.gw, roominv_atom_v, session, s1, s2);
+    break;
+  case 17:
+    if (read_fields(data, size, s1))
+      f.ask<caf::ok_atom>(f.gw, roomleave_atom_v, session, s1);
+    break;
+  case 18:
+    if (read_fields(data, size, s1))
+      f.ask<room_info>(f.gw, roomget_atom_v, session, s1);
+    break;
+  case 19: f.ask<std::vector<room_info>>(f.gw, rooms_atom_v, session); break;
+  case 20:
+    if (read_fields(data, size, spk, one_time))
+      f.ask<uint32_t>(f.gw, prekeys_atom_v, session, spk, one_time);
+    break;
+  case 21:
+    if (read_fields(data, size, s1))
+      f.ask<prekey_bundle>(f.gw, bundle_atom_v, session, s1);
+    break;
+  case 22:
+    if (read_fields(data, size, s1, list))
+      f.ask<caf::ok_atom>(f.gw, unwatch_atom_v, session, s1);
+    break;
+  // Not requests: what the hub's own actors once trusted from anyone, and
+  // CAF's system messages. None may end the gateway or make a session.
+  case 23:
+    if (read_fields(data, size, s1))
+      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), online_atom_v, session, s1, f.peer);
+    f.expect_no_session(session);
+    break;
+  case 24:
+    (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), offline_atom_v, session);
+    (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), due_atom_v, session);
+    break;
+  case 25:
+    if (read_fields(data, size, n))
+      (*f.self)->send_exit(f.gw, caf::error{static_cast<uint8_t>(n % 8), caf::atom("exit")});
+    (*f.self)->send_exit(f.gw, caf::exit_reason::kill);
+    break;
+  case 26:
+    (*f.self)->send(caf::actor_cast<caf::actor>(f.gw),
+                    caf::down_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
+    (*f.self)->send(caf::actor_cast<caf::actor>(f.gw),
+                    caf::exit_msg{f.hub.lifetime.address(), caf::exit_reason::kill});
+    break;
+  // The hub protocol's batches.
+  case 28:
+    if (read_fields(data, size, envs))
+      f.ask<std::vector<envelope_outcome>>(f.gw, enqueue_atom_v, session, envs);
+    break;
+  case 29:
+    if (read_fields(data, size, refs))
+      f.ask<caf::ok_atom>(f.gw, ack_atom_v, session, refs);
+    break;
+  default:
+    if (read_fields(data, size, s1, s2))
+      (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), s1, s2, n);
+    break;
   }
   // The invariant: the gateway is there and answers.
   f.ask<signup_offer>(f.gw, offer_atom_v, std::string("probe"));

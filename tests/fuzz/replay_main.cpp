@@ -21,7 +21,7 @@ size_t run_file(const fs::path& path) {
   return 1;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
 #if !defined(__SANITIZE_ADDRESS__)

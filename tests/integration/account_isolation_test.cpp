@@ -37,12 +37,14 @@ protected:
   // bob sends carol a message; true once carol has it.
   bool carol_hears_from_bob(const std::string& text) {
     account("bob").SendMessage("carol", text);
-    return eventually([&] {
-      for (auto& m : account("carol").GetHistory("bob", 0, 50))
-        if (m.get<3>() == text)
-          return true;
-      return false;
-    }, std::chrono::seconds(10));
+    return eventually(
+      [&] {
+        for (auto& m : account("carol").GetHistory("bob", 0, 50))
+          if (m.get<3>() == text)
+            return true;
+        return false;
+      },
+      std::chrono::seconds(10));
   }
 };
 
@@ -102,7 +104,9 @@ TEST_F(account_isolation, a_full_disk_answers_writes_storage_failed_and_reads_go
   ASSERT_EQ(::mount("tmpfs", world_.data_home().c_str(), "tmpfs", 0, "size=24m,mode=0700"), 0);
   struct unmount {
     fs::path at;
-    ~unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+    ~unmount() {
+      ::umount2(at.c_str(), MNT_DETACH);
+    }
   } on_exit{world_.data_home()};
   start({});
   join("alice");
@@ -131,6 +135,6 @@ TEST_F(account_isolation, a_full_disk_answers_writes_storage_failed_and_reads_go
   daemon_->terminate();
 }
 
-} // namespace
+}  // namespace
 
-} // namespace chatter::test
+}  // namespace chatter::test

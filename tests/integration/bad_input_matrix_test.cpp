@@ -134,8 +134,8 @@ protected:
           EXPECT_TRUE(got.empty() || got.rfind("org.chatter.Chatter1.Error.", 0) == 0)
             << m.name << "(" << m.signature << ") " << s.name << ": " << got;
           answered_by_name_[got.empty() ? "success" : got.substr(got.rfind('.') + 1)]++;
-          ASSERT_NO_THROW(manager_->ListAccounts()) << "the daemon stopped answering after "
-                                                    << m.name << " " << s.name;
+          ASSERT_NO_THROW(manager_->ListAccounts())
+            << "the daemon stopped answering after " << m.name << " " << s.name;
         }
         // Wrong types: one int32 more than, or instead of, what it takes.
         auto call = proxy->createMethodCall(m.interface, m.name);
@@ -156,7 +156,7 @@ protected:
   std::map<std::string, size_t> answered_by_name_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(bad_input_matrix, every_method_answers_bad_arguments_with_a_named_error) {
   run_matrix(false);

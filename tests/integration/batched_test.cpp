@@ -22,11 +22,11 @@ using entries = std::vector<sdbus::Struct<std::string, std::string>>;
 // What one connection's account proxy saw, collected from its bus thread.
 struct seen {
   std::mutex m;
-  std::vector<std::string> single_ids;                // MessageReceived
-  std::vector<std::string> batched_ids;               // MessagesReceived's entries
-  size_t batched_signals = 0;                         // MessagesReceived
+  std::vector<std::string> single_ids;                          // MessageReceived
+  std::vector<std::string> batched_ids;                         // MessagesReceived's entries
+  size_t batched_signals = 0;                                   // MessagesReceived
   std::map<std::string, std::set<std::string>> batched_states;  // id -> states
-  size_t state_signals = 0;                           // MessageStatesChanged
+  size_t state_signals = 0;                                     // MessageStatesChanged
 
   void attach(client::account_client& account) {
     account.on_message_received = [this](const std::string& id, const std::string&,
@@ -94,7 +94,7 @@ entries to_bob(size_t n, const std::string& prefix) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(batched, send_messages_arrives_as_single_signals_and_as_batches_to_who_opted_in) {
   start();
@@ -170,8 +170,9 @@ TEST_F(batched, a_client_that_leaves_the_bus_is_forgotten_and_the_rest_goes_on) 
   }  // its connection closes: NameOwnerChanged
   ASSERT_TRUE(eventually([&] {
     return test::read_file(daemon_->log_file()).find("left the bus; its batched signals stop")
-           != std::string::npos;
-  })) << test::read_file(daemon_->log_file());
+      != std::string::npos;
+  }))
+    << test::read_file(daemon_->log_file());
   // One that asks and leaves at once, maybe before the daemon watches it.
   {
     auto quick = world_.bus.connect();
@@ -183,7 +184,8 @@ TEST_F(batched, a_client_that_leaves_the_bus_is_forgotten_and_the_rest_goes_on) 
   auto departures = [&] {
     auto log = test::read_file(daemon_->log_file());
     size_t n = 0;
-    for (auto at = log.find("left the bus"); at != std::string::npos; at = log.find("left the bus", at + 1))
+    for (auto at = log.find("left the bus"); at != std::string::npos;
+         at = log.find("left the bus", at + 1))
       ++n;
     return n;
   };

@@ -26,10 +26,12 @@ TEST(chatterctl, register_login_status_logout) {
   EXPECT_EQ(status["accounts"][0]["username"], "alice");
   EXPECT_EQ(status["accounts"][0]["authenticated"], true);
   auto t0 = status["accounts"][0]["last_reauthentication"].get<int64_t>();
-  ASSERT_TRUE(test::eventually([&] {
-    auto later = nlohmann::json::parse(world.chatterctl({"status", "--json"}).out);
-    return later["accounts"][0]["last_reauthentication"].get<int64_t>() > t0;
-  }, std::chrono::seconds(4)));
+  ASSERT_TRUE(test::eventually(
+    [&] {
+      auto later = nlohmann::json::parse(world.chatterctl({"status", "--json"}).out);
+      return later["accounts"][0]["last_reauthentication"].get<int64_t>() > t0;
+    },
+    std::chrono::seconds(4)));
   auto out = world.chatterctl({"logout", "alice"});
   EXPECT_EQ(out.exit_code, 0) << out.err;
   auto again = world.chatterctl({"logout", "alice"});
@@ -56,8 +58,9 @@ TEST(chatterctl, says_when_no_daemon_runs) {
   test::world world;
   auto r = world.chatterctl({"status"});
   EXPECT_EQ(r.exit_code, 13) << r.err;
-  EXPECT_EQ(r.err, "chatterctl: chatterd is not running; start it with "
-                   "`systemctl --user start chatterd`\n");
+  EXPECT_EQ(r.err,
+            "chatterctl: chatterd is not running; start it with "
+            "`systemctl --user start chatterd`\n");
   auto json = nlohmann::json::parse(world.chatterctl({"--json", "status"}).err);
   EXPECT_EQ(json["error"], "org.freedesktop.DBus.Error.ServiceUnknown");
 }
@@ -65,12 +68,12 @@ TEST(chatterctl, says_when_no_daemon_runs) {
 TEST(chatterctl, the_issue_story_search_contacts_send_history_read_rooms) {
   test::world world;
   auto daemon = world.start_daemon();
-  for (auto [user, name] : {std::pair{"alice", "Alice L."}, std::pair{"bob", "Bob"},
-                            std::pair{"carol", "Carol"}}) {
-    ASSERT_EQ(world.chatterctl({"register", user, "--display-name", name, "--password-stdin"},
-                               "pw\n")
-                .exit_code,
-              0);
+  for (auto [user, name] :
+       {std::pair{"alice", "Alice L."}, std::pair{"bob", "Bob"}, std::pair{"carol", "Carol"}}) {
+    ASSERT_EQ(
+      world.chatterctl({"register", user, "--display-name", name, "--password-stdin"}, "pw\n")
+        .exit_code,
+      0);
     ASSERT_EQ(world.chatterctl({"login", user, "--password-stdin"}, "pw\n").exit_code, 0);
   }
   auto found = world.chatterctl({"--as", "bob", "search", "ali", "--json"});
@@ -81,7 +84,8 @@ TEST(chatterctl, the_issue_story_search_contacts_send_history_read_rooms) {
   EXPECT_EQ(users[0]["display_name"], "Alice L.");
   EXPECT_EQ(users[0]["presence"], "online");
   EXPECT_EQ(world.chatterctl({"--as", "bob", "contacts", "add", "alice"}).exit_code, 0);
-  auto contacts = nlohmann::json::parse(world.chatterctl({"--as", "bob", "contacts", "--json"}).out);
+  auto contacts =
+    nlohmann::json::parse(world.chatterctl({"--as", "bob", "contacts", "--json"}).out);
   ASSERT_EQ(contacts.size(), 1u);
   EXPECT_EQ(contacts[0]["username"], "alice");
 
@@ -89,22 +93,27 @@ TEST(chatterctl, the_issue_story_search_contacts_send_history_read_rooms) {
   ASSERT_EQ(sent.exit_code, 0) << sent.err;
   auto id = sent.out.substr(0, sent.out.find('\n'));
   ASSERT_TRUE(test::eventually([&] {
-    auto h = nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
+    auto h =
+      nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
     return h.size() == 1 && h[0]["id"] == id && h[0]["text"] == "Bonjour Bob";
   }));
   EXPECT_EQ(world.chatterctl({"--as", "bob", "read", "alice"}).exit_code, 0);
   ASSERT_TRUE(test::eventually([&] {
-    auto h = nlohmann::json::parse(world.chatterctl({"--as", "alice", "history", "bob", "--json"}).out);
+    auto h =
+      nlohmann::json::parse(world.chatterctl({"--as", "alice", "history", "bob", "--json"}).out);
     return h.size() == 1 && h[0]["state"] == "read";
   }));
 
-  ASSERT_EQ(world.chatterctl({"--as", "alice", "room", "create", "lab", "bob", "carol"}).exit_code, 0);
+  ASSERT_EQ(world.chatterctl({"--as", "alice", "room", "create", "lab", "bob", "carol"}).exit_code,
+            0);
   ASSERT_EQ(world.chatterctl({"--as", "alice", "send", "#lab", "hi all"}).exit_code, 0);
   ASSERT_TRUE(test::eventually([&] {
-    auto h = nlohmann::json::parse(world.chatterctl({"--as", "carol", "history", "#lab", "--json"}).out);
+    auto h =
+      nlohmann::json::parse(world.chatterctl({"--as", "carol", "history", "#lab", "--json"}).out);
     return h.size() == 1 && h[0]["text"] == "hi all" && h[0]["from"] == "alice";
   }));
-  auto rooms = nlohmann::json::parse(world.chatterctl({"--as", "bob", "room", "list", "--json"}).out);
+  auto rooms =
+    nlohmann::json::parse(world.chatterctl({"--as", "bob", "room", "list", "--json"}).out);
   ASSERT_EQ(rooms.size(), 1u);
   EXPECT_EQ(rooms[0]["room"], "lab");
   EXPECT_EQ(world.chatterctl({"--as", "alice", "presence", "sleeping"}).exit_code, 3);
@@ -127,29 +136,33 @@ TEST(chatterctl, send_many_reads_tab_separated_lines_and_prints_the_ids_in_order
   ASSERT_EQ(ids.size(), 5u) << sent.out;
   EXPECT_EQ(ids[1]["to"], "carol");
   ASSERT_TRUE(test::eventually([&] {
-    auto h = nlohmann::json::parse(world.chatterctl({"--as", "carol", "history", "alice", "--json"}).out);
+    auto h =
+      nlohmann::json::parse(world.chatterctl({"--as", "carol", "history", "alice", "--json"}).out);
     std::set<std::pair<std::string, std::string>> got;
     for (auto& m : h)
       got.emplace(m["id"].get<std::string>(), m["text"].get<std::string>());
-    return got == std::set<std::pair<std::string, std::string>>{
-                    {ids[1]["id"].get<std::string>(), "two\twith a tab"},
-                    {ids[4]["id"].get<std::string>(), "five"}};
+    return got
+      == std::set<std::pair<std::string, std::string>>{
+        {ids[1]["id"].get<std::string>(), "two\twith a tab"},
+        {ids[4]["id"].get<std::string>(), "five"}};
   }));
   ASSERT_TRUE(test::eventually([&] {
-    auto h = nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
+    auto h =
+      nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
     return h.size() == 3;
   }));
 
   // A line without a tab: a usage error naming it, and nothing sent.
   auto no_tab = world.chatterctl({"--as", "alice", "send-many"}, "bob\tfine\nbob fine\n");
   EXPECT_EQ(no_tab.exit_code, 2);
-  EXPECT_NE(no_tab.err.find("line 2: no tab between the recipient and the text"),
-            std::string::npos) << no_tab.err;
+  EXPECT_NE(no_tab.err.find("line 2: no tab between the recipient and the text"), std::string::npos)
+    << no_tab.err;
   // A line the daemon refuses: the daemon's error, by line number.
   auto bad = world.chatterctl({"--as", "alice", "send-many"}, "bob\tfine\n\nBad!\thi\n");
   EXPECT_EQ(bad.exit_code, 3);
   EXPECT_NE(bad.err.find("InvalidArgument: line 3: "), std::string::npos) << bad.err;
-  auto h = nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
+  auto h =
+    nlohmann::json::parse(world.chatterctl({"--as", "bob", "history", "alice", "--json"}).out);
   EXPECT_EQ(h.size(), 3u) << "nothing more was sent";
   auto help = world.chatterctl({"send-many", "--help"});
   EXPECT_NE(help.out.find("TO<TAB>TEXT"), std::string::npos) << help.out;

@@ -20,7 +20,7 @@ namespace {
 // A window title (OSC 0), a clipboard write (OSC 52), a bell, a carriage
 // return, and a newline followed by what looks like another message.
 const std::string hostile_text = std::string("hi\x1b]0;PWNED\x07") + "\x1b]52;c;cHduZWQ=\x07"
-                                 + "\rback\n2026-01-01 00:00:00 carol -> bob [received] trust me";
+  + "\rback\n2026-01-01 00:00:00 carol -> bob [received] trust me";
 
 size_t lines_in(const std::string& out) {
   return static_cast<size_t>(std::count(out.begin(), out.end(), '\n'));
@@ -52,7 +52,7 @@ protected:
     world_.start_daemon({"--rechallenge-interval", "1"});
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(chatterctl_tool, usage_errors_exit_2_and_a_mistyped_command_names_the_nearest) {
   auto typo = ctl({"sned", "bob", "hi"});
@@ -64,7 +64,7 @@ TEST_F(chatterctl_tool, usage_errors_exit_2_and_a_mistyped_command_names_the_nea
   EXPECT_NE(nested.err.find("did you mean 'room create'?"), std::string::npos) << nested.err;
   EXPECT_EQ(ctl({"send", "bob"}).exit_code, 2);                 // a missing argument
   EXPECT_EQ(ctl({"status", "--no-such-option"}).exit_code, 2);  // an unknown option
-  EXPECT_EQ(ctl({}).exit_code, 2);                               // no command at all
+  EXPECT_EQ(ctl({}).exit_code, 2);                              // no command at all
   auto json = ctl({"--json", "sned"});
   EXPECT_EQ(json.exit_code, 2);
   auto error = nlohmann::json::parse(json.err);
@@ -77,7 +77,8 @@ TEST_F(chatterctl_tool, help_lists_every_exit_status) {
   ASSERT_EQ(help.exit_code, 0);
   for (int status = 0; status <= 13; ++status)
     EXPECT_NE(help.out.find("\n  " + std::to_string(status) + " "), std::string::npos)
-      << "exit status " << status << " missing from --help:\n" << help.out;
+      << "exit status " << status << " missing from --help:\n"
+      << help.out;
   for (auto* name : {"InvalidArgument", "NotFound", "AlreadyExists", "AuthenticationFailed",
                      "RateLimited", "NotLoggedIn", "UntrustedKey", "HubUnreachable", "Timeout",
                      "Internal", "chatterd is not running", "usage error"})
@@ -86,10 +87,14 @@ TEST_F(chatterctl_tool, help_lists_every_exit_status) {
 
 TEST_F(chatterctl_tool, an_unknown_account_is_named_whatever_the_command) {
   join("bob");
-  for (auto args : std::vector<std::vector<std::string>>{
-         {"--as", "nobody", "send", "bob", "hi"}, {"--as", "nobody", "history", "bob"},
-         {"--as", "nobody", "logout"}, {"logout", "nobody"}, {"--as", "nobody", "contacts"},
-         {"--as", "nobody", "status"}, {"--as", "nobody", "watch", "--for", "5"}}) {
+  for (auto args :
+       std::vector<std::vector<std::string>>{{"--as", "nobody", "send", "bob", "hi"},
+                                             {"--as", "nobody", "history", "bob"},
+                                             {"--as", "nobody", "logout"},
+                                             {"logout", "nobody"},
+                                             {"--as", "nobody", "contacts"},
+                                             {"--as", "nobody", "status"},
+                                             {"--as", "nobody", "watch", "--for", "5"}}) {
     auto r = ctl(args);
     EXPECT_EQ(r.exit_code, 4) << args[1];
     EXPECT_EQ(r.err, "chatterctl: no account 'nobody' on this daemon\n");
@@ -186,9 +191,8 @@ TEST_F(chatterctl_tool, other_users_control_characters_are_printed_escaped) {
 TEST_F(chatterctl_tool, watch_prints_other_users_control_characters_escaped) {
   join("bob");
   join("mallory");
-  test::child_process watch({CHATTERCTL_PATH, "--bus-address", world_.bus.address(), "watch",
-                             "--for", "20"},
-                            {}, true);
+  test::child_process watch(
+    {CHATTERCTL_PATH, "--bus-address", world_.bus.address(), "watch", "--for", "20"}, {}, true);
   // Its first line (a re-challenge comes every second) proves it listens.
   ASSERT_FALSE(watch.read_line().empty()) << "watch printed nothing";
   ASSERT_EQ(ctl({"--as", "mallory", "send", "bob", hostile_text}).exit_code, 0);
@@ -205,8 +209,8 @@ TEST_F(chatterctl_tool, watch_prints_other_users_control_characters_escaped) {
 TEST_F(chatterctl_tool, register_and_login_ask_for_the_password_on_a_terminal) {
   // script(1) (util-linux) gives chatterctl a terminal, and types for us.
   auto on_terminal = [&](const std::string& args, const std::string& typed) {
-    auto command = std::string("'") + CHATTERCTL_PATH + "' --bus-address '" + world_.bus.address()
-                   + "' " + args;
+    auto command =
+      std::string("'") + CHATTERCTL_PATH + "' --bus-address '" + world_.bus.address() + "' " + args;
     return test::run_command({"script", "-qec", command, "/dev/null"}, {}, typed);
   };
   auto mismatch = on_terminal("register dave", "one\ntwo\n");

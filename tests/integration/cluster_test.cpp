@@ -83,10 +83,12 @@ protected:
     for (auto& [pair, ids] : sent_) {
       auto& [from, to] = pair;
       ASSERT_TRUE(eventually([&] { return received(to, from).size() >= ids.size(); }, wait))
-        << to << " has " << received(to, from).size() << " of " << ids.size() << " from "
-        << from << "\n" << logs();
+        << to << " has " << received(to, from).size() << " of " << ids.size() << " from " << from
+        << "\n"
+        << logs();
       EXPECT_TRUE(eventually([&] { return all_delivered(from, to); }, wait))
-        << from << "'s messages to " << to << " never all reached 'delivered'\n" << logs();
+        << from << "'s messages to " << to << " never all reached 'delivered'\n"
+        << logs();
     }
     if (!HasFailure())
       expect_no_copy_to_come(wait);
@@ -98,9 +100,10 @@ protected:
   // order), so once the markers are there, a copy shown twice would be too.
   void expect_no_copy_to_come(std::chrono::seconds wait) {
     for (auto& [user, m] : members_)
-      ASSERT_TRUE(eventually([&] { return test::unconfirmed_envelopes(m->world.data_home(), user) == 0; },
-                             wait))
-        << user << "'s outbox still holds envelopes\n" << logs();
+      ASSERT_TRUE(eventually(
+        [&] { return test::unconfirmed_envelopes(m->world.data_home(), user) == 0; }, wait))
+        << user << "'s outbox still holds envelopes\n"
+        << logs();
     std::vector<std::pair<std::string, std::string>> pairs;
     for (auto& [pair, ids] : sent_)
       pairs.push_back(pair);
@@ -110,10 +113,14 @@ protected:
     for (auto& [pair, ids] : sent_) {
       auto& [from, to] = pair;
       auto marker = markers[pair];
-      ASSERT_TRUE(eventually([&] {
-        auto got = received(to, from);
-        return std::find(got.begin(), got.end(), marker) != got.end();
-      }, wait)) << "the marker from " << from << " to " << to << " never came\n" << logs();
+      ASSERT_TRUE(eventually(
+        [&] {
+          auto got = received(to, from);
+          return std::find(got.begin(), got.end(), marker) != got.end();
+        },
+        wait))
+        << "the marker from " << from << " to " << to << " never came\n"
+        << logs();
       auto got = received(to, from);
       EXPECT_EQ(got.size(), ids.size()) << "from " << from << " to " << to;
       EXPECT_EQ(std::set<std::string>(got.begin(), got.end()),
@@ -129,18 +136,21 @@ protected:
     std::map<std::string, int> answered;
     for (auto& u : users)
       last[u] = account(u).LastReauthentication();
-    EXPECT_TRUE(eventually([&] {
-      bool all = true;
-      for (auto& u : users) {
-        auto now = account(u).LastReauthentication();
-        if (now != last[u]) {
-          last[u] = now;
-          ++answered[u];
+    EXPECT_TRUE(eventually(
+      [&] {
+        bool all = true;
+        for (auto& u : users) {
+          auto now = account(u).LastReauthentication();
+          if (now != last[u]) {
+            last[u] = now;
+            ++answered[u];
+          }
+          all = all && answered[u] >= count;
         }
-        all = all && answered[u] >= count;
-      }
-      return all;
-    }, wait)) << logs();
+        return all;
+      },
+      wait))
+      << logs();
     for (auto& u : users)
       EXPECT_TRUE(account(u).Authenticated()) << u << "\n" << logs();
   }
@@ -158,9 +168,13 @@ protected:
     };
     auto asked = asked_by_node();
     auto answered = account(user).LastReauthentication();
-    EXPECT_TRUE(eventually([&] {
-      return asked_by_node() >= asked + 2 && account(user).LastReauthentication() > answered;
-    }, 15s)) << "node " << node << " did not re-challenge " << user << "\n" << logs();
+    EXPECT_TRUE(eventually(
+      [&] {
+        return asked_by_node() >= asked + 2 && account(user).LastReauthentication() > answered;
+      },
+      15s))
+      << "node " << node << " did not re-challenge " << user << "\n"
+      << logs();
   }
   std::string logs() {
     std::string out;
@@ -186,7 +200,7 @@ protected:
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> sent_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(cluster_test, users_on_different_nodes_chat_and_a_killed_node_loses_nothing) {
   cluster_.start_all({"--rechallenge-interval", "2"});
@@ -230,7 +244,11 @@ TEST_F(cluster_test, users_on_different_nodes_chat_and_a_killed_node_loses_nothi
     send(d, b, i);
     send(a, k, i);
   }
-  ASSERT_TRUE(eventually([&] { return received(b, a).size() == sent_[{a, b}].size(); }, 20s))
+  ASSERT_TRUE(eventually(
+    [&] {
+      return received(b, a).size() == sent_[{a, b}].size();
+    },
+    20s))
     << logs();
   EXPECT_TRUE(eventually([&] { return received(a, b).size() == sent_[{b, a}].size(); }, 20s));
   EXPECT_TRUE(eventually([&] { return received(b, d).size() == sent_[{d, b}].size(); }, 20s));
@@ -262,10 +280,14 @@ TEST_F(cluster_test, a_node_added_during_traffic_takes_its_users_with_no_loss) {
   cluster_.start_all({"--rechallenge-interval", "2"});
   // `mover` lives on node 0 now and on the new node 3 once it joins; the
   // others stay where they are.
-  auto mover = user_homed_on(0, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 3; });
-  auto stay = user_homed_on(1, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 1; });
-  auto other = user_homed_on(2, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 2; });
-  auto fourth = user_homed_on(0, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 0; });
+  auto mover =
+    user_homed_on(0, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 3; });
+  auto stay =
+    user_homed_on(1, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 1; });
+  auto other =
+    user_homed_on(2, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 2; });
+  auto fourth =
+    user_homed_on(0, 3, [&](const std::string& u) { return cluster_.home_of(u, 4) == 0; });
   member(mover, 1);
   member(stay, 2);
   member(other, 0);
@@ -317,16 +339,15 @@ TEST(cluster_options, a_hub_node_says_what_is_wrong_with_its_command_line) {
                         "--cluster-secret", secret.string()});
   EXPECT_NE(no_list.exit_code, 0);
   EXPECT_NE((no_list.out + no_list.err).find("--cluster"), std::string::npos) << no_list.err;
-  auto not_listed = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242",
-                           "--cluster", "127.0.0.1:4243,127.0.0.1:4244", "--cluster-secret",
-                           secret.string()});
+  auto not_listed = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242", "--cluster",
+                           "127.0.0.1:4243,127.0.0.1:4244", "--cluster-secret", secret.string()});
   EXPECT_NE(not_listed.exit_code, 0);
   EXPECT_NE((not_listed.out + not_listed.err).find("this node's own --listen"), std::string::npos)
     << not_listed.err;
-  auto any_port = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:0",
-                         "--cluster", "127.0.0.1:0", "--cluster-secret", secret.string()});
-  auto no_secret = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242",
-                          "--cluster", "127.0.0.1:4242"});
+  auto any_port = w.run({CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:0", "--cluster",
+                         "127.0.0.1:0", "--cluster-secret", secret.string()});
+  auto no_secret = w.run(
+    {CHATTERD_PATH, "--hub-node", "--listen", "127.0.0.1:4242", "--cluster", "127.0.0.1:4242"});
   EXPECT_NE(no_secret.exit_code, 0);
   EXPECT_NE((no_secret.out + no_secret.err).find("--cluster-secret"), std::string::npos)
     << no_secret.err;
@@ -345,26 +366,29 @@ TEST(cluster_options, the_config_file_can_make_a_hub_node) {
     << "hub-node = true\nlisten = " << one.address(0) << "\ncluster = " << one.address(0)
     << "\ncluster-secret = " << secret.string() << "\n";
   test::chatterd_process node(w.bus, w.data_home());
-  ASSERT_EQ(test::printed_hub_port(node.log_file()), one.port(0)) << test::read_file(node.log_file());
+  ASSERT_EQ(test::printed_hub_port(node.log_file()), one.port(0))
+    << test::read_file(node.log_file());
   EXPECT_NE(test::read_file(node.log_file()).find("as a cluster node"), std::string::npos);
 }
 
 TEST_F(cluster_test, nodes_and_members_speak_tls_and_a_node_without_the_secret_cannot_join) {
   test::temp_dir certs;
   auto dir = certs.path().string();
-  auto made = test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "n0", "n1", "n2",
-                                 "m0", "m1"});
+  auto made = test::run_command(
+    {CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "n0", "n1", "n2", "m0", "m1"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto tls = [&](const std::string& name) {
-    return std::vector<std::string>{"--tls-cert", dir + "/" + name + ".pem", "--tls-key",
-                                    dir + "/" + name + ".key", "--tls-ca", dir + "/ca.pem"};
+    return std::vector<std::string>{"--tls-cert", dir + "/" + name + ".pem",
+                                    "--tls-key",  dir + "/" + name + ".key",
+                                    "--tls-ca",   dir + "/ca.pem"};
   };
   cluster_.start(0, 2, false, tls("n0"));
   cluster_.start(1, 2, false, tls("n1"));
   cluster_.wait_linked(2);
   EXPECT_NE(cluster_.log(0).find("(TLS)"), std::string::npos);
   auto x = user_homed_on(0, 2), y = user_homed_on(1, 2);
-  for (auto [user, entry, cert] : {std::tuple{x, size_t{1}, "m0"}, std::tuple{y, size_t{0}, "m1"}}) {
+  for (auto [user, entry, cert] :
+       {std::tuple{x, size_t{1}, "m0"}, std::tuple{y, size_t{0}, "m1"}}) {
     auto& m = members_[user];
     m = std::make_unique<test::member_host>();
     auto args = tls(cert);
@@ -384,13 +408,17 @@ TEST_F(cluster_test, nodes_and_members_speak_tls_and_a_node_without_the_secret_c
   auto wrong = certs.path() / "wrong.secret";
   std::ofstream(wrong) << "not the secret of this cluster\n";
   cluster_.start(2, 3, /*join=*/true, tls("n2"), wrong);
-  ASSERT_TRUE(eventually([&] { return cluster_.log(0).find("refused a node hello for " + cluster_.address(2))
-                                      != std::string::npos; },
-                         10s))
+  ASSERT_TRUE(eventually(
+    [&] {
+      return cluster_.log(0).find("refused a node hello for " + cluster_.address(2))
+        != std::string::npos;
+    },
+    10s))
     << cluster_.log(0) << cluster_.log(2);
   send(x, y, 10);
   expect_exactly_once(20s);
   EXPECT_TRUE(has_user(cluster_.database(0), x));
-  EXPECT_EQ(test::read_file(cluster_.database(0).parent_path() / "cluster.json").find(cluster_.address(2)),
-            std::string::npos);
+  EXPECT_EQ(
+    test::read_file(cluster_.database(0).parent_path() / "cluster.json").find(cluster_.address(2)),
+    std::string::npos);
 }

@@ -15,10 +15,10 @@
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
-#include "member/account/identity_file.hpp"
-#include "core/scram.hpp"
 #include "client_proxies.hpp"
+#include "core/scram.hpp"
 #include "helpers.hpp"
+#include "member/account/identity_file.hpp"
 #include "world.hpp"
 
 using namespace chatter;
@@ -31,7 +31,7 @@ namespace {
 size_t count_in_file(const std::filesystem::path& file, const std::string& needle) {
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   EXPECT_GE(fd, 0) << file;
-  struct stat st{};
+  struct stat st {};
   ::fstat(fd, &st);
   auto size = static_cast<size_t>(st.st_size);
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -60,8 +60,9 @@ std::string as_text(const std::vector<uint8_t>& b) {
 std::string client_key_of(const test::world& world, const std::string& user,
                           const std::string& password) {
   SQLite::Database db(world.hub_database().string(), SQLite::OPEN_READONLY);
-  SQLite::Statement cred(db, "SELECT salt, memory_kib, iterations, parallelism, stored_key "
-                             "FROM credentials WHERE username = ?");
+  SQLite::Statement cred(db,
+                         "SELECT salt, memory_kib, iterations, parallelism, stored_key "
+                         "FROM credentials WHERE username = ?");
   cred.bind(1, user);
   EXPECT_TRUE(cred.executeStep()) << user;
   auto blob = [](const SQLite::Column& c) {
@@ -73,13 +74,13 @@ std::string client_key_of(const test::world& world, const std::string& user,
                  static_cast<uint32_t>(cred.getColumn(3).getInt())};
   auto keys = scram::derive(password, blob(cred.getColumn(0)), kdf);
   // The right row and the right key: its hash is the verifier the hub keeps.
-  EXPECT_EQ(as_text(blob(cred.getColumn(4))), as_text({keys.stored_key.begin(),
-                                                       keys.stored_key.end()}))
+  EXPECT_EQ(as_text(blob(cred.getColumn(4))),
+            as_text({keys.stored_key.begin(), keys.stored_key.end()}))
     << user;
   return as_text({keys.client_key.begin(), keys.client_key.end()});
 }
 
-} // namespace
+}  // namespace
 
 TEST(core_dump, gcore_of_a_logged_in_member_holds_neither_password_nor_client_key) {
 #if defined(__SANITIZE_ADDRESS__)
@@ -108,8 +109,8 @@ TEST(core_dump, gcore_of_a_logged_in_member_holds_neither_password_nor_client_ke
     << "a re-challenge should have come and gone";
 
   auto core_base = world.dir.path() / "core";
-  auto dumped = test::run_command({"gcore", "-o", core_base.string(),
-                                   std::to_string(daemon->pid())});
+  auto dumped =
+    test::run_command({"gcore", "-o", core_base.string(), std::to_string(daemon->pid())});
   auto core = std::filesystem::path(core_base.string() + "." + std::to_string(daemon->pid()));
   ASSERT_TRUE(std::filesystem::exists(core)) << dumped.out << dumped.err;
   EXPECT_TRUE(alice.Authenticated()) << "still logged in after the dump";
@@ -136,15 +137,14 @@ TEST(core_dump, chatterd_is_not_dumpable_without_allow_core_dumps) {
   world.launcher = no_ptrace_cap;
   auto open_memory = [&](pid_t pid) {
     auto argv = no_ptrace_cap;
-    argv.insert(argv.end(), {"dd", "if=/proc/" + std::to_string(pid) + "/mem", "bs=1",
-                             "count=0"});
+    argv.insert(argv.end(), {"dd", "if=/proc/" + std::to_string(pid) + "/mem", "bs=1", "count=0"});
     return test::run_command(argv);
   };
   {
     auto dumpable = world.start_daemon({"--allow-core-dumps"});
     auto opened = open_memory(dumpable->pid());
-    EXPECT_EQ(opened.exit_code, 0) << "the check itself should open a dumpable daemon's memory: "
-                                   << opened.err;
+    EXPECT_EQ(opened.exit_code, 0)
+      << "the check itself should open a dumpable daemon's memory: " << opened.err;
     dumpable->terminate();
   }
   auto daemon = world.start_daemon();

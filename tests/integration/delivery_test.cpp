@@ -5,9 +5,9 @@
 // loses is reported missing on the next one; an envelope the recipient
 // refuses comes back "refused" with the reason; and a key the hub
 // substitutes, then withdraws, can be set aside by verifying the real one.
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
-#include <algorithm>
 #include <set>
 
 #include <SQLiteCpp/Database.h>
@@ -35,12 +35,13 @@ const char* libfaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 // A daemon whose wall clock is `offset` (libfaketime syntax, "+10m") off;
 // its monotonic clock, which only measures timeouts, stays true.
 std::map<std::string, std::string> clock_off(const std::string& offset) {
-  return {{"LD_PRELOAD", libfaketime}, {"FAKETIME", offset},
-          {"FAKETIME_DONT_FAKE_MONOTONIC", "1"}, {"FAKETIME_NO_CACHE", "1"},
+  return {
+    {"LD_PRELOAD", libfaketime}, {"FAKETIME", offset}, {"FAKETIME_DONT_FAKE_MONOTONIC", "1"},
+      {"FAKETIME_NO_CACHE", "1"},
 #if defined(__SANITIZE_ADDRESS__)
-          // ASan insists on being the first library loaded; libfaketime,
-          // preloaded, comes before it and does not clash with it.
-          {"ASAN_OPTIONS", "detect_leaks=0:verify_asan_link_order=0"},
+      // ASan insists on being the first library loaded; libfaketime,
+      // preloaded, comes before it and does not clash with it.
+      {"ASAN_OPTIONS", "detect_leaks=0:verify_asan_link_order=0"},
 #endif
   };
 }
@@ -165,8 +166,8 @@ protected:
 
   std::string logs() {
     return "--- hub\n" + test::read_file(hub_->log_file()) + "--- alice's host\n"
-           + test::read_file(a_.daemon->log_file()) + "--- bob's host\n"
-           + test::read_file(b_.daemon->log_file());
+      + test::read_file(a_.daemon->log_file()) + "--- bob's host\n"
+      + test::read_file(b_.daemon->log_file());
   }
 
   test::world hub_world_;
@@ -176,7 +177,7 @@ protected:
   signals alice_, bob_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(delivery, skewed_clocks_lose_nothing_and_delivered_means_stored) {
   ASSERT_TRUE(std::filesystem::exists(libfaketime)) << "scripts/dev deps test installs faketime";
@@ -281,7 +282,8 @@ TEST_F(delivery, a_forged_envelope_for_a_real_message_comes_back_refused_with_th
     auto ciphertext = store::blob_of(get.getColumn(0));
     get.reset();  // ends the read: a write over a stale snapshot is BUSY at once
     ciphertext[ciphertext.size() / 2] ^= 0x40;
-    SQLite::Statement put(db, "UPDATE mailbox SET ciphertext = ? WHERE recipient = 'bob' AND id = ?");
+    SQLite::Statement put(db,
+                          "UPDATE mailbox SET ciphertext = ? WHERE recipient = 'bob' AND id = ?");
     store::bind_blob(put, 1, ciphertext);
     put.bind(2, id);
     ASSERT_EQ(put.exec(), 1);
@@ -329,14 +331,16 @@ TEST_F(delivery, a_substituted_key_once_withdrawn_is_set_aside_by_verifying_the_
   bytes saved[3];
   {
     auto db = hub_db();
-    SQLite::Statement get(db, "SELECT signing_key, encryption_key, binding FROM public_keys "
-                              "WHERE username = 'bob'");
+    SQLite::Statement get(db,
+                          "SELECT signing_key, encryption_key, binding FROM public_keys "
+                          "WHERE username = 'bob'");
     ASSERT_TRUE(get.executeStep());
     for (int i = 0; i < 3; ++i)
       saved[i] = store::blob_of(get.getColumn(i));
     get.reset();  // ends the read: a write over a stale snapshot is BUSY at once
-    SQLite::Statement put(db, "UPDATE public_keys SET suite = ?, signing_key = ?, "
-                              "encryption_key = ?, binding = ? WHERE username = 'bob'");
+    SQLite::Statement put(db,
+                          "UPDATE public_keys SET suite = ?, signing_key = ?, "
+                          "encryption_key = ?, binding = ? WHERE username = 'bob'");
     put.bind(1, fake.suite);
     store::bind_blob(put, 2, fake.signing_key);
     store::bind_blob(put, 3, fake.encryption_key);
@@ -358,8 +362,9 @@ TEST_F(delivery, a_substituted_key_once_withdrawn_is_set_aside_by_verifying_the_
 
   {  // The hub serves the real key again.
     auto db = hub_db();
-    SQLite::Statement put(db, "UPDATE public_keys SET suite = ?, signing_key = ?, "
-                              "encryption_key = ?, binding = ? WHERE username = 'bob'");
+    SQLite::Statement put(db,
+                          "UPDATE public_keys SET suite = ?, signing_key = ?, "
+                          "encryption_key = ?, binding = ? WHERE username = 'bob'");
     put.bind(1, std::string(crypto::default_suite));
     for (int i = 0; i < 3; ++i)
       store::bind_blob(put, i + 2, saved[i]);

@@ -46,7 +46,7 @@ size_t envelopes_from(const std::filesystem::path& hub_db, const std::string& se
   return found;
 }
 
-} // namespace
+}  // namespace
 
 TEST(durability, an_envelope_the_hub_acknowledged_survives_kill9_right_after_the_ack) {
   test::world hub_world;
@@ -86,7 +86,12 @@ TEST(durability, an_envelope_the_hub_acknowledged_survives_kill9_right_after_the
   std::set<std::string> sent;
   for (int i = 0; i < 5; ++i)
     sent.insert(alice.account->SendMessage("bob", "kept " + std::to_string(i)));
-  ASSERT_TRUE(eventually([&] { std::lock_guard lock(m); return !acknowledged.empty(); }, 30s))
+  ASSERT_TRUE(eventually(
+    [&] {
+      std::lock_guard lock(m);
+      return !acknowledged.empty();
+    },
+    30s))
     << test::read_file(hub->log_file());
   alice.conn->leaveEventLoop();
   hub->kill9();  // reaps it (killed already): strace ends with it
@@ -95,7 +100,6 @@ TEST(durability, an_envelope_the_hub_acknowledged_survives_kill9_right_after_the
   ASSERT_GT(count_lines_with(trace_log, "pwrite64"), 0u)
     << "strace held up no write: the test proves nothing";
   std::lock_guard lock(m);
-  EXPECT_EQ(envelopes_from(hub_world.hub_database(), "alice", acknowledged),
-            acknowledged.size())
+  EXPECT_EQ(envelopes_from(hub_world.hub_database(), "alice", acknowledged), acknowledged.size())
     << "an envelope the hub acknowledged is not in its file";
 }

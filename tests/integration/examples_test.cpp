@@ -61,7 +61,8 @@ protected:
         if (m.get<3>() == text)
           return true;
       return false;
-    })) << "bob did not get it";
+    }))
+      << "bob did not get it";
     ASSERT_TRUE(eventually([&] { return watched_by_another(client::account_path("alice")); }))
       << "the script never watched alice's signals";
     account("bob").SendMessage("alice", "answer to " + script);
@@ -69,7 +70,7 @@ protected:
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(examples, the_gdbus_shell_script_sends_and_prints_incoming_messages) {
   send_and_watch("send-and-watch.sh", "hello from the shell");

@@ -11,18 +11,18 @@
 #include <poll.h>
 #include <sys/resource.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <caf/io/all.hpp>
 #include <gtest/gtest.h>
-#include <SQLiteCpp/SQLiteCpp.h>
 
-#include "core/scram.hpp"
-#include "core/envelope.hpp"
 #include "client_proxies.hpp"
-#include "hub/cluster/router.hpp"
 #include "core/clock.hpp"
-#include "core/errors.hpp"
 #include "core/crypto/suites.hpp"
+#include "core/envelope.hpp"
+#include "core/errors.hpp"
+#include "core/scram.hpp"
 #include "helpers.hpp"
+#include "hub/cluster/router.hpp"
 #include "hub/hub.hpp"
 #include "hub_cluster.hpp"
 #include "member_host.hpp"
@@ -56,8 +56,7 @@ struct session_keys {
 // daemon does, and records every message with whether its sender was the
 // gateway (no other actor of the hub may ever reach it).
 session_peer_actor::behavior_type recorder(session_peer_actor::pointer self,
-                                           std::shared_ptr<heard> out,
-                                           member_gateway_actor gateway,
+                                           std::shared_ptr<heard> out, member_gateway_actor gateway,
                                            std::shared_ptr<session_keys> keys) {
   auto note = [=](const char* kind) {
     std::lock_guard<std::mutex> g(out->m);
@@ -105,9 +104,9 @@ public:
       throw std::runtime_error("no hub on port " + std::to_string(port));
     front_ = *front;
     // The int: CAF 0.17 dereferences null for a spawn with no argument.
-    link_ = sys_->spawn([](member_link_actor::pointer, int) -> member_link_actor::behavior_type {
-      return {[](retry_atom) {}};
-    }, 0);
+    link_ = sys_->spawn([](member_link_actor::pointer,
+                           int) -> member_link_actor::behavior_type { return {[](retry_atom) {}}; },
+                        0);
     auto [hub, err] = ask<hub_handles>(front_, hello_atom_v, link_);
     if (err)
       throw std::runtime_error("hello refused: " + describe(err).sentence);
@@ -124,9 +123,10 @@ public:
   template <class T, class Handle, class... Ts>
   std::pair<T, caf::error> ask(const Handle& h, Ts... xs) {
     std::pair<T, caf::error> out;
-    (*self_)->request(h, 10s, xs...).receive(
-      [&](T& value) { out.first = std::move(value); },
-      [&](caf::error& e) { out.second = std::move(e); });
+    (*self_)
+      ->request(h, 10s, xs...)
+      .receive([&](T& value) { out.first = std::move(value); },
+               [&](caf::error& e) { out.second = std::move(e); });
     return out;
   }
 
@@ -137,7 +137,8 @@ public:
       return err;
     auto keys = scram::derive(password, offer.salt, offer.kdf);
     return ask<caf::ok_atom>(gateway_, signup_atom_v,
-                             signup_request{user, user, offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
+                             signup_request{user, user, offer.salt, offer.kdf,
+                                            scram::to_bytes(keys.stored_key),
                                             scram::to_bytes(keys.server_key)})
       .second;
   }
@@ -158,8 +159,8 @@ public:
     auto keys = std::make_shared<session_keys>();
     keys->user = user;
     keys->keys = scram::derive(password, challenge.salt, challenge.kdf);
-    auto message = scram::login_auth_message(user, nonce, challenge.nonce, challenge.salt,
-                                             challenge.kdf);
+    auto message =
+      scram::login_auth_message(user, nonce, challenge.nonce, challenge.salt, challenge.kdf);
     auto proof = scram::client_proof(keys->keys.client_key, keys->keys.stored_key, message);
     auto peer = sys_->spawn(recorder, std::move(out), gateway_, keys);
     peers_.push_back(peer);
@@ -310,7 +311,7 @@ protected:
   test::member_host alice_, bob_;
 };
 
-} // namespace
+}  // namespace
 
 // Attack 1: the old hub answered hello with its four internal actors, and
 // they took `online(session, user, peer)` from anyone: a stranger deleted
@@ -344,28 +345,34 @@ TEST_F(front_door, a_hostile_peer_hears_only_its_gateway_and_cannot_act_as_bob) 
     EXPECT_EQ(name_of(e), "NotLoggedIn");
   }
   auto bob_keys = crypto::generate_identity(crypto::suite_id::x25519_chacha20poly1305_ed25519);
-  EXPECT_EQ(name_of(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), pubkey_atom_v, fake,
-                                              crypto::public_of(bob_keys, "bob"))
+  EXPECT_EQ(name_of(mallory
+                      .ask<caf::ok_atom>(mallory.typed_gateway(), pubkey_atom_v, fake,
+                                         crypto::public_of(bob_keys, "bob"))
                       .second),
             "NotLoggedIn");
   // Her own session cannot speak for bob either.
-  EXPECT_EQ(name_of(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), pubkey_atom_v,
-                                              me->session, crypto::public_of(bob_keys, "bob"))
+  EXPECT_EQ(name_of(mallory
+                      .ask<caf::ok_atom>(mallory.typed_gateway(), pubkey_atom_v, me->session,
+                                         crypto::public_of(bob_keys, "bob"))
                       .second),
             "InvalidArgument");
 
   // Everything the hub sends her: re-challenges, a delivery, presence, a
   // receipt. All of it comes from her gateway.
-  EXPECT_FALSE(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), enqueue_atom_v, me->session,
-                                         envelope_to("mallory", "mallory", "m-1"))
+  EXPECT_FALSE(mallory
+                 .ask<caf::ok_atom>(mallory.typed_gateway(), enqueue_atom_v, me->session,
+                                    envelope_to("mallory", "mallory", "m-1"))
                  .second);
   mallory.ask<std::vector<presence_info>>(mallory.typed_gateway(), watch_atom_v, me->session,
                                           std::vector<std::string>{"alice"});
   alice_.account->SetPresence("away", "lunch");
-  ASSERT_TRUE(eventually([&] {
-    return out->count("challenge") >= 2 && out->count("deliver") >= 1
-           && out->count("presence") >= 1;
-  }, 10s)) << hub_log();
+  ASSERT_TRUE(eventually(
+    [&] {
+      return out->count("challenge") >= 2 && out->count("deliver") >= 1
+        && out->count("presence") >= 1;
+    },
+    10s))
+    << hub_log();
   EXPECT_EQ(out->not_from_gateway, 0u);
 
   // The session she did not own is untouched: bob gets all five, once.
@@ -396,17 +403,20 @@ TEST_F(front_door, exit_and_down_messages_from_a_peer_end_nothing) {
       mallory.send_raw(mallory.gateway(), caf::down_msg{mallory.front().address(), reason});
     }
     // Still there: her gateway answers, the front hands out new ones.
-    auto [offer, err] = mallory.ask<signup_offer>(mallory.typed_gateway(), offer_atom_v,
-                                                  std::string("newcomer"));
+    auto [offer, err] =
+      mallory.ask<signup_offer>(mallory.typed_gateway(), offer_atom_v, std::string("newcomer"));
     EXPECT_FALSE(err) << describe(err).sentence;
     hostile_node second(port_);
     EXPECT_FALSE(second.sign_up("second", "pw"));
   }
   auto id = alice_.account->SendMessage("bob", "still here?");
-  ASSERT_TRUE(eventually([&] {
-    auto h = alice_.account->GetHistory("bob", 0, 10);
-    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
-  }, 10s)) << hub_log();
+  ASSERT_TRUE(eventually(
+    [&] {
+      auto h = alice_.account->GetHistory("bob", 0, 10);
+      return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+    },
+    10s))
+    << hub_log();
   EXPECT_TRUE(alice_.manager->HubConnected());
   EXPECT_NE(hub_log().find("ignored an exit message"), std::string::npos);
   EXPECT_NE(hub_log().find("ignored a forged down message"), std::string::npos);
@@ -429,9 +439,9 @@ TEST_F(front_door, a_lockout_holds_at_proof_time_and_only_for_that_address) {
   }
   std::vector<std::string> answers;
   for (int i = 0; i < 9; ++i)
-    answers.push_back(name_of(mallory.prove("vic", "guess " + std::to_string(i),
-                                            collected[i].first, collected[i].second,
-                                            std::make_shared<heard>())
+    answers.push_back(name_of(mallory
+                                .prove("vic", "guess " + std::to_string(i), collected[i].first,
+                                       collected[i].second, std::make_shared<heard>())
                                 .second));
   EXPECT_EQ(std::count(answers.begin(), answers.end(), "AuthenticationFailed"), 5);
   EXPECT_EQ(answers.back(), "RateLimited");
@@ -451,16 +461,16 @@ TEST_F(front_door, one_address_cannot_fill_the_login_and_offer_tables) {
   hostile_node mallory(port_);
   std::vector<std::string> logins, offers;
   for (int i = 0; i < 40; ++i)
-    logins.push_back(name_of(mallory.ask<login_challenge>(mallory.typed_gateway(), login_atom_v,
-                                                          std::string("carol"),
-                                                          scram::random_nonce())
+    logins.push_back(name_of(mallory
+                               .ask<login_challenge>(mallory.typed_gateway(), login_atom_v,
+                                                     std::string("carol"), scram::random_nonce())
                                .second));
   EXPECT_EQ(std::count(logins.begin(), logins.end(), "ok"), 32);
   EXPECT_EQ(logins.back(), "RateLimited");
   for (int i = 0; i < 20; ++i)
-    offers.push_back(name_of(mallory.ask<signup_offer>(mallory.typed_gateway(), offer_atom_v,
-                                                       "offer" + std::to_string(i))
-                               .second));
+    offers.push_back(name_of(
+      mallory.ask<signup_offer>(mallory.typed_gateway(), offer_atom_v, "offer" + std::to_string(i))
+        .second));
   EXPECT_EQ(std::count(offers.begin(), offers.end(), "ok"), 16);
   EXPECT_EQ(offers.back(), "RateLimited");
   // Everyone else is served.
@@ -497,26 +507,28 @@ TEST_F(front_door, floods_of_envelopes_receipts_and_sessions_are_bounded) {
     sessions.push_back(s);
   }
   // The two oldest gave way; the four newest stand.
-  ASSERT_TRUE(eventually([&] { return ears[0]->count("revoked") == 1 && ears[1]->count("revoked") == 1; }));
+  ASSERT_TRUE(
+    eventually([&] { return ears[0]->count("revoked") == 1 && ears[1]->count("revoked") == 1; }));
   for (size_t i = 2; i < 6; ++i)
     EXPECT_EQ(ears[i]->count("revoked"), 0u);
   auto& session = sessions.back()->session;
 
   std::vector<std::string> sent;
   for (int i = 0; i < 25; ++i)
-    sent.push_back(name_of(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), enqueue_atom_v,
-                                                     session,
-                                                     envelope_to("mallory", "bob",
-                                                                 "flood-" + std::to_string(i)))
-                             .second));
+    sent.push_back(
+      name_of(mallory
+                .ask<caf::ok_atom>(mallory.typed_gateway(), enqueue_atom_v, session,
+                                   envelope_to("mallory", "bob", "flood-" + std::to_string(i)))
+                .second));
   EXPECT_EQ(std::count(sent.begin(), sent.end(), "ok"), 20);
   EXPECT_EQ(sent.back(), "QuotaExceeded");
 
   std::vector<std::string> made_up;
   for (int i = 0; i < 1000; ++i)
     made_up.push_back("made-up-" + std::to_string(i));
-  EXPECT_FALSE(mallory.ask<caf::ok_atom>(mallory.typed_gateway(), readrcpt_atom_v, session,
-                                         std::string("bob"), made_up)
+  EXPECT_FALSE(mallory
+                 .ask<caf::ok_atom>(mallory.typed_gateway(), readrcpt_atom_v, session,
+                                    std::string("bob"), made_up)
                  .second);
   SQLite::Database db(hub_world_.hub_database().string(), SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM receipts WHERE state = 'read'").getInt(), 0);
@@ -527,9 +539,8 @@ TEST_F(front_door, floods_of_envelopes_receipts_and_sessions_are_bounded) {
 // reading the port, died of SIGPIPE at the first wrong-typed message.
 TEST_F(front_door, a_hub_whose_stdout_reader_left_survives_wrong_typed_messages) {
   auto port = test::free_port();
-  std::string command = std::string(CHATTERD_PATH) + " --bus-address "
-                        + hub_world_.bus.address() + " --listen 127.0.0.1:"
-                        + std::to_string(port) + " | head -1";
+  std::string command = std::string(CHATTERD_PATH) + " --bus-address " + hub_world_.bus.address()
+    + " --listen 127.0.0.1:" + std::to_string(port) + " | head -1";
   test::child_process hub({"/bin/sh", "-c", command},
                           {{"XDG_DATA_HOME", hub_world_.data_home().string()},
                            {"XDG_CONFIG_HOME", (hub_world_.dir.path() / "config").string()}},
@@ -567,19 +578,23 @@ TEST_F(front_door, a_revoked_member_hears_it_and_logs_in_again) {
   };
   alice_.conn->enterEventLoopAsync();
   ::kill(alice_.daemon->pid(), SIGSTOP);
-  ASSERT_TRUE(eventually([&] { return hub_log().find("revoked the session of alice") != std::string::npos; },
-                         10s));
+  ASSERT_TRUE(eventually(
+    [&] { return hub_log().find("revoked the session of alice") != std::string::npos; }, 10s));
   ::kill(alice_.daemon->pid(), SIGCONT);
-  ASSERT_TRUE(eventually([&] {
-    std::lock_guard<std::mutex> g(m);
-    return !revoked.empty();
-  }, 10s));
+  ASSERT_TRUE(eventually(
+    [&] {
+      std::lock_guard<std::mutex> g(m);
+      return !revoked.empty();
+    },
+    10s));
   ASSERT_TRUE(eventually([&] { return alice_.account->Authenticated(); }, 10s));
   auto id = alice_.account->SendMessage("bob", "back again");
-  EXPECT_TRUE(eventually([&] {
-    auto h = alice_.account->GetHistory("bob", 0, 10);
-    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
-  }, 10s));
+  EXPECT_TRUE(eventually(
+    [&] {
+      auto h = alice_.account->GetHistory("bob", 0, 10);
+      return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+    },
+    10s));
   alice_.conn->leaveEventLoop();
 }
 
@@ -612,14 +627,16 @@ struct fake_node {
   }
   std::pair<cluster_node_actor, caf::error> hello(const std::string& address, const bytes& proof) {
     std::pair<cluster_node_actor, caf::error> out;
-    (*self)->request(front, 10s, hello_atom_v, address, proof, link)
+    (*self)
+      ->request(front, 10s, hello_atom_v, address, proof, link)
       .receive([&](cluster_node_actor& theirs) { out.first = std::move(theirs); },
                [&](caf::error& e) { out.second = std::move(e); });
     return out;
   }
   caf::error rooms_through(const cluster_node_actor& to) {
     caf::error out;
-    (*self)->request(to, 10s, rooms_atom_v, std::string{"no session"})
+    (*self)
+      ->request(to, 10s, rooms_atom_v, std::string{"no session"})
       .receive([](std::vector<room_info>&) {}, [&](caf::error& e) { out = std::move(e); });
     return out;
   }
@@ -637,7 +654,7 @@ std::string read_secret_of(const test::hub_cluster& cluster) {
   return secret;
 }
 
-} // namespace
+}  // namespace
 
 // The cluster's own door: a node gets a link only with a proof made for its
 // own node id, and a link answers only the node that proved; the router's
@@ -675,8 +692,9 @@ TEST(cluster_front_door, a_link_serves_only_the_node_that_proved_the_secret) {
   ASSERT_TRUE(to_mallory);
   caf::anon_send(*to_mallory, link);
   cluster_node_actor stolen;
-  (*mallory.self)->receive([&](cluster_node_actor& leaked) { stolen = std::move(leaked); },
-                           caf::after(10s) >> [] {});
+  (*mallory.self)
+    ->receive([&](cluster_node_actor& leaked) { stolen = std::move(leaked); },
+              caf::after(10s) >> [] {});
   ASSERT_TRUE(stolen) << "the leaked handle never arrived";
   EXPECT_EQ(name_of(mallory.rooms_through(stolen)), "NotLoggedIn");
   caf::anon_send_exit(stolen, caf::exit_reason::kill);
@@ -697,7 +715,8 @@ TEST_F(front_door, a_silent_connection_is_closed_and_a_logged_in_member_is_not) 
   // The hub logs each close, once shutdown(2) has returned.
   EXPECT_TRUE(eventually([&] {
     return hub_log().find("hub: closed the connection from 127.0.0.1:") != std::string::npos;
-  })) << hub_log();
+  }))
+    << hub_log();
   EXPECT_NE(hub_log().find("no hello within 1 s"), std::string::npos) << hub_log();
   // A node that said hello after alice and bob and never logged in: once it
   // is cut off, their own login deadline has passed too.
@@ -708,10 +727,13 @@ TEST_F(front_door, a_silent_connection_is_closed_and_a_logged_in_member_is_not) 
   EXPECT_EQ(count_of(hub_log(), "hub: closed the connection"), 2u) << hub_log();
   EXPECT_TRUE(alice_.manager->HubConnected());
   auto id = alice_.account->SendMessage("bob", "still connected?");
-  EXPECT_TRUE(eventually([&] {
-    auto h = alice_.account->GetHistory("bob", 0, 10);
-    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
-  }, 10s)) << hub_log();
+  EXPECT_TRUE(eventually(
+    [&] {
+      auto h = alice_.account->GetHistory("bob", 0, 10);
+      return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+    },
+    10s))
+    << hub_log();
   for (auto* m : {&alice_, &bob_})
     EXPECT_EQ(test::read_file(m->daemon->log_file()).find("lost the hub"), std::string::npos)
       << test::read_file(m->daemon->log_file());
@@ -729,12 +751,11 @@ TEST_F(front_door, a_node_that_says_hello_and_never_logs_in_is_cut_off) {
   hostile_node idle(port_);
   ASSERT_TRUE(idle.cut_off_within(20s)) << hub_log();
   EXPECT_GE(std::chrono::steady_clock::now() - hello_at, 3s) << "cut off before its deadline";
-  EXPECT_TRUE(eventually([&] {
-    return hub_log().find("no session for 3 s") != std::string::npos;
-  })) << hub_log();
+  EXPECT_TRUE(eventually([&] { return hub_log().find("no session for 3 s") != std::string::npos; }))
+    << hub_log();
   // The logged-in one, whose hello came first, still serves.
-  auto [rooms, rooms_err] = member.ask<std::vector<room_info>>(member.typed_gateway(),
-                                                               rooms_atom_v, me->session);
+  auto [rooms, rooms_err] =
+    member.ask<std::vector<room_info>>(member.typed_gateway(), rooms_atom_v, me->session);
   EXPECT_FALSE(rooms_err) << describe(rooms_err).sentence;
   EXPECT_EQ(count_of(hub_log(), "hub: closed the connection"), 1u) << hub_log();
 }
@@ -772,10 +793,13 @@ TEST_F(front_door, a_flood_of_idle_connections_is_reaped_and_members_still_get_i
   start_member(alice_, "alice");
   start_member(bob_, "bob");
   auto id = alice_.account->SendMessage("bob", "made it through");
-  EXPECT_TRUE(eventually([&] {
-    auto h = alice_.account->GetHistory("bob", 0, 10);
-    return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
-  }, 10s)) << hub_log();
+  EXPECT_TRUE(eventually(
+    [&] {
+      auto h = alice_.account->GetHistory("bob", 0, 10);
+      return !h.empty() && h.back().get<0>() == id && h.back().get<5>() == "delivered";
+    },
+    10s))
+    << hub_log();
 }
 
 // The nodes of a cluster hold no session with each other: a node that

@@ -57,7 +57,7 @@ protected:
   std::unique_ptr<test::child_process> window_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(gtk_window, a_message_sent_to_alice_appears_in_her_window) {
   start();
@@ -94,8 +94,8 @@ TEST_F(gtk_window, a_message_sent_to_alice_appears_in_her_window) {
     << test::read_file(rows);
   // Another user's control characters show as escapes, on the message's one line.
   account("bob").SendMessage("alice", "ring\x07\x1b]0;PWNED\x07\nbob  forged line");
-  ASSERT_TRUE(eventually([&] { return shows("bob  ring\\a\\e]0;PWNED\\a\\nbob  forged line"); },
-                         10s))
+  ASSERT_TRUE(
+    eventually([&] { return shows("bob  ring\\a\\e]0;PWNED\\a\\nbob  forged line"); }, 10s))
     << test::read_file(rows);
   std::cout << "chatter-gtk shows:\n" << test::read_file(rows);
 

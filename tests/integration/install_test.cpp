@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> man_pages{
-  "usr/share/man/man1/chatterd.1",     "usr/share/man/man1/chatterctl.1",
-  "usr/share/man/man1/chatter-gtk.1",  "usr/share/man/man1/chatter-notify.1",
+  "usr/share/man/man1/chatterd.1",      "usr/share/man/man1/chatterctl.1",
+  "usr/share/man/man1/chatter-gtk.1",   "usr/share/man/man1/chatter-notify.1",
   "usr/share/man/man5/chatterd.conf.5", "usr/share/man/man7/chatter-dbus.7"};
 
 // One install into a DESTDIR for all the tests here.
@@ -72,21 +72,20 @@ std::string scd(const std::string& page) {
   return test::read_file(std::string(CHATTER_SOURCE_DIR) + "/docs/man/" + page + ".scd");
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(installed, each_file_lands_where_it_is_looked_for) {
   for (const std::string& file : std::vector<std::string>{
          "usr/bin/chatterd", "usr/bin/chatterctl", "usr/bin/chatter-gtk", "usr/bin/chatter-notify",
-        "etc/xdg/autostart/chatter-notify.desktop",
-        "usr/lib/systemd/user/chatterd.service",
-        "usr/share/dbus-1/services/org.chatter.Chatter1.service",
-        "usr/share/dbus-1/interfaces/org.chatter.Chatter1.Account.xml",
-        "usr/share/applications/org.chatter.Chatter.desktop",
-        "usr/share/icons/hicolor/scalable/apps/org.chatter.Chatter.svg",
-        "usr/share/metainfo/org.chatter.Chatter.metainfo.xml",
-        bash_completion_dir().substr(1) + "/chatterctl",
-        "usr/share/zsh/vendor-completions/_chatterctl",
-        "usr/share/fish/vendor_completions.d/chatterctl.fish"})
+         "etc/xdg/autostart/chatter-notify.desktop", "usr/lib/systemd/user/chatterd.service",
+         "usr/share/dbus-1/services/org.chatter.Chatter1.service",
+         "usr/share/dbus-1/interfaces/org.chatter.Chatter1.Account.xml",
+         "usr/share/applications/org.chatter.Chatter.desktop",
+         "usr/share/icons/hicolor/scalable/apps/org.chatter.Chatter.svg",
+         "usr/share/metainfo/org.chatter.Chatter.metainfo.xml",
+         bash_completion_dir().substr(1) + "/chatterctl",
+         "usr/share/zsh/vendor-completions/_chatterctl",
+         "usr/share/fish/vendor_completions.d/chatterctl.fish"})
     EXPECT_TRUE(fs::exists(destdir() / file)) << file;
   for (auto& page : man_pages)
     EXPECT_TRUE(fs::exists(destdir() / page)) << page;
@@ -165,11 +164,11 @@ TEST_F(installed, bash_completes_commands_sub_commands_and_options) {
   auto file = destdir() / bash_completion_dir().substr(1) / "chatterctl";
   auto complete = [&](const std::string& line) {
     auto script = "source /usr/share/bash-completion/bash_completion; source '" + file.string()
-                  + "'; COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE}; "
-                  + "read -ra COMP_WORDS <<< \"$COMP_LINE\"; "
-                  + "[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=(''); "
-                  + "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _chatterctl; "
-                  + "printf '%s\\n' \"${COMPREPLY[@]}\"";
+      + "'; COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE}; "
+      + "read -ra COMP_WORDS <<< \"$COMP_LINE\"; "
+      + "[[ $COMP_LINE == *' ' ]] && COMP_WORDS+=(''); "
+      + "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _chatterctl; "
+      + "printf '%s\\n' \"${COMPREPLY[@]}\"";
     auto r = test::run_command({"/bin/bash", "-c", script});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;

@@ -56,15 +56,14 @@ protected:
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(introspection, every_object_carries_the_xml_comments) {
   start();
   join("alice");
   auto manager = introspect("/org/chatter/Chatter1");
   expect_documented(manager, "org.chatter.Chatter1.Manager.xml");
-  EXPECT_NE(manager.find(docstring + "creates the account `user` on the hub."),
-            std::string::npos)
+  EXPECT_NE(manager.find(docstring + "creates the account `user` on the hub."), std::string::npos)
     << manager;
   EXPECT_NE(manager.find(docstring + "org.chatter.Chatter1.Manager at /org/chatter/Chatter1."),
             std::string::npos)

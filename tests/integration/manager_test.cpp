@@ -26,7 +26,7 @@ protected:
   std::unique_ptr<client::manager_client> manager_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(manager_api, register_then_login_through_the_generated_proxy) {
   auto path = manager_->Register("alice", "correct horse", {});
@@ -85,9 +85,13 @@ TEST_F(manager_api, bad_input_gets_named_errors_and_the_daemon_keeps_serving) {
   EXPECT_EQ(error_of([&] { manager_->Register(std::string(33, 'a'), "pw", {}); }),
             err("InvalidArgument"));
   EXPECT_EQ(error_of([&] { manager_->Register("alice", "", {}); }), err("InvalidArgument"));
-  EXPECT_EQ(error_of([&] { manager_->Register("alice", "pw", {{"colour", sdbus::Variant(1)}}); }),
+  EXPECT_EQ(error_of([&] {
+              manager_->Register("alice", "pw", {{"colour", sdbus::Variant(1)}});
+            }),
             err("InvalidArgument"));
-  EXPECT_EQ(error_of([&] { manager_->Register("alice", "pw", {{"display_name", sdbus::Variant(7)}}); }),
+  EXPECT_EQ(error_of([&] {
+              manager_->Register("alice", "pw", {{"display_name", sdbus::Variant(7)}});
+            }),
             err("InvalidArgument"));
   EXPECT_EQ(error_of([&] { manager_->Login("nobody", "pw"); }), err("NotFound"));
   EXPECT_EQ(error_of([&] { manager_->Login("alice", ""); }), err("InvalidArgument"));
@@ -117,8 +121,8 @@ TEST(chatterd_options, there_is_no_plaintext_switch) {
   auto help = test::run_command({CHATTERD_PATH, "--help"}).out;
   EXPECT_EQ(help.find("bench-plaintext"), std::string::npos) << help;
   // A parse error ends chatterd before it touches the bus or the data.
-  auto run = test::run_command({CHATTERD_PATH, "--bench-plaintext", "--bus-address",
-                                "unix:path=/nonexistent/chatter-test"});
+  auto run = test::run_command(
+    {CHATTERD_PATH, "--bench-plaintext", "--bus-address", "unix:path=/nonexistent/chatter-test"});
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE((run.out + run.err).find("not expected: --bench-plaintext"), std::string::npos)
     << run.out << run.err;

@@ -59,8 +59,9 @@ class messaging : public test::daemon_test {
 protected:
   // Open ratchet sessions of `user` with `peer`.
   int sessions_with(const std::string& user, const std::string& peer) {
-    SQLite::Database db((world_.data_home() / "chatter" / "accounts" / user / "account.db").string(),
-                        SQLite::OPEN_READONLY);
+    SQLite::Database db(
+      (world_.data_home() / "chatter" / "accounts" / user / "account.db").string(),
+      SQLite::OPEN_READONLY);
     SQLite::Statement q(db, "SELECT COUNT(*) FROM sessions WHERE peer = ? AND closed = 0");
     q.bind(1, peer);
     q.executeStep();
@@ -71,7 +72,7 @@ protected:
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(messaging, alice_and_bob_exchange_with_states_history_and_acks) {
   start();
@@ -128,8 +129,7 @@ TEST_F(messaging, all_four_suites_interoperate) {
     }
   }
   for (auto& to : users) {
-    ASSERT_TRUE(eventually([&] { return account(to).ListPendingMessages().size() == 3; }))
-      << to;
+    ASSERT_TRUE(eventually([&] { return account(to).ListPendingMessages().size() == 3; })) << to;
     std::set<std::string> texts;
     for (auto& m : account(to).ListPendingMessages())
       texts.insert(m.get<3>());
@@ -163,13 +163,14 @@ TEST_F(messaging, offline_delivery_survives_kill9_exactly_once) {
   ASSERT_TRUE(eventually([&] {
     auto h = account("alice").GetHistory("bob", 0, 10);
     return h.size() == 3 && h[0].get<5>() == "delivered" && h[2].get<5>() == "delivered";
-  })) << "alice should hear of the delivery at her next login; states: " << [&] {
-    std::string out;
-    for (auto& m : account("alice").GetHistory("bob", 0, 10))
-      out += m.get<5>() + " ";
-    std::ifstream log(daemon_->log_file());
-    return out + "\n" + std::string((std::istreambuf_iterator<char>(log)), {});
-  }();
+  }))
+    << "alice should hear of the delivery at her next login; states: " << [&] {
+         std::string out;
+         for (auto& m : account("alice").GetHistory("bob", 0, 10))
+           out += m.get<5>() + " ";
+         std::ifstream log(daemon_->log_file());
+         return out + "\n" + std::string((std::istreambuf_iterator<char>(log)), {});
+       }();
   auto history = account("bob").GetHistory("alice", 0, 10);
   ASSERT_EQ(history.size(), 3u);
   std::set<std::string> seen;
@@ -216,9 +217,8 @@ TEST_F(messaging, the_hub_files_hold_no_plaintext) {
   account("bob").Logout();  // the envelope stays at the hub
   const std::string secret = "the eagle lands at midnight 7f3a";
   account("alice").SendMessage("bob", secret);
-  ASSERT_TRUE(eventually([&] {
-    return account("alice").GetHistory("bob", 0, 1)[0].get<5>() == "sent";
-  }));
+  ASSERT_TRUE(
+    eventually([&] { return account("alice").GetHistory("bob", 0, 1)[0].get<5>() == "sent"; }));
   daemon_->terminate();
   int files = 0;
   for (auto& entry : std::filesystem::directory_iterator(world_.hub_database().parent_path())) {
@@ -249,7 +249,9 @@ TEST_F(messaging, bad_input_gets_named_errors) {
   EXPECT_EQ(error_of([&] { alice.GetHistory("bob", 0, 1001); }), err("InvalidArgument"));
   EXPECT_EQ(error_of([&] { alice.VerifyContact("bob", "00000 00000"); }), err("UntrustedKey"));
   EXPECT_EQ(error_of([&] { alice.GetFingerprint("ghost"); }), err("NotFound"));
-  EXPECT_EQ(error_of([&] { manager_->Register("carol", "pw", {{"suite", sdbus::Variant(std::string("rot13"))}}); }),
+  EXPECT_EQ(error_of([&] {
+              manager_->Register("carol", "pw", {{"suite", sdbus::Variant(std::string("rot13"))}});
+            }),
             err("InvalidArgument"));
   account("bob").Logout();
   EXPECT_EQ(error_of([&] { account("bob").SendMessage("alice", "hi"); }), err("NotLoggedIn"));
@@ -308,8 +310,9 @@ TEST_F(messaging, a_changed_key_is_refused_until_verified) {
   auto pub = crypto::public_of(other, "bob");
   {
     SQLite::Database db(world_.hub_database().string(), SQLite::OPEN_READWRITE);
-    SQLite::Statement q(db, "UPDATE public_keys SET signing_key = ?, encryption_key = ?, "
-                            "binding = ? WHERE username = 'bob'");
+    SQLite::Statement q(db,
+                        "UPDATE public_keys SET signing_key = ?, encryption_key = ?, "
+                        "binding = ? WHERE username = 'bob'");
     q.bind(1, pub.signing_key.data(), static_cast<int>(pub.signing_key.size()));
     q.bind(2, pub.encryption_key.data(), static_cast<int>(pub.encryption_key.size()));
     q.bind(3, pub.binding_signature.data(), static_cast<int>(pub.binding_signature.size()));

@@ -8,11 +8,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <random>
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <random>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -48,8 +48,7 @@ int connect_loopback(uint16_t port) {
 
 // A member host that joins the hub at 127.0.0.1:`port` as `user`.
 void start_member(test::member_host& m, uint16_t port, const std::string& user) {
-  ASSERT_TRUE(m.start(test::hub_args("127.0.0.1", port)))
-    << test::read_file(m.daemon->log_file());
+  ASSERT_TRUE(m.start(test::hub_args("127.0.0.1", port))) << test::read_file(m.daemon->log_file());
   m.join(user);
 }
 
@@ -67,7 +66,7 @@ protected:
   test::member_host a_, b_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
   start_hub();
@@ -113,7 +112,7 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
     auto& seen = states[id];
     // (delivered may come first: bob's receipt can overtake the hub's ok)
     return std::find(seen.begin(), seen.end(), "sent") != seen.end()
-           || std::find(seen.begin(), seen.end(), "delivered") != seen.end();
+      || std::find(seen.begin(), seen.end(), "delivered") != seen.end();
   };
   ASSERT_TRUE(eventually([&] { return std::all_of(ids.begin(), ids.end(), was_sent); }));
   for (int i = 0; i < 10; ++i)
@@ -144,8 +143,7 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
     send(i);
 
   ASSERT_TRUE(eventually([&] { return a_.manager->HubConnected(); }, 20s));
-  ASSERT_TRUE(eventually([&] { return b_.account->GetHistory("alice", 0, 100).size() >= 30; },
-                         30s))
+  ASSERT_TRUE(eventually([&] { return b_.account->GetHistory("alice", 0, 100).size() >= 30; }, 30s))
     << "bob has " << b_.account->GetHistory("alice", 0, 100).size() << "\n--- hub\n"
     << test::read_file(hub_->log_file()) << "--- alice's host\n"
     << test::read_file(a_.daemon->log_file()) << "--- bob's host\n"
@@ -154,14 +152,17 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
   // Once it is empty, a marker takes the path of every earlier copy (alice's
   // link, the hub's mailbox, bob's inbox, each in order): once bob has it,
   // anything shown twice would show.
-  ASSERT_TRUE(eventually([&] { return test::unconfirmed_envelopes(a_.world.data_home(), "alice") == 0; },
-                         20s))
-    << "alice's outbox still holds envelopes\n" << test::read_file(a_.daemon->log_file());
+  ASSERT_TRUE(eventually(
+    [&] { return test::unconfirmed_envelopes(a_.world.data_home(), "alice") == 0; }, 20s))
+    << "alice's outbox still holds envelopes\n"
+    << test::read_file(a_.daemon->log_file());
   send(30);
   ASSERT_TRUE(eventually([&] {
     auto h = b_.account->GetHistory("alice", 0, 100);
-    return std::any_of(h.begin(), h.end(), [&](auto& m) { return m.template get<0>() == ids.back(); });
-  })) << "the marker never came";
+    return std::any_of(h.begin(), h.end(),
+                       [&](auto& m) { return m.template get<0>() == ids.back(); });
+  }))
+    << "the marker never came";
   auto history = b_.account->GetHistory("alice", 0, 100);
   ASSERT_EQ(history.size(), 31u);
   std::set<std::string> seen_ids, seen_texts;
@@ -215,7 +216,7 @@ long resident_kib(pid_t pid) {
   return -1;
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(multihost, a_flood_of_connections_leaves_memory_bounded_and_members_served) {
   start_hub();
@@ -255,16 +256,17 @@ TEST_F(multihost, a_flood_of_connections_leaves_memory_bounded_and_members_serve
 TEST_F(multihost, tls_admits_the_group_and_nobody_else) {
   test::temp_dir certs;
   auto dir = certs.path().string();
-  auto made = test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "hub", "alice",
-                                 "bob"});
+  auto made =
+    test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "hub", "alice", "bob"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto stranger_dir = (certs.path() / "other").string();
-  ASSERT_EQ(test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", stranger_dir, "eve"})
-              .exit_code,
-            0);
+  ASSERT_EQ(
+    test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", stranger_dir, "eve"}).exit_code,
+    0);
   auto tls = [&](const std::string& d, const std::string& name) {
-    return std::vector<std::string>{"--tls-cert", d + "/" + name + ".pem", "--tls-key",
-                                    d + "/" + name + ".key", "--tls-ca", d + "/ca.pem"};
+    return std::vector<std::string>{"--tls-cert", d + "/" + name + ".pem",
+                                    "--tls-key",  d + "/" + name + ".key",
+                                    "--tls-ca",   d + "/ca.pem"};
   };
   auto hub_args = tls(dir, "hub");
   hub_args.insert(hub_args.begin(), {"--listen", "127.0.0.1:0"});
@@ -309,7 +311,8 @@ TEST_F(multihost, the_config_file_sets_what_flags_set) {
   // Logged just after the bus name is taken, which is what start_daemon waits for.
   EXPECT_TRUE(test::eventually([&] {
     return test::read_file(hub_->log_file()).find("re-challenge every 1 s") != std::string::npos;
-  })) << test::read_file(hub_->log_file());
+  }))
+    << test::read_file(hub_->log_file());
 }
 
 namespace {
@@ -323,13 +326,13 @@ public:
     hub_ns = "chatter-hub-" + tag;
     member_ns = "chatter-mem-" + tag;
     ok_ = sh("ip netns add " + hub_ns) && sh("ip netns add " + member_ns)
-          && sh("ip link add ch" + tag + "a netns " + hub_ns + " type veth peer name ch" + tag
-                + "b netns " + member_ns)
-          && sh("ip -n " + hub_ns + " addr add 10.231.0.1/24 dev ch" + tag + "a")
-          && sh("ip -n " + member_ns + " addr add 10.231.0.2/24 dev ch" + tag + "b")
-          && sh("ip -n " + hub_ns + " link set ch" + tag + "a up")
-          && sh("ip -n " + member_ns + " link set ch" + tag + "b up")
-          && sh("ip -n " + hub_ns + " link set lo up") && sh("ip -n " + member_ns + " link set lo up");
+      && sh("ip link add ch" + tag + "a netns " + hub_ns + " type veth peer name ch" + tag
+            + "b netns " + member_ns)
+      && sh("ip -n " + hub_ns + " addr add 10.231.0.1/24 dev ch" + tag + "a")
+      && sh("ip -n " + member_ns + " addr add 10.231.0.2/24 dev ch" + tag + "b")
+      && sh("ip -n " + hub_ns + " link set ch" + tag + "a up")
+      && sh("ip -n " + member_ns + " link set ch" + tag + "b up")
+      && sh("ip -n " + hub_ns + " link set lo up") && sh("ip -n " + member_ns + " link set lo up");
   }
   ~namespaces() {
     sh("ip netns del " + hub_ns);
@@ -347,7 +350,7 @@ private:
   bool ok_ = false;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(multihost, across_network_namespaces_over_a_veth_pair) {
   if (::geteuid() != 0)

@@ -32,7 +32,8 @@ protected:
   void start_notifier(bool inline_reply) {
     server_ = std::make_unique<test::notification_server>(world_.bus.address(), inline_reply);
     auto open = world_.dir.path() / "open.sh";
-    std::ofstream(open) << "#!/bin/sh\necho \"$@\" >> " << opened_.string() << "\n"
+    std::ofstream(open) << "#!/bin/sh\necho \"$@\" >> " << opened_.string()
+                        << "\n"
                         // exec: grep inherits the mask and ignored set as they
                         // are; dash itself blocks signals while it waits for a child.
                         << "exec grep -E '^Sig(Blk|Ign)' /proc/self/status > " << signals_.string()
@@ -59,7 +60,7 @@ protected:
   std::unique_ptr<test::child_process> notifier_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_per_conversation) {
   start_notifier(false);
@@ -96,7 +97,8 @@ TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_
   // "Open" starts chatter-gtk on the conversation.
   server_->invoke(calls[3].id, "default");
   ASSERT_TRUE(eventually([&] { return std::filesystem::exists(opened_); }));
-  EXPECT_TRUE(eventually([&] { return test::read_file(opened_) == "--as bob --conversation alice\n"; }))
+  EXPECT_TRUE(
+    eventually([&] { return test::read_file(opened_) == "--as bob --conversation alice\n"; }))
     << test::read_file(opened_);
   // It starts as from a desktop: no signal blocked, SIGCHLD (bit 17) not ignored.
   ASSERT_TRUE(eventually([&] { return test::read_file(signals_).size() > 20; }));
@@ -120,8 +122,7 @@ TEST_F(notify, busy_is_quiet_and_inline_replies_are_sent) {
   ASSERT_EQ(calls_with("alice").size(), 1u) << "bob was busy";
   auto call = calls_with("alice").at(0);
   EXPECT_EQ(call.body, "now you will") << "bob was busy";
-  EXPECT_EQ(call.actions,
-            (std::vector<std::string>{"default", "Open", "inline-reply", "Reply"}));
+  EXPECT_EQ(call.actions, (std::vector<std::string>{"default", "Open", "inline-reply", "Reply"}));
   server_->reply(call.id, "typed in the notification");
   ASSERT_TRUE(eventually([&] {
     for (auto& m : account("alice").GetHistory("bob", 0, 10))
@@ -147,28 +148,32 @@ TEST_F(notify, a_restarted_daemon_is_followed) {
 TEST_F(notify, a_message_reaches_a_real_dunst) {
   test::xvfb x(world_.dir.path() / "xvfb.log");
   ASSERT_NE(x.display(), ":");
-  test::child_process dunst({"/usr/bin/dunst"},
-                            {{"DISPLAY", x.display()},
-                             {"DBUS_SESSION_BUS_ADDRESS", world_.bus.address()}},
-                            false, (world_.dir.path() / "dunst.log").string());
+  test::child_process dunst(
+    {"/usr/bin/dunst"},
+    {{"DISPLAY", x.display()}, {"DBUS_SESSION_BUS_ADDRESS", world_.bus.address()}}, false,
+    (world_.dir.path() / "dunst.log").string());
   auto conn = world_.bus.connect();
   auto bus = sdbus::createProxy(*conn, "org.freedesktop.DBus", "/org/freedesktop/DBus");
   ASSERT_TRUE(eventually([&] {
     bool owned = false;
-    bus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus")
-      .withArguments(std::string("org.freedesktop.Notifications")).storeResultsTo(owned);
+    bus->callMethod("NameHasOwner")
+      .onInterface("org.freedesktop.DBus")
+      .withArguments(std::string("org.freedesktop.Notifications"))
+      .storeResultsTo(owned);
     return owned;
-  })) << test::read_file(world_.dir.path() / "dunst.log");
+  }))
+    << test::read_file(world_.dir.path() / "dunst.log");
   notifier_ = std::make_unique<test::child_process>(
     std::vector<std::string>{CHATTER_NOTIFY_PATH, "--bus-address", world_.bus.address()},
     std::map<std::string, std::string>{}, true);
   ASSERT_EQ(notifier_->read_line(), "chatter-notify: following 2 account(s)");
 
   account("alice").SendMessage("bob", "hello through dunst");
-  auto dunst_cmd = sdbus::createProxy(*conn, "org.freedesktop.Notifications",
-                                      "/org/freedesktop/Notifications");
+  auto dunst_cmd =
+    sdbus::createProxy(*conn, "org.freedesktop.Notifications", "/org/freedesktop/Notifications");
   auto displayed = [&] {
-    sdbus::Variant n = dunst_cmd->getProperty("displayedLength").onInterface("org.dunstproject.cmd0");
+    sdbus::Variant n =
+      dunst_cmd->getProperty("displayedLength").onInterface("org.dunstproject.cmd0");
     return n.get<uint32_t>();
   };
   // The arrival's notification, then the message replacing it.
@@ -177,11 +182,12 @@ TEST_F(notify, a_message_reaches_a_real_dunst) {
   test::command_result listed;
   EXPECT_TRUE(eventually([&] {
     dunst_cmd->callMethod("NotificationCloseAll").onInterface("org.dunstproject.cmd0");
-    listed = world_.run({"/usr/bin/gdbus", "call", "--session", "--dest",
-                         "org.freedesktop.Notifications", "--object-path",
-                         "/org/freedesktop/Notifications", "--method",
-                         "org.dunstproject.cmd0.NotificationListHistory"});
+    listed =
+      world_.run({"/usr/bin/gdbus", "call", "--session", "--dest", "org.freedesktop.Notifications",
+                  "--object-path", "/org/freedesktop/Notifications", "--method",
+                  "org.dunstproject.cmd0.NotificationListHistory"});
     return listed.out.find("hello through dunst") != std::string::npos;
-  })) << listed.out << listed.err;
+  }))
+    << listed.out << listed.err;
   EXPECT_NE(listed.out.find("'alice'"), std::string::npos) << listed.out;
 }

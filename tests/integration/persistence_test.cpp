@@ -6,8 +6,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include "core/scram.hpp"
 #include "client_proxies.hpp"
+#include "core/scram.hpp"
 #include "helpers.hpp"
 #include "world.hpp"
 
@@ -63,8 +63,9 @@ TEST(persistence, the_hub_database_holds_no_password_equivalent) {
   }
   daemon->terminate();
   SQLite::Database db(world.hub_database().string(), SQLite::OPEN_READONLY);
-  SQLite::Statement cred(db, "SELECT salt, memory_kib, iterations, parallelism, stored_key "
-                             "FROM credentials WHERE username = 'alice'");
+  SQLite::Statement cred(db,
+                         "SELECT salt, memory_kib, iterations, parallelism, stored_key "
+                         "FROM credentials WHERE username = 'alice'");
   ASSERT_TRUE(cred.executeStep());
   auto blob = [](const SQLite::Column& c) {
     auto p = static_cast<const uint8_t*>(c.getBlob());
@@ -92,8 +93,10 @@ TEST(persistence, the_hub_database_holds_no_password_equivalent) {
         auto value = col.isBlob() ? blob(col) : bytes(as_text.begin(), as_text.end());
         ++cells;
         EXPECT_NE(value, password_bytes) << table << "." << col.getName();
-        EXPECT_NE(value, scram::to_bytes(salted)) << table << "." << col.getName() << " holds the Argon2 output";
-        EXPECT_NE(value, scram::to_bytes(client_key)) << table << "." << col.getName() << " holds the ClientKey";
+        EXPECT_NE(value, scram::to_bytes(salted))
+          << table << "." << col.getName() << " holds the Argon2 output";
+        EXPECT_NE(value, scram::to_bytes(client_key))
+          << table << "." << col.getName() << " holds the ClientKey";
         std::string text(value.begin(), value.end());
         EXPECT_EQ(text.find(password), std::string::npos) << table << "." << col.getName();
       }

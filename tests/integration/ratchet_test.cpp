@@ -8,9 +8,9 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include "core/crypto/ratchet_session.hpp"
 #include "core/envelope.hpp"
 #include "core/payload.hpp"
-#include "core/crypto/ratchet_session.hpp"
 #include "daemon_test.hpp"
 #include "helpers.hpp"
 #include "world.hpp"
@@ -31,8 +31,9 @@ protected:
   std::vector<std::string> sessions(const std::string& user, const std::string& peer,
                                     bool closed_too = false) {
     SQLite::Database db(account_db(user).string(), SQLite::OPEN_READONLY);
-    SQLite::Statement q(db, std::string("SELECT hex(id), record FROM sessions WHERE peer = ?")
-                              + (closed_too ? "" : " AND closed = 0") + " ORDER BY rowid");
+    SQLite::Statement q(db,
+                        std::string("SELECT hex(id), record FROM sessions WHERE peer = ?")
+                          + (closed_too ? "" : " AND closed = 0") + " ORDER BY rowid");
     q.bind(1, peer);
     std::vector<std::string> out;
     while (q.executeStep()) {
@@ -68,7 +69,7 @@ protected:
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(ratchet, first_contact_sets_up_a_session_and_the_hub_sees_only_ratchet_envelopes) {
   start();
@@ -200,7 +201,8 @@ TEST_F(ratchet, a_room_of_ratchet_members_uses_pairwise_sessions) {
         if (m.get<3>() == "the kettle is on")
           return true;
       return false;
-    })) << who;
+    }))
+      << who;
   EXPECT_EQ(sessions("alice", "bob").size(), 1u);
   EXPECT_EQ(sessions("alice", "carol").size(), 1u);
 }

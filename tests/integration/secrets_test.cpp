@@ -9,10 +9,10 @@
 #include <botan/hex.h>
 #include <gtest/gtest.h>
 
-#include "member/account/identity_file.hpp"
 #include "client_proxies.hpp"
 #include "core/crypto/suites.hpp"
 #include "helpers.hpp"
+#include "member/account/identity_file.hpp"
 #include "world.hpp"
 
 using namespace chatter;
@@ -28,7 +28,7 @@ std::vector<std::string> leak_forms(const Botan::secure_vector<uint8_t>& key) {
           Botan::base64_encode(key)};
 }
 
-} // namespace
+}  // namespace
 
 TEST(secrets, identity_files_are_private_and_nothing_secret_reaches_the_log) {
   test::world world;
@@ -61,7 +61,7 @@ TEST(secrets, identity_files_are_private_and_nothing_secret_reaches_the_log) {
     EXPECT_EQ(log.find(password), std::string::npos) << user << "'s password is in the log";
 
     auto folder = world.data_home() / "chatter" / "accounts" / user;
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat((folder / "identity.json").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u) << "identity.json of " << user;
     auto file = test::read_file(folder / "identity.json");

@@ -30,10 +30,12 @@ TEST(session, rechallenges_every_second_advance_last_reauthentication) {
   conn->enterEventLoopAsync();
   manager.Login("alice", "pw");
   auto at_login = alice.LastReauthentication();
-  ASSERT_TRUE(eventually([&] {
-    std::lock_guard<std::mutex> g(m);
-    return signals.size() >= 3;
-  }, std::chrono::seconds(6)));
+  ASSERT_TRUE(eventually(
+    [&] {
+      std::lock_guard<std::mutex> g(m);
+      return signals.size() >= 3;
+    },
+    std::chrono::seconds(6)));
   {
     std::lock_guard<std::mutex> g(m);
     EXPECT_GT(signals[0], at_login);
@@ -49,8 +51,8 @@ TEST(session, rechallenges_every_second_advance_last_reauthentication) {
 
 TEST(session, a_wrong_rechallenge_answer_revokes_only_that_session) {
   test::world world;
-  auto daemon = world.start_daemon(
-    {"--rechallenge-interval", "1", "--test-corrupt-rechallenge", "mallory"});
+  auto daemon =
+    world.start_daemon({"--rechallenge-interval", "1", "--test-corrupt-rechallenge", "mallory"});
   auto conn = world.bus.connect();
   client::manager_client manager(*conn);
   manager.Register("mallory", "pw", {});
@@ -67,10 +69,12 @@ TEST(session, a_wrong_rechallenge_answer_revokes_only_that_session) {
   manager.Login("mallory", "pw");
   manager.Login("alice", "pw");
   EXPECT_TRUE(mallory.Authenticated());
-  ASSERT_TRUE(eventually([&] {
-    std::lock_guard<std::mutex> g(m);
-    return !reason.empty();
-  }, std::chrono::seconds(5)));
+  ASSERT_TRUE(eventually(
+    [&] {
+      std::lock_guard<std::mutex> g(m);
+      return !reason.empty();
+    },
+    std::chrono::seconds(5)));
   EXPECT_NE(reason.find("wrong answer"), std::string::npos) << reason;
   EXPECT_TRUE(eventually([&] { return !mallory.Authenticated(); }));
   EXPECT_EQ(error_of([&] { mallory.Logout(); }), err("NotLoggedIn"));

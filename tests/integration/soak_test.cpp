@@ -11,9 +11,9 @@
 // reproduces.
 #include <atomic>
 #include <cstdlib>
-#include <thread>
 #include <map>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -66,7 +66,8 @@ protected:
         }
       },
       30s))
-      << user << " could not log in again\n" << test::read_file(m.daemon->log_file());
+      << user << " could not log in again\n"
+      << test::read_file(m.daemon->log_file());
   }
 
   void kill_and_restart(int which) {
@@ -97,8 +98,8 @@ protected:
   // anything shown twice would be too. The markers count as sent.
   void send_markers(std::vector<sent_message>& alice_sent, std::vector<sent_message>& bob_sent) {
     auto outbox_empty = [](test::member_host& m, const std::string& user) {
-      return eventually(
-        [&] { return test::unconfirmed_envelopes(m.world.data_home(), user) == 0; }, 30s);
+      return eventually([&] { return test::unconfirmed_envelopes(m.world.data_home(), user) == 0; },
+                        30s);
     };
     ASSERT_TRUE(outbox_empty(alice_, "alice")) << "alice's outbox still holds envelopes";
     ASSERT_TRUE(outbox_empty(bob_, "bob")) << "bob's outbox still holds envelopes";
@@ -110,9 +111,13 @@ protected:
           return true;
       return false;
     };
-    ASSERT_TRUE(eventually([&] {
-      return shown(bob_, "alice", alice_sent.back().id) && shown(alice_, "bob", bob_sent.back().id);
-    }, 20s)) << "a marker never came";
+    ASSERT_TRUE(eventually(
+      [&] {
+        return shown(bob_, "alice", alice_sent.back().id)
+          && shown(alice_, "bob", bob_sent.back().id);
+      },
+      20s))
+      << "a marker never came";
   }
 
   test::world hub_world_;
@@ -162,7 +167,7 @@ tally compare(const std::vector<sent_message>& sent, const std::vector<sent_mess
   return t;
 }
 
-} // namespace
+}  // namespace
 
 TEST_F(soak, kills_and_restarts_lose_and_duplicate_nothing) {
   const long messages = env_or("CHATTER_SOAK_MESSAGES", 240);
@@ -213,7 +218,7 @@ TEST_F(soak, kills_and_restarts_lose_and_duplicate_nothing) {
   auto all_there = [&] {
     try {
       return compare(alice_sent, history_from(bob_, "alice")).lost == 0
-             && compare(bob_sent, history_from(alice_, "bob")).lost == 0;
+        && compare(bob_sent, history_from(alice_, "bob")).lost == 0;
     } catch (const sdbus::Error&) {
       return false;
     }
@@ -227,11 +232,12 @@ TEST_F(soak, kills_and_restarts_lose_and_duplicate_nothing) {
               ab.duplicated + ba.duplicated, ab.out_of_order + ba.out_of_order};
   std::printf("soak: sent=%zu delivered=%zu lost=%zu duplicated=%zu out_of_order=%zu "
               "kills=%zu refused=%zu seed=%ld\n",
-              total.sent, total.delivered, total.lost, total.duplicated, total.out_of_order,
-              kills, refused.load(), seed);
-  EXPECT_TRUE(complete) << "--- hub\n" << test::read_file(hub_->log_file())
-                        << "--- alice's host\n" << test::read_file(alice_.daemon->log_file())
-                        << "--- bob's host\n" << test::read_file(bob_.daemon->log_file());
+              total.sent, total.delivered, total.lost, total.duplicated, total.out_of_order, kills,
+              refused.load(), seed);
+  EXPECT_TRUE(complete) << "--- hub\n"
+                        << test::read_file(hub_->log_file()) << "--- alice's host\n"
+                        << test::read_file(alice_.daemon->log_file()) << "--- bob's host\n"
+                        << test::read_file(bob_.daemon->log_file());
   EXPECT_EQ(total.lost, 0u);
   EXPECT_EQ(total.duplicated, 0u);
   EXPECT_EQ(total.out_of_order, 0u);

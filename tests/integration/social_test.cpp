@@ -22,7 +22,7 @@ namespace {
 struct observer {
   std::mutex m;
   std::vector<std::tuple<std::string, std::string, std::string>> presence;  // user, status, msg
-  std::vector<std::pair<std::string, std::string>> arrivals;               // user, display
+  std::vector<std::pair<std::string, std::string>> arrivals;                // user, display
   std::vector<std::tuple<std::string, std::string, std::string>> received;  // id, from, room
   std::map<std::string, std::vector<std::string>> states;
 
@@ -100,7 +100,7 @@ protected:
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(social, directory_contacts_presence_and_arrivals) {
   join("alice", "Alice Liddell");
@@ -174,8 +174,7 @@ TEST_F(social, read_receipts_reach_the_sender) {
   account("bob").MarkRead("alice");
   EXPECT_TRUE(account("bob").ListPendingMessages().empty());
   ASSERT_TRUE(eventually([&] { return alice_sees.states_of(id).size() == 3; }));
-  EXPECT_EQ(alice_sees.states_of(id),
-            (std::vector<std::string>{"sent", "delivered", "read"}));
+  EXPECT_EQ(alice_sees.states_of(id), (std::vector<std::string>{"sent", "delivered", "read"}));
   EXPECT_EQ(account("alice").GetHistory("bob", 0, 10).at(0).get<5>(), "read");
   EXPECT_EQ(account("bob").GetHistory("alice", 0, 10).at(0).get<5>(), "read");
 
@@ -185,8 +184,8 @@ TEST_F(social, read_receipts_reach_the_sender) {
   account("alice").Logout();
   account("bob").MarkRead("alice");
   manager_->Login("alice", "pw-alice");
-  ASSERT_TRUE(eventually(
-    [&] { return account("alice").GetHistory("bob", 0, 10).at(1).get<5>() == "read"; }));
+  ASSERT_TRUE(
+    eventually([&] { return account("alice").GetHistory("bob", 0, 10).at(1).get<5>() == "read"; }));
   EXPECT_EQ(account("alice").GetHistory("bob", 0, 10).at(1).get<0>(), second);
 }
 
@@ -216,9 +215,8 @@ TEST_F(social, rooms_deliver_to_every_member_once) {
   EXPECT_EQ(history[0].get<1>(), "alice");
   EXPECT_EQ(history[0].get<2>(), "#lab");
   EXPECT_EQ(history[0].get<3>(), "hi all");
-  ASSERT_TRUE(eventually([&] {
-    return account("alice").GetHistory("#lab", 0, 10).at(0).get<5>() == "delivered";
-  }));
+  ASSERT_TRUE(eventually(
+    [&] { return account("alice").GetHistory("#lab", 0, 10).at(0).get<5>() == "delivered"; }));
   // Replies from members land in the same conversation.
   account("bob").SendMessage("#lab", "hi alice");
   ASSERT_TRUE(eventually([&] { return account("alice").GetHistory("#lab", 0, 10).size() == 2; }));

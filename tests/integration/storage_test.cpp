@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "client_proxies.hpp"
-#include "damage.hpp"
 #include "daemon_test.hpp"
+#include "damage.hpp"
 #include "helpers.hpp"
 #include "world.hpp"
 
@@ -44,12 +44,13 @@ finished_run run_chatterd(const std::string& bus, const fs::path& data_home,
   std::vector<std::string> argv{CHATTERD_PATH, "--bus-address", bus, "--log-level", "info"};
   argv.insert(argv.end(), args.begin(), args.end());
   auto start = steady::now();
-  auto result = test::run_command(argv, {{"XDG_DATA_HOME", data_home.string()},
-                                         {"XDG_CONFIG_HOME", (data_home / "config").string()}});
+  auto result = test::run_command(
+    argv,
+    {{"XDG_DATA_HOME", data_home.string()}, {"XDG_CONFIG_HOME", (data_home / "config").string()}});
   return {result, steady::now() - start};
 }
 
-} // namespace
+}  // namespace
 
 class storage : public test::daemon_test {};
 
@@ -100,8 +101,7 @@ TEST_F(storage, a_deleted_wal_refuses_writes_and_loses_nothing_acknowledged) {
     EXPECT_EQ(e.getName(), err("StorageFailed")) << e.getMessage();
     EXPECT_NE(e.getMessage().find("hub.db-wal was removed"), std::string::npos) << e.getMessage();
   }
-  EXPECT_NE(test::read_file(daemon_->log_file()).find("hub.db-wal was removed"),
-            std::string::npos);
+  EXPECT_NE(test::read_file(daemon_->log_file()).find("hub.db-wal was removed"), std::string::npos);
   // kill -9: the deleted WAL goes with the process; what the hub had
   // acknowledged must be in hub.db itself.
   restart();
@@ -183,10 +183,12 @@ TEST(startup, a_world_writable_data_dir_without_the_sticky_bit_is_refused) {
   auto open_dir = world.dir.path() / "open";
   fs::create_directory(open_dir);
   ::chmod(open_dir.c_str(), 0777);
-  auto run = run_chatterd(world.bus.address(), world.data_home(), {"--data-dir", open_dir.string()});
+  auto run =
+    run_chatterd(world.bus.address(), world.data_home(), {"--data-dir", open_dir.string()});
   EXPECT_NE(run.result.exit_code, 0);
-  EXPECT_NE(run.result.err.find(open_dir.string() + " is writable by every user and has no "
-                                                    "sticky bit"),
+  EXPECT_NE(run.result.err.find(open_dir.string()
+                                + " is writable by every user and has no "
+                                  "sticky bit"),
             std::string::npos)
     << run.result.err;
   struct stat st {};
@@ -207,9 +209,10 @@ TEST(startup, losing_the_bus_and_its_name_ends_chatterd_within_a_second) {
                              {{"XDG_DATA_HOME", (dir.path() / "data").string()},
                               {"XDG_CONFIG_HOME", (dir.path() / "config").string()}},
                              false, log.string());
-  ASSERT_TRUE(test::eventually([&] {
-    return test::read_file(log).find("serving org.chatter.Chatter1") != std::string::npos;
-  }, std::chrono::seconds(10))) << test::read_file(log);
+  ASSERT_TRUE(test::eventually(
+    [&] { return test::read_file(log).find("serving org.chatter.Chatter1") != std::string::npos; },
+    std::chrono::seconds(10)))
+    << test::read_file(log);
   bus.stop(SIGKILL);
   auto start = steady::now();
   EXPECT_TRUE(test::eventually([&] { return !daemon.running(); }, std::chrono::seconds(5)));

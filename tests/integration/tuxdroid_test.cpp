@@ -22,7 +22,6 @@ using test::eventually;
 
 namespace {
 
-
 class tuxdroid : public test::daemon_test {
 protected:
   void TearDown() override {
@@ -52,7 +51,9 @@ protected:
   // heard before it, or nothing when it never came.
   std::vector<std::string> commands_before_a_message_from(const std::string& sender) {
     account(sender).SendMessage("alice", "the marker");
-    auto is_marker = [](const std::string& c) { return c.find("the%20marker") != std::string::npos; };
+    auto is_marker = [](const std::string& c) {
+      return c.find("the%20marker") != std::string::npos;
+    };
     auto read = [&](const std::vector<std::string>& c) {
       return std::any_of(c.begin(), c.end(), is_marker);
     };
@@ -65,7 +66,7 @@ protected:
   std::unique_ptr<client::tuxdroid_client> robot_object_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
   start_with_robot({"--tux-react-on-arrival", "false"});
@@ -140,8 +141,8 @@ TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
         auto and_at = s.rfind("and%20", others);
         people += 2 + std::stoul(s.substr(and_at + 6, others - and_at - 6));
       } else {
-        people += 1 + (s.find("%20and%20") != std::string::npos)
-                  + (s.find("%2C") != std::string::npos);
+        people +=
+          1 + (s.find("%20and%20") != std::string::npos) + (s.find("%2C") != std::string::npos);
       }
     }
     return people;
@@ -156,7 +157,8 @@ TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
   // A turn lasts at least a second: one sentence for the first arrival's
   // window, then at most one a second while the burst lasts, then the rest.
   auto bound = 2 + std::chrono::duration_cast<std::chrono::seconds>(burst).count();
-  std::cout << "20 arrivals over " << std::chrono::duration_cast<std::chrono::milliseconds>(burst).count()
+  std::cout << "20 arrivals over "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(burst).count()
             << " ms: " << said.size() << " sentence(s), at most " << bound << " allowed\n";
   EXPECT_LE(said.size(), static_cast<size_t>(bound)) << "a burst of 20 arrivals must merge";
 }
@@ -183,7 +185,8 @@ TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
   robot_.set_delay(1000ms);
   auto reads_out_alice = [](const std::vector<std::string>& c) {
     for (auto& s : test::fake_tux_server::speeches(c))
-      if (s.find("from%20alice") != std::string::npos || s.find("alice%20says") != std::string::npos)
+      if (s.find("from%20alice") != std::string::npos
+          || s.find("alice%20says") != std::string::npos)
         return true;
     return false;
   };
@@ -210,8 +213,7 @@ TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
 TEST_F(tuxdroid, chatterctl_tux_speaks_acts_reports_and_refuses_unknown_actions) {
   start_with_robot();
   auto tango = world_.chatterctl({"tux", "do", "dance-the-tango"});
-  std::cout << "chatterctl tux do dance-the-tango: exit " << tango.exit_code << ", "
-            << tango.err;
+  std::cout << "chatterctl tux do dance-the-tango: exit " << tango.exit_code << ", " << tango.err;
   EXPECT_EQ(tango.exit_code, 3);
   EXPECT_NE(tango.err.find(err("InvalidArgument")), std::string::npos);
   EXPECT_NE(tango.err.find("valid actions: blink,"), std::string::npos);
@@ -222,8 +224,8 @@ TEST_F(tuxdroid, chatterctl_tux_speaks_acts_reports_and_refuses_unknown_actions)
   EXPECT_TRUE(robot_.wait_for(
     [](auto& c) {
       return c.size() == 2
-             && c[0] == "/0/tts/speak?text=Hello%20from%20chatterctl&locutor=Ryan&pitch=100"
-             && c[1] == "/0/eyes/on?count=2&final_state=OPEN";
+        && c[0] == "/0/tts/speak?text=Hello%20from%20chatterctl&locutor=Ryan&pitch=100"
+        && c[1] == "/0/eyes/on?count=2&final_state=OPEN";
     },
     5s))
     << testing::PrintToString(robot_.commands());
@@ -259,6 +261,5 @@ TEST_F(tuxdroid, espeak_speaks_into_a_wav_file) {
   in.read(header, sizeof header);
   EXPECT_EQ(std::string(header, 4), "RIFF");
   EXPECT_EQ(std::string(header + 8, 4), "WAVE");
-  std::cout << "espeak-ng wrote " << std::filesystem::file_size(wav) << " bytes to " << wav
-            << '\n';
+  std::cout << "espeak-ng wrote " << std::filesystem::file_size(wav) << " bytes to " << wav << '\n';
 }

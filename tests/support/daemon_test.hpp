@@ -60,4 +60,4 @@ protected:
   std::map<std::string, std::unique_ptr<client::account_client>> accounts_;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -66,4 +66,4 @@ inline void touch_hub_wal(const std::filesystem::path& db) {
   sql.exec("DELETE FROM receipts WHERE sender = '~'");
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

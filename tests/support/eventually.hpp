@@ -20,4 +20,4 @@ inline bool eventually(const std::function<bool()>& done,
   return done();
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

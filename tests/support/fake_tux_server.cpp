@@ -12,8 +12,8 @@ namespace {
 // The services of the table in docs/tuxdroid-protocol.md, per resource.
 const std::map<std::string, std::set<std::string>>& services() {
   static const std::map<std::string, std::set<std::string>> table{
-    {"tts", {"speak", "stop", "pause", "voices", "locutor", "stack_speak", "stack_next",
-             "stack_flush"}},
+    {"tts",
+     {"speak", "stop", "pause", "voices", "locutor", "stack_speak", "stack_next", "stack_flush"}},
     {"flippers", {"up", "down", "off", "on", "on_during", "speed"}},
     {"spinning", {"left_on", "right_on", "left_on_during", "right_on_during", "off", "speed"}},
     {"mouth", {"open", "close", "off", "on", "on_during"}},
@@ -29,41 +29,43 @@ const std::map<std::string, std::set<std::string>>& services() {
 std::string answer(bool ok, const std::string& data = {}) {
   const std::string element = "root";  // the document element the real server writes
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + element + "><result>"
-         + (ok ? "Success" : "Failed") + "</result>" + data + "</" + element + ">\n";
+    + (ok ? "Success" : "Failed") + "</result>" + data + "</" + element + ">\n";
 }
 
-} // namespace
+}  // namespace
 
 fake_tux_server::fake_tux_server() : server_(std::make_unique<httplib::Server>()) {
-  server_->Get(R"(/0/([a-z_]+)/([a-z_]+))", [this](const httplib::Request& req,
-                                                    httplib::Response& res) {
-    std::chrono::milliseconds delay;
-    bool radio;
-    {
+  server_->Get(
+    R"(/0/([a-z_]+)/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      std::chrono::milliseconds delay;
+      bool radio;
+      {
+        std::lock_guard<std::mutex> g(m_);
+        delay = delay_;
+        radio = radio_;
+      }
+      if (delay.count() > 0)
+        std::this_thread::sleep_for(delay);
+      auto resource = req.matches[1].str();
+      auto service = req.matches[2].str();
+      auto known = services().count(resource) && services().at(resource).count(service);
+      bool ok = known && (resource != "tts" || service != "speak" || req.has_param("text"));
       std::lock_guard<std::mutex> g(m_);
-      delay = delay_;
-      radio = radio_;
-    }
-    if (delay.count() > 0)
-      std::this_thread::sleep_for(delay);
-    auto resource = req.matches[1].str();
-    auto service = req.matches[2].str();
-    auto known = services().count(resource) && services().at(resource).count(service);
-    bool ok = known && (resource != "tts" || service != "speak" || req.has_param("text"));
-    std::lock_guard<std::mutex> g(m_);
-    if (resource == "status") {
-      ++status_requests_;
-      auto value = radio ? "True" : "False";
-      res.set_content(answer(true, "<data_count>1</data_count><data0><name>radio_state</name>"
-                                   "<value>" + std::string(value) + "</value><delay>0.0</delay></data0>"),
-                      "text/xml");
-      return;
-    }
-    commands_.push_back(req.target);
-    if (!ok)
-      refused_.push_back(req.target);
-    res.set_content(answer(ok, "<data_count>0</data_count>"), "text/xml");
-  });
+      if (resource == "status") {
+        ++status_requests_;
+        auto value = radio ? "True" : "False";
+        res.set_content(answer(true,
+                               "<data_count>1</data_count><data0><name>radio_state</name>"
+                               "<value>"
+                                 + std::string(value) + "</value><delay>0.0</delay></data0>"),
+                        "text/xml");
+        return;
+      }
+      commands_.push_back(req.target);
+      if (!ok)
+        refused_.push_back(req.target);
+      res.set_content(answer(ok, "<data_count>0</data_count>"), "text/xml");
+    });
   port_ = static_cast<uint16_t>(server_->bind_to_any_port("127.0.0.1"));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   // stop() before the loop runs would be lost, and join() would wait forever.
@@ -131,4 +133,4 @@ bool fake_tux_server::wait_for(const std::function<bool(const std::vector<std::s
   return true;
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

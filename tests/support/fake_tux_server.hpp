@@ -66,4 +66,4 @@ private:
   bool radio_ = true;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

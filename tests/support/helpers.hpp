@@ -46,4 +46,4 @@ inline const std::string err(const char* name) {
   return std::string("org.chatter.Chatter1.Error.") + name;
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -79,9 +79,13 @@ public:
 
   // Starts node `i` (again, after a kill: same port, same data) as one of
   // `count` nodes; `join` for a node added to the running cluster.
-  void start(size_t i, size_t count, bool join = false,
-             std::vector<std::string> extra = {}, std::filesystem::path secret = {}) {
-    std::vector<std::string> args{"--hub-node", "--listen", address(i), "--cluster", list(count),
+  void start(size_t i, size_t count, bool join = false, std::vector<std::string> extra = {},
+             std::filesystem::path secret = {}) {
+    std::vector<std::string> args{"--hub-node",
+                                  "--listen",
+                                  address(i),
+                                  "--cluster",
+                                  list(count),
                                   "--cluster-secret",
                                   secret.empty() ? secret_.string() : secret.string()};
     if (join)
@@ -149,4 +153,4 @@ private:
   std::filesystem::path secret_;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -18,8 +18,7 @@ class hub_test : public testing::Test {
 protected:
   // A cheap KDF by default; tests with a member (whose floor is 19 MiB,
   // t=2) pass scram::member_kdf_floor.
-  void start_hub(std::chrono::milliseconds rechallenge_interval,
-                 kdf_params kdf = {8192, 1, 1}) {
+  void start_hub(std::chrono::milliseconds rechallenge_interval, kdf_params kdf = {8192, 1, 1}) {
     register_chatter_types(cfg_);
     sys_ = std::make_unique<caf::actor_system>(cfg_);
     hub_config hc;
@@ -44,9 +43,10 @@ protected:
   template <class T, class Handle, class... Ts>
   std::pair<T, caf::error> ask(const Handle& h, Ts... xs) {
     std::pair<T, caf::error> out;
-    self()->request(h, std::chrono::seconds(10), xs...).receive(
-      [&](T& value) { out.first = std::move(value); },
-      [&](caf::error& err) { out.second = std::move(err); });
+    self()
+      ->request(h, std::chrono::seconds(10), xs...)
+      .receive([&](T& value) { out.first = std::move(value); },
+               [&](caf::error& err) { out.second = std::move(err); });
     return out;
   }
 
@@ -58,4 +58,4 @@ protected:
   std::unique_ptr<caf::scoped_actor> self_;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

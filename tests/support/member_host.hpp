@@ -60,4 +60,4 @@ inline std::vector<std::string> hub_args(const std::string& host, uint16_t port)
   return {"--hub", host + ":" + std::to_string(port)};
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -8,8 +8,7 @@ class notification_server::adaptor final
   : public sdbus::AdaptorInterfaces<org::freedesktop::Notifications_adaptor> {
 public:
   adaptor(sdbus::IConnection& connection, bool inline_reply)
-    : AdaptorInterfaces(connection, "/org/freedesktop/Notifications"),
-      inline_reply_(inline_reply) {
+    : AdaptorInterfaces(connection, "/org/freedesktop/Notifications"), inline_reply_(inline_reply) {
     registerAdaptor();
   }
   ~adaptor() {
@@ -29,11 +28,10 @@ private:
     return caps;
   }
 
-  uint32_t Notify(const std::string& app_name, const uint32_t& replaces_id,
-                  const std::string&, const std::string& summary, const std::string& body,
+  uint32_t Notify(const std::string& app_name, const uint32_t& replaces_id, const std::string&,
+                  const std::string& summary, const std::string& body,
                   const std::vector<std::string>& actions,
-                  const std::map<std::string, sdbus::Variant>& hints,
-                  const int32_t&) override {
+                  const std::map<std::string, sdbus::Variant>& hints, const int32_t&) override {
     std::lock_guard<std::mutex> g(m_);
     notify_call call{app_name, replaces_id, summary, body, actions, {}, 0};
     for (auto& [key, value] : hints)
@@ -49,8 +47,7 @@ private:
     emitNotificationClosed(id, 3);
   }
 
-  std::tuple<std::string, std::string, std::string, std::string> GetServerInformation()
-    override {
+  std::tuple<std::string, std::string, std::string, std::string> GetServerInformation() override {
     return {"chatter-test-notifications", "chatter", "1", "1.2"};
   }
 
@@ -86,4 +83,4 @@ void notification_server::reply(uint32_t id, const std::string& text) {
   object_->emitNotificationReplied(id, text);
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

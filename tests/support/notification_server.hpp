@@ -44,4 +44,4 @@ private:
   std::unique_ptr<adaptor> object_;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

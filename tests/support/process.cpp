@@ -52,7 +52,7 @@ std::string read_all(int fd) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 child_process::child_process(const std::vector<std::string>& argv,
                              const std::map<std::string, std::string>& extra_env,
@@ -160,8 +160,8 @@ command_result run_command(const std::vector<std::string>& argv,
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
-  if (!input.empty())
-    [[maybe_unused]] auto n = write(in_pipe[1], input.data(), input.size());
+  if (!input.empty()) [[maybe_unused]]
+    auto n = write(in_pipe[1], input.data(), input.size());
   close(in_pipe[1]);
   command_result result;
   // stderr is small for our tools; read it after stdout closes.
@@ -175,4 +175,4 @@ command_result run_command(const std::vector<std::string>& argv,
   return result;
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

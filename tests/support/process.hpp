@@ -44,4 +44,4 @@ command_result run_command(const std::vector<std::string>& argv,
                            const std::map<std::string, std::string>& extra_env = {},
                            const std::string& input = {});
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -24,4 +24,4 @@ temp_dir::~temp_dir() {
     fs::remove_all(path_, ec);
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

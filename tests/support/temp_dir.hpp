@@ -23,4 +23,4 @@ private:
   std::filesystem::path path_;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -31,8 +31,7 @@ std::unique_ptr<sdbus::IConnection> private_bus::connect() const {
   return sdbus::createSessionBusConnectionWithAddress(address_);
 }
 
-chatterd_process::chatterd_process(const private_bus& bus,
-                                   const fs::path& data_home,
+chatterd_process::chatterd_process(const private_bus& bus, const fs::path& data_home,
                                    std::vector<std::string> extra_args,
                                    std::map<std::string, std::string> extra_env,
                                    std::vector<std::string> launcher)
@@ -105,14 +104,13 @@ uint16_t printed_hub_port(const fs::path& log, const std::string& host) {
 
 std::unique_ptr<chatterd_process> world::start_daemon(std::vector<std::string> args,
                                                       std::map<std::string, std::string> env) {
-  auto d = std::make_unique<chatterd_process>(bus, data_home(), std::move(args), std::move(env),
-                                              launcher);
+  auto d =
+    std::make_unique<chatterd_process>(bus, data_home(), std::move(args), std::move(env), launcher);
   d->wait_ready();
   return d;
 }
 
-command_result world::chatterctl(std::vector<std::string> args,
-                                 const std::string& input) const {
+command_result world::chatterctl(std::vector<std::string> args, const std::string& input) const {
   args.insert(args.begin(), {CHATTERCTL_PATH, "--bus-address", bus.address()});
   return run_command(args, {}, input);
 }
@@ -121,4 +119,4 @@ command_result world::run(std::vector<std::string> argv) const {
   return run_command(argv, {{"DBUS_SESSION_BUS_ADDRESS", bus.address()}});
 }
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -78,10 +78,9 @@ public:
   std::unique_ptr<chatterd_process> start_daemon(std::vector<std::string> args = {},
                                                  std::map<std::string, std::string> env = {});
   // Runs chatterctl against this world's bus.
-  command_result chatterctl(std::vector<std::string> args,
-                            const std::string& input = {}) const;
+  command_result chatterctl(std::vector<std::string> args, const std::string& input = {}) const;
   // Runs any command with DBUS_SESSION_BUS_ADDRESS set to this world's bus.
   command_result run(std::vector<std::string> argv) const;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

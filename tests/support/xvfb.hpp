@@ -14,11 +14,10 @@ class xvfb {
 public:
   explicit xvfb(const std::filesystem::path& log)
     : server_(std::make_unique<child_process>(
-        std::vector<std::string>{"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0",
-                                 "1024x768x24", "-nolisten", "tcp"},
-        std::map<std::string, std::string>{}, true, log.string())),
-      display_(":" + server_->read_line()) {
-  }
+      std::vector<std::string>{"/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24",
+                               "-nolisten", "tcp"},
+      std::map<std::string, std::string>{}, true, log.string())),
+      display_(":" + server_->read_line()) {}
   // ":N", or ":" when Xvfb did not start.
   const std::string& display() const {
     return display_;
@@ -29,4 +28,4 @@ private:
   std::string display_;
 };
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "member/account/account_manager.hpp"
 #include "core/errors.hpp"
 #include "hub/hub.hpp"
+#include "member/account/account_manager.hpp"
 #include "temp_dir.hpp"
 
 namespace chatter::test {
@@ -25,7 +25,7 @@ protected:
     register_chatter_types(cfg_);
     sys_ = std::make_unique<caf::actor_system>(cfg_);
     self_ = std::make_unique<caf::scoped_actor>(*sys_, true);  // hidden: not counted as running
-    idle_ = sys_->registry().running();  // CAF's own actors
+    idle_ = sys_->registry().running();                        // CAF's own actors
     for (auto user : {"alice", "bob"}) {
       fs::create_directories(dir_.path() / user);
       std::ofstream(dir_.path() / user / "account.json") << "{\"username\": \"" << user << "\"}\n";
@@ -47,7 +47,8 @@ protected:
 
   account_actor actor_of(const std::string& user) {
     account_actor out;
-    (*self_)->request(manager_, patience, account_atom_v, user)
+    (*self_)
+      ->request(manager_, patience, account_atom_v, user)
       .receive([&](const account_actor& a) { out = a; },
                [&](const caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
     return out;
@@ -97,7 +98,8 @@ TEST_F(account_manager_test, an_account_that_ends_is_reported_failed_and_started
   // bob never noticed: the same actor, still answering.
   EXPECT_EQ(actor_of("bob"), bob);
   bool answered = false;
-  (*self_)->request(bob, patience, status_atom_v)
+  (*self_)
+    ->request(bob, patience, status_atom_v)
     .receive([&](const account_status& s) { answered = s.user == "bob"; },
              [&](const caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
   EXPECT_TRUE(answered);
@@ -105,8 +107,9 @@ TEST_F(account_manager_test, an_account_that_ends_is_reported_failed_and_started
 
 TEST_F(account_manager_test, an_unknown_name_gets_no_actor_and_no_folder) {
   bool refused = false;
-  (*self_)->request(manager_, patience, login_atom_v, std::string("ghost"),
-                    secret("a long enough password"))
+  (*self_)
+    ->request(manager_, patience, login_atom_v, std::string("ghost"),
+              secret("a long enough password"))
     .receive([&](const account_status&) {},
              [&](const caf::error& err) { refused = describe(err).name == "NotFound"; });
   EXPECT_TRUE(refused);
@@ -123,6 +126,6 @@ TEST(account_manager_suites, a_suite_is_known_or_named_with_the_known_ones) {
             "x25519-chacha20poly1305-ed25519, rsa-oaep-pss-3072, elgamal-2048");
 }
 
-} // namespace
+}  // namespace
 
-} // namespace chatter::test
+}  // namespace chatter::test

@@ -105,7 +105,7 @@ protected:
   std::unique_ptr<account_store> store_ = std::make_unique<account_store>(path_);
 };
 
-} // namespace
+}  // namespace
 
 // --- contacts ---------------------------------------------------------------
 
@@ -464,8 +464,8 @@ TEST_F(account_store_test, prekey_ids_start_at_1_and_are_never_given_twice) {
 TEST_F(account_store_test, prekeys_read_back_by_kind_and_id_and_the_newest_is_the_highest_id) {
   using store::prekey_kind;
   EXPECT_FALSE(s().newest_prekey(prekey_kind::signed_key));
-  s().put_prekeys(prekey_kind::signed_key, {{2, tagged(0x21), tagged(0x22), 200},
-                                            {1, tagged(0x11), tagged(0x12), 100}});
+  s().put_prekeys(prekey_kind::signed_key,
+                  {{2, tagged(0x21), tagged(0x22), 200}, {1, tagged(0x11), tagged(0x12), 100}});
   s().put_prekeys(prekey_kind::one_time, {{3, tagged(0x31), tagged(0x32), 300}});
   reopen();
   auto p = s().find_prekey(prekey_kind::signed_key, 1);
@@ -490,9 +490,10 @@ TEST_F(account_store_test, a_batch_of_prekeys_with_a_taken_id_is_refused_whole) 
 
 TEST_F(account_store_test, old_signed_prekeys_retire_but_the_newest_stays) {
   using store::prekey_kind;
-  s().put_prekeys(prekey_kind::signed_key, {{1, tagged(1), tagged(1), 100},
-                                            {2, tagged(2), tagged(2), 200},
-                                            {3, tagged(3), tagged(3), 300}});
+  s().put_prekeys(prekey_kind::signed_key,
+                  {{1, tagged(1), tagged(1), 100},
+                   {2, tagged(2), tagged(2), 200},
+                   {3, tagged(3), tagged(3), 300}});
   s().put_prekeys(prekey_kind::one_time, {{1, tagged(9), tagged(9), 50}});
   s().retire_signed_prekeys(250);
   EXPECT_FALSE(s().find_prekey(prekey_kind::signed_key, 1));

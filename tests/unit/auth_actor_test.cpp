@@ -2,8 +2,8 @@
 // login exchange, throttling, and the re-challenge cycle with real timers.
 #include <gtest/gtest.h>
 
-#include "core/scram.hpp"
 #include "core/errors.hpp"
+#include "core/scram.hpp"
 #include "hub/hub.hpp"
 #include "hub_test.hpp"
 
@@ -26,8 +26,12 @@ protected:
     auto [offer, err] = ask<signup_offer>(gw_, offer_atom_v, user);
     EXPECT_FALSE(err) << caf::to_string(err);
     auto keys = scram::derive(password, offer.salt, offer.kdf);
-    signup_request req{user, user, offer.salt, offer.kdf, scram::to_bytes(keys.stored_key),
-                                                          scram::to_bytes(keys.server_key)};
+    signup_request req{user,
+                       user,
+                       offer.salt,
+                       offer.kdf,
+                       scram::to_bytes(keys.stored_key),
+                       scram::to_bytes(keys.server_key)};
     auto [ok, err2] = ask<caf::ok_atom>(gw_, signup_atom_v, req);
     EXPECT_FALSE(err2) << caf::to_string(err2);
     return keys;
@@ -49,18 +53,17 @@ protected:
       return out;
     }
     out.keys = scram::derive(password, challenge.salt, challenge.kdf);
-    out.message = scram::login_auth_message(user, nonce, challenge.nonce,
-                                            challenge.salt, challenge.kdf);
+    out.message =
+      scram::login_auth_message(user, nonce, challenge.nonce, challenge.salt, challenge.kdf);
     auto proof = scram::client_proof(out.keys.client_key, out.keys.stored_key, out.message);
     auto peer = caf::actor_cast<session_peer_actor>(self()->address());
-    std::tie(out.grant, out.err)
-      = ask<login_grant>(gw_, proof_atom_v, challenge.attempt, proof, peer);
+    std::tie(out.grant, out.err) =
+      ask<login_grant>(gw_, proof_atom_v, challenge.attempt, proof, peer);
     return out;
   }
-
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(hub_behind_gateway, sign_up_then_log_in_with_mutual_proof) {
   sign_up("alice", "correct horse");
@@ -68,8 +71,7 @@ TEST_F(hub_behind_gateway, sign_up_then_log_in_with_mutual_proof) {
   ASSERT_FALSE(out.err) << caf::to_string(out.err);
   EXPECT_EQ(out.grant.session.size(), 32u);
   EXPECT_EQ(out.grant.rechallenge_interval_ms, 200);
-  EXPECT_EQ(out.grant.server_signature,
-            scram::server_signature(out.keys.server_key, out.message));
+  EXPECT_EQ(out.grant.server_signature, scram::server_signature(out.keys.server_key, out.message));
 }
 
 TEST_F(hub_behind_gateway, sign_up_errors) {
@@ -80,13 +82,11 @@ TEST_F(hub_behind_gateway, sign_up_errors) {
             "InvalidArgument");
   // A sign-up that skips the offer, or brings its own salt, is refused.
   signup_request forged{"mallory", "m", bytes(16, 7), {8192, 1, 1}, bytes(32, 1), bytes(32, 2)};
-  EXPECT_EQ(error_name_of(ask<caf::ok_atom>(gw_, signup_atom_v, forged).second),
-            "InvalidArgument");
+  EXPECT_EQ(error_name_of(ask<caf::ok_atom>(gw_, signup_atom_v, forged).second), "InvalidArgument");
   auto [offer, err] = ask<signup_offer>(gw_, offer_atom_v, std::string("mallory"));
   ASSERT_FALSE(err);
   forged.kdf = offer.kdf;
-  EXPECT_EQ(error_name_of(ask<caf::ok_atom>(gw_, signup_atom_v, forged).second),
-            "InvalidArgument");
+  EXPECT_EQ(error_name_of(ask<caf::ok_atom>(gw_, signup_atom_v, forged).second), "InvalidArgument");
 }
 
 TEST_F(hub_behind_gateway, unknown_user_and_bad_names) {
@@ -148,14 +148,13 @@ TEST_F(hub_behind_gateway, rechallenges_answered_keep_the_session_unanswered_rev
   // Now stay silent: the next challenge goes unanswered and the hub revokes.
   bool revoked = false;
   for (int i = 0; i < 3 && !revoked; ++i)
-    self()->receive(
-      [&](challenge_atom, const std::string&, const std::string&) {},
-      [&](revoked_atom, const std::string& s, const std::string& reason) {
-        EXPECT_EQ(s, session);
-        EXPECT_NE(reason.find("no answer"), std::string::npos) << reason;
-        revoked = true;
-      },
-      caf::after(2s) >> [&] {});
+    self()->receive([&](challenge_atom, const std::string&, const std::string&) {},
+                    [&](revoked_atom, const std::string& s, const std::string& reason) {
+                      EXPECT_EQ(s, session);
+                      EXPECT_NE(reason.find("no answer"), std::string::npos) << reason;
+                      revoked = true;
+                    },
+                    caf::after(2s) >> [&] {});
   EXPECT_TRUE(revoked);
 }
 
@@ -168,8 +167,9 @@ TEST_F(hub_behind_gateway, a_wrong_rechallenge_answer_revokes_at_once) {
                   caf::after(2s) >> [&] { FAIL() << "no re-challenge"; });
   // An answer computed with another account's keys.
   auto other = scram::derive("other", scram::random_bytes(16), {8192, 1, 1});
-  auto proof = scram::client_proof(other.client_key, other.stored_key,
-                                   scram::rechallenge_auth_message("alice", out.grant.session, nonce));
+  auto proof =
+    scram::client_proof(other.client_key, other.stored_key,
+                        scram::rechallenge_auth_message("alice", out.grant.session, nonce));
   EXPECT_EQ(error_name_of(ask<int64_t>(gw_, answer_atom_v, out.grant.session, nonce, proof).second),
             "AuthenticationFailed");
   bool revoked = false;

@@ -30,7 +30,7 @@ protected:
   reaper_clock::time_point t0 = reaper_clock::time_point{} + 1000s;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(connection_table_test, a_connection_without_hello_closes_at_the_handshake_deadline) {
   table.scanned({sock(1, idle)}, t0);

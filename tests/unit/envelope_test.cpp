@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/envelope.hpp"
 #include "core/byte_codec.hpp"
+#include "core/envelope.hpp"
 
 using namespace chatter;
 
@@ -61,7 +61,7 @@ envelope_header largest() {
   return h;
 }
 
-} // namespace
+}  // namespace
 
 TEST(envelope_codec, a_header_reads_back_field_for_field) {
   auto h = sample();
@@ -76,16 +76,16 @@ TEST(envelope_codec, the_layout_is_big_endian_length_prefixed) {
   h.suite = "ab";
   h.timestamp_ms = 0x0102030405060708;
   h.nonce = {0xee};
-  bytes expected = {1,                    // version
-                    0, 0, 0, 2, 'a', 'b',  // suite
-                    0, 0, 0, 0,            // signer_suite
-                    0, 0, 0, 0,            // id
-                    0, 0, 0, 0,            // from
-                    0, 0, 0, 0,            // to
-                    0, 0, 0, 0,            // room
-                    1, 2, 3, 4, 5, 6, 7, 8,  // timestamp
-                    0, 0, 0, 0,            // kem
-                    0, 0, 0, 1, 0xee};     // nonce
+  bytes expected = {1,                           // version
+                    0, 0, 0, 2, 'a', 'b',        // suite
+                    0, 0, 0, 0,                  // signer_suite
+                    0, 0, 0, 0,                  // id
+                    0, 0, 0, 0,                  // from
+                    0, 0, 0, 0,                  // to
+                    0, 0, 0, 0,                  // room
+                    1, 2, 3, 4, 5,   6,   7, 8,  // timestamp
+                    0, 0, 0, 0,                  // kem
+                    0, 0, 0, 1, 0xee};           // nonce
   EXPECT_EQ(encode_header(h), expected);
 }
 

@@ -12,17 +12,17 @@
 
 #include <gtest/gtest.h>
 
-#include "member/account/account_manager.hpp"
-#include "core/scram.hpp"
-#include "core/envelope.hpp"
-#include "core/payload.hpp"
 #include "core/clock.hpp"
-#include "core/errors.hpp"
-#include "member/crypto_pool/crypto_pool.hpp"
 #include "core/crypto/suites.hpp"
+#include "core/envelope.hpp"
+#include "core/errors.hpp"
+#include "core/payload.hpp"
+#include "core/scram.hpp"
 #include "eventually.hpp"
 #include "hub/hub.hpp"
 #include "hub_test.hpp"
+#include "member/account/account_manager.hpp"
+#include "member/crypto_pool/crypto_pool.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
@@ -65,10 +65,10 @@ event_sink_actor::behavior_type recording_sink(event_sink_actor::pointer,
       std::lock_guard<std::mutex> g(out->m);
       out->received.push_back(m);
     },
-    [](state_atom, const std::string&, const std::string&, const std::string&,
-       const std::string&) {},
-    [](state_atom, const std::string&, const std::string&, const std::string&,
-       const std::string&, const std::map<std::string, std::string>&) {},
+    [](state_atom, const std::string&, const std::string&, const std::string&, const std::string&) {
+    },
+    [](state_atom, const std::string&, const std::string&, const std::string&, const std::string&,
+       const std::map<std::string, std::string>&) {},
     [out](missing_atom, const std::string&, const std::string& peer, uint64_t count) {
       std::lock_guard<std::mutex> g(out->m);
       out->missing.emplace_back(peer, count);
@@ -103,9 +103,8 @@ protected:
                       registration_settings{"Bob", crypto::default_suite});
     ask<account_status>(manager_, login_atom_v, std::string("bob"), secret("pw-bob"));
     mallory_session_ = log_in_mallory();
-    bob_key_ = ask<public_identity>(gw_, fetchkey_atom_v, mallory_session_,
-                                    std::string("bob"))
-                 .first;
+    bob_key_ =
+      ask<public_identity>(gw_, fetchkey_atom_v, mallory_session_, std::string("bob")).first;
   }
 
   void TearDown() override {
@@ -125,10 +124,9 @@ protected:
                                      scram::to_bytes(keys.stored_key),
                                      scram::to_bytes(keys.server_key)});
     auto nonce = scram::random_nonce();
-    auto challenge = ask<login_challenge>(gw_, login_atom_v, std::string("mallory"), nonce)
-                       .first;
-    auto message = scram::login_auth_message("mallory", nonce, challenge.nonce, challenge.salt,
-                                             challenge.kdf);
+    auto challenge = ask<login_challenge>(gw_, login_atom_v, std::string("mallory"), nonce).first;
+    auto message =
+      scram::login_auth_message("mallory", nonce, challenge.nonce, challenge.salt, challenge.kdf);
     auto proof = scram::client_proof(keys.client_key, keys.stored_key, message);
     auto peer = caf::actor_cast<session_peer_actor>(self()->address());
     auto grant = ask<login_grant>(gw_, proof_atom_v, challenge.attempt, proof, peer);
@@ -160,7 +158,8 @@ protected:
 
   // What bob's daemon sent mallory end to end, opened with her key, until
   // `done` says enough or 10 s passed.
-  std::vector<inner_payload> from_bob(const std::function<bool(const std::vector<inner_payload>&)>& done) {
+  std::vector<inner_payload>
+  from_bob(const std::function<bool(const std::vector<inner_payload>&)>& done) {
     auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!done(from_bob_) && std::chrono::steady_clock::now() < deadline)
       self()->receive(
@@ -170,7 +169,8 @@ protected:
           ASSERT_TRUE(p) << "bob sent an undecodable payload";
           EXPECT_TRUE(is_receipt_id(opened.header.id)) << opened.header.id;
           from_bob_.push_back(*p);
-          ask<caf::ok_atom>(gw_, ack_atom_v, mallory_session_, std::string("bob"), opened.header.id);
+          ask<caf::ok_atom>(gw_, ack_atom_v, mallory_session_, std::string("bob"),
+                            opened.header.id);
         },
         caf::after(100ms) >> [] {});
     return from_bob_;
@@ -184,7 +184,8 @@ protected:
           return &p;
       return nullptr;
     };
-    auto got = from_bob([&](const std::vector<inner_payload>& got) { return find(got) != nullptr; });
+    auto got =
+      from_bob([&](const std::vector<inner_payload>& got) { return find(got) != nullptr; });
     auto* p = find(got);
     return p ? p->state : "";
   }
@@ -202,8 +203,8 @@ protected:
 
   // The mailbox's answer to mallory's enqueue: "" or the error's name.
   std::string enqueue(const envelope& env, const std::string& session = "") {
-    auto [ok, err] = ask<caf::ok_atom>(gw_, enqueue_atom_v,
-                                       session.empty() ? mallory_session_ : session, env);
+    auto [ok, err] =
+      ask<caf::ok_atom>(gw_, enqueue_atom_v, session.empty() ? mallory_session_ : session, env);
     return err ? describe(err).name : "";
   }
 
@@ -217,7 +218,7 @@ protected:
   public_identity bob_key_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(hostile_sender, forged_tampered_and_replayed_envelopes_are_dropped_counted_and_refused) {
   ASSERT_EQ(bob_key_.user, "bob");
@@ -347,8 +348,8 @@ TEST_F(hostile_sender, hub_actors_outlive_a_failing_database) {
   // lock is gone (CAF 0.17 would end an actor whose handler throws).
   SQLite::Database other((dir_.path() / "hub.db").string(), SQLite::OPEN_READWRITE);
   auto new_room = [&](const std::string& name) {
-    auto [room, err] = ask<room_info>(gw_, roomnew_atom_v, mallory_session_, name,
-                                      std::vector<std::string>{"bob"});
+    auto [room, err] =
+      ask<room_info>(gw_, roomnew_atom_v, mallory_session_, name, std::vector<std::string>{"bob"});
     return err ? describe(err).name : "";
   };
   // Both sessions and bob's acknowledgement must be through first: a write
@@ -357,8 +358,9 @@ TEST_F(hostile_sender, hub_actors_outlive_a_failing_database) {
   ASSERT_EQ(enqueue(sealed("before-lock", "ready")), "");
   ASSERT_TRUE(eventually([&] {
     return bob_sees_->count() == 1
-           && other.execAndGet("SELECT count(*) FROM mailbox WHERE recipient = 'bob'").getInt() == 0;
-  })) << "bob's acknowledgement is through";
+      && other.execAndGet("SELECT count(*) FROM mailbox WHERE recipient = 'bob'").getInt() == 0;
+  }))
+    << "bob's acknowledgement is through";
   other.exec("BEGIN EXCLUSIVE");
   EXPECT_EQ(enqueue(sealed("while-locked", "x")), "Internal");
   EXPECT_EQ(new_room("locked-out"), "Internal");
@@ -387,8 +389,8 @@ TEST_F(hostile_sender, a_batch_is_each_envelope_alone_and_one_ack_takes_many) {
   auto nobody = header("batch-nobody");
   nobody.to = "nobody";
   batch.push_back(crypto::seal(mallory_, bob_key_, nobody, "x"));
-  auto [outcomes, err] = ask<std::vector<envelope_outcome>>(gw_, enqueue_atom_v, mallory_session_,
-                                                            batch);
+  auto [outcomes, err] =
+    ask<std::vector<envelope_outcome>>(gw_, enqueue_atom_v, mallory_session_, batch);
   ASSERT_FALSE(err) << caf::to_string(err);
   ASSERT_EQ(outcomes.size(), batch.size());
   for (int i = 0; i < 10; ++i)
@@ -407,8 +409,9 @@ TEST_F(hostile_sender, a_batch_is_each_envelope_alone_and_one_ack_takes_many) {
   hub_file.setBusyTimeout(5000);
   EXPECT_TRUE(eventually([&] {
     return hub_file.execAndGet("SELECT count(*) FROM mailbox WHERE recipient = 'bob'").getInt()
-           == 0;
-  })) << "bob's daemon acknowledged them all";
+      == 0;
+  }))
+    << "bob's daemon acknowledged them all";
   // The hub's own receipts: one batch, or several, naming all ten.
   std::set<std::string> receipted;
   auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -428,14 +431,14 @@ TEST_F(hostile_sender, a_batch_is_each_envelope_alone_and_one_ack_takes_many) {
 
 TEST_F(hostile_sender, batches_are_bounded_and_each_envelope_costs_its_share_of_the_rate) {
   auto refused = [&](const std::vector<envelope>& envs) {
-    auto [outcomes, err] = ask<std::vector<envelope_outcome>>(gw_, enqueue_atom_v,
-                                                              mallory_session_, envs);
+    auto [outcomes, err] =
+      ask<std::vector<envelope_outcome>>(gw_, enqueue_atom_v, mallory_session_, envs);
     return err ? describe(err).name : "";
   };
   EXPECT_EQ(refused({}), "InvalidArgument");
   EXPECT_EQ(refused(std::vector<envelope>(max_batch + 1)), "InvalidArgument");
-  auto [ok, ack_err] = ask<caf::ok_atom>(gw_, ack_atom_v, mallory_session_,
-                                         std::vector<message_ref>(max_batch + 1));
+  auto [ok, ack_err] =
+    ask<caf::ok_atom>(gw_, ack_atom_v, mallory_session_, std::vector<message_ref>(max_batch + 1));
   EXPECT_EQ(describe(ack_err).name, "InvalidArgument");
   // Junk the mailbox refuses one by one, in full batches: the session's
   // envelope budget (a burst of 10000) runs out after 39 of them.

@@ -24,7 +24,7 @@ signup_request make_request(const std::string& user) {
   return req;
 }
 
-} // namespace
+}  // namespace
 
 TEST(hub_store, new_file_is_migrated_to_the_current_schema) {
   test::temp_dir dir;
@@ -66,7 +66,10 @@ TEST(hub_store, survives_reopening) {
   test::temp_dir dir;
   auto path = (dir.path() / "hub.db").string();
   auto req = make_request("alice");
-  { store::hub_store s{path}; s.add_user(req, 1); }
+  {
+    store::hub_store s{path};
+    s.add_user(req, 1);
+  }
   store::hub_store again{path};
   EXPECT_EQ(again.find_credentials("alice")->stored_key, req.stored_key);
   EXPECT_EQ(again.version(), 5);
@@ -76,7 +79,10 @@ TEST(hub_store, refuses_a_newer_schema) {
   test::temp_dir dir;
   auto path = (dir.path() / "hub.db").string();
   { store::hub_store s{path}; }
-  { SQLite::Database db(path, SQLite::OPEN_READWRITE); db.exec("PRAGMA user_version=99"); }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version=99");
+  }
   EXPECT_THROW(store::hub_store{path}, std::runtime_error);
 }
 
@@ -150,8 +156,8 @@ TEST(hub_store, one_time_prekeys_are_handed_out_once_each_and_capped) {
   std::vector<one_time_prekey> batch;
   for (uint32_t id = 1; id <= 5; ++id)
     batch.push_back({id, bytes(32, static_cast<uint8_t>(id))});
-  EXPECT_EQ(s.put_prekeys("bob", spk, batch, 3), 3u);  // the cap holds
-  EXPECT_EQ(s.put_prekeys("bob", spk, batch, 10), 5u); // same ids are not doubled
+  EXPECT_EQ(s.put_prekeys("bob", spk, batch, 3), 3u);   // the cap holds
+  EXPECT_EQ(s.put_prekeys("bob", spk, batch, 10), 5u);  // same ids are not doubled
   std::set<uint32_t> seen;
   uint32_t left = 99;
   for (int i = 0; i < 5; ++i) {

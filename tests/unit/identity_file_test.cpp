@@ -11,8 +11,8 @@
 #include <botan/system_rng.h>
 #include <gtest/gtest.h>
 
-#include "member/account/identity_file.hpp"
 #include "core/scram.hpp"
+#include "member/account/identity_file.hpp"
 #include "temp_dir.hpp"
 
 using namespace chatter;
@@ -47,11 +47,11 @@ locked_keys version_1_file(const crypto::private_identity& id) {
 
 bool same_keys(const crypto::private_identity& a, const crypto::private_identity& b) {
   return a.suite == b.suite && a.signing->private_key_bits() == b.signing->private_key_bits()
-         && a.encryption->private_key_bits() == b.encryption->private_key_bits();
+    && a.encryption->private_key_bits() == b.encryption->private_key_bits();
 }
 
 unsigned mode_of(const std::filesystem::path& file) {
-  struct stat st{};
+  struct stat st {};
   EXPECT_EQ(::stat(file.c_str(), &st), 0) << file;
   return st.st_mode & 0777;
 }
@@ -64,7 +64,7 @@ double unlock_ms(const std::string& folder) {
     .count();
 }
 
-} // namespace
+}  // namespace
 
 TEST(identity_file, version_2_round_trip) {
   test::temp_dir dir;
@@ -92,12 +92,10 @@ TEST(identity_file, wrong_password_and_edited_suite_are_refused) {
   auto locked = crypto::lock_identity(alice(), password, login_kdf);
   save_identity_file(folder, locked_keys_of(locked, crypto::public_of(alice(), "alice")));
   auto keys = *load_identity_file(folder);
-  EXPECT_THROW(unlock_identity_file(folder, keys, password + "!", login_kdf),
-               crypto::crypto_error);
+  EXPECT_THROW(unlock_identity_file(folder, keys, password + "!", login_kdf), crypto::crypto_error);
   auto edited = keys;
   edited.suite = crypto::suite_name(crypto::suite_id::ratchet_x25519_chacha20poly1305);
-  EXPECT_THROW(crypto::unlock_identity(locked_identity_of(edited), password),
-               crypto::crypto_error);
+  EXPECT_THROW(crypto::unlock_identity(locked_identity_of(edited), password), crypto::crypto_error);
   auto flipped = keys;
   flipped.sealed[flipped.sealed.size() / 2] ^= 1;
   EXPECT_THROW(crypto::unlock_identity(locked_identity_of(flipped), password),

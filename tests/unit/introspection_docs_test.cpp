@@ -9,21 +9,20 @@ using namespace chatter::dbus;
 namespace {
 
 // As sd-bus writes it, trimmed.
-const std::string sd_bus_xml =
-  "<node>\n"
-  " <interface name=\"org.freedesktop.DBus.Peer\">\n"
-  "  <method name=\"Ping\"/>\n"
-  " </interface>\n"
-  " <interface name=\"org.x.Thing\">\n"
-  "  <method name=\"Do\">\n"
-  "   <arg type=\"s\" name=\"what\" direction=\"in\"/>\n"
-  "  </method>\n"
-  "  <property name=\"Size\" type=\"u\" access=\"read\"/>\n"
-  "  <signal name=\"Done\">\n"
-  "  </signal>\n"
-  " </interface>\n"
-  " <node name=\"child\"/>\n"
-  "</node>\n";
+const std::string sd_bus_xml = "<node>\n"
+                               " <interface name=\"org.freedesktop.DBus.Peer\">\n"
+                               "  <method name=\"Ping\"/>\n"
+                               " </interface>\n"
+                               " <interface name=\"org.x.Thing\">\n"
+                               "  <method name=\"Do\">\n"
+                               "   <arg type=\"s\" name=\"what\" direction=\"in\"/>\n"
+                               "  </method>\n"
+                               "  <property name=\"Size\" type=\"u\" access=\"read\"/>\n"
+                               "  <signal name=\"Done\">\n"
+                               "  </signal>\n"
+                               " </interface>\n"
+                               " <node name=\"child\"/>\n"
+                               "</node>\n";
 
 const documented_member docs[] = {
   {"org.x.Thing", "interface", "", "A thing.\nTwo lines."},
@@ -37,13 +36,13 @@ std::string annotation(const std::string& value) {
   return "<annotation name=\"org.gtk.GDBus.DocString\" value=\"" + value + "\"/>";
 }
 
-} // namespace
+}  // namespace
 
 TEST(introspection_docs, annotate_each_documented_interface_and_member) {
   auto xml = with_docstrings(sd_bus_xml, std::begin(docs), std::end(docs));
-  EXPECT_NE(xml.find(" <interface name=\"org.x.Thing\">\n  "
-                     + annotation("A thing.&#10;Two lines.")),
-            std::string::npos)
+  EXPECT_NE(
+    xml.find(" <interface name=\"org.x.Thing\">\n  " + annotation("A thing.&#10;Two lines.")),
+    std::string::npos)
     << xml;
   EXPECT_NE(xml.find("<method name=\"Do\">\n   "
                      + annotation("does `what` &amp; &lt;more&gt;, &quot;quoted&quot;")

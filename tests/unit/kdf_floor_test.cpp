@@ -6,13 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "core/crypto/suites.hpp"
+#include "core/errors.hpp"
+#include "core/scram.hpp"
+#include "hub_test.hpp"
 #include "member/account/account_manager.hpp"
 #include "member/account/identity_file.hpp"
-#include "core/scram.hpp"
-#include "core/errors.hpp"
 #include "member/crypto_pool/crypto_pool.hpp"
-#include "core/crypto/suites.hpp"
-#include "hub_test.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
@@ -28,10 +28,10 @@ event_sink_actor::behavior_type deaf_sink(event_sink_actor::pointer, int /*unuse
     [](reauth_atom, const std::string&, int64_t) {},
     [](revoked_atom, const std::string&, const std::string&) {},
     [](received_atom, const std::string&, const message_record&) {},
-    [](state_atom, const std::string&, const std::string&, const std::string&,
-       const std::string&) {},
-    [](state_atom, const std::string&, const std::string&, const std::string&,
-       const std::string&, const std::map<std::string, std::string>&) {},
+    [](state_atom, const std::string&, const std::string&, const std::string&, const std::string&) {
+    },
+    [](state_atom, const std::string&, const std::string&, const std::string&, const std::string&,
+       const std::map<std::string, std::string>&) {},
     [](missing_atom, const std::string&, const std::string&, uint64_t) {},
     [](keychange_atom, const std::string&, const std::string&, const std::string&) {},
     [](presence_atom, const std::string&, const presence_info&) {},
@@ -103,7 +103,7 @@ protected:
   account_manager_config manager_config_;
 };
 
-} // namespace
+}  // namespace
 
 TEST(kdf_floor_check, the_floor_is_19_mib_and_two_passes) {
   EXPECT_TRUE(scram::at_least_member_floor({19456, 2, 1}));

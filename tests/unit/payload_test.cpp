@@ -2,9 +2,9 @@
 // and every malformed shape a peer could send is refused.
 #include <gtest/gtest.h>
 
-#include "core/payload.hpp"
 #include "core/crypto/suites.hpp"
 #include "core/envelope.hpp"
+#include "core/payload.hpp"
 
 using namespace chatter;
 
@@ -19,7 +19,7 @@ std::string tampered(std::string s, size_t at, uint8_t value) {
   return s;
 }
 
-} // namespace
+}  // namespace
 
 TEST(payload, a_text_round_trips_with_its_sequence) {
   auto back = decode_payload(encode_payload(text(42, "hello")));
@@ -74,8 +74,8 @@ TEST(payload, bounds_are_enforced) {
   EXPECT_FALSE(decode_payload(encode_payload({payload_kind::receipt, 0, "", "read", many})));
   many.pop_back();
   EXPECT_TRUE(decode_payload(encode_payload({payload_kind::receipt, 0, "", "read", many})));
-  EXPECT_FALSE(decode_payload(encode_payload({payload_kind::receipt, 0, "", "read",
-                                              {std::string(65, 'a')}})));
+  EXPECT_FALSE(
+    decode_payload(encode_payload({payload_kind::receipt, 0, "", "read", {std::string(65, 'a')}})));
 }
 
 TEST(payload, a_full_size_text_fits_an_envelope_of_every_pool_suite) {

@@ -22,16 +22,20 @@ TEST(printable, escapes_terminal_controls) {
 }
 
 TEST(printable, escapes_c1_controls_separators_and_bidi_overrides) {
-  EXPECT_EQ(printable("\xc2\x9b" "2J"), "\\u009b2J");  // CSI as one code point
-  EXPECT_EQ(printable("\xc2\x85"), "\\u0085");          // NEL
+  EXPECT_EQ(printable("\xc2\x9b"
+                      "2J"),
+            "\\u009b2J");                       // CSI as one code point
+  EXPECT_EQ(printable("\xc2\x85"), "\\u0085");  // NEL
   EXPECT_EQ(printable("one\xe2\x80\xa8two"), "one\\u2028two");
-  EXPECT_EQ(printable("\xe2\x80\xae" "evil"), "\\u202eevil");
+  EXPECT_EQ(printable("\xe2\x80\xae"
+                      "evil"),
+            "\\u202eevil");
   EXPECT_EQ(printable("\xe2\x81\xa6x\xe2\x81\xa9"), "\\u2066x\\u2069");
 }
 
 TEST(printable, escapes_bytes_that_are_not_utf8) {
   EXPECT_EQ(printable("\xff\xfe"), "\\xff\\xfe");
-  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");      // overlong '/'
+  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
   EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
-  EXPECT_EQ(printable("cut \xe2\x82"), "cut \\xe2\\x82");  // truncated
+  EXPECT_EQ(printable("cut \xe2\x82"), "cut \\xe2\\x82");   // truncated
 }

@@ -44,8 +44,9 @@ struct pair_of_sessions {
 pair_of_sessions start(uint8_t seed = 1) {
   auto shared = fixed(seed);
   auto bob_prekey = ratchet::key_pair_of(fixed(seed + 1));
-  return {ratchet::init_initiator(shared, bob_prekey.public_key, ratchet::key_pair_of(fixed(seed + 2))),
-          ratchet::init_responder(shared, bob_prekey)};
+  return {
+    ratchet::init_initiator(shared, bob_prekey.public_key, ratchet::key_pair_of(fixed(seed + 2))),
+    ratchet::init_responder(shared, bob_prekey)};
 }
 
 const bytes ad = text("alice|bob");
@@ -68,18 +69,15 @@ private_identity fixed_identity(uint8_t seed) {
 // tests/unit/ratchet_vectors.py (ctest unit.ratchet_vectors_independent).
 constexpr const char* RATCHET_VECTOR_H1 =
   "5dfedd3b6bd47f6fa28ee15d969d5bb0ea53774d488bdaf9df1c6e0124b3ef220000000000000000";
-constexpr const char* RATCHET_VECTOR_C1 =
-  "13caaeb7551da1aaf895581974131495a439caa92b093a29ce";
-constexpr const char* RATCHET_VECTOR_C2 =
-  "006d79510a60e3f6b2b0508311bb9bd76dd5b4064e61";
+constexpr const char* RATCHET_VECTOR_C1 = "13caaeb7551da1aaf895581974131495a439caa92b093a29ce";
+constexpr const char* RATCHET_VECTOR_C2 = "006d79510a60e3f6b2b0508311bb9bd76dd5b4064e61";
 constexpr const char* RATCHET_VECTOR_H3 =
   "57db4b359f23ae5e146e4e2512056704722506348c150c14753d0c933d04d4210000000000000000";
-constexpr const char* RATCHET_VECTOR_C3 =
-  "decbbfd641bc954afa2e5b831ba7c4019537f8af98e92bb7";
+constexpr const char* RATCHET_VECTOR_C3 = "decbbfd641bc954afa2e5b831ba7c4019537f8af98e92bb7";
 constexpr const char* X3DH_VECTOR_SK =
   "d54b15ba0f8588b1e121dcc526a764e15efe4f8b7de2bc61d8e28a0ab248e372";
 
-} // namespace
+}  // namespace
 
 // Recorded once from this implementation; a change here is a wire-format
 // change and needs a new suite name.
@@ -90,7 +88,10 @@ TEST(ratchet, recorded_vectors_with_fixed_keys) {
   EXPECT_EQ(hex(ratchet::encode(m1.head)), std::string(RATCHET_VECTOR_H1));
   EXPECT_EQ(hex(m1.ciphertext), std::string(RATCHET_VECTOR_C1));
   EXPECT_EQ(hex(m2.ciphertext), std::string(RATCHET_VECTOR_C2));
-  ASSERT_EQ(str(ratchet::decrypt(bob, m1.head, m1.ciphertext, ad, ratchet::key_pair_of(fixed(9))).plaintext), "hello bob");
+  ASSERT_EQ(
+    str(
+      ratchet::decrypt(bob, m1.head, m1.ciphertext, ad, ratchet::key_pair_of(fixed(9))).plaintext),
+    "hello bob");
   auto r1 = ratchet::encrypt(bob, text("hi alice"), ad);
   EXPECT_EQ(hex(ratchet::encode(r1.head)), std::string(RATCHET_VECTOR_H3));
   EXPECT_EQ(hex(r1.ciphertext), std::string(RATCHET_VECTOR_C3));
@@ -102,8 +103,9 @@ TEST(x3dh, recorded_vector_and_both_sides_agree) {
   auto alice = fixed_identity(1), bob = fixed_identity(2);
   auto alice_pub = public_of(alice, "alice"), bob_pub = public_of(bob, "bob");
   auto spk = ratchet::key_pair_of(fixed(3)), opk = ratchet::key_pair_of(fixed(4));
-  x3dh::bundle b{bob_pub, 7, spk.public_key, x3dh::sign_prekey(bob, "bob", 7, spk.public_key),
-                 42, opk.public_key};
+  x3dh::bundle b{
+    bob_pub,       7, spk.public_key, x3dh::sign_prekey(bob, "bob", 7, spk.public_key), 42,
+    opk.public_key};
   ASSERT_TRUE(x3dh::verify_bundle(b));
   x3dh::initiation init;
   auto a = x3dh::initiate(alice, alice_pub, b, ratchet::key_pair_of(fixed(5)), init);
@@ -127,12 +129,14 @@ TEST(x3dh, forged_prekey_signature_or_binding_is_refused) {
   auto alice = fixed_identity(1), bob = fixed_identity(2), mallory = fixed_identity(3);
   auto alice_pub = public_of(alice, "alice"), bob_pub = public_of(bob, "bob");
   auto spk = ratchet::key_pair_of(fixed(3));
-  x3dh::bundle good{bob_pub, 7, spk.public_key, x3dh::sign_prekey(bob, "bob", 7, spk.public_key), 0, {}};
+  x3dh::bundle good{bob_pub, 7, spk.public_key, x3dh::sign_prekey(bob, "bob", 7, spk.public_key),
+                    0,       {}};
   x3dh::initiation init;
   auto forged = good;
   forged.signed_prekey_signature = x3dh::sign_prekey(mallory, "bob", 7, spk.public_key);
   EXPECT_FALSE(x3dh::verify_bundle(forged));
-  EXPECT_THROW(x3dh::initiate(alice, alice_pub, forged, ratchet::generate_key_pair(), init), crypto_error);
+  EXPECT_THROW(x3dh::initiate(alice, alice_pub, forged, ratchet::generate_key_pair(), init),
+               crypto_error);
   auto renumbered = good;
   renumbered.signed_prekey_id = 8;  // the signature covers the id
   EXPECT_FALSE(x3dh::verify_bundle(renumbered));
@@ -302,8 +306,8 @@ TEST(ratchet, soak_of_many_messages_alternating_directions) {
   }
   EXPECT_EQ(delivered + late + lost + held[0].size() + held[1].size(), total);
   EXPECT_LE(alice.skipped.size() + bob.skipped.size(), 2 * ratchet::max_skipped_keys);
-  std::printf("ratchet soak: %zu messages, %zu in order, %zu late, %zu lost\n", total,
-              delivered, late, lost);
+  std::printf("ratchet soak: %zu messages, %zu in order, %zu late, %zu lost\n", total, delivered,
+              late, lost);
 }
 
 namespace {
@@ -313,7 +317,7 @@ struct accounts {
   public_identity alice_pub = public_of(alice, "alice"), bob_pub = public_of(bob, "bob");
   ratchet::key_pair spk = ratchet::generate_key_pair(), opk = ratchet::generate_key_pair();
   x3dh::bundle bob_bundle() const {
-    return {bob_pub, 1, spk.public_key, x3dh::sign_prekey(bob, "bob", 1, spk.public_key), 9,
+    return {bob_pub,       1, spk.public_key, x3dh::sign_prekey(bob, "bob", 1, spk.public_key), 9,
             opk.public_key};
   }
 };
@@ -334,7 +338,7 @@ session::record answer(const accounts& a, const envelope& first) {
   return session::respond(a.bob, a.bob_pub, a.alice_pub, a.spk, a.opk, w->session_id, *w->init);
 }
 
-} // namespace
+}  // namespace
 
 TEST(session, envelopes_through_x3dh_and_the_ratchet) {
   accounts a;
@@ -355,7 +359,8 @@ TEST(session, envelopes_through_x3dh_and_the_ratchet) {
   // Records survive a round trip through the store's bytes.
   auto stored = session::deserialize(session::serialize(bob));
   ASSERT_TRUE(stored);
-  EXPECT_EQ(session::open(*stored, session::seal(alice, to("alice", "bob", "m4"), "stored")), "stored");
+  EXPECT_EQ(session::open(*stored, session::seal(alice, to("alice", "bob", "m4"), "stored")),
+            "stored");
 }
 
 TEST(session, the_envelope_header_is_authenticated) {
@@ -366,9 +371,12 @@ TEST(session, the_envelope_header_is_authenticated) {
   auto before = session::serialize(bob);
   for (auto change : {0, 1, 2}) {
     auto h = *decode_header(env.header);
-    if (change == 0) h.id = "m2";
-    if (change == 1) h.timestamp_ms += 1;
-    if (change == 2) h.from = "mallory";
+    if (change == 0)
+      h.id = "m2";
+    if (change == 1)
+      h.timestamp_ms += 1;
+    if (change == 2)
+      h.from = "mallory";
     auto forged = env;
     forged.header = encode_header(h);
     EXPECT_THROW(session::open(bob, forged), crypto_error) << change;

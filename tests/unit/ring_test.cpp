@@ -18,7 +18,7 @@ std::set<std::string> nodes(int n) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST(ring, the_hash_is_stable_across_builds) {
   // Computed apart (FNV-1a 64, then splitmix64's finaliser, in Python): a
@@ -29,8 +29,8 @@ TEST(ring, the_hash_is_stable_across_builds) {
 
 TEST(ring, the_same_members_in_any_order_give_the_same_homes) {
   auto a = ring{nodes(5)};
-  auto b = ring{{"10.0.0.5:7000", "10.0.0.3:7000", "10.0.0.1:7000", "10.0.0.4:7000",
-                 "10.0.0.2:7000"}};
+  auto b =
+    ring{{"10.0.0.5:7000", "10.0.0.3:7000", "10.0.0.1:7000", "10.0.0.4:7000", "10.0.0.2:7000"}};
   for (int i = 0; i < 1000; ++i) {
     auto user = "user" + std::to_string(i);
     EXPECT_EQ(a.home_of(user), b.home_of(user));

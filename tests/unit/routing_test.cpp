@@ -38,9 +38,8 @@ std::string user_where(const std::function<bool(const std::string&)>& fits) {
 // A user homed at `then` on `before` and at `now` on `after`.
 std::string user_moving(const ring& before, const std::string& then, const ring& after,
                         const std::string& now) {
-  return user_where([&](const std::string& u) {
-    return before.home_of(u) == then && after.home_of(u) == now;
-  });
+  return user_where(
+    [&](const std::string& u) { return before.home_of(u) == then && after.home_of(u) == now; });
 }
 
 std::string where(const router_state& st, const std::string& user, const std::string& from = {}) {
@@ -79,7 +78,7 @@ protected:
   ring before{three}, after{four};
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(routing_test, in_a_steady_cluster_every_user_goes_to_its_ring_home) {
   steady(A, three);
@@ -174,11 +173,9 @@ TEST_F(routing_test, the_membership_is_saved_where_a_restart_reads_it) {
   st.save();
   std::ifstream in(st.config.state_file);
   auto j = nlohmann::json::parse(in);
-  EXPECT_EQ(j["members"].get<std::vector<std::string>>(),
-            (std::vector<std::string>{A, B, C, J}));
+  EXPECT_EQ(j["members"].get<std::vector<std::string>>(), (std::vector<std::string>{A, B, C, J}));
   EXPECT_EQ(j["handed_off_to"].get<std::vector<std::string>>(), std::vector<std::string>{B});
-  EXPECT_EQ(j["received_from"].get<std::vector<std::string>>(),
-            (std::vector<std::string>{A, C}));
+  EXPECT_EQ(j["received_from"].get<std::vector<std::string>>(), (std::vector<std::string>{A, C}));
   EXPECT_FALSE(std::filesystem::exists(st.config.state_file + ".tmp"));
 }
 
@@ -238,7 +235,7 @@ protected:
   std::unique_ptr<caf::scoped_actor> link_, stranger_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(routing_peers_test, only_a_linked_peer_has_a_router_to_send_to) {
   EXPECT_FALSE(st.peer_router(B));

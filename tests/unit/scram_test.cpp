@@ -11,11 +11,10 @@ namespace {
 
 // RFC 7677 §3: user "user", password "pencil", i=4096.
 const char* rfc_salt = "W22ZaJ0SNY7soEsUEjb6gQ==";
-const char* rfc_auth_message =
-  "n=user,r=rOprNGfwEbeRWgbNEkqO,"
-  "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
-  "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
-  "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
+const char* rfc_auth_message = "n=user,r=rOprNGfwEbeRWgbNEkqO,"
+                               "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                               "s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096,"
+                               "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
 const char* rfc_proof = "dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
 const char* rfc_server_signature = "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
 
@@ -27,8 +26,8 @@ secure_bytes rfc_salted_password() {
   auto kdf = family->from_params(4096);
   secure_bytes out(32);
   std::string password = "pencil";
-  kdf->derive_key(out.data(), out.size(), password.data(), password.size(),
-                  salt.data(), salt.size());
+  kdf->derive_key(out.data(), out.size(), password.data(), password.size(), salt.data(),
+                  salt.size());
   return out;
 }
 
@@ -36,7 +35,7 @@ kdf_params cheap_kdf() {
   return kdf_params{8192, 1, 1};
 }
 
-} // namespace
+}  // namespace
 
 TEST(scram, rfc7677_client_proof) {
   auto sp = rfc_salted_password();
@@ -53,7 +52,8 @@ TEST(scram, rfc7677_server_signature) {
 
 TEST(scram, rfc7677_proof_verifies_against_stored_key_only) {
   auto sk = scram::stored_key(scram::client_key(rfc_salted_password()));
-  EXPECT_TRUE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, scram::from_base64(rfc_proof)));
+  EXPECT_TRUE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message,
+                                         scram::from_base64(rfc_proof)));
 }
 
 TEST(scram, altered_proof_or_message_is_refused) {
@@ -62,8 +62,10 @@ TEST(scram, altered_proof_or_message_is_refused) {
   auto bad = proof;
   bad[5] ^= 0x40;
   EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, bad));
-  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), std::string(rfc_auth_message) + "x", proof));
-  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, bytes(proof.begin(), proof.end() - 1)));
+  EXPECT_FALSE(
+    scram::verify_client_proof(scram::to_bytes(sk), std::string(rfc_auth_message) + "x", proof));
+  EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message,
+                                          bytes(proof.begin(), proof.end() - 1)));
   EXPECT_FALSE(scram::verify_client_proof(scram::to_bytes(sk), rfc_auth_message, {}));
 }
 

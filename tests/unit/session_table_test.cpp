@@ -9,8 +9,8 @@
 
 #include <caf/all.hpp>
 
-#include "hub/login_session_table.hpp"
 #include "hub/hub.hpp"
+#include "hub/login_session_table.hpp"
 
 using namespace chatter;
 
@@ -59,7 +59,7 @@ protected:
   session_table table;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(session_table_test, an_unknown_session_names_nobody) {
   EXPECT_FALSE(table.user_of("s1", caller(0), own()));

@@ -44,7 +44,7 @@ protected:
   std::string path_ = (dir_.path() / "hub.db").string();
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(statements, every_connection_syncs_each_commit) {
   auto db = store::open_database(path_, {});

@@ -49,7 +49,7 @@ void expect_recovery_sentence(const std::string& why, const fs::path& db) {
   EXPECT_NE(why.find("sqlite3 " + db.string() + " .recover"), std::string::npos) << why;
 }
 
-} // namespace
+}  // namespace
 
 TEST(store_file, a_damaged_file_is_refused_at_open_with_the_recovery_step) {
   test::temp_dir dir;
@@ -131,16 +131,18 @@ TEST(store_file, the_fence_costs_little_per_write) {
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < writes; ++i)
     s.add_receipt("alice", {"m" + std::to_string(i), "bob", "delivered"});
-  auto per_write = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now()
-                                                             - start).count() / writes;
+  auto per_write =
+    std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count()
+    / writes;
   auto stat_start = std::chrono::steady_clock::now();
   for (int i = 0; i < writes; ++i) {
     struct stat st {};
     ::stat((dir.path() / "hub.db").c_str(), &st);
     ::stat((dir.path() / "hub.db-wal").c_str(), &st);
   }
-  auto per_check = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now()
-                                                             - stat_start).count() / writes;
+  auto per_check =
+    std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - stat_start).count()
+    / writes;
   std::printf("store_file: a write (synchronous=FULL) %.1f us, its fence check %.2f us\n",
               per_write, per_check);
   EXPECT_LT(per_check, per_write);

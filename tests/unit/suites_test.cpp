@@ -34,7 +34,7 @@ const std::vector<suite_id> all = {suite_id::ratchet_x25519_chacha20poly1305,
                                    suite_id::x25519_chacha20poly1305_ed25519,
                                    suite_id::rsa_oaep_pss_3072, suite_id::elgamal_2048};
 
-} // namespace
+}  // namespace
 
 TEST(suites, names_round_trip) {
   for (auto s : all)
@@ -56,7 +56,8 @@ TEST(suites, every_pair_of_suites_interoperates) {
       // Outside a session, a ratchet-suite recipient is sealed to with the
       // X25519 suite, its keys being the same.
       auto wrapped = to == suite_id::ratchet_x25519_chacha20poly1305
-                       ? suite_id::x25519_chacha20poly1305_ed25519 : to;
+        ? suite_id::x25519_chacha20poly1305_ed25519
+        : to;
       EXPECT_EQ(opened.header.suite, suite_name(wrapped));
       EXPECT_EQ(opened.header.signer_suite, suite_name(from));
       EXPECT_EQ(opened.header.from, "alice");
@@ -113,7 +114,8 @@ TEST(suites, identity_binding_and_fingerprint) {
   auto fp = fingerprint(public_of(identity(suite_id::x25519_chacha20poly1305_ed25519), "a"));
   EXPECT_EQ(fp.size(), 12u * 5 + 11);
   EXPECT_EQ(fp.find_first_not_of("0123456789 "), std::string::npos);
-  EXPECT_NE(fp, fingerprint(public_of(identity(suite_id::x25519_chacha20poly1305_ed25519, 1), "a")));
+  EXPECT_NE(fp,
+            fingerprint(public_of(identity(suite_id::x25519_chacha20poly1305_ed25519, 1), "a")));
 }
 
 TEST(suites, locked_keys_open_with_the_password_only) {

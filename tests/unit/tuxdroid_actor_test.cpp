@@ -66,14 +66,13 @@ size_t people_in(const std::string& target) {
   if (std::regex_search(text, others, std::regex(" and ([0-9]+) others are here")))
     return 2 + std::stoul(others[1].str());
   auto names = std::regex_replace(text, std::regex(" are here| is here"), "");
-  return 1 + std::count(names.begin(), names.end(), ',') + (names.find(" and ") != std::string::npos);
+  return 1 + std::count(names.begin(), names.end(), ',')
+    + (names.find(" and ") != std::string::npos);
 }
-
 
 class tuxdroid_actor_test : public testing::Test {
 protected:
-  tuxdroid_actor_test() : sys_(cfg_) {
-  }
+  tuxdroid_actor_test() : sys_(cfg_) {}
   ~tuxdroid_actor_test() override {
     if (robot_)
       caf::anon_send_exit(robot_, caf::exit_reason::user_shutdown);
@@ -100,8 +99,9 @@ protected:
     std::string error;
     self->request(robot_, 5s, xs...)
       .receive([](caf::ok_atom) {}, [&](const caf::error& err) { error = sys_.render(err); });
-    return {error, std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - start)};
+    return {error,
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                                  - start)};
   }
 
   caf::actor_system_config cfg_;
@@ -111,7 +111,7 @@ protected:
   tuxdroid_actor robot_;
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(tuxdroid_actor_test, a_burst_of_twenty_arrivals_is_a_few_utterances_naming_everyone) {
   test::fake_tux_server robot;
@@ -156,7 +156,8 @@ TEST_F(tuxdroid_actor_test, a_slow_robot_never_delays_an_answer) {
   auto [error, took] = ask(perform_atom_v, std::string("wave"));
   EXPECT_EQ(error, "");
   EXPECT_LT(took, 500ms);
-  EXPECT_TRUE(robot.wait_for([](auto& c) { return test::fake_tux_server::speeches(c).size() == 3; }, 15s));
+  EXPECT_TRUE(
+    robot.wait_for([](auto& c) { return test::fake_tux_server::speeches(c).size() == 3; }, 15s));
 }
 
 TEST_F(tuxdroid_actor_test, a_dead_robot_reads_disconnected_and_requests_still_answer) {

@@ -9,9 +9,13 @@
 using namespace chatter::tux;
 
 TEST(tux_speech, sanitizing_drops_control_characters_and_invalid_utf8) {
-  EXPECT_EQ(sanitize_speech("  Hello\x01\x1b[31m   world\n\tagain\x7f  "), "Hello [31m world again");
+  EXPECT_EQ(sanitize_speech("  Hello\x01\x1b[31m   world\n\tagain\x7f  "),
+            "Hello [31m world again");
   EXPECT_EQ(sanitize_speech("caf\xc3\xa9 \xff\xfe ok"), "caf\xc3\xa9 ok");
-  EXPECT_EQ(sanitize_speech("a\xc2\x85" "b"), "a b") << "C1 NEL is a control character";
+  EXPECT_EQ(sanitize_speech("a\xc2\x85"
+                            "b"),
+            "a b")
+    << "C1 NEL is a control character";
   EXPECT_EQ(sanitize_speech("\x01\x02\n"), "");
   EXPECT_EQ(sanitize_speech("\xe2\x80\xa8x"), "x") << "U+2028 line separator";
 }
@@ -61,10 +65,10 @@ TEST(tux_actions, each_action_is_a_request_of_the_tux_droid_server) {
   std::vector<std::string> wave;
   for (auto& c : http_commands("wave"))
     wave.push_back(c.target());
-  EXPECT_EQ(wave, (std::vector<std::string>{"/0/flippers/on?count=2&final_state=DOWN",
-                                            "/0/spinning/left_on?count=1",
-                                            "/0/spinning/right_on?count=1",
-                                            "/0/eyes/on?count=2&final_state=OPEN"}));
+  EXPECT_EQ(wave,
+            (std::vector<std::string>{"/0/flippers/on?count=2&final_state=DOWN",
+                                      "/0/spinning/left_on?count=1", "/0/spinning/right_on?count=1",
+                                      "/0/eyes/on?count=2&final_state=OPEN"}));
   EXPECT_EQ(speak_command("Bob & co?", "Ryan", 100).target(),
             "/0/tts/speak?text=Bob%20%26%20co%3F&locutor=Ryan&pitch=100");
   EXPECT_EQ(radio_status_command().target(), "/0/status/request_one?status_name=radio_state");
@@ -81,7 +85,7 @@ std::string server_reply(const std::string& body) {
   return "<?xml version=\"1.0\"?><" + element + ">" + body + "</" + element + ">";
 }
 
-} // namespace
+}  // namespace
 
 TEST(tux_actions, server_answers_are_read_from_their_xml) {
   auto ok = server_reply("<result>Success</result><data_count>1</data_count>"

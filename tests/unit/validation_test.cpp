@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "core/validation.hpp"
 #include "core/protocol.hpp"
+#include "core/validation.hpp"
 
 using namespace chatter;
 
@@ -33,12 +33,12 @@ TEST(validation, passwords) {
 
 TEST(validation, utf8) {
   EXPECT_TRUE(is_valid_utf8("héllo wörld ☃ 🐧"));
-  EXPECT_FALSE(is_valid_utf8("\xC3"));            // truncated
-  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));        // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));    // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80")); // past U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xC3"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xFF"));
-  EXPECT_FALSE(is_valid_utf8("ab\xE2\x98"));      // truncated at the end
+  EXPECT_FALSE(is_valid_utf8("ab\xE2\x98"));  // truncated at the end
 }
 
 TEST(validation, message_texts) {
@@ -101,10 +101,10 @@ TEST(validation, registration_options_become_settings) {
   EXPECT_EQ(parse_registration("alice", {}, s), "");
   EXPECT_EQ(s.display_name, "alice");  // the user name when none is given
   EXPECT_EQ(s.suite, "");              // the account manager's default
-  EXPECT_EQ(parse_registration("alice", {{"display_name", {"s", "Alice A."}},
-                                         {"suite", {"s", "rsa-oaep-pss-3072"}}},
-                               s),
-            "");
+  EXPECT_EQ(
+    parse_registration(
+      "alice", {{"display_name", {"s", "Alice A."}}, {"suite", {"s", "rsa-oaep-pss-3072"}}}, s),
+    "");
   EXPECT_EQ(s.display_name, "Alice A.");
   EXPECT_EQ(s.suite, "rsa-oaep-pss-3072");
   // The suite's name is the account manager's to judge (check_suite).

@@ -52,9 +52,10 @@ struct handle_finder {
   template <class T>
   void visit(T& x) {
     using U = std::decay_t<T>;
-    if constexpr (caf::meta::is_annotation<U>::value || std::is_empty_v<U>
-                  || std::is_arithmetic_v<U> || std::is_enum_v<U>
-                  || std::is_same_v<U, std::string>) {
+    if constexpr (
+      caf::meta::is_annotation<U>::value
+      || std::is_empty_v<
+        U> || std::is_arithmetic_v<U> || std::is_enum_v<U> || std::is_same_v<U, std::string>) {
       // no fields: atoms, numbers, text
     } else if constexpr (is_handle<U>::value) {
       found.emplace_back(typeid(U).name());
@@ -100,7 +101,7 @@ std::vector<std::string> handles_in(caf::detail::type_list<Sigs...>) {
   return f.found;
 }
 
-} // namespace
+}  // namespace
 
 TEST(wire_types, the_finder_sees_a_handle_inside_a_struct) {
   handle_finder f;
@@ -120,8 +121,8 @@ TEST(wire_types, nothing_the_hub_sends_a_session_carries_an_actor) {
 }
 
 TEST(wire_types, the_members_hello_is_answered_with_its_gateway_only) {
-  using member_hello = caf::detail::type_list<
-    caf::replies_to<hello_atom, member_link_actor>::with<hub_handles>>;
+  using member_hello =
+    caf::detail::type_list<caf::replies_to<hello_atom, member_link_actor>::with<hub_handles>>;
   static_assert(caf::detail::tl_subset_of<member_hello, hub_front_actor::signatures>::value);
   auto found = handles_in<answers_of>(member_hello{});
   ASSERT_EQ(found.size(), 1u);

@@ -39,7 +39,7 @@ struct tally {
   }
 };
 
-} // namespace
+}  // namespace
 
 TEST(wycheproof, chacha20_poly1305) {
   tally t;
