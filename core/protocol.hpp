@@ -32,7 +32,7 @@ struct bytes : std::vector<uint8_t> {
 };
 
 // Far above any field we send (an envelope's ciphertext is at most 64 KiB).
-inline constexpr size_t max_wire_bytes = 1024 * 1024;
+inline constexpr size_t max_wire_bytes = size_t{1024} * 1024;
 
 template <class Inspector>
 typename std::enable_if<Inspector::reads_state, typename Inspector::result_type>::type

@@ -15,7 +15,7 @@ inline constexpr size_t max_username_length = 32;
 inline constexpr size_t max_password_length = 1024;
 inline constexpr size_t max_display_name_length = 64;
 // Message limits every entry point enforces.
-inline constexpr size_t max_message_bytes = 64 * 1024;
+inline constexpr size_t max_message_bytes = size_t{64} * 1024;
 
 // Empty when `user` is a valid name (1 to 32 of a-z, 0-9, ".", "_", "-",
 // the first a-z or 0-9), else a sentence saying why not.

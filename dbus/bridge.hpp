@@ -192,9 +192,10 @@ template <class Res, class Convert>
 auto answer_with(std::shared_ptr<Res> res, Convert convert) {
   using reply = typename reply_of<Convert>::type;
   return [res, convert](reply x) {
-    if constexpr (std::is_void_v<decltype(convert(x))>)
+    if constexpr (std::is_void_v<decltype(convert(x))>) {
+      convert(x);
       res->returnResults();
-    else
+    } else
       res->returnResults(convert(x));
   };
 }
@@ -205,7 +206,8 @@ template <class Handle, class OnReply, class... Ts>
 void bridge::ask(const Handle& target, OnReply on_reply,
                  std::function<void(const caf::error&)> on_error, Ts... xs) {
   companion_->request(target, call_timeout, xs...)
-    .then(std::move(on_reply), [on_error](const caf::error& err) { on_error(err); });
+    .then(std::move(on_reply),
+          [on_error = std::move(on_error)](const caf::error& err) { on_error(err); });
 }
 
 template <class Handle, class... Rs, class Convert, class... Ts>

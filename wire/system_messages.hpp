@@ -27,7 +27,7 @@ inline bool source_ended(const caf::actor_addr& source) {
 // it once it has really ended. Every other one is logged, counted and
 // dropped. A null guardian obeys none: the actor ends by other means.
 template <class Self>
-void obey_exits_only_from(Self* self, caf::actor_addr guardian, const char* who,
+void obey_exits_only_from(Self* self, const caf::actor_addr& guardian, const char* who,
                           uint64_t* ignored) {
   self->set_exit_handler([=](caf::exit_msg& msg) {
     auto sent_by_guardian = caf::actor_cast<caf::actor_addr>(self->current_sender()) == guardian;

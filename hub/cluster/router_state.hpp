@@ -19,7 +19,7 @@ namespace chatter::cluster {
 inline constexpr auto forward_timeout = std::chrono::seconds(8);
 // A directory search answers with what the nodes said by then.
 inline constexpr auto search_deadline = std::chrono::seconds(2);
-inline constexpr size_t transfer_chunk = 512 * 1024;
+inline constexpr size_t transfer_chunk = size_t{512} * 1024;
 // A link passes requests on for as long as the longest asker waits (a join's
 // hand-over); each asker keeps its own, shorter, timeout.
 inline constexpr auto link_timeout = std::chrono::minutes(3);

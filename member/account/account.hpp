@@ -45,6 +45,6 @@ account_actor::behavior_type account(account_actor::stateful_pointer<account_sta
 // future than the skew, is still shown (it opened and is signed), at its
 // arrival time, with the skew in its extras.
 inline constexpr int64_t max_message_age_ms = 30LL * 24 * 3600 * 1000;
-inline constexpr int64_t max_clock_skew_ms = 5 * 60 * 1000;
+inline constexpr int64_t max_clock_skew_ms = int64_t{5} * 60 * 1000;
 
 }  // namespace chatter

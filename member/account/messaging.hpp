@@ -25,7 +25,7 @@ namespace chatter {
 
 class messaging {
 public:
-  messaging(account_actor::pointer self, account_state_ptr st) : self_(self), st_(std::move(st)) {}
+  messaging(account_actor::pointer self, account_state_ptr st) : self_(self), st_(st) {}
 
   // SendMessage: to a user or "#room"; answers the id once stored here,
   // and an error only when nothing was stored.
