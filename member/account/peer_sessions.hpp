@@ -18,8 +18,7 @@ namespace chatter {
 
 class ratchet_sessions {
 public:
-  ratchet_sessions(account_actor::pointer self, account_state_ptr st)
-    : self_(self), st_(st) {}
+  ratchet_sessions(account_actor::pointer self, account_state_ptr st) : self_(self), st_(st) {}
 
   // After login, and when the hub asks: a signed prekey younger than a
   // week, and enough one-time prekeys at the hub. `then` runs once the hub
