@@ -1,14 +1,9 @@
 #include "notifier.hpp"
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <iostream>
 
+#include "core/subprocess.hpp"
 #include "version.hpp"
-
-extern char** environ;
 
 namespace chatter::notify {
 
@@ -227,26 +222,8 @@ void notifier::replied(uint32_t id, const std::string& text) {
 void notifier::open(const conversation& about) {
   auto argv = options_.open_command;
   argv.insert(argv.end(), {"--as", about.user, "--conversation", about.peer});
-  std::vector<char*> args;
-  for (auto& a : argv)
-    args.push_back(a.data());
-  args.push_back(nullptr);
-  // The window must not inherit what this process set for itself: SIGINT
-  // and SIGTERM blocked (for sigwait), SIGCHLD ignored (so windows reap
-  // themselves).
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, child;
-  sigemptyset(&none);
-  sigemptyset(&child);
-  sigaddset(&child, SIGCHLD);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &child);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, args[0], nullptr, &attr, args.data(), environ) != 0)
+  if (!start_program(argv))
     std::cerr << "chatter-notify: cannot start " << argv[0] << '\n';
-  posix_spawnattr_destroy(&attr);
 }
 
 }  // namespace chatter::notify

@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "backend.hpp"
-#include "subprocess.hpp"
+#include "core/subprocess.hpp"
 
 namespace chatter::tux {
 

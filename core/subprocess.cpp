@@ -14,7 +14,7 @@
 
 extern char** environ;
 
-namespace chatter::tux {
+namespace chatter {
 
 bool on_path(const std::string& name) {
   const char* path = std::getenv("PATH");
@@ -23,6 +23,38 @@ bool on_path(const std::string& name) {
     if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0)
       return true;
   return false;
+}
+
+namespace {
+
+// posix_spawnp with the signal state every child starts from (header).
+// `actions` may be null. Returns the pid, or -1.
+pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions_t* actions) {
+  if (argv.empty())
+    return -1;
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, child;
+  sigemptyset(&none);
+  sigemptyset(&child);
+  sigaddset(&child, SIGCHLD);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &child);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<char*> args;
+  for (auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, args[0], actions, &attr, args.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  return rc == 0 ? pid : -1;
+}
+
+}  // namespace
+
+bool start_program(const std::vector<std::string>& argv) {
+  return spawn(argv, nullptr) > 0;
 }
 
 program_result run_program(const std::vector<std::string>& argv, const std::string& input,
@@ -43,24 +75,11 @@ program_result run_program(const std::vector<std::string>& argv, const std::stri
   posix_spawn_file_actions_adddup2(&actions, in[1], STDIN_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-  // The daemon's threads block SIGINT/SIGTERM for sigwait; the child must not.
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-  std::vector<char*> args;
-  for (auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  pid_t pid = spawn(argv, &actions);
   posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
   close(in[1]);
   close(err[1]);
-  if (rc != 0) {
+  if (pid < 0) {
     close(in[0]);
     close(err[0]);
     return result;
@@ -98,4 +117,4 @@ program_result run_program(const std::vector<std::string>& argv, const std::stri
   return result;
 }
 
-}  // namespace chatter::tux
+}  // namespace chatter
