@@ -20,7 +20,7 @@ bool on_path(const std::string& name) {
   const char* path = std::getenv("PATH");
   std::stringstream dirs(path ? path : "/usr/bin:/bin");
   for (std::string dir; std::getline(dirs, dir, ':');)
-    if (!dir.empty() && access((dir + "/" + name).c_str(), X_OK) == 0)
+    if (!dir.empty() && access(dir.append("/").append(name).c_str(), X_OK) == 0)
       return true;
   return false;
 }
@@ -42,6 +42,7 @@ pid_t spawn(const std::vector<std::string>& argv, const posix_spawn_file_actions
   posix_spawnattr_setsigdefault(&attr, &child);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (auto& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

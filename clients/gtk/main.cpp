@@ -2,7 +2,9 @@
 #include "desktop_app.hpp"
 #include "main_window.hpp"
 
-int main(int argc, char** argv) {
+// Whatever escapes (a CLI11 or allocation failure) ends it with a line, not
+// std::terminate.
+int main(int argc, char** argv) try {
   chatter::client::desktop_app app{
     "chatter-gtk",
     "a small window for Chatter: log in or register, contacts with presence "
@@ -21,4 +23,9 @@ int main(int argc, char** argv) {
     // GTK sees no options of ours.
     return gtk->make_window_and_run<chatter::gtk::main_window>(1, argv, bus, options);
   });
+} catch (const std::exception& e) {
+  std::cerr << "chatter-gtk: " << e.what() << '\n';
+  return 1;
+} catch (...) {
+  return 1;
 }

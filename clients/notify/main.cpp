@@ -5,7 +5,9 @@
 #include "desktop_app.hpp"
 #include "notifier.hpp"
 
-int main(int argc, char** argv) {
+// Whatever escapes (a CLI11 or allocation failure) ends it with a line, not
+// std::terminate.
+int main(int argc, char** argv) try {
   chatter::client::desktop_app app{
     "chatter-notify",
     "desktop notifications for Chatter.\n"
@@ -42,4 +44,9 @@ int main(int argc, char** argv) {
     connection->leaveEventLoop();
     return 0;
   });
+} catch (const std::exception& e) {
+  std::cerr << "chatter-notify: " << e.what() << '\n';
+  return 1;
+} catch (...) {
+  return 1;
 }
