@@ -7,7 +7,8 @@
 
 #include "core/scram.hpp"
 #include "harness.hpp"
-#include "store/hub_store.hpp"
+#include "store/directory_store.hpp"
+#include "store/mailbox_store.hpp"
 #include "world.hpp"
 
 namespace chatter::bench {
@@ -49,14 +50,14 @@ std::vector<row> store_rows(const settings& s) {
   test::temp_dir dir;
   auto path = (dir.path() / "hub.db").string();
   {
-    store::hub_store seed{path};
+    store::directory_store seed{path};
     auto salt = scram::random_bytes(16);
     for (int i = 0; i < 1000; ++i)
       seed.add_user(user_named("user" + std::to_string(i), salt), i);
   }
   int n = s.iterations(500);
   for (int run = 0; run < s.runs; ++run) {
-    store::hub_store fenced{path};
+    store::mailbox_store fenced{path};
     auto plain = plain_connection(path);
     SQLite::Statement insert(*plain,
                              "INSERT INTO receipts(sender, recipient, id, state) "
@@ -74,7 +75,7 @@ std::vector<row> store_rows(const settings& s) {
     record(writes, with_fence, without);
   }
   for (int run = 0; run < s.runs; ++run) {
-    auto checked = micros_per_op(s.iterations(20), [&] { store::hub_store again{path}; });
+    auto checked = micros_per_op(s.iterations(20), [&] { store::hub_database again{path}; });
     auto unchecked = micros_per_op(s.iterations(20), [&] { plain_connection(path); });
     record(opens, checked / 1000, unchecked / 1000);
   }

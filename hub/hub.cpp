@@ -6,7 +6,7 @@
 #include "hub/keys/keys.hpp"
 #include "hub/mailbox/mailbox.hpp"
 #include "hub/registry/registry.hpp"
-#include "store/hub_store.hpp"
+#include "store/hub_database.hpp"
 
 namespace chatter {
 
@@ -20,7 +20,7 @@ running_hub spawn_hub(caf::actor_system& sys, const hub_config& config) {
                           config.limits.queued_bytes_per_recipient};
   // Creates or migrates the schema once, and fails here, loudly, when the
   // file cannot be opened, rather than inside an actor.
-  { store::hub_store probe{config.database_path}; }
+  { store::hub_database probe{config.database_path}; }
   auto keys_handle = sys.spawn<caf::detached>(keys, config.database_path);
   auto mailbox_handle = spawn_mailbox(sys, mail_cfg);
   auto reg_handle = sys.spawn<caf::detached>(registry, reg);
@@ -60,10 +60,10 @@ hub_front_actor spawn_hub_front(caf::actor_system& sys, const running_hub& hub,
 
 void stop_hub(const running_hub& hub) {
   caf::anon_send_exit(hub.lifetime, caf::exit_reason::user_shutdown);
-  for (auto h : {caf::actor_cast<caf::actor>(hub.actors.auth),
-                 caf::actor_cast<caf::actor>(hub.actors.registry),
-                 caf::actor_cast<caf::actor>(hub.actors.keys),
-                 caf::actor_cast<caf::actor>(hub.actors.mailbox)})
+  for (const auto& h : {caf::actor_cast<caf::actor>(hub.actors.auth),
+                        caf::actor_cast<caf::actor>(hub.actors.registry),
+                        caf::actor_cast<caf::actor>(hub.actors.keys),
+                        caf::actor_cast<caf::actor>(hub.actors.mailbox)})
     if (h)
       caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
 }

@@ -6,7 +6,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "hub_store.hpp"
+#include "hub_database.hpp"
 
 namespace chatter::store {
 
@@ -29,8 +29,8 @@ std::string scratch_path(const std::string& database_path, const char* what) {
 }
 
 std::unique_ptr<SQLite::Database> open_hub(const std::string& path) {
-  // Through hub_store once, so the schema is current before we copy rows.
-  { hub_store probe{path}; }
+  // Through hub_database once, so the schema is current before we copy rows.
+  { hub_database probe{path}; }
   // CREATE too: ATTACH creates the snapshot file with these flags.
   auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   db->exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;");

@@ -14,7 +14,7 @@
 #include "hub/login_session_table.hpp"
 #include "rate_limiter.hpp"
 #include "store/guarded.hpp"
-#include "store/hub_store.hpp"
+#include "store/hub_database.hpp"
 
 namespace chatter {
 
@@ -45,7 +45,7 @@ struct session {
 };
 
 struct auth_state {
-  std::unique_ptr<store::hub_store> store;
+  std::unique_ptr<store::hub_database> store;
   auth_config config;
   uint64_t next_attempt = 1;
   std::unordered_map<uint64_t, login_attempt> attempts;
@@ -125,9 +125,9 @@ void make_room_for(auth_state& st, const std::string& user, unsigned cap, Revoke
 
 }  // namespace
 
-auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config) {
+auth_actor::behavior_type auth(auth_actor::pointer self, const auth_config& config) {
   auto st = std::make_shared<auth_state>();
-  st->store = std::make_unique<store::hub_store>(config.database_path);
+  st->store = std::make_unique<store::hub_database>(config.database_path);
   st->config = config;
   st->per_user =
     rate_limiter{config.free_failures_per_user, config.lockout_base, config.lockout_cap};

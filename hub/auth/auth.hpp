@@ -28,6 +28,6 @@ struct auth_config {
   std::vector<session_listener_actor> listeners;
 };
 
-auth_actor::behavior_type auth(auth_actor::pointer self, auth_config config);
+auth_actor::behavior_type auth(auth_actor::pointer self, const auth_config& config);
 
 }  // namespace chatter

@@ -9,7 +9,7 @@
 #include "core/validation.hpp"
 #include "hub/login_session_table.hpp"
 #include "store/guarded.hpp"
-#include "store/hub_store.hpp"
+#include "store/key_store.hpp"
 
 namespace chatter {
 
@@ -23,8 +23,8 @@ constexpr size_t max_published_at_once = 100;
 
 }  // namespace
 
-keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_path) {
-  auto store = std::make_shared<store::hub_store>(database_path);
+keys_actor::behavior_type keys(keys_actor::pointer self, const std::string& database_path) {
+  auto store = std::make_shared<store::key_store>(database_path);
   auto sessions = std::make_shared<session_table>();
   return {
     [=](online_atom, const std::string& session, const std::string& user,

@@ -9,6 +9,6 @@
 
 namespace chatter {
 
-keys_actor::behavior_type keys(keys_actor::pointer self, std::string database_path);
+keys_actor::behavior_type keys(keys_actor::pointer self, const std::string& database_path);
 
 }  // namespace chatter

@@ -16,13 +16,13 @@
 #include "core/errors.hpp"
 #include "hub/login_session_table.hpp"
 #include "store/guarded.hpp"
-#include "store/hub_store.hpp"
+#include "store/mailbox_store.hpp"
 
 namespace chatter {
 
 namespace {
 
-using queue_size = store::hub_store::queue_size;
+using queue_size = store::mailbox_store::queue_size;
 
 // A write the next flush runs in its transaction, and whom it answers.
 // `write` calls the store and then files, in `after_commit`, what may only
@@ -34,7 +34,7 @@ struct pending_write {
 
 struct mailbox_state {
   mailbox_config config;
-  std::unique_ptr<store::hub_store> store;
+  std::unique_ptr<store::mailbox_store> store;
   session_table sessions;
   uint64_t refused = 0;
   // What waits per recipient, read from the store once and kept up to date
@@ -326,6 +326,7 @@ enqueue_batch(mailbox_ptr self, const std::string& session, const std::vector<en
                   "a batch holds 1 to " + std::to_string(max_batch) + " envelopes");
   intake in;
   std::vector<envelope_outcome> outcomes;
+  outcomes.reserve(envs.size());
   for (auto& env : envs)
     outcomes.push_back(outcome_of(take(self, *user, env, in)));
   if (!in.waits)
@@ -391,9 +392,9 @@ caf::result<caf::ok_atom> read_receipts(mailbox_ptr self, const std::string& ses
   });
 }
 
-mailbox_impl::behavior_type mailbox(mailbox_ptr self, mailbox_config config) {
+mailbox_impl::behavior_type mailbox(mailbox_ptr self, const mailbox_config& config) {
   self->state.config = config;
-  self->state.store = std::make_unique<store::hub_store>(config.database_path);
+  self->state.store = std::make_unique<store::mailbox_store>(config.database_path);
   return {
     [=](online_atom, const std::string& session, const std::string& user,
         const session_peer_actor& peer) {

@@ -13,8 +13,8 @@
 #include "core/validation.hpp"
 #include "hub/login_session_table.hpp"
 #include "presence_table.hpp"
+#include "store/directory_store.hpp"
 #include "store/guarded.hpp"
-#include "store/hub_store.hpp"
 
 namespace chatter {
 
@@ -71,7 +71,7 @@ void drop_expired(std::unordered_map<std::string, pending_offer>& offers) {
 }  // namespace
 
 registry_actor::behavior_type registry(registry_actor::pointer self, registry_config config) {
-  auto store = std::make_shared<store::hub_store>(config.database_path);
+  auto store = std::make_shared<store::directory_store>(config.database_path);
   auto offers = std::make_shared<std::unordered_map<std::string, pending_offer>>();
   auto sessions = std::make_shared<session_table>();
   auto signups = std::make_shared<signup_window>();

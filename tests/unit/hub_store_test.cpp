@@ -5,7 +5,9 @@
 #include <SQLiteCpp/Database.h>
 
 #include "core/scram.hpp"
-#include "store/hub_store.hpp"
+#include "store/directory_store.hpp"
+#include "store/key_store.hpp"
+#include "store/mailbox_store.hpp"
 #include "temp_dir.hpp"
 
 using namespace chatter;
@@ -28,7 +30,7 @@ signup_request make_request(const std::string& user) {
 
 TEST(hub_store, new_file_is_migrated_to_the_current_schema) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub" / "hub.db").string()};
+  store::hub_database s{(dir.path() / "hub" / "hub.db").string()};
   EXPECT_EQ(s.version(), 5);
   SQLite::Database db((dir.path() / "hub" / "hub.db").string());
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
@@ -36,7 +38,7 @@ TEST(hub_store, new_file_is_migrated_to_the_current_schema) {
 
 TEST(hub_store, add_and_find) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
+  store::directory_store s{(dir.path() / "hub.db").string()};
   auto req = make_request("alice");
   s.add_user(req, 1234);
   auto user = s.find_user("alice");
@@ -55,7 +57,7 @@ TEST(hub_store, add_and_find) {
 
 TEST(hub_store, a_taken_name_is_a_conflict_and_changes_nothing) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
+  store::directory_store s{(dir.path() / "hub.db").string()};
   auto first = make_request("alice");
   s.add_user(first, 1);
   EXPECT_THROW(s.add_user(make_request("alice"), 2), store::conflict);
@@ -67,10 +69,10 @@ TEST(hub_store, survives_reopening) {
   auto path = (dir.path() / "hub.db").string();
   auto req = make_request("alice");
   {
-    store::hub_store s{path};
+    store::directory_store s{path};
     s.add_user(req, 1);
   }
-  store::hub_store again{path};
+  store::directory_store again{path};
   EXPECT_EQ(again.find_credentials("alice")->stored_key, req.stored_key);
   EXPECT_EQ(again.version(), 5);
 }
@@ -78,17 +80,17 @@ TEST(hub_store, survives_reopening) {
 TEST(hub_store, refuses_a_newer_schema) {
   test::temp_dir dir;
   auto path = (dir.path() / "hub.db").string();
-  { store::hub_store s{path}; }
+  { store::hub_database s{path}; }
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
     db.exec("PRAGMA user_version=99");
   }
-  EXPECT_THROW(store::hub_store{path}, std::runtime_error);
+  EXPECT_THROW(store::hub_database{path}, std::runtime_error);
 }
 
 TEST(hub_store, directory_search_ranks_prefixes_and_escapes_wildcards) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
+  store::directory_store s{(dir.path() / "hub.db").string()};
   for (auto name : {"alice", "malice", "bob", "al_x"}) {
     auto req = make_request(name);
     req.display_name = std::string("Display ") + name;
@@ -106,7 +108,7 @@ TEST(hub_store, directory_search_ranks_prefixes_and_escapes_wildcards) {
 
 TEST(hub_store, rooms_keep_members_and_vanish_with_the_last) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
+  store::directory_store s{(dir.path() / "hub.db").string()};
   for (auto name : {"alice", "bob", "carol"})
     s.add_user(make_request(name), 1);
   s.create_room("lab", "alice", {"bob"}, 5);
@@ -123,7 +125,7 @@ TEST(hub_store, rooms_keep_members_and_vanish_with_the_last) {
 
 TEST(hub_store, a_read_receipt_replaces_a_delivered_one) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
+  store::mailbox_store s{(dir.path() / "hub.db").string()};
   s.add_receipt("alice", {"m1", "bob", "delivered"});
   s.add_receipt("alice", {"m1", "bob", "read"});
   s.add_receipt("alice", {"m1", "bob", "delivered"});  // late, must not undo read
@@ -135,8 +137,9 @@ TEST(hub_store, a_read_receipt_replaces_a_delivered_one) {
 
 TEST(hub_store, removing_an_envelope_keeps_its_receipt_in_the_same_transaction) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
-  s.add_user(make_request("bob"), 1);
+  auto path = (dir.path() / "hub.db").string();
+  store::directory_store{path}.add_user(make_request("bob"), 1);
+  store::mailbox_store s{path};
   envelope env{{1, 2, 3}, {4, 5}, {6}};
   ASSERT_TRUE(s.add_envelope("bob", "alice", "m1", env, 10));
   ASSERT_TRUE(s.remove_envelope("bob", "alice", "m1"));
@@ -150,8 +153,9 @@ TEST(hub_store, removing_an_envelope_keeps_its_receipt_in_the_same_transaction) 
 
 TEST(hub_store, one_time_prekeys_are_handed_out_once_each_and_capped) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
-  s.add_user(make_request("bob"), 1);
+  auto path = (dir.path() / "hub.db").string();
+  store::directory_store{path}.add_user(make_request("bob"), 1);
+  store::key_store s{path};
   signed_prekey spk{1, bytes(32, 7), bytes(64, 1)};
   std::vector<one_time_prekey> batch;
   for (uint32_t id = 1; id <= 5; ++id)

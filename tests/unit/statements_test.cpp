@@ -10,7 +10,8 @@
 
 #include "core/scram.hpp"
 #include "store/database.hpp"
-#include "store/hub_store.hpp"
+#include "store/directory_store.hpp"
+#include "store/mailbox_store.hpp"
 #include "store/statements.hpp"
 #include "temp_dir.hpp"
 
@@ -53,9 +54,12 @@ TEST_F(statements, every_connection_syncs_each_commit) {
 }
 
 TEST_F(statements, a_batch_is_seen_by_another_connection_only_after_its_commit) {
-  store::hub_store hub(path_);
-  hub.add_user(user_named("alice"), 1);
-  hub.add_user(user_named("bob"), 1);
+  {
+    store::directory_store directory(path_);
+    directory.add_user(user_named("alice"), 1);
+    directory.add_user(user_named("bob"), 1);
+  }
+  store::mailbox_store hub(path_);
   hub.begin_batch();
   for (auto id : {"m1", "m2", "m3"})
     ASSERT_TRUE(hub.add_envelope("bob", "alice", id, envelope_with(id), 2));
@@ -68,7 +72,7 @@ TEST_F(statements, a_batch_is_seen_by_another_connection_only_after_its_commit) 
 }
 
 TEST_F(statements, a_write_that_fails_inside_a_batch_undoes_only_itself) {
-  store::hub_store hub(path_);
+  store::directory_store hub(path_);
   hub.begin_batch();
   hub.add_user(user_named("alice"), 1);
   EXPECT_THROW(hub.add_user(user_named("alice"), 1), store::conflict);

@@ -13,7 +13,8 @@
 
 #include "core/scram.hpp"
 #include "damage.hpp"
-#include "store/hub_store.hpp"
+#include "store/directory_store.hpp"
+#include "store/mailbox_store.hpp"
 #include "temp_dir.hpp"
 
 using namespace chatter;
@@ -55,12 +56,12 @@ TEST(store_file, a_damaged_file_is_refused_at_open_with_the_recovery_step) {
   test::temp_dir dir;
   auto db = dir.path() / "hub.db";
   {
-    store::hub_store s{db.string()};
+    store::directory_store s{db.string()};
     for (int i = 0; i < 20; ++i)
       s.add_user(make_request("user" + std::to_string(i)), i);
   }
   test::damage_table(db, "credentials");
-  auto why = sentence_of<store::damaged>([&] { store::hub_store again{db.string()}; });
+  auto why = sentence_of<store::damaged>([&] { store::directory_store again{db.string()}; });
   expect_recovery_sentence(why, db);
 }
 
@@ -68,14 +69,14 @@ TEST(store_file, a_file_that_is_not_a_database_is_damaged) {
   test::temp_dir dir;
   auto db = dir.path() / "hub.db";
   std::ofstream(db) << std::string(8192, 'x');
-  auto why = sentence_of<store::damaged>([&] { store::hub_store s{db.string()}; });
+  auto why = sentence_of<store::damaged>([&] { store::directory_store s{db.string()}; });
   expect_recovery_sentence(why, db);
 }
 
 TEST(store_file, pages_damaged_under_an_open_store_answer_damaged_not_missing) {
   test::temp_dir dir;
   auto db = dir.path() / "hub.db";
-  store::hub_store s{db.string()};
+  store::directory_store s{db.string()};
   s.add_user(make_request("alice"), 1);
   auto saved = test::damage_table(db, "credentials");
   test::touch_hub_wal(db);
@@ -88,7 +89,7 @@ TEST(store_file, pages_damaged_under_an_open_store_answer_damaged_not_missing) {
 TEST(store_file, a_deleted_wal_stops_every_write_and_keeps_what_was_committed) {
   test::temp_dir dir;
   auto db = dir.path() / "hub.db";
-  auto s = std::make_unique<store::hub_store>(db.string());
+  auto s = std::make_unique<store::directory_store>(db.string());
   s->add_user(make_request("alice"), 1);
   ASSERT_TRUE(fs::remove(fs::path(db.string() + "-wal")));
   auto why = sentence_of<store::moved>([&] { s->add_user(make_request("bob"), 2); });
@@ -104,7 +105,7 @@ TEST(store_file, a_deleted_wal_stops_every_write_and_keeps_what_was_committed) {
   auto copy = dir.path() / "copy.db";
   fs::copy_file(db, copy);
   s.reset();
-  store::hub_store reopened{copy.string()};
+  store::directory_store reopened{copy.string()};
   EXPECT_TRUE(reopened.find_user("alice"));
   EXPECT_FALSE(reopened.find_user("bob"));
 }
@@ -112,21 +113,22 @@ TEST(store_file, a_deleted_wal_stops_every_write_and_keeps_what_was_committed) {
 TEST(store_file, a_file_replaced_by_rename_stops_every_write) {
   test::temp_dir dir;
   auto db = dir.path() / "hub.db";
-  store::hub_store s{db.string()};
+  store::directory_store s{db.string()};
   s.add_user(make_request("alice"), 1);
   auto other = dir.path() / "other.db";
-  { store::hub_store o{other.string()}; }
+  { store::directory_store o{other.string()}; }
   fs::rename(other, db);
   auto why = sentence_of<store::moved>([&] { s.add_user(make_request("bob"), 2); });
   EXPECT_NE(why.find(db.string() + " was replaced"), std::string::npos) << why;
-  EXPECT_FALSE(store::hub_store{db.string()}.find_user("bob"));
+  EXPECT_FALSE(store::directory_store{db.string()}.find_user("bob"));
 }
 
 // The cost of the fence: two stat() calls before each commit.
 TEST(store_file, the_fence_costs_little_per_write) {
   test::temp_dir dir;
-  store::hub_store s{(dir.path() / "hub.db").string()};
-  s.add_user(make_request("alice"), 1);
+  auto path = (dir.path() / "hub.db").string();
+  store::directory_store{path}.add_user(make_request("alice"), 1);
+  store::mailbox_store s{path};
   constexpr int writes = 200;
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < writes; ++i)

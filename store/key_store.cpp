@@ -1,5 +1,5 @@
-// The hub's X3DH prekeys (see hub_store.hpp).
-#include "hub_store.hpp"
+// The keys actor's tables: identities and X3DH prekeys.
+#include "key_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -16,7 +16,44 @@ uint32_t count_one_time(statement_cache& sql, const std::string& user) {
 
 }  // namespace
 
-uint32_t hub_store::put_prekeys(const std::string& user, const signed_prekey& spk,
+void key_store::put_public_key(const public_identity& pub, int64_t published_ms) {
+  on_file(*db_, [&] {
+    write_scope tx(sql_, batch_.open());
+    // Prekeys are signed by the identity: a new identity voids them.
+    auto before = find_public_key(pub.user);
+    if (before && before->signing_key != pub.signing_key)
+      for (const char* table : {"signed_prekeys", "one_time_prekeys"}) {
+        auto del = sql_(std::string("DELETE FROM ") + table + " WHERE username = ?");
+        del->bind(1, pub.user);
+        del->exec();
+      }
+    auto q = sql_("INSERT OR REPLACE INTO public_keys(username, suite, "
+                  "signing_key, encryption_key, binding, published_ms) "
+                  "VALUES (?, ?, ?, ?, ?, ?)");
+    q->bind(1, pub.user);
+    q->bind(2, pub.suite);
+    q->bind(3, pub.signing_key.data(), static_cast<int>(pub.signing_key.size()));
+    q->bind(4, pub.encryption_key.data(), static_cast<int>(pub.encryption_key.size()));
+    q->bind(5, pub.binding_signature.data(), static_cast<int>(pub.binding_signature.size()));
+    q->bind(6, published_ms);
+    q->exec();
+    tx.commit();
+  });
+}
+
+std::optional<public_identity> key_store::find_public_key(const std::string& user) {
+  return on_file(*db_, [&]() -> std::optional<public_identity> {
+    auto q = sql_("SELECT suite, signing_key, encryption_key, binding "
+                  "FROM public_keys WHERE username = ?");
+    q->bind(1, user);
+    if (!q->executeStep())
+      return std::nullopt;
+    return public_identity{user, q->getColumn(0).getString(), blob_of(q->getColumn(1)),
+                           blob_of(q->getColumn(2)), blob_of(q->getColumn(3))};
+  });
+}
+
+uint32_t key_store::put_prekeys(const std::string& user, const signed_prekey& spk,
                                 const std::vector<one_time_prekey>& one_time, uint32_t cap) {
   return on_file(*db_, [&]() -> uint32_t {
     write_scope tx(sql_, batch_.open());
@@ -44,7 +81,7 @@ uint32_t hub_store::put_prekeys(const std::string& user, const signed_prekey& sp
   });
 }
 
-std::optional<signed_prekey> hub_store::find_signed_prekey(const std::string& user) {
+std::optional<signed_prekey> key_store::find_signed_prekey(const std::string& user) {
   return on_file(*db_, [&]() -> std::optional<signed_prekey> {
     auto q = sql_("SELECT id, public_key, signature FROM signed_prekeys "
                   "WHERE username = ?");
@@ -56,7 +93,7 @@ std::optional<signed_prekey> hub_store::find_signed_prekey(const std::string& us
   });
 }
 
-one_time_prekey hub_store::take_one_time_prekey(const std::string& user, uint32_t& left) {
+one_time_prekey key_store::take_one_time_prekey(const std::string& user, uint32_t& left) {
   return on_file(*db_, [&]() -> one_time_prekey {
     write_scope tx(sql_, batch_.open());
     auto q = sql_("SELECT id, public_key FROM one_time_prekeys WHERE username = ? "

@@ -1,7 +1,8 @@
-// The hub store's directory search and rooms (the rest is in hub_store.cpp).
-#include <SQLiteCpp/Statement.h>
+// The registry's tables: users and their verifiers, the directory search,
+// rooms.
+#include "directory_store.hpp"
 
-#include "hub_store.hpp"
+#include <SQLiteCpp/Statement.h>
 
 namespace chatter::store {
 
@@ -20,7 +21,35 @@ std::string like_escaped(const std::string& s) {
 
 }  // namespace
 
-std::vector<user_record> hub_store::search_users(const std::string& query, uint32_t limit) {
+void directory_store::add_user(const signup_request& req, int64_t created_ms) {
+  on_file(*db_, [&] {
+    write_scope tx(sql_, batch_.open());
+    auto exists = sql_("SELECT 1 FROM users WHERE username = ?");
+    exists->bind(1, req.user);
+    if (exists->executeStep())
+      throw conflict("user " + req.user + " exists");
+    auto user = sql_("INSERT INTO users(username, display_name, created_ms) "
+                     "VALUES (?, ?, ?)");
+    user->bind(1, req.user);
+    user->bind(2, req.display_name);
+    user->bind(3, static_cast<int64_t>(created_ms));
+    user->exec();
+    auto cred = sql_("INSERT INTO credentials(username, salt, memory_kib, "
+                     "iterations, parallelism, stored_key, server_key) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    cred->bind(1, req.user);
+    cred->bind(2, req.salt.data(), static_cast<int>(req.salt.size()));
+    cred->bind(3, static_cast<int64_t>(req.kdf.memory_kib));
+    cred->bind(4, static_cast<int64_t>(req.kdf.iterations));
+    cred->bind(5, static_cast<int64_t>(req.kdf.parallelism));
+    cred->bind(6, req.stored_key.data(), static_cast<int>(req.stored_key.size()));
+    cred->bind(7, req.server_key.data(), static_cast<int>(req.server_key.size()));
+    cred->exec();
+    tx.commit();
+  });
+}
+
+std::vector<user_record> directory_store::search_users(const std::string& query, uint32_t limit) {
   return on_file(*db_, [&]() -> std::vector<user_record> {
     auto q_escaped = like_escaped(query);
     auto q = sql_("SELECT username, display_name, created_ms FROM users "
@@ -40,8 +69,8 @@ std::vector<user_record> hub_store::search_users(const std::string& query, uint3
   });
 }
 
-void hub_store::create_room(const std::string& room, const std::string& owner,
-                            const std::vector<std::string>& members, int64_t created_ms) {
+void directory_store::create_room(const std::string& room, const std::string& owner,
+                                  const std::vector<std::string>& members, int64_t created_ms) {
   on_file(*db_, [&] {
     write_scope tx(sql_, batch_.open());
     auto exists = sql_("SELECT 1 FROM rooms WHERE name = ?");
@@ -67,7 +96,7 @@ void hub_store::create_room(const std::string& room, const std::string& owner,
   });
 }
 
-std::optional<room_info> hub_store::find_room(const std::string& room) {
+std::optional<room_info> directory_store::find_room(const std::string& room) {
   return on_file(*db_, [&]() -> std::optional<room_info> {
     auto q = sql_("SELECT owner FROM rooms WHERE name = ?");
     q->bind(1, room);
@@ -83,7 +112,7 @@ std::optional<room_info> hub_store::find_room(const std::string& room) {
   });
 }
 
-std::vector<room_info> hub_store::rooms_of(const std::string& user) {
+std::vector<room_info> directory_store::rooms_of(const std::string& user) {
   return on_file(*db_, [&]() -> std::vector<room_info> {
     auto q = sql_("SELECT room FROM room_members WHERE username = ? ORDER BY room");
     q->bind(1, user);
@@ -98,16 +127,7 @@ std::vector<room_info> hub_store::rooms_of(const std::string& user) {
   });
 }
 
-bool hub_store::is_member(const std::string& room, const std::string& user) {
-  return on_file(*db_, [&]() -> bool {
-    auto q = sql_("SELECT 1 FROM room_members WHERE room = ? AND username = ?");
-    q->bind(1, room);
-    q->bind(2, user);
-    return q->executeStep();
-  });
-}
-
-void hub_store::add_member(const std::string& room, const std::string& user) {
+void directory_store::add_member(const std::string& room, const std::string& user) {
   on_file(*db_, [&] {
     auto q = sql_("INSERT OR IGNORE INTO room_members(room, username) VALUES (?, ?)");
     q->bind(1, room);
@@ -116,7 +136,7 @@ void hub_store::add_member(const std::string& room, const std::string& user) {
   });
 }
 
-void hub_store::remove_member(const std::string& room, const std::string& user) {
+void directory_store::remove_member(const std::string& room, const std::string& user) {
   on_file(*db_, [&] {
     write_scope tx(sql_, batch_.open());
     auto q = sql_("DELETE FROM room_members WHERE room = ? AND username = ?");
