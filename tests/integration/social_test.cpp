@@ -173,8 +173,18 @@ TEST_F(social, read_receipts_reach_the_sender) {
   ASSERT_TRUE(eventually([&] { return account("bob").ListPendingMessages().size() == 1; }));
   account("bob").MarkRead("alice");
   EXPECT_TRUE(account("bob").ListPendingMessages().empty());
-  ASSERT_TRUE(eventually([&] { return alice_sees.states_of(id).size() == 3; }));
-  EXPECT_EQ(alice_sees.states_of(id), (std::vector<std::string>{"sent", "delivered", "read"}));
+  ASSERT_TRUE(eventually([&] {
+    auto states = alice_sees.states_of(id);
+    return !states.empty() && states.back() == "read";
+  }));
+  // The hub's ack of alice's envelope ("sent") and bob's receipts come by
+  // different actors, so "delivered" may overtake "sent"; states only move
+  // forward, so "sent" is then skipped. The receipts themselves come in order.
+  auto states = alice_sees.states_of(id);
+  if (states.size() == 2)
+    EXPECT_EQ(states, (std::vector<std::string>{"delivered", "read"}));
+  else
+    EXPECT_EQ(states, (std::vector<std::string>{"sent", "delivered", "read"}));
   EXPECT_EQ(account("alice").GetHistory("bob", 0, 10).at(0).get<5>(), "read");
   EXPECT_EQ(account("bob").GetHistory("alice", 0, 10).at(0).get<5>(), "read");
 
