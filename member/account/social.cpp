@@ -65,7 +65,8 @@ void presence_changed(account_actor::pointer self, const account_state_ptr& st,
   known = info;
   if (changed || first)
     self->send(st->config.events, presence_atom_v, st->config.user, info);
-  if (info.status != "offline")
+  // Arrival means arrival: a contact who is really here, once a session.
+  if (info.status == "online")
     announce_arrival(self, st, info.user, info.display_name);
 }
 
@@ -111,8 +112,8 @@ caf::result<caf::ok_atom> add_contact(account_actor::pointer self, const account
         st->messenger->commit_batch();  // the answer below means "on disk"
         st->store->add_to_address_book(found.user, found.display_name, now_ms());
         rp.deliver(caf::ok_atom_v);
-        // A new contact is a new interlocutor, online or not.
-        announce_arrival(self, st, found.user, found.display_name);
+        // Arrives (presence_changed) only if the watch finds it online: an
+        // offline contact being added has not come.
         watch(self, st, {found.user});
       },
       [rp](const caf::error& err) mutable { rp.deliver(err); });

@@ -163,6 +163,29 @@ TEST_F(social, directory_contacts_presence_and_arrivals) {
   EXPECT_TRUE(account("alice").ListContacts().empty());
 }
 
+// The false greeting of issue 21: adding a contact who is logged out is no
+// arrival; their coming online is.
+TEST_F(social, an_offline_contact_added_arrives_only_when_online) {
+  join("alice", "Alice");
+  join("carol", "Carol");
+  join("dave", "Dave");
+  account("carol").Logout();
+  observer alice_sees;
+  alice_sees.attach(account("alice"));
+  conn_->enterEventLoopAsync();
+  account("alice").AddContact("carol");
+  ASSERT_TRUE(eventually([&] { return alice_sees.saw_presence("carol", "offline"); }));
+  // The marker: dave, online, added after, arrives by the same path later
+  // than any arrival of carol's would.
+  account("alice").AddContact("dave");
+  ASSERT_TRUE(eventually([&] { return alice_sees.arrivals_of("dave") == 1; }));
+  EXPECT_EQ(alice_sees.arrivals_of("carol"), 0u);
+  EXPECT_EQ(account("alice").ListContacts().at(0).get<2>(), "offline");
+  manager_->Login("carol", "pw-carol");
+  ASSERT_TRUE(eventually([&] { return alice_sees.arrivals_of("carol") == 1; }));
+  EXPECT_TRUE(alice_sees.saw_presence("carol", "online"));
+}
+
 TEST_F(social, read_receipts_reach_the_sender) {
   join("alice", "Alice");
   join("bob", "Bob");
