@@ -47,7 +47,7 @@ protected:
 
   // Registers `user` (password "pw-<user>") with these Register options, and
   // logs in.
-  void join(const std::string& user, std::map<std::string, sdbus::Variant> options = {}) {
+  void join(const std::string& user, const std::map<std::string, sdbus::Variant>& options = {}) {
     manager_->Register(user, "pw-" + user, options);
     manager_->Login(user, "pw-" + user);
   }
