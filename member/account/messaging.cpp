@@ -18,31 +18,47 @@ namespace chatter {
 
 namespace {
 
-// Keys of several peers, fetched one after the other; stops at the first error.
+// Keys of several peers, fetched one after the other; stops at the first
+// error, except that a peer with no keys yet is passed over when
+// `skip_keyless` (a room's member who never logged in must not stall the
+// room).
 struct key_walk {
   std::vector<std::string> peers;
+  bool skip_keyless = false;
+  size_t asked = 0;
   std::vector<public_identity> found;
   std::function<void(const caf::error&, const std::vector<public_identity>&)> next;
 };
 
+bool has_no_keys(const caf::error& err) {
+  return err.category() == error_category && err.code() == static_cast<uint8_t>(errc::not_found);
+}
+
 template <class WithKey>
 void collect_keys(WithKey with_key, std::shared_ptr<key_walk> walk) {
-  if (walk->found.size() == walk->peers.size())
+  if (walk->asked == walk->peers.size())
     return walk->next({}, walk->found);
-  with_key(walk->peers[walk->found.size()],
-           [with_key, walk](const caf::error& err, const public_identity* key) {
-             if (err)
-               return walk->next(err, {});
-             walk->found.push_back(*key);
-             collect_keys(with_key, walk);
-           });
+  const auto& peer = walk->peers[walk->asked++];
+  with_key(peer, [with_key, walk, peer](const caf::error& err, const public_identity* key) {
+    if (err && !(walk->skip_keyless && has_no_keys(err)))
+      return walk->next(err, {});
+    if (err)
+      spdlog::info("{} has published no keys yet; the room's message goes to the others", peer);
+    else
+      walk->found.push_back(*key);
+    collect_keys(with_key, walk);
+  });
 }
 
 }  // namespace
 
-void messaging::with_keys(std::vector<std::string> peers, keys_callback next) {
+void messaging::with_keys(std::vector<std::string> peers, keys_callback next, bool skip_keyless) {
   auto one = [this](const std::string& peer, key_callback done) { with_key(peer, done); };
-  collect_keys(one, std::make_shared<key_walk>(key_walk{std::move(peers), {}, std::move(next)}));
+  auto walk = std::make_shared<key_walk>();
+  walk->peers = std::move(peers);
+  walk->skip_keyless = skip_keyless;
+  walk->next = std::move(next);
+  collect_keys(one, walk);
 }
 
 void messaging::flush_outbox() {

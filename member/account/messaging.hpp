@@ -120,7 +120,9 @@ private:
   void send_acks();
   std::optional<store::contact> learn_key(const public_identity& fetched);
   void with_key(const std::string& peer, key_callback next);
-  void with_keys(std::vector<std::string> peers, keys_callback next);
+  // The keys of `peers`, or the first error; with `skip_keyless`, a peer
+  // who has published none is left out instead.
+  void with_keys(std::vector<std::string> peers, keys_callback next, bool skip_keyless = false);
 
   account_actor::pointer self_;
   account_state_ptr st_;

@@ -78,15 +78,19 @@ caf::result<std::string> messaging::send(const std::string& to, const std::strin
   return job->rp;
 }
 
+// A room's member without keys yet is left out: the others get the
+// message now (issue 21). A one-to-one message to such a peer is refused.
 void messaging::seal_for(const send_job_ptr& job, const std::vector<std::string>& recipients) {
-  with_keys(recipients,
-            [this, job](const caf::error& err, const std::vector<public_identity>& keys) {
-              if (err) {
-                job->rp.deliver(err);
-                return;
-              }
-              split_by_suite(job, keys);
-            });
+  with_keys(
+    recipients,
+    [this, job](const caf::error& err, const std::vector<public_identity>& keys) {
+      if (err) {
+        job->rp.deliver(err);
+        return;
+      }
+      split_by_suite(job, keys);
+    },
+    !job->room.empty());
 }
 
 // Ratchet-suite peers through their sessions, the rest (and those with no

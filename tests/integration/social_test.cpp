@@ -269,6 +269,24 @@ TEST_F(social, rooms_deliver_to_every_member_once) {
   EXPECT_NO_THROW(account("dave").SendMessage("#lab", "thanks"));
 }
 
+// Issue 21: anna registered and never logged in, so she has published no
+// keys; the room's message still reaches bob at once.
+TEST_F(social, a_room_member_without_keys_does_not_stall_the_room) {
+  join("alice", "Alice");
+  join("bob", "Bob");
+  manager_->Register("anna", "pw-anna", {});
+  observer bob_sees;
+  bob_sees.attach(account("bob"));
+  conn_->enterEventLoopAsync();
+  account("alice").CreateRoom("lab", {"bob", "anna"});
+  std::string id;
+  ASSERT_NO_THROW(id = account("alice").SendMessage("#lab", "hi all"));
+  ASSERT_TRUE(eventually([&] { return bob_sees.has(id); }));
+  EXPECT_EQ(bob_sees.received_in("#lab"), 1u);
+  // One to one, a peer without keys is still an error the sender sees.
+  EXPECT_EQ(error_of([&] { account("alice").SendMessage("anna", "hi"); }), err("NotFound"));
+}
+
 TEST_F(social, bad_input_gets_named_errors) {
   join("alice", "Alice");
   join("bob", "Bob");
