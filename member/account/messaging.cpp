@@ -53,7 +53,7 @@ void collect_keys(WithKey with_key, std::shared_ptr<key_walk> walk) {
 }  // namespace
 
 void messaging::with_keys(std::vector<std::string> peers, keys_callback next, bool skip_keyless) {
-  auto one = [this](const std::string& peer, key_callback done) { with_key(peer, done); };
+  auto one = [this](const std::string& peer, const key_callback& done) { with_key(peer, done); };
   auto walk = std::make_shared<key_walk>();
   walk->peers = std::move(peers);
   walk->skip_keyless = skip_keyless;
@@ -209,7 +209,8 @@ void messaging::set_state(const std::string& id, const std::string& state) {
 // committed with it) and hands it to the hub like any envelope. Not kept
 // here: the envelopes it answers are acknowledged only once the hub has it,
 // so after a crash they come again and so does their receipt.
-void messaging::send_control(const std::string& to, const inner_payload& p, control_callback then) {
+void messaging::send_control(const std::string& to, const inner_payload& p,
+                             const control_callback& then) {
   auto self = self_;
   auto st = st_;
   const auto user = st_->config.user;
@@ -268,8 +269,9 @@ void messaging::send_pushes() {
   }
 }
 
-void messaging::push_batch(std::vector<messaging_state::hub_push> chunk) {
+void messaging::push_batch(const std::vector<messaging_state::hub_push>& chunk) {
   std::vector<envelope> envs;
+  envs.reserve(chunk.size());
   for (auto& p : chunk)
     envs.push_back(p.env);
   self_->request(st_->config.hub.gateway, hub_timeout, enqueue_atom_v, st_->session, envs)
@@ -356,7 +358,7 @@ std::optional<store::contact> messaging::learn_key(const public_identity& fetche
 }
 
 // Calls `next` with the contact's usable key, fetching it on first contact.
-void messaging::with_key(const std::string& peer, key_callback next) {
+void messaging::with_key(const std::string& peer, const key_callback& next) {
   auto use = [next, peer](const store::contact& c) {
     if (c.new_key)
       return next(make_error(errc::untrusted_key,

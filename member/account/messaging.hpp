@@ -100,7 +100,7 @@ private:
   // it now (away, busy), so whatever waits on it should come again.
   using control_callback = std::function<void(bool retry_later)>;
   void send_control(
-    const std::string& to, const inner_payload& p, control_callback then = [](bool) {});
+    const std::string& to, const inner_payload& p, const control_callback& then = [](bool) {});
   void drop(const std::string& why);
   void join_batch();
   // `step` at once when no batch is open, else once it is durable.
@@ -114,12 +114,12 @@ private:
   // What push() and ack() gathered, to the hub: one envelope or ack alone,
   // more as batches.
   void send_pushes();
-  void push_batch(std::vector<messaging_state::hub_push> chunk);
+  void push_batch(const std::vector<messaging_state::hub_push>& chunk);
   void pushed(const messaging_state::hub_push& p);
   void not_pushed(const messaging_state::hub_push& p, const caf::error& err);
   void send_acks();
   std::optional<store::contact> learn_key(const public_identity& fetched);
-  void with_key(const std::string& peer, key_callback next);
+  void with_key(const std::string& peer, const key_callback& next);
   // The keys of `peers`, or the first error; with `skip_keyless`, a peer
   // who has published none is left out instead.
   void with_keys(std::vector<std::string> peers, keys_callback next, bool skip_keyless = false);
