@@ -14,15 +14,16 @@
 #include <spdlog/spdlog.h>
 
 #include "bridge.hpp"
+#include "errors.hpp"
 #include "hub/hub.hpp"
 #include "hub_node.hpp"
 #include "member/account/account_manager.hpp"
 #include "member/crypto_pool/crypto_pool.hpp"
 #include "member/link/hub_link.hpp"
 #include "member/tuxdroid/tuxdroid.hpp"
-#include "names.hpp"
 #include "network.hpp"
 #include "options.hpp"
+#include "paths.hpp"
 #include "startup.hpp"
 #include "version.hpp"
 

@@ -6,9 +6,10 @@
 #include <spdlog/spdlog.h>
 
 #include "account_object.hpp"
+#include "errors.hpp"
 #include "introspection_docs.hpp"
 #include "manager_object.hpp"
-#include "names.hpp"
+#include "paths.hpp"
 #include "tuxdroid_object.hpp"
 
 namespace chatter::dbus {
@@ -74,7 +75,7 @@ auto status_rows(bridge* owner) {
 
 // The account events that are signals; messages and state changes also as
 // batches, while some client wants them.
-auto signal_rows(bus_companion* self, sink_state_ptr st, bridge* owner) {
+auto signal_rows(bus_companion* self, const sink_state_ptr& st, bridge* owner) {
   return std::make_tuple(
     [owner](revoked_atom, const std::string& user, const std::string& why) {
       owner->ensure_account(user).revoked(why);

@@ -19,7 +19,8 @@
 
 #include "bus_loop.hpp"
 #include "core/interfaces.hpp"
-#include "names.hpp"
+#include "errors.hpp"
+#include "paths.hpp"
 
 namespace chatter::dbus {
 

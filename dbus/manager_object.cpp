@@ -6,7 +6,8 @@
 
 #include "bridge.hpp"
 #include "core/validation.hpp"
-#include "names.hpp"
+#include "errors.hpp"
+#include "paths.hpp"
 
 namespace chatter::dbus {
 

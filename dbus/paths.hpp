@@ -15,3 +15,12 @@ inline constexpr const char* tuxdroid_path = "/org/chatter/Chatter1/TuxDroid";
 std::string account_path(const std::string& user);
 
 }  // namespace chatter::dbus_paths
+
+namespace chatter::dbus {
+
+using dbus_paths::account_path;
+using dbus_paths::manager_path;
+using dbus_paths::service_name;
+using dbus_paths::tuxdroid_path;
+
+}  // namespace chatter::dbus

@@ -1,4 +1,4 @@
-#include "names.hpp"
+#include "errors.hpp"
 
 namespace chatter::dbus {
 
