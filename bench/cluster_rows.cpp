@@ -96,6 +96,7 @@ caf::behavior synthetic_peer(caf::event_based_actor* self, counters* c,
     [=](receipt_atom, const std::string&, const std::string&, const std::string&) {},
     [=](receipt_atom, const std::vector<receipt_info>&) {},
     [=](presence_atom, const presence_info&) {},
+    [=](consent_atom, const consent_entry&) {},
     [=](replenish_atom, uint32_t) {},
     [=](hubdown_atom, const std::string&) {},
   };

@@ -18,6 +18,8 @@ using session_peer_actor =
                                   std::string /*recipient*/, std::string /*delivered or read*/>,
                    caf::reacts_to<receipt_atom, std::vector<receipt_info> /*at most max_batch*/>,
                    caf::reacts_to<presence_atom, presence_info /*of a watched user*/>,
+                   // The other user's action changed our consent row about them.
+                   caf::reacts_to<consent_atom, consent_entry>,
                    // The hub is running low on our one-time prekeys.
                    caf::reacts_to<replenish_atom, uint32_t /*one-time prekeys left*/>,
                    // The hub lost this session (on a cluster, the node holding the account
@@ -86,7 +88,16 @@ using registry_actor = caf::typed_actor<
   caf::replies_to<roomleave_atom, std::string /*session*/,
                   std::string /*room*/>::with<caf::ok_atom>,
   caf::replies_to<roomget_atom, std::string /*session*/, std::string /*room*/>::with<room_info>,
-  caf::replies_to<rooms_atom, std::string /*session*/>::with<std::vector<room_info>>>;
+  caf::replies_to<rooms_atom, std::string /*session*/>::with<std::vector<room_info>>,
+  // Consent (core/consent.hpp): an action (request, decline, remove, block,
+  // unblock) on the session user's row about `peer`; the answer is the row.
+  caf::replies_to<consent_atom, std::string /*session*/, std::string /*peer*/,
+                  std::string /*action*/>::with<consent_entry>,
+  caf::replies_to<consents_atom, std::string /*session*/>::with<std::vector<consent_entry>>,
+  // The session user's action, copied into `peer`'s row about them at the
+  // peer's home. Never from a member: a router of this node sends it.
+  caf::replies_to<consentcp_atom, std::string /*session*/, std::string /*peer*/,
+                  std::string /*action*/>::with<caf::ok_atom>>;
 
 // Internal to the hub, like every interface above member_gateway_actor:
 // only a gateway (or a cluster router) talks to it, naming the member's
@@ -126,6 +137,8 @@ using session_requests = caf::typed_actor<
   caf::replies_to<roomleave_atom, std::string, std::string>::with<caf::ok_atom>,
   caf::replies_to<roomget_atom, std::string, std::string>::with<room_info>,
   caf::replies_to<rooms_atom, std::string>::with<std::vector<room_info>>,
+  caf::replies_to<consent_atom, std::string, std::string, std::string>::with<consent_entry>,
+  caf::replies_to<consents_atom, std::string>::with<std::vector<consent_entry>>,
   caf::replies_to<pubkey_atom, std::string, public_identity>::with<caf::ok_atom>,
   caf::replies_to<fetchkey_atom, std::string, std::string>::with<public_identity>,
   caf::replies_to<prekeys_atom, std::string, signed_prekey,
@@ -200,7 +213,10 @@ using cluster_node_actor = caf::typed_actor<
   caf::replies_to<proof_atom, uint64_t, bytes, session_peer_actor, std::string>::with<login_grant>,
   caf::replies_to<answer_atom, std::string, std::string, bytes>::with<int64_t>,
   caf::replies_to<logout_atom, std::string>::with<caf::ok_atom>,
-  caf::reacts_to<due_atom, std::string>>::extend_with<session_requests>;
+  caf::reacts_to<due_atom, std::string>,
+  // A consent action's copy for the peer's home (registry_actor).
+  caf::replies_to<consentcp_atom, std::string, std::string,
+                  std::string>::with<caf::ok_atom>>::extend_with<session_requests>;
 
 // What a hub publishes on the network: "hello" answers a gateway of the
 // asking connection's own, so a member needs one port and one handle. On a
@@ -255,9 +271,9 @@ using account_actor = caf::typed_actor<
   caf::reacts_to<deliver_atom, std::vector<envelope>>,
   caf::reacts_to<receipt_atom, std::string, std::string, std::string>,
   caf::reacts_to<receipt_atom, std::vector<receipt_info>>,
-  caf::reacts_to<presence_atom, presence_info>, caf::reacts_to<replenish_atom, uint32_t>,
-  caf::reacts_to<hubdown_atom, std::string>, caf::reacts_to<hubup_atom, hub_handles>,
-  caf::reacts_to<hubdown_atom>,
+  caf::reacts_to<presence_atom, presence_info>, caf::reacts_to<consent_atom, consent_entry>,
+  caf::reacts_to<replenish_atom, uint32_t>, caf::reacts_to<hubdown_atom, std::string>,
+  caf::reacts_to<hubup_atom, hub_handles>, caf::reacts_to<hubdown_atom>,
   caf::reacts_to<retry_atom>,  // the outbox timer
   caf::reacts_to<flush_atom>,  // to itself only: commits its batch of writes
   caf::replies_to<login_atom, secret /*password*/>::with<account_status>,
@@ -280,6 +296,11 @@ using account_actor = caf::typed_actor<
   caf::replies_to<addcont_atom, std::string /*user*/>::with<caf::ok_atom>,
   caf::replies_to<rmcont_atom, std::string /*user*/>::with<caf::ok_atom>,
   caf::replies_to<contacts_atom>::with<std::vector<contact_info>>,
+  // Consent: request (with a message for them), accept, decline, block,
+  // unblock (core/consent.hpp; the message is empty but for request).
+  caf::replies_to<consent_atom, std::string /*user*/, std::string /*action*/,
+                  std::string /*message*/>::with<caf::ok_atom>,
+  caf::replies_to<blocked_atom>::with<std::vector<std::string>>,
   caf::replies_to<markread_atom, std::string /*peer or #room*/>::with<caf::ok_atom>,
   caf::replies_to<roomnew_atom, std::string /*room*/,
                   std::vector<std::string> /*members*/>::with<room_info>,
@@ -318,6 +339,11 @@ using event_sink_actor = caf::typed_actor<
   caf::reacts_to<keychange_atom, std::string /*user*/, std::string /*contact*/,
                  std::string /*new fingerprint*/>,
   caf::reacts_to<presence_atom, std::string /*user*/, presence_info /*of a contact*/>,
+  // ContactRequested and ContactStateChanged.
+  caf::reacts_to<requested_atom, std::string /*user*/, std::string /*from*/,
+                 std::string /*message*/>,
+  caf::reacts_to<consent_atom, std::string /*user*/, std::string /*contact*/,
+                 std::string /*state*/>,
   caf::reacts_to<arrived_atom, std::string /*user*/, std::string /*interlocutor*/,
                  std::string /*display name*/>,
   caf::reacts_to<stats_atom, std::string /*user*/, uint64_t /*envelopes dropped*/>,

@@ -12,7 +12,7 @@ constexpr size_t max_id_bytes = 64;
 
 bool kind_known(uint8_t kind) {
   return kind >= static_cast<uint8_t>(payload_kind::text)
-    && kind <= static_cast<uint8_t>(payload_kind::refusal);
+    && kind <= static_cast<uint8_t>(payload_kind::request);
 }
 
 // Each kind carries only its own fields: a receipt with text, or a refusal
@@ -25,6 +25,9 @@ bool shape_ok(const inner_payload& p) {
       && (p.state == "delivered" || p.state == "read");
   case payload_kind::refusal:
     return p.text.empty() && p.sequence == 0 && p.ids.size() == 1 && !p.state.empty();
+  case payload_kind::request:
+    return p.text.size() <= max_request_message_bytes && p.sequence == 0 && p.state.empty()
+      && p.ids.empty();
   }
   return false;
 }

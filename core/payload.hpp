@@ -24,6 +24,7 @@ enum class payload_kind : uint8_t {
   text = 1,     // a message a person wrote
   receipt = 2,  // `state` (delivered, read) of the messages `ids`
   refusal = 3,  // the message `ids[0]` was refused here; `state` says why
+  request = 4,  // a contact request (core/consent.hpp); `text` is its message, maybe empty
 };
 
 struct inner_payload {
@@ -39,6 +40,7 @@ struct inner_payload {
 inline constexpr uint8_t payload_magic = 0xFF;
 inline constexpr size_t max_receipt_ids = 500;
 inline constexpr size_t max_reason_bytes = 256;
+inline constexpr size_t max_request_message_bytes = 1024;
 // What the codec adds around a 64 KiB text: magic, version, kind,
 // sequence, three lengths and the id count.
 inline constexpr size_t payload_overhead = 1 + 1 + 1 + 8 + 4 + 4 + 4;

@@ -191,6 +191,17 @@ struct contact_info {
   std::string presence;
   std::string trust;  // tofu (first key seen), verified, changed, none (no key yet)
   std::string fingerprint;
+  // Consent (core/consent.hpp): pending-out, pending-in, accepted, declined,
+  // blocked.
+  std::string state;
+};
+
+// A user's consent row as the hub tells its owner: at login (the list), in
+// the answer to an action, and when the other user's action changed it.
+struct consent_entry {
+  std::string user;  // the other user
+  std::string display_name;
+  std::string state;  // as contact_info::state, or none
 };
 
 // A room (group chat) as the hub keeps it: a name and its members.
@@ -413,7 +424,12 @@ typename Inspector::result_type inspect(Inspector& f, presence_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, contact_info& x) {
   return f(caf::meta::type_name("contact_info"), x.user, x.display_name, x.presence, x.trust,
-           x.fingerprint);
+           x.fingerprint, x.state);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, consent_entry& x) {
+  return f(caf::meta::type_name("consent_entry"), x.user, x.display_name, x.state);
 }
 
 template <class Inspector>
@@ -554,5 +570,15 @@ CAF_ADD_TYPE_ID(chatter, (std::map<std::string, std::string>))
 CAF_ADD_TYPE_ID(chatter, (chatter::secret))
 // Register's options, from the D-Bus bridge to the account manager
 CAF_ADD_TYPE_ID(chatter, (chatter::registration_settings))
+// consent between users (core/consent.hpp): an action on one's own row, the
+// list of one's rows, the hub's copy of an action into the other's row (one
+// cluster node to another), and the account's events
+CAF_ADD_TYPE_ID(chatter, (chatter::consent_entry))
+CAF_ADD_TYPE_ID(chatter, (std::vector<chatter::consent_entry>))
+CAF_ADD_ATOM(chatter, chatter, consent_atom, "consent")
+CAF_ADD_ATOM(chatter, chatter, consents_atom, "consents")
+CAF_ADD_ATOM(chatter, chatter, consentcp_atom, "consentcp")
+CAF_ADD_ATOM(chatter, chatter, requested_atom, "requested")
+CAF_ADD_ATOM(chatter, chatter, blocked_atom, "blocked")
 
 CAF_END_TYPE_ID_BLOCK(chatter)

@@ -56,6 +56,19 @@ std::string check_presence(std::string_view status, std::string_view message) {
   return {};
 }
 
+std::string check_request_message(std::string_view message) {
+  if (message.size() > 1024 || !is_valid_utf8(message))
+    return "a contact request's message must be valid UTF-8, at most 1024 bytes";
+  return {};
+}
+
+std::string check_contact_action(std::string_view action) {
+  for (auto known : {"request", "accept", "decline", "block", "unblock"})
+    if (action == known)
+      return {};
+  return "a contact action is request, accept, decline, block or unblock";
+}
+
 std::string check_password(std::string_view password) {
   if (password.empty())
     return "the password is empty";

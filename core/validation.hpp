@@ -30,6 +30,12 @@ inline bool is_room_address(std::string_view peer) {
 }
 // A conversation: a user name or "#room".
 std::string check_peer(std::string_view peer);
+// The message of a contact request: valid UTF-8, at most 1 KiB (may be
+// empty).
+std::string check_request_message(std::string_view message);
+// What an account does about another user's consent: request, accept,
+// decline, block, unblock.
+std::string check_contact_action(std::string_view action);
 // A presence status a user may set, and its free-text message.
 std::string check_presence(std::string_view status, std::string_view message);
 bool is_valid_utf8(std::string_view text);

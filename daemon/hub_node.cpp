@@ -43,6 +43,7 @@ int run_hub_node(const daemon_options& opts, signal_watch& signals) {
   auto hub_dir = fs::path(opts.data_dir) / "hub";
   store::create_private_directories(hub_dir.string());
   auto hub_cfg = hub_config_from(opts);
+  hub_cfg.clustered = true;
   auto local = spawn_hub(sys, hub_cfg);
   stop.add([local] { stop_hub(local); });  // the front, the gateways and the router go with it
 

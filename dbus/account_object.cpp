@@ -47,6 +47,8 @@ std::map<std::string, sdbus::Variant> variants(const std::map<std::string, std::
   for (auto& [key, value] : extras) {
     if (key == "missing_before" || key == "sent_at" || key == "clock_skew_ms")
       out[key] = sdbus::Variant(static_cast<int64_t>(std::stoll(value)));
+    else if (key == "request")
+      out[key] = sdbus::Variant(value == "true");
     else
       out[key] = sdbus::Variant(value);
   }
@@ -116,6 +118,14 @@ void account_object::arrived(const std::string& contact, const std::string& disp
   emitInterlocutorArrived(contact, display_name);
 }
 
+void account_object::contact_requested(const std::string& from, const std::string& message) {
+  emitContactRequested(from, message);
+}
+
+void account_object::consent_changed(const std::string& contact, const std::string& state) {
+  emitContactStateChanged(contact, state);
+}
+
 void account_object::stats(uint64_t dropped) {
   dropped_ = dropped;
   emitPropertiesChangedSignal(Account_adaptor::INTERFACE_NAME, {"Stats"});
@@ -164,7 +174,7 @@ account_object::user_list to_dbus_users(const std::vector<presence_info>& found)
 account_object::contact_list to_dbus_contacts(const std::vector<contact_info>& contacts) {
   account_object::contact_list out;
   for (auto& c : contacts)
-    out.emplace_back(c.user, c.display_name, c.presence, c.trust, c.fingerprint);
+    out.emplace_back(c.user, c.display_name, c.presence, c.trust, c.fingerprint, c.state);
   return out;
 }
 
@@ -350,6 +360,47 @@ void account_object::AddContact(sdbus::Result<>&& result, std::string user) {
   if (refused(result, check_username(user)))
     return;
   bridge_.forward_account(user_, std::move(result), ok, addcont_atom_v, user);
+}
+
+void account_object::RequestContact(sdbus::Result<>&& result, std::string user,
+                                    std::string message) {
+  if (refused(result, check_username(user)) || refused(result, check_request_message(message)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user,
+                          std::string("request"), message);
+}
+
+void account_object::AcceptContact(sdbus::Result<>&& result, std::string user) {
+  if (refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user, std::string("accept"),
+                          std::string());
+}
+
+void account_object::DeclineContact(sdbus::Result<>&& result, std::string user) {
+  if (refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user,
+                          std::string("decline"), std::string());
+}
+
+void account_object::BlockUser(sdbus::Result<>&& result, std::string user) {
+  if (refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user, std::string("block"),
+                          std::string());
+}
+
+void account_object::UnblockUser(sdbus::Result<>&& result, std::string user) {
+  if (refused(result, check_username(user)))
+    return;
+  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user,
+                          std::string("unblock"), std::string());
+}
+
+void account_object::ListBlocked(sdbus::Result<std::vector<std::string>>&& result) {
+  bridge_.forward_account(user_, std::move(result), as_is<std::vector<std::string>>,
+                          blocked_atom_v);
 }
 
 void account_object::RemoveContact(sdbus::Result<>&& result, std::string user) {

@@ -37,6 +37,8 @@ public:
   void messages_missing(const std::string& peer, uint64_t count);
   void presence_changed(const presence_info& info);
   void arrived(const std::string& contact, const std::string& display_name);
+  void contact_requested(const std::string& from, const std::string& message);
+  void consent_changed(const std::string& contact, const std::string& state);
   void stats(uint64_t dropped);
   void health_changed(const std::string& health);
   // One coalescing window's messages and state changes, as the batched
@@ -56,8 +58,8 @@ public:
   using message_list = std::vector<
     sdbus::Struct<std::string, std::string, std::string, std::string, int64_t, std::string>>;
   using user_list = std::vector<sdbus::Struct<std::string, std::string, std::string, std::string>>;
-  using contact_list =
-    std::vector<sdbus::Struct<std::string, std::string, std::string, std::string, std::string>>;
+  using contact_list = std::vector<
+    sdbus::Struct<std::string, std::string, std::string, std::string, std::string, std::string>>;
   using room_list = std::vector<sdbus::Struct<std::string, std::string, std::vector<std::string>>>;
 
 private:
@@ -79,6 +81,12 @@ private:
   void SearchDirectory(sdbus::Result<user_list>&& result, std::string query,
                        uint32_t limit) override;
   void AddContact(sdbus::Result<>&& result, std::string user) override;
+  void RequestContact(sdbus::Result<>&& result, std::string user, std::string message) override;
+  void AcceptContact(sdbus::Result<>&& result, std::string user) override;
+  void DeclineContact(sdbus::Result<>&& result, std::string user) override;
+  void BlockUser(sdbus::Result<>&& result, std::string user) override;
+  void UnblockUser(sdbus::Result<>&& result, std::string user) override;
+  void ListBlocked(sdbus::Result<std::vector<std::string>>&& result) override;
   void RemoveContact(sdbus::Result<>&& result, std::string user) override;
   void ListContacts(sdbus::Result<contact_list>&& result) override;
   void CreateRoom(sdbus::Result<>&& result, std::string name,

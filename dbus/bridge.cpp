@@ -109,6 +109,14 @@ auto signal_rows(bus_companion* self, const sink_state_ptr& st, bridge* owner) {
     [owner](arrived_atom, const std::string& user, const std::string& contact,
             const std::string& display_name) {
       owner->ensure_account(user).arrived(contact, display_name);
+    },
+    [owner](requested_atom, const std::string& user, const std::string& from,
+            const std::string& message) {
+      owner->ensure_account(user).contact_requested(from, message);
+    },
+    [owner](consent_atom, const std::string& user, const std::string& contact,
+            const std::string& state) {
+      owner->ensure_account(user).consent_changed(contact, state);
     });
 }
 

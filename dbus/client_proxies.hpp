@@ -55,6 +55,8 @@ public:
   std::function<void(const std::string& user, const std::string& display_name)>
     on_interlocutor_arrived;
   std::function<void(const std::string& state)> on_state_changed;
+  std::function<void(const std::string& from, const std::string& message)> on_contact_requested;
+  std::function<void(const std::string& user, const std::string& state)> on_contact_state_changed;
   // The extras map of the last MessageReceived (room, ...), for callers that
   // need more than on_message_received's arguments.
   std::function<void(const std::string& id, const std::map<std::string, sdbus::Variant>&)>
@@ -121,6 +123,14 @@ private:
   void onInterlocutorArrived(const std::string& user, const std::string& display_name) override {
     if (on_interlocutor_arrived)
       on_interlocutor_arrived(user, display_name);
+  }
+  void onContactRequested(const std::string& from, const std::string& message) override {
+    if (on_contact_requested)
+      on_contact_requested(from, message);
+  }
+  void onContactStateChanged(const std::string& user, const std::string& state) override {
+    if (on_contact_state_changed)
+      on_contact_state_changed(user, state);
   }
   void onKeyChanged(const std::string& user, const std::string& fingerprint) override {
     if (on_key_changed)

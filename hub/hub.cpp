@@ -11,7 +11,8 @@
 namespace chatter {
 
 running_hub spawn_hub(caf::actor_system& sys, const hub_config& config) {
-  registry_config reg{config.database_path, config.kdf, config.limits.signups_per_hour_per_address};
+  registry_config reg{config.database_path, config.kdf, config.limits.signups_per_hour_per_address,
+                      config.clustered};
   auth_config auth_cfg;
   auth_cfg.database_path = config.database_path;
   auth_cfg.rechallenge_interval = config.rechallenge_interval;
@@ -21,13 +22,13 @@ running_hub spawn_hub(caf::actor_system& sys, const hub_config& config) {
   // Creates or migrates the schema once, and fails here, loudly, when the
   // file cannot be opened, rather than inside an actor.
   { store::hub_database probe{config.database_path}; }
-  auto keys_handle = sys.spawn<caf::detached>(keys, config.database_path);
+  auto keys_handle = spawn_keys(sys, config.database_path);
   auto mailbox_handle = spawn_mailbox(sys, mail_cfg);
-  auto reg_handle = sys.spawn<caf::detached>(registry, reg);
+  auto reg_handle = spawn_registry(sys, reg);
   auth_cfg.listeners = {caf::actor_cast<session_listener_actor>(keys_handle),
                         caf::actor_cast<session_listener_actor>(mailbox_handle),
                         caf::actor_cast<session_listener_actor>(reg_handle)};
-  auto auth_handle = sys.spawn<caf::detached>(auth, auth_cfg);
+  auto auth_handle = spawn_auth(sys, auth_cfg);
   return {{reg_handle, auth_handle, keys_handle, mailbox_handle},
           spawn_lifetime(sys),
           config.limits.gateway};

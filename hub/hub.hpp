@@ -30,6 +30,9 @@ struct hub_config {
   std::chrono::milliseconds rechallenge_interval{std::chrono::seconds(60)};
   kdf_params kdf;
   hub_limits limits;
+  // A node of a hub cluster: users may live on other nodes, so the registry
+  // cannot tell an unknown user from one homed elsewhere.
+  bool clustered = false;
 };
 
 // A running hub: its actors, and the actor every gateway and front lives

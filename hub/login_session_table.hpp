@@ -71,6 +71,14 @@ public:
     return out;
   }
 
+  // The session tokens of `user`.
+  std::vector<std::string> sessions_of(const std::string& user) const {
+    auto i = by_user_.find(user);
+    if (i == by_user_.end())
+      return {};
+    return {i->second.begin(), i->second.end()};
+  }
+
 private:
   struct entry {
     std::string user;

@@ -152,4 +152,68 @@ void directory_store::remove_member(const std::string& room, const std::string& 
   });
 }
 
+void directory_store::set_mine(const std::string& owner, const std::string& peer,
+                               consent::intent mine, int64_t now_ms) {
+  auto row = consent_of(owner, peer);
+  row.mine = mine;
+  write_consent(owner, peer, row, now_ms);
+}
+
+void directory_store::set_theirs(const std::string& owner, const std::string& peer,
+                                 consent::intent theirs, int64_t now_ms) {
+  auto row = consent_of(owner, peer);
+  row.theirs = theirs;
+  write_consent(owner, peer, row, now_ms);
+}
+
+void directory_store::write_consent(const std::string& owner, const std::string& peer,
+                                    const consent::row& row, int64_t now_ms) {
+  on_file(*db_, [&] {
+    write_scope tx(sql_, batch_.open());
+    if (row.empty()) {
+      auto del = sql_("DELETE FROM consent WHERE owner = ? AND peer = ?");
+      del->bind(1, owner);
+      del->bind(2, peer);
+      del->exec();
+    } else {
+      auto put = sql_("INSERT INTO consent(owner, peer, mine, theirs, updated_ms) "
+                      "VALUES (?, ?, ?, ?, ?) ON CONFLICT(owner, peer) DO UPDATE SET "
+                      "mine = excluded.mine, theirs = excluded.theirs, "
+                      "updated_ms = excluded.updated_ms");
+      put->bind(1, owner);
+      put->bind(2, peer);
+      put->bind(3, consent::name_of(row.mine));
+      put->bind(4, consent::name_of(row.theirs));
+      put->bind(5, now_ms);
+      put->exec();
+    }
+    tx.commit();
+  });
+}
+
+std::vector<std::pair<std::string, consent::row>>
+directory_store::consents_of(const std::string& owner) {
+  return on_file(*db_, [&] {
+    std::vector<std::pair<std::string, consent::row>> out;
+    auto q = sql_("SELECT peer, mine, theirs FROM consent WHERE owner = ? ORDER BY peer");
+    q->bind(1, owner);
+    while (q->executeStep())
+      out.emplace_back(
+        q->getColumn(0).getString(),
+        consent::row{
+          consent::intent_named(q->getColumn(1).getString()).value_or(consent::intent::none),
+          consent::intent_named(q->getColumn(2).getString()).value_or(consent::intent::none)});
+    return out;
+  });
+}
+
+size_t directory_store::consent_count(const std::string& owner) {
+  return on_file(*db_, [&] {
+    auto q = sql_("SELECT count(*) FROM consent WHERE owner = ?");
+    q->bind(1, owner);
+    q->executeStep();
+    return static_cast<size_t>(q->getColumn(0).getInt64());
+  });
+}
+
 }  // namespace chatter::store

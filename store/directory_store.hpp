@@ -1,7 +1,8 @@
 // The registry's tables of hub.db (hub_database.hpp): users and their
-// verifiers, the directory search, rooms.
+// verifiers, the directory search, rooms, consent between users.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "hub_database.hpp"
@@ -29,6 +30,21 @@ public:
   void add_member(const std::string& room, const std::string& user);
   // Removes the member; the room goes with its last member.
   void remove_member(const std::string& room, const std::string& user);
+
+  // Consent rows (core/consent.hpp). Each setter writes one field of
+  // `owner`'s row about `peer`; a row left with no intent on either side
+  // is deleted.
+  void set_mine(const std::string& owner, const std::string& peer, consent::intent mine,
+                int64_t now_ms);
+  void set_theirs(const std::string& owner, const std::string& peer, consent::intent theirs,
+                  int64_t now_ms);
+  // `owner`'s rows, by peer.
+  std::vector<std::pair<std::string, consent::row>> consents_of(const std::string& owner);
+  size_t consent_count(const std::string& owner);
+
+private:
+  void write_consent(const std::string& owner, const std::string& peer, const consent::row& row,
+                     int64_t now_ms);
 };
 
 }  // namespace chatter::store

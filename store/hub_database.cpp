@@ -96,6 +96,18 @@ const migration_list hub_migrations = {
       PRIMARY KEY (recipient, sender, id)
     );
   )sql",
+  // 6: consent (core/consent.hpp): each user's row about another, at the
+  // owner's home: the owner's own intent and a copy of the other's.
+  R"sql(
+    CREATE TABLE consent (
+      owner      TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+      peer       TEXT NOT NULL,
+      mine       TEXT NOT NULL,
+      theirs     TEXT NOT NULL,
+      updated_ms INTEGER NOT NULL,
+      PRIMARY KEY (owner, peer)
+    );
+  )sql",
 };
 
 }  // namespace
@@ -148,6 +160,18 @@ bool hub_database::is_member(const std::string& room, const std::string& user) {
     q->bind(1, room);
     q->bind(2, user);
     return q->executeStep();
+  });
+}
+
+consent::row hub_database::consent_of(const std::string& owner, const std::string& peer) {
+  return on_file(*db_, [&]() -> consent::row {
+    auto q = sql_("SELECT mine, theirs FROM consent WHERE owner = ? AND peer = ?");
+    q->bind(1, owner);
+    q->bind(2, peer);
+    if (!q->executeStep())
+      return {};
+    return {consent::intent_named(q->getColumn(0).getString()).value_or(consent::intent::none),
+            consent::intent_named(q->getColumn(1).getString()).value_or(consent::intent::none)};
   });
 }
 

@@ -1,6 +1,7 @@
 // hub.db, the hub's durable state. Each hub actor opens it through the
 // store of the tables it owns, and writes only those (one connection each):
-//   directory_store  the registry's: users and their verifiers, rooms
+//   directory_store  the registry's: users and their verifiers, rooms,
+//                    consent between users
 //   key_store        the keys actor's: identities and X3DH prekeys
 //   mailbox_store    the mailbox's: envelopes and receipts
 // Any of them may read the directory (whether a user exists, its
@@ -15,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "core/consent.hpp"
 #include "core/protocol.hpp"
 #include "database.hpp"
 #include "sqlite_util.hpp"
@@ -38,6 +40,10 @@ public:
   std::optional<user_record> find_user(const std::string& user);
   std::optional<credential_record> find_credentials(const std::string& user);
   bool is_member(const std::string& room, const std::string& user);
+  // `owner`'s consent row about `peer` (an empty row when there is none):
+  // the mailbox refuses what a user has blocked, the registry gives
+  // presence to accepted pairs only.
+  consent::row consent_of(const std::string& owner, const std::string& peer);
 
   int version() {
     return schema_version(*db_);

@@ -20,6 +20,7 @@ struct moved_table {
 constexpr moved_table moved_tables[] = {
   {"users", "username"},          {"credentials", "username"},      {"public_keys", "username"},
   {"signed_prekeys", "username"}, {"one_time_prekeys", "username"}, {"mailbox", "recipient"},
+  {"consent", "owner"},
 };
 
 std::string scratch_path(const std::string& database_path, const char* what) {

@@ -1,6 +1,6 @@
 // Moving users between hub nodes when a node joins (hub/cluster/
 // shard_transfer.cpp runs these): their rows (directory entry, verifiers,
-// public keys, prekeys, waiting envelopes) leave the old home as one SQLite
+// public keys, prekeys, waiting envelopes, consent rows) leave the old home as one SQLite
 // snapshot and enter the new home in one transaction.
 // Receipts stay: they wait for their reader's login, which every node hears.
 #pragma once

@@ -56,6 +56,7 @@ session_peer_actor::behavior_type outlet(outlet_ptr self, outlet_config config) 
         const std::string& state) { pass_on(self, a, id, recipient, state); },
     [=](receipt_atom a, const std::vector<receipt_info>& rs) { pass_on(self, a, rs); },
     [=](presence_atom a, const presence_info& info) { pass_on(self, a, info); },
+    [=](consent_atom a, const consent_entry& e) { pass_on(self, a, e); },
     [=](replenish_atom a, uint32_t left) { pass_on(self, a, left); },
     [=](hubdown_atom a, const std::string& s) { pass_on(self, a, s); },
   };

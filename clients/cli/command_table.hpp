@@ -20,7 +20,8 @@ CHATTER_COMMAND(setup_verify, "verify", "mark a contact's key trusted after comp
 CHATTER_COMMAND(setup_session, "session", "end-to-end ratchet sessions")
 CHATTER_COMMAND(setup_read, "read", "mark a conversation read (senders get receipts)")
 CHATTER_COMMAND(setup_search, "search", "find users in the hub's directory")
-CHATTER_COMMAND(setup_contacts, "contacts", "your contact list (list, add, remove)")
+CHATTER_COMMAND(setup_contacts, "contacts",
+                "your contacts (list, request, accept, decline, remove, block, unblock, blocked)")
 CHATTER_COMMAND(setup_presence, "presence", "set your presence: online, away or busy")
 CHATTER_COMMAND(setup_room, "room", "group conversations (create, invite, leave, list)")
 CHATTER_COMMAND(setup_watch, "watch", "print the daemon's signals as they come")

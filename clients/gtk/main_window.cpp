@@ -29,6 +29,19 @@ std::string clock_time(int64_t ms) {
   return buf;
 }
 
+// Where a contact stands, when it is not an accepted contact.
+const char* consent_badge(const std::string& state) {
+  if (state == "pending-out")
+    return " · asked";
+  if (state == "pending-in")
+    return " · asks to be your contact";
+  if (state == "declined")
+    return " · declined";
+  if (state == "blocked")
+    return " · blocked";
+  return "";
+}
+
 const char* trust_badge(const std::string& trust) {
   if (trust == "verified")
     return " ✔ verified";
@@ -168,6 +181,9 @@ void main_window::logged_in(const std::string& user) {
   account.on_presence_changed = [this](const std::string&, const std::string&, const std::string&) {
     bus_link::post([this] { refresh_contacts(); });
   };
+  account.on_contact_state_changed = [this](const std::string&, const std::string&) {
+    bus_link::post([this] { refresh_contacts(); });
+  };
   // A degraded or failed account says why, in the status line, until it
   // works again.
   account.on_state_changed = [this](const std::string& state) {
@@ -183,17 +199,49 @@ void main_window::refresh_contacts() {
     contacts_.remove(*row);
   try {
     for (auto& c : bus_.account(user_).ListContacts()) {
-      auto* label = Gtk::make_managed<Gtk::Label>(
-        printable(c.get<1>()) + " — " + printable(c.get<2>()) + trust_badge(c.get<3>()));
+      auto* label =
+        Gtk::make_managed<Gtk::Label>(printable(c.get<1>()) + " — " + printable(c.get<2>())
+                                      + trust_badge(c.get<3>()) + consent_badge(c.get<5>()));
       label->set_xalign(0);
       auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
-      row->set_child(*label);
+      if (c.get<5>() == "pending-in")
+        row->set_child(*request_row(c.get<0>(), *label));
+      else
+        row->set_child(*label);
       row->set_name(c.get<0>());
       contacts_.append(*row);
     }
   } catch (const sdbus::Error& e) {
     report(e.getMessage());
   }
+}
+
+Gtk::Widget* main_window::request_row(const std::string& user, Gtk::Label& label) {
+  auto* box = Gtk::make_managed<Gtk::Box>(Gtk::Orientation::HORIZONTAL, 6);
+  label.set_hexpand(true);
+  box->append(label);
+  for (auto answer : {"Accept", "Decline", "Block"}) {
+    auto* button = Gtk::make_managed<Gtk::Button>(answer);
+    button->signal_clicked().connect([this, user, answer] { answer_request(user, answer); });
+    box->append(*button);
+  }
+  return box;
+}
+
+void main_window::answer_request(const std::string& user, const std::string& answer) {
+  try {
+    auto& account = bus_.account(user_);
+    if (answer == "Accept")
+      account.AcceptContact(user);
+    else if (answer == "Decline")
+      account.DeclineContact(user);
+    else
+      account.BlockUser(user);
+  } catch (const sdbus::Error& e) {
+    report(e.getMessage());
+  }
+  // Later: the list is rebuilt without the row whose button is being clicked.
+  bus_link::post([this] { refresh_contacts(); });
 }
 
 void main_window::search() {

@@ -32,6 +32,9 @@ private:
   void log_in(bool register_first);
   void logged_in(const std::string& user);
   void refresh_contacts();
+  // Accept, Decline or Block the request of `user` (a pending-in contact).
+  Gtk::Widget* request_row(const std::string& user, Gtk::Label& label);
+  void answer_request(const std::string& user, const std::string& answer);
   void search();
   void open_conversation(const std::string& peer);
   void load_older();

@@ -1,6 +1,7 @@
 #include "notifier.hpp"
 
 #include <iostream>
+#include <set>
 
 #include "core/subprocess.hpp"
 #include "version.hpp"
@@ -55,7 +56,9 @@ private:
 struct notifier::watched_account {
   std::string user;
   std::string presence;
-  std::string room;  // of the MessageReceived being handled
+  std::string room;             // of the MessageReceived being handled
+  bool request = false;         // the same: from someone who is not a contact
+  std::set<std::string> asked;  // strangers already shown once
   std::unique_ptr<client::account_client> proxy;
 };
 
@@ -129,10 +132,19 @@ void notifier::watch(const std::string& path) {
                                     const std::map<std::string, sdbus::Variant>& extras) {
     auto room = extras.find("room");
     a->room = room == extras.end() ? std::string() : room->second.get<std::string>();
+    auto request = extras.find("request");
+    a->request = request != extras.end() && request->second.get<bool>();
   };
   a->proxy->on_message_received = [this, a](const std::string&, const std::string& from,
-                                            const std::string& text,
-                                            int64_t) { message(*a, from, text, a->room); };
+                                            const std::string& text, int64_t) {
+    if (a->request)
+      request(*a, from, "wrote to you");
+    else
+      message(*a, from, text, a->room);
+  };
+  a->proxy->on_contact_requested = [this, a](const std::string& from, const std::string& words) {
+    request(*a, from, words.empty() ? std::string("asks to be your contact") : words);
+  };
   a->proxy->on_interlocutor_arrived =
     [this, a](const std::string& who, const std::string& display) { arrival(*a, who, display); };
   a->proxy->on_properties_changed = [a](const std::map<std::string, sdbus::Variant>& changed) {
@@ -159,6 +171,13 @@ void notifier::arrival(watched_account& account, const std::string& who,
        "presence.online");
 }
 
+void notifier::request(watched_account& account, const std::string& from,
+                       const std::string& words) {
+  if (account.presence == "busy" || !account.asked.insert(from).second)
+    return;
+  show({account.user, from}, "Message request from " + from, words, "im.request");
+}
+
 bool notifier::inline_reply() {
   try {
     for (auto& cap : server_->GetCapabilities())
@@ -177,7 +196,9 @@ void notifier::show(const conversation& about, const std::string& summary, const
   std::map<std::string, sdbus::Variant> hints{
     {"category", sdbus::Variant(category)},
     {"desktop-entry", sdbus::Variant(std::string(chatter::app_id))},
-    {"urgency", sdbus::Variant(uint8_t{1})}};
+    {"urgency", sdbus::Variant(static_cast<uint8_t>(category == "im.request" ? 0 : 1))}};
+  if (category == "im.request")
+    actions.insert(actions.end(), {"accept", "Accept", "block", "Block"});
   if (category == "im.received") {
     if (inline_reply()) {
       actions.insert(actions.end(), {"inline-reply", "Reply"});
@@ -204,6 +225,18 @@ void notifier::action_invoked(uint32_t id, const std::string& action) {
     return;
   if (action == "default" || action == "reply")
     open(i->second);
+  if (action != "accept" && action != "block")
+    return;
+  try {
+    client::account_client account(connection_, client::account_path(i->second.user));
+    if (action == "accept")
+      account.AcceptContact(i->second.peer);
+    else
+      account.BlockUser(i->second.peer);
+  } catch (const sdbus::Error& e) {
+    std::cerr << "chatter-notify: " << action << " " << i->second.peer << ": " << e.getName()
+              << ": " << e.getMessage() << '\n';
+  }
 }
 
 void notifier::replied(uint32_t id, const std::string& text) {

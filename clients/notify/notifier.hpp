@@ -3,7 +3,9 @@
 // and each arriving interlocutor. One notification per conversation, replaced
 // rather than stacked; nothing while the account's presence is busy; "Open"
 // starts chatter-gtk on the conversation, and where the server offers inline
-// replies (KDE) a reply typed in the notification is sent. Follows the daemon
+// replies (KDE) a reply typed in the notification is sent. Someone who is not
+// a contact (a contact request, a message request) gets one quiet
+// notification per stranger, with Accept and Block. Follows the daemon
 // across restarts. Everything runs on the bus connection's event loop thread.
 #pragma once
 
@@ -55,6 +57,9 @@ private:
   void message(watched_account& account, const std::string& from, const std::string& text,
                const std::string& room);
   void arrival(watched_account& account, const std::string& who, const std::string& display);
+  // Someone who is not a contact asked or wrote: one quiet notification
+  // per stranger, with Accept and Block.
+  void request(watched_account& account, const std::string& from, const std::string& words);
   void show(const conversation& about, const std::string& summary, const std::string& body,
             const std::string& category);
   void open(const conversation& about);

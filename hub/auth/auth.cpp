@@ -57,7 +57,10 @@ struct auth_state {
   rate_limiter per_user{5, std::chrono::seconds(30), std::chrono::minutes(15)};
   rate_limiter per_node{20, std::chrono::seconds(30), std::chrono::minutes(15)};
   uint64_t refused = 0;  // requests dropped for a bad session, node or nonce
+  static inline const char* name = "auth";
 };
+
+using auth_pointer = auth_actor::stateful_pointer<auth_state>;
 
 // Failures for a user are counted per address: one address guessing
 // alice's password locks out alice from that address, not from every other.
@@ -123,10 +126,8 @@ void make_room_for(auth_state& st, const std::string& user, unsigned cap, Revoke
            "replaced by a newer login (at most " + std::to_string(cap) + " sessions per user)");
 }
 
-}  // namespace
-
-auth_actor::behavior_type auth(auth_actor::pointer self, const auth_config& config) {
-  auto st = std::make_shared<auth_state>();
+auth_actor::behavior_type auth(auth_pointer self, const auth_config& config) {
+  auto* st = &self->state;
   st->store = std::make_unique<store::hub_database>(config.database_path);
   st->config = config;
   st->per_user =
@@ -291,6 +292,12 @@ auth_actor::behavior_type auth(auth_actor::pointer self, const auth_config& conf
       return caf::ok_atom_v;
     },
   };
+}
+
+}  // namespace
+
+auth_actor spawn_auth(caf::actor_system& sys, auth_config config) {
+  return sys.spawn<caf::detached>(auth, std::move(config));
 }
 
 }  // namespace chatter

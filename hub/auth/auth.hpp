@@ -28,6 +28,7 @@ struct auth_config {
   std::vector<session_listener_actor> listeners;
 };
 
-auth_actor::behavior_type auth(auth_actor::pointer self, const auth_config& config);
+// Spawned detached: it reads SQLite.
+auth_actor spawn_auth(caf::actor_system& sys, auth_config config);
 
 }  // namespace chatter

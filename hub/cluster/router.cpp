@@ -8,6 +8,7 @@
 
 #include "core/envelope.hpp"
 #include "core/errors.hpp"
+#include "core/validation.hpp"
 #include "hub/gateway/gateway.hpp"
 #include "router_state.hpp"
 #include "wire/outlet.hpp"
@@ -356,6 +357,38 @@ caf::typed_response_promise<std::vector<presence_info>> fan_out_search(router_ac
   return rp;
 }
 
+// A consent action (core/consent.hpp) from a member of this node: its copy
+// first, at the peer's home (which answers NotFound for a user it does not
+// have), then the action itself at the member's home. From a peer node, it
+// is the second step only.
+caf::typed_response_promise<consent_entry> route_consent(router_actor* self,
+                                                         const std::string& session,
+                                                         const std::string& peer,
+                                                         const std::string& action) {
+  auto c = identify(self, session);
+  auto rp = self->make_response_promise<consent_entry>();
+  if (c.refused) {
+    rp.deliver(c.refused);
+    return rp;
+  }
+  auto local = caf::actor_cast<caf::actor>(self->state.config.local.registry);
+  if (!c.from.empty() || !check_username(peer).empty()) {
+    at_home<consent_entry>(self, rp, c.user, c.from, local, consent_atom_v, session, peer, action);
+    return rp;
+  }
+  auto then_own = [=](caf::expected<caf::ok_atom> copied) mutable {
+    if (!copied) {
+      rp.deliver(copied.error());
+      return;
+    }
+    at_home<consent_entry>(self, rp, c.user, std::string{}, local, consent_atom_v, session, peer,
+                           action);
+  };
+  at_home_then<caf::ok_atom>(self, peer, std::string{}, local, then_own, consentcp_atom_v, session,
+                             peer, action);
+  return rp;
+}
+
 caf::typed_response_promise<std::vector<presence_info>>
 split_watch(router_actor* self, const std::string& session, const std::vector<std::string>& users) {
   auto& st = self->state;
@@ -640,6 +673,15 @@ cluster_router_actor::behavior_type router(router_actor* self, router_config con
     },
     [=](unwatch_atom a, const std::string& s, const std::string& user) {
       return routed<caf::ok_atom>(self, s, &user, registry, a, s, user);
+    },
+    [=](consent_atom, const std::string& s, const std::string& peer, const std::string& act) {
+      return route_consent(self, s, peer, act);
+    },
+    [=](consents_atom a, const std::string& s) {
+      return routed<std::vector<consent_entry>>(self, s, nullptr, registry, a, s);
+    },
+    [=](consentcp_atom a, const std::string& s, const std::string& peer, const std::string& act) {
+      return routed<caf::ok_atom>(self, s, &peer, registry, a, s, peer, act);
     },
     [=](roomnew_atom, const std::string&, const std::string&,
         const std::vector<std::string>&) -> caf::result<room_info> { return no_rooms(); },

@@ -89,6 +89,7 @@ caf::behavior session_relay(relay_ptr self, caf::actor router, session_peer_acto
         const std::string& state) { pass(a, id, recipient, state); },
     [=](receipt_atom a, const std::vector<receipt_info>& rs) { pass(a, rs); },
     [=](presence_atom a, const presence_info& info) { pass(a, info); },
+    [=](consent_atom a, const consent_entry& e) { pass(a, e); },
     [=](replenish_atom a, uint32_t left) { pass(a, left); },
   };
 }

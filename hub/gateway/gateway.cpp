@@ -253,6 +253,13 @@ member_gateway_actor::behavior_type gateway(gateway_ptr self, gateway_config con
     [=](rooms_atom a, const std::string& s) {
       return forward<std::vector<room_info>>(self, bound(s), hub.registry, a, s);
     },
+    // A contact request reaches another person: it is paced like a search.
+    [=](consent_atom a, const std::string& s, const std::string& peer, const std::string& act) {
+      return forward<consent_entry>(self, bound(s, searches), hub.registry, a, s, peer, act);
+    },
+    [=](consents_atom a, const std::string& s) {
+      return forward<std::vector<consent_entry>>(self, bound(s), hub.registry, a, s);
+    },
     [=](pubkey_atom a, const std::string& s, const public_identity& id) {
       return forward<caf::ok_atom>(self, bound(s), hub.keys, a, s, id);
     },

@@ -1,5 +1,7 @@
 #include "keys.hpp"
 
+#include <memory>
+
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
@@ -21,11 +23,17 @@ constexpr uint32_t one_time_cap = 200;
 constexpr uint32_t one_time_low = 20;
 constexpr size_t max_published_at_once = 100;
 
-}  // namespace
+struct keys_state {
+  std::unique_ptr<store::key_store> store;
+  session_table sessions;
+  static inline const char* name = "keys";
+};
 
-keys_actor::behavior_type keys(keys_actor::pointer self, const std::string& database_path) {
-  auto store = std::make_shared<store::key_store>(database_path);
-  auto sessions = std::make_shared<session_table>();
+keys_actor::behavior_type keys(keys_actor::stateful_pointer<keys_state> self,
+                               const std::string& database_path) {
+  self->state.store = std::make_unique<store::key_store>(database_path);
+  auto* store = self->state.store.get();
+  auto* sessions = &self->state.sessions;
   return {
     [=](online_atom, const std::string& session, const std::string& user,
         const session_peer_actor& peer) {
@@ -110,6 +118,12 @@ keys_actor::behavior_type keys(keys_actor::pointer self, const std::string& data
       });
     },
   };
+}
+
+}  // namespace
+
+keys_actor spawn_keys(caf::actor_system& sys, const std::string& database_path) {
+  return sys.spawn<caf::detached>(keys, database_path);
 }
 
 }  // namespace chatter

@@ -9,6 +9,6 @@
 
 namespace chatter {
 
-keys_actor::behavior_type keys(keys_actor::pointer self, const std::string& database_path);
+keys_actor spawn_keys(caf::actor_system& sys, const std::string& database_path);
 
 }  // namespace chatter

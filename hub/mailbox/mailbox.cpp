@@ -37,6 +37,8 @@ struct mailbox_state {
   std::unique_ptr<store::mailbox_store> store;
   session_table sessions;
   uint64_t refused = 0;
+  // Envelopes dropped because their recipient blocked the sender.
+  uint64_t blocked = 0;
   // What waits per recipient, read from the store once and kept up to date
   // (what the pending batch adds included).
   std::unordered_map<std::string, queue_size> queued;
@@ -267,6 +269,12 @@ caf::error take(mailbox_ptr self, const std::string& user, const envelope& env, 
   auto header = decode_header(env.header);
   if (auto err = check_envelope(self, user, env, header))
     return err;
+  // A recipient who blocked the sender never sees it; the sender is not
+  // told, and its message stays "sent".
+  if (st.store->consent_of(header->to, user).mine == consent::intent::blocked) {
+    spdlog::debug("mailbox: dropped an envelope {} blocked ({} so far)", header->to, ++st.blocked);
+    return {};
+  }
   auto key = envelope_key(header->to, header->from, header->id);
   if (st.pending_envelopes.count(key) > 0) {
     in.copies.push_back({header->to, header->from, header->id, {}});

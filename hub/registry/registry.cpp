@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "consent_book.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/scram.hpp"
@@ -68,15 +69,32 @@ void drop_expired(std::unordered_map<std::string, pending_offer>& offers) {
     i = i->second.expires < now ? offers.erase(i) : std::next(i);
 }
 
-}  // namespace
+struct registry_state {
+  std::shared_ptr<store::directory_store> store;
+  std::unordered_map<std::string, pending_offer> offers;
+  std::shared_ptr<session_table> sessions = std::make_shared<session_table>();
+  signup_window signups;
+  std::shared_ptr<presence_table> presence = std::make_shared<presence_table>();
+  std::unique_ptr<consent_book> consents;
+  uint64_t refused = 0;
+  static inline const char* name = "registry";
+};
 
-registry_actor::behavior_type registry(registry_actor::pointer self, registry_config config) {
-  auto store = std::make_shared<store::directory_store>(config.database_path);
-  auto offers = std::make_shared<std::unordered_map<std::string, pending_offer>>();
-  auto sessions = std::make_shared<session_table>();
-  auto signups = std::make_shared<signup_window>();
-  auto presence = std::make_shared<presence_table>();
-  auto refused = std::make_shared<uint64_t>(0);
+registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry_state> self,
+                                       registry_config config) {
+  auto& st = self->state;
+  st.store = std::make_shared<store::directory_store>(config.database_path);
+  st.consents =
+    std::make_unique<consent_book>(st.store, st.sessions, st.presence, config.clustered);
+  // The state's parts by name: every handler runs while the actor, and so
+  // its state, lives.
+  auto* store = st.store.get();
+  auto* offers = &st.offers;
+  auto* sessions = st.sessions.get();
+  auto* signups = &st.signups;
+  auto* presence = st.presence.get();
+  auto* consents = st.consents.get();
+  auto* refused = &st.refused;
   spdlog::info("registry: hub database {} (schema {})", config.database_path, store->version());
 
   auto refuse = [=](const std::string& what) {
@@ -88,6 +106,12 @@ registry_actor::behavior_type registry(registry_actor::pointer self, registry_co
   auto info_of = [=](const user_record& u) {
     auto p = presence->of(u.user);
     return presence_info{u.user, u.display_name, p.state, p.message};
+  };
+  // What a search shows `asker`: presence only where the pair is accepted.
+  auto seen_by = [=](const user_record& u, const std::string& asker) {
+    if (u.user == asker || consents->may_watch(u.user, asker))
+      return info_of(u);
+    return presence_info{u.user, u.display_name, "unknown", ""};
   };
 
   // Tells every session watching `user` of its presence now.
@@ -210,13 +234,14 @@ registry_actor::behavior_type registry(registry_actor::pointer self, registry_co
     [=](search_atom, const std::string& session, const std::string& query,
         uint32_t limit) -> caf::result<std::vector<presence_info>> {
       return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
-        if (!sessions->user_of(session, self->current_sender(), self->node()))
+        auto asker = sessions->user_of(session, self->current_sender(), self->node());
+        if (!asker)
           return refuse("a directory search");
         if (auto why = check_search(query, limit); !why.empty())
           return make_error(errc::invalid_argument, why);
         std::vector<presence_info> out;
         for (auto& rec : store->search_users(query, limit))
-          out.push_back(info_of(rec));
+          out.push_back(seen_by(rec, *asker));
         return out;
       });
     },
@@ -236,7 +261,8 @@ registry_actor::behavior_type registry(registry_actor::pointer self, registry_co
     [=](watch_atom, const std::string& session,
         const std::vector<std::string>& users) -> caf::result<std::vector<presence_info>> {
       return guarded("registry", [&]() -> caf::result<std::vector<presence_info>> {
-        if (!sessions->user_of(session, self->current_sender(), self->node()))
+        auto watcher = sessions->user_of(session, self->current_sender(), self->node());
+        if (!watcher)
           return refuse("watching presence");
         std::vector<presence_info> out;
         for (auto& user : users) {
@@ -245,6 +271,11 @@ registry_actor::behavior_type registry(registry_actor::pointer self, registry_co
           auto rec = store->find_user(user);
           if (!rec)
             continue;
+          // Presence is for accepted contacts only.
+          if (!consents->may_watch(user, *watcher)) {
+            ++*refused;
+            continue;
+          }
           if (!presence->watch(session, user))
             return make_error(errc::rate_limited, "a session may watch at most 5000 users");
           out.push_back(info_of(*rec));
@@ -325,6 +356,32 @@ registry_actor::behavior_type registry(registry_actor::pointer self, registry_co
         return *info;
       });
     },
+    [=](consent_atom, const std::string& session, const std::string& peer,
+        const std::string& action) -> caf::result<consent_entry> {
+      return guarded("registry", [&]() -> caf::result<consent_entry> {
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
+        if (!user)
+          return refuse("a contact request");
+        return consents->act(self, *user, peer, action);
+      });
+    },
+    [=](consents_atom, const std::string& session) -> caf::result<std::vector<consent_entry>> {
+      return guarded("registry", [&]() -> caf::result<std::vector<consent_entry>> {
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
+        if (!user)
+          return refuse("listing contacts");
+        return consents->rows_of(*user);
+      });
+    },
+    [=](consentcp_atom, const std::string& session, const std::string& peer,
+        const std::string& action) -> caf::result<caf::ok_atom> {
+      return guarded("registry", [&]() -> caf::result<caf::ok_atom> {
+        auto user = sessions->user_of(session, self->current_sender(), self->node());
+        if (!user)
+          return refuse("a contact request's copy");
+        return consents->copy(self, peer, *user, action);
+      });
+    },
     [=](rooms_atom, const std::string& session) -> caf::result<std::vector<room_info>> {
       return guarded("registry", [&]() -> caf::result<std::vector<room_info>> {
         auto user = sessions->user_of(session, self->current_sender(), self->node());
@@ -334,6 +391,12 @@ registry_actor::behavior_type registry(registry_actor::pointer self, registry_co
       });
     },
   };
+}
+
+}  // namespace
+
+registry_actor spawn_registry(caf::actor_system& sys, registry_config config) {
+  return sys.spawn<caf::detached>(registry, std::move(config));
 }
 
 }  // namespace chatter

@@ -14,8 +14,13 @@ struct registry_config {
   // Sign-ups one network address may make in an hour (the daemon's own
   // accounts, address "local", are not counted).
   unsigned signups_per_hour_per_address = 20;
+  // On a cluster node (hub_config::clustered): a consent action for a user
+  // not in this node's directory is not refused here (the router asked the
+  // user's home first), and its copy goes there through the router.
+  bool clustered = false;
 };
 
-registry_actor::behavior_type registry(registry_actor::pointer self, registry_config config);
+// Spawned detached: it writes SQLite.
+registry_actor spawn_registry(caf::actor_system& sys, registry_config config);
 
 }  // namespace chatter

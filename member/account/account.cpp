@@ -101,6 +101,13 @@ void presence_pushed(account_pointer self, const presence_info& info) {
   health::event(self, st, [&] { social::presence_changed(self, &st, info); });
 }
 
+void consent_pushed(account_pointer self, const consent_entry& e) {
+  auto& st = self->state;
+  if (self->current_sender() != st.inlet.address() || !st.logged_in())
+    return;
+  health::event(self, st, [&] { social::consent_pushed(self, &st, e); });
+}
+
 // A request the hub answers for our session, passed on as it is.
 template <class T, class Atom, class... Ts>
 caf::result<T> ask_hub(account_pointer self, Atom atom, const Ts&... xs) {
@@ -204,9 +211,18 @@ auto social_rows(account_pointer self) {
     [=](presence_atom, const string& status, const string& message) {
       return social::set_presence(self, st, status, message);
     },
+    [=](consent_atom, const consent_entry& e) { consent_pushed(self, e); },
     [=](addcont_atom, const string& who) {
-      return health::writes<caf::ok_atom>(self, *st,
-                                          [&] { return social::add_contact(self, st, who); });
+      return health::writes<caf::ok_atom>(
+        self, *st, [&] { return social::change_consent(self, st, who, "request", {}); });
+    },
+    [=](consent_atom, const string& who, const string& action, const string& message) {
+      return health::writes<caf::ok_atom>(
+        self, *st, [&] { return social::change_consent(self, st, who, action, message); });
+    },
+    [=](blocked_atom) {
+      return health::reads<std::vector<string>>(self, *st,
+                                                [&] { return social::blocked_users(st); });
     },
     [=](rmcont_atom, const string& who) {
       return health::writes<caf::ok_atom>(self, *st,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +57,7 @@ struct account_state {
   uint64_t dropped = 0;                           // envelopes refused: forged, stale, malformed
   uint64_t ignored_system_messages = 0;           // exits and downs not from our manager
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
+  std::map<std::string, consent_entry> consents;  // our consent rows, as the hub last said
   std::set<std::string> arrived;                  // interlocutors announced in this session
   std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door
   messaging_state messages;                                 // messaging.cpp's queues
@@ -82,11 +84,24 @@ caf::error require_session(const account_state& st);
 bool from_our_auth(account_actor::pointer self, const account_state& st,
                    const std::string& session);
 
-// social.cpp: contacts, presence and the directory.
+// social.cpp: contacts, consent, presence and the directory.
 namespace social {
 
-// After a login: watch the contacts' presence, and say who is here.
-void start_session(account_actor::pointer self, const account_state_ptr& st);
+// During a login: read our consent rows from the hub, watch the accepted
+// contacts' presence (they arrive as they are found online), then `then`
+// (also when the hub did not answer: the rows come with later changes).
+void start_session(account_actor::pointer self, const account_state_ptr& st,
+                   std::function<void()> then);
+// Our row about a user as the hub last said ("none" when there is none),
+// and whether it is accepted.
+std::string state_of(const account_state_ptr& st, const std::string& user);
+bool accepted(const account_state_ptr& st, const std::string& user);
+// The other user's action changed our row (pushed by the hub).
+void consent_pushed(account_actor::pointer self, const account_state_ptr& st,
+                    const consent_entry& e);
+// A contact request's words arrived, end to end (ContactRequested).
+void contact_requested(account_actor::pointer self, const account_state_ptr& st,
+                       const std::string& from, const std::string& message);
 // A contact's presence changed (or is first known).
 void presence_changed(account_actor::pointer self, const account_state_ptr& st,
                       const presence_info& info);
@@ -96,11 +111,14 @@ void interlocutor_seen(account_actor::pointer self, const account_state_ptr& st,
 
 caf::result<caf::ok_atom> set_presence(account_actor::pointer self, const account_state_ptr& st,
                                        const std::string& status, const std::string& message);
-caf::result<caf::ok_atom> add_contact(account_actor::pointer self, const account_state_ptr& st,
-                                      const std::string& user);
+// request (with `message` for them), accept, decline, block, unblock.
+caf::result<caf::ok_atom> change_consent(account_actor::pointer self, const account_state_ptr& st,
+                                         const std::string& user, const std::string& action,
+                                         const std::string& message);
 caf::result<caf::ok_atom> remove_contact(account_actor::pointer self, const account_state_ptr& st,
                                          const std::string& user);
 std::vector<contact_info> list_contacts(const account_state_ptr& st);
+std::vector<std::string> blocked_users(const account_state_ptr& st);
 
 }  // namespace social
 

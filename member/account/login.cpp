@@ -200,8 +200,8 @@ void step_open(account_pointer self, attempt_ptr a) {
           });
 }
 
-// The display name (the Login reply carries it), then our prekeys: a first
-// message right after the login finds them at the hub.
+// The display name (the Login reply carries it), then our prekeys (a first
+// message right after the login finds them at the hub), then our contacts.
 void step_publish(account_pointer self, attempt_ptr a) {
   auto& st = self->state;
   auto opened = [=] {
@@ -210,7 +210,11 @@ void step_publish(account_pointer self, attempt_ptr a) {
     st.status.last_reauthentication_ms = now_ms();
     st.status.presence = "online";
     announce(self);
-    ratchet_sessions(self, &self->state).publish_prekeys([=] { step_finish(self, a); });
+    // Consent before the first envelope: what a contact sent while we were
+    // away is not taken for a stranger's.
+    ratchet_sessions(self, &self->state).publish_prekeys([=] {
+      social::start_session(self, &self->state, [=] { step_finish(self, a); });
+    });
   };
   self->request(st.config.hub.gateway, hub_timeout, lookup_atom_v, st.session, st.config.user)
     .then(
@@ -226,7 +230,6 @@ void step_finish(account_pointer self, attempt_ptr a) {
   st.phase = session_phase::online;
   a->password.reset();
   a->done({});
-  social::start_session(self, &st);
   st.messenger->flush_outbox();
   auto early = std::move(st.early);
   for (auto& env : early)

@@ -241,6 +241,14 @@ void messaging::send_control(const std::string& to, const inner_payload& p,
   });
 }
 
+void messaging::send_request(const std::string& to, const std::string& message) {
+  send_control(
+    to, {payload_kind::request, 0, message, {}, {}}, [user = st_->config.user, to](bool later) {
+      if (later)
+        spdlog::info("{}: the words of the contact request to {} did not reach the hub", user, to);
+    });
+}
+
 // Hands an envelope to the hub; "sent" once the hub has every envelope of
 // the message on disk. Inside a commit's steps it waits for the others.
 void messaging::push(const std::string& id, const store::outbound& out,

@@ -58,6 +58,10 @@ public:
   // other write calls it first, so what it answers is on disk (health.hpp).
   void commit_batch();
 
+  // A contact request's words for `to`, sealed end to end (like a receipt:
+  // not kept here; lost if the hub does not take it now).
+  void send_request(const std::string& to, const std::string& message);
+
 private:
   using key_callback = std::function<void(const caf::error&, const public_identity*)>;
   using keys_callback = std::function<void(const caf::error&, const std::vector<public_identity>&)>;

@@ -198,6 +198,11 @@ void messaging::show(const arrival_ptr& a, const inner_payload& p,
     m.extras["clock_skew_ms"] = std::to_string(h.timestamp_ms - now);
     m.timestamp_ms = now;
   }
+  // From someone who is not an accepted contact, outside a room we share:
+  // a message request, kept and listed, that rings nothing.
+  bool stranger = h.room.empty() && !social::accepted(st_, h.from);
+  if (stranger)
+    m.extras["request"] = "true";
   auto sequence = sequence_of(a, p, m);
   join_batch();
   if (st_->store->add_incoming(m, session, one_time, sequence)) {
@@ -206,7 +211,7 @@ void messaging::show(const arrival_ptr& a, const inner_payload& p,
     if (auto gap = m.extras.find("missing_before"); gap != m.extras.end())
       self_->send(st_->config.events, missing_atom_v, user, h.room.empty() ? h.from : m.to,
                   static_cast<uint64_t>(std::stoull(gap->second)));
-    if (st_->config.robot)
+    if (st_->config.robot && !stranger)
       self_->send(st_->config.robot, received_atom_v, user, m);
   }
   st_->messages.delivered[h.from].push_back(h.id);
@@ -233,13 +238,16 @@ messaging::sequence_of(const arrival_ptr& a, const inner_payload& p, message_rec
   return store::received_sequence{h.from, conversation, p.sequence};
 }
 
-// A receipt or refusal from the recipient of our messages: only for
-// messages we sent to them, and never answered.
+// A receipt or refusal from the recipient of our messages (only for
+// messages we sent to them), or a contact request's words; never answered.
 void messaging::take_control(const arrival_ptr& a, const inner_payload& p) {
   const auto& from = a->header.from;
   const auto& user = st_->config.user;
   join_batch();
-  if (p.kind == payload_kind::receipt) {
+  if (p.kind == payload_kind::request) {
+    if (check_request_message(p.text).empty())
+      social::contact_requested(self_, st_, from, p.text);
+  } else if (p.kind == payload_kind::receipt) {
     for (auto& id : p.ids) {
       auto peer = st_->store->receipt_from(user, id, from, p.state);
       if (!peer.empty())

@@ -48,6 +48,7 @@ session_peer_actor::behavior_type quiet_peer(int) {
     [](receipt_atom, const std::string&, const std::string&, const std::string&) {},
     [](receipt_atom, const std::vector<receipt_info>&) {},
     [](presence_atom, const presence_info&) {},
+    [](consent_atom, const consent_entry&) {},
     [](replenish_atom, uint32_t) {},
     [](hubdown_atom, const std::string&) {},
   };
@@ -283,7 +284,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& f = fixture();
   if (f.session.empty())
     f.log_in();  // locked out before (loopback only): try again
-  const uint8_t kind = data[0] % 30;
+  const uint8_t kind = data[0] % 32;
   // A re-challenge answer or a logout ends the real session, and logging in
   // again costs an Argon2 run: those two use it for one second byte in 256.
   const bool ends_session = kind == 4 || kind == 5;
@@ -429,6 +430,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (read_fields(data, size, refs))
       f.ask<caf::ok_atom>(f.gw, ack_atom_v, session, refs);
     break;
+  // Consent: any action about anyone, and the list.
+  case 30:
+    if (read_fields(data, size, s1, s2))
+      f.ask<consent_entry>(f.gw, consent_atom_v, session, s1, s2);
+    break;
+  case 31: f.ask<std::vector<consent_entry>>(f.gw, consents_atom_v, session); break;
   default:
     if (read_fields(data, size, s1, s2))
       (*f.self)->send(caf::actor_cast<caf::actor>(f.gw), s1, s2, n);

@@ -82,12 +82,24 @@ TEST(chatterctl, the_issue_story_search_contacts_send_history_read_rooms) {
   ASSERT_EQ(users.size(), 1u);
   EXPECT_EQ(users[0]["username"], "alice");
   EXPECT_EQ(users[0]["display_name"], "Alice L.");
-  EXPECT_EQ(users[0]["presence"], "online");
-  EXPECT_EQ(world.chatterctl({"--as", "bob", "contacts", "add", "alice"}).exit_code, 0);
+  EXPECT_EQ(users[0]["presence"], "unknown") << "not a contact yet";
+  EXPECT_EQ(world.chatterctl({"--as", "bob", "contacts", "request", "alice", "Bob, from the lab"})
+              .exit_code,
+            0);
   auto contacts =
     nlohmann::json::parse(world.chatterctl({"--as", "bob", "contacts", "--json"}).out);
   ASSERT_EQ(contacts.size(), 1u);
   EXPECT_EQ(contacts[0]["username"], "alice");
+  EXPECT_EQ(contacts[0]["state"], "pending-out");
+  EXPECT_EQ(world.chatterctl({"--as", "alice", "contacts", "accept", "bob"}).exit_code, 0);
+  EXPECT_EQ(world.chatterctl({"--as", "alice", "contacts", "accept", "bob"}).exit_code, 0)
+    << "accepting twice is no error";
+  ASSERT_TRUE(test::eventually([&] {
+    auto now = nlohmann::json::parse(world.chatterctl({"--as", "bob", "contacts", "--json"}).out);
+    return now.size() == 1 && now[0]["state"] == "accepted" && now[0]["presence"] == "online";
+  }));
+  EXPECT_EQ(world.chatterctl({"--as", "alice", "contacts", "block", "ghost"}).exit_code, 4)
+    << "no such user";
 
   auto sent = world.chatterctl({"--as", "alice", "send", "bob", "Bonjour Bob"});
   ASSERT_EQ(sent.exit_code, 0) << sent.err;

@@ -166,6 +166,7 @@ TEST_F(chatterctl_tool, other_users_control_characters_are_printed_escaped) {
   join("mallory", {"--display-name", "Mal\x1b[2J\nory\x07"});
   ASSERT_EQ(ctl({"--as", "mallory", "presence", "away", "brb\r\x1b]52;c;eA==\x07"}).exit_code, 0);
   ASSERT_EQ(ctl({"--as", "bob", "contacts", "add", "mallory"}).exit_code, 0);
+  ASSERT_EQ(ctl({"--as", "mallory", "contacts", "accept", "bob"}).exit_code, 0);
   ASSERT_EQ(ctl({"--as", "mallory", "send", "bob", hostile_text}).exit_code, 0);
   ASSERT_TRUE(test::eventually([&] {
     return nlohmann::json::parse(ctl({"--as", "bob", "--json", "pending"}).out).size() == 1;

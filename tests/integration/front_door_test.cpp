@@ -84,6 +84,7 @@ session_peer_actor::behavior_type recorder(session_peer_actor::pointer self,
     },
     [=](receipt_atom, const std::vector<receipt_info>&) { note("receipt"); },
     [=](presence_atom, const presence_info&) { note("presence"); },
+    [=](consent_atom, const consent_entry&) { note("consent"); },
     [=](replenish_atom, uint32_t) { note("replenish"); },
     [=](hubdown_atom, const std::string&) { note("hubdown"); },
   };
@@ -363,8 +364,33 @@ TEST_F(front_door, a_hostile_peer_hears_only_its_gateway_and_cannot_act_as_bob) 
                  .ask<caf::ok_atom>(mallory.typed_gateway(), enqueue_atom_v, me->session,
                                     envelope_to("mallory", "mallory", "m-1"))
                  .second);
-  mallory.ask<std::vector<presence_info>>(mallory.typed_gateway(), watch_atom_v, me->session,
-                                          std::vector<std::string>{"alice"});
+  // Presence is for accepted contacts (issue 21): a watch of alice without
+  // her consent answers nothing and hears nothing, and a search shows no
+  // presence. alice's consent opens it.
+  auto [none, watch_err] = mallory.ask<std::vector<presence_info>>(
+    mallory.typed_gateway(), watch_atom_v, me->session, std::vector<std::string>{"alice"});
+  EXPECT_FALSE(watch_err);
+  EXPECT_TRUE(none.empty());
+  auto [found, search_err] = mallory.ask<std::vector<presence_info>>(
+    mallory.typed_gateway(), search_atom_v, me->session, std::string("alice"), uint32_t{5});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].status, "unknown");
+  auto [forged, copy_err] = mallory.ask<caf::ok_atom>(
+    mallory.gateway(), consentcp_atom_v, me->session, std::string("alice"), std::string("request"));
+  EXPECT_TRUE(copy_err) << "the hub's copy of an action is no member's to send";
+  alice_.account->SetPresence("busy", "not for strangers");
+  auto [mine, ask_err] =
+    mallory.ask<consent_entry>(mallory.typed_gateway(), consent_atom_v, me->session,
+                               std::string("alice"), std::string("request"));
+  ASSERT_FALSE(ask_err) << describe(ask_err).sentence;
+  EXPECT_EQ(mine.state, "pending-out");
+  alice_.account->AcceptContact("mallory");
+  ASSERT_TRUE(eventually([&] { return out->count("consent") >= 1; })) << "told of the accept";
+  EXPECT_EQ(out->count("presence"), 0u) << "nothing came before the consent";
+  auto [now, now_err] = mallory.ask<std::vector<presence_info>>(
+    mallory.typed_gateway(), watch_atom_v, me->session, std::vector<std::string>{"alice"});
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0].status, "busy");
   alice_.account->SetPresence("away", "lunch");
   ASSERT_TRUE(eventually(
     [&] {

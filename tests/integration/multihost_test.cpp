@@ -74,8 +74,9 @@ TEST_F(multihost, messages_cross_hosts_and_survive_a_hub_kill9_exactly_once) {
   start_member(b_, port_, "bob");
   EXPECT_EQ(a_.manager->HubAddress(), "127.0.0.1:" + std::to_string(port_));
 
-  // Presence crosses hosts too.
+  // Consent and presence cross hosts too.
   a_.account->AddContact("bob");
+  b_.account->AcceptContact("alice");
   ASSERT_TRUE(eventually([&] {
     auto c = a_.account->ListContacts();
     return c.size() == 1 && c[0].get<2>() == "online";

@@ -25,11 +25,12 @@ protected:
     start();
     daemon_test::join("alice", {{"display_name", sdbus::Variant(std::string("Alice"))}});
     daemon_test::join("bob", {{"display_name", sdbus::Variant(std::string("Bob"))}});
+    befriend("alice", "bob");
   }
 
   // Starts chatter-notify; "Open" runs a script that writes its arguments to
   // opened.txt.
-  void start_notifier(bool inline_reply) {
+  void start_notifier(bool inline_reply, int accounts = 2) {
     server_ = std::make_unique<test::notification_server>(world_.bus.address(), inline_reply);
     auto open = world_.dir.path() / "open.sh";
     std::ofstream(open) << "#!/bin/sh\necho \"$@\" >> " << opened_.string()
@@ -43,7 +44,8 @@ protected:
       std::vector<std::string>{CHATTER_NOTIFY_PATH, "--bus-address", world_.bus.address(),
                                "--open-command", open.string()},
       std::map<std::string, std::string>{}, true);
-    ASSERT_EQ(notifier_->read_line(), "chatter-notify: following 2 account(s)");
+    ASSERT_EQ(notifier_->read_line(),
+              "chatter-notify: following " + std::to_string(accounts) + " account(s)");
   }
 
   std::vector<test::notify_call> calls_with(const std::string& summary) {
@@ -82,14 +84,10 @@ TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_
     std::cout << "Notify(summary=\"" << c.summary << "\", body=\"" << c.body
               << "\", replaces_id=" << c.replaces_id << ") -> " << c.id << '\n';
   EXPECT_EQ(calls[0].body, "first &lt;b&gt;words&lt;/b&gt; &amp; more");
-  // alice, a stranger to bob, arrived with her first message: that
-  // notification came first, and the conversation's messages replace it.
-  auto arrival = calls_with("alice is here");
-  ASSERT_EQ(arrival.size(), 1u);
-  EXPECT_EQ(arrival[0].replaces_id, 0u);
-  EXPECT_EQ(arrival[0].string_hints["category"], "presence.online");
-  for (auto& c : calls)
-    EXPECT_EQ(c.replaces_id, arrival[0].id) << "replaced, not stacked";
+  // The conversation's later messages replace its first notification.
+  EXPECT_EQ(calls[0].replaces_id, 0u);
+  for (size_t i = 1; i < calls.size(); ++i)
+    EXPECT_EQ(calls[i].replaces_id, calls[0].id) << "replaced, not stacked";
   EXPECT_EQ(calls[0].string_hints["category"], "im.received");
   EXPECT_EQ(calls[0].string_hints["desktop-entry"], "org.chatter.Chatter");
   EXPECT_EQ(calls[0].actions, (std::vector<std::string>{"default", "Open", "reply", "Reply"}));
@@ -106,6 +104,34 @@ TEST_F(notify, one_notification_per_message_with_the_sender_as_summary_replaced_
   EXPECT_NE(signals.find("SigBlk:\t0000000000000000"), std::string::npos) << signals;
   auto ign = signals.substr(signals.find("SigIgn:\t") + 8, 16);
   EXPECT_EQ(std::stoull(ign, nullptr, 16) & (1ull << (SIGCHLD - 1)), 0u) << signals;
+}
+
+// Issue 21: a stranger's request and messages make one quiet notification,
+// with Accept and Block; accepting from it makes a contact.
+TEST_F(notify, a_stranger_gets_one_quiet_request_notification_with_accept_and_block) {
+  daemon_test::join("mallory", {{"display_name", sdbus::Variant(std::string("Mallory"))}});
+  start_notifier(false, 3);
+  account("mallory").RequestContact("bob", "Mallory, from the third floor");
+  account("mallory").SendMessage("bob", "may I borrow your stapler?");
+  account("mallory").SendMessage("bob", "please?");
+  // The marker: alice, a contact, writes after; her Notify comes after any
+  // mallory's could cause.
+  account("alice").SendMessage("bob", "the marker");
+  ASSERT_TRUE(eventually([&] { return !calls_with("alice").empty(); }));
+  auto asked = calls_with("Message request from mallory");
+  ASSERT_EQ(asked.size(), 1u) << "one per stranger";
+  EXPECT_EQ(asked[0].body, "Mallory, from the third floor");
+  EXPECT_TRUE(calls_with("mallory").empty()) << "no message notification for a stranger";
+  EXPECT_TRUE(calls_with("mallory is here").empty()) << "a stranger never arrives";
+  EXPECT_EQ(asked[0].actions,
+            (std::vector<std::string>{"default", "Open", "accept", "Accept", "block", "Block"}));
+  server_->invoke(asked[0].id, "accept");
+  ASSERT_TRUE(eventually([&] {
+    for (auto& c : account("bob").ListContacts())
+      if (c.get<0>() == "mallory")
+        return c.get<5>() == "accepted";
+    return false;
+  }));
 }
 
 TEST_F(notify, busy_is_quiet_and_inline_replies_are_sent) {

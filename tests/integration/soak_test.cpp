@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -230,10 +231,24 @@ TEST_F(soak, kills_and_restarts_lose_and_duplicate_nothing) {
   auto ba = compare(bob_sent, history_from(alice_, "bob"));
   tally total{ab.sent + ba.sent, ab.delivered + ba.delivered, ab.lost + ba.lost,
               ab.duplicated + ba.duplicated, ab.out_of_order + ba.out_of_order};
+  // A send that answered an error committed nothing: no message came that
+  // its sender was not given an id for.
+  auto unowed = [](const std::vector<sent_message>& sent, const std::vector<sent_message>& held) {
+    std::set<std::string> texts;
+    for (auto& m : sent)
+      texts.insert(m.text);
+    size_t n = 0;
+    for (auto& m : held)
+      n += texts.count(m.text) == 0 ? 1 : 0;
+    return n;
+  };
+  auto refused_yet_delivered =
+    unowed(alice_sent, history_from(bob_, "alice")) + unowed(bob_sent, history_from(alice_, "bob"));
   std::printf("soak: sent=%zu delivered=%zu lost=%zu duplicated=%zu out_of_order=%zu "
-              "kills=%zu refused=%zu seed=%ld\n",
+              "kills=%zu refused=%zu refused_yet_delivered=%zu seed=%ld\n",
               total.sent, total.delivered, total.lost, total.duplicated, total.out_of_order, kills,
-              refused.load(), seed);
+              refused.load(), refused_yet_delivered, seed);
+  EXPECT_EQ(refused_yet_delivered, 0u) << "a send answered an error, and its message came";
   EXPECT_TRUE(complete) << "--- hub\n"
                         << test::read_file(hub_->log_file()) << "--- alice's host\n"
                         << test::read_file(alice_.daemon->log_file()) << "--- bob's host\n"

@@ -13,6 +13,7 @@
 #include "daemon_test.hpp"
 #include "fake_tux_server.hpp"
 #include "helpers.hpp"
+#include "member_host.hpp"
 
 using namespace chatter;
 using namespace std::chrono_literals;
@@ -50,7 +51,10 @@ protected:
   // once the message is read, no greeting is still to come. What the robot
   // heard before it, or nothing when it never came.
   std::vector<std::string> commands_before_a_message_from(const std::string& sender) {
-    account(sender).SendMessage("alice", "the marker");
+    return commands_before_a_message_from(account(sender));
+  }
+  std::vector<std::string> commands_before_a_message_from(client::account_client& sender) {
+    sender.SendMessage("alice", "the marker");
     auto is_marker = [](const std::string& c) {
       return c.find("the%20marker") != std::string::npos;
     };
@@ -69,11 +73,21 @@ protected:
 }  // namespace
 
 TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
-  start_with_robot({"--tux-react-on-arrival", "false"});
+  // bob on a host of his own, joined to this daemon's hub: the robot hears
+  // alice's account only (on one daemon, bob's account would greet alice).
+  start_with_robot({"--tux-react-on-arrival", "false", "--listen", "127.0.0.1:0"});
   join("alice", "Alice");
-  join("bob", "Bob");
-  account("alice").AddContact("bob");
-  account("bob").Logout();
+  test::member_host bob_host;
+  ASSERT_TRUE(
+    bob_host.start(test::hub_args("127.0.0.1", test::printed_hub_port(daemon_->log_file()))));
+  bob_host.manager->Register("bob", "pw-bob",
+                             {{"display_name", sdbus::Variant(std::string("Bob"))}});
+  bob_host.manager->Login("bob", "pw-bob");
+  bob_host.open_account("bob");
+  auto& bob = *bob_host.account;
+  account("alice").RequestContact("bob", "");
+  bob.AcceptContact("alice");
+  bob.Logout();
   account("alice").Logout();
   manager_->Login("alice", "pw-alice");  // a new session: bob is new again
 
@@ -90,7 +104,7 @@ TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
   EXPECT_TRUE(robot_object().ReactOnArrival());
   robot_.clear();
 
-  manager_->Login("bob", "pw-bob");
+  bob_host.manager->Login("bob", "pw-bob");
   std::vector<std::string> expected{
     "/0/tts/speak?text=Bob%20is%20here&locutor=Ryan&pitch=100",
     "/0/flippers/on?count=2&final_state=DOWN",
@@ -104,9 +118,9 @@ TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
   // Alice's account hears of bob's presence from the hub in order: once she
   // sees him away, every earlier presence has been through.
   robot_object().ReactOnMessage(true);
-  account("bob").SetPresence("away", "");
+  bob.SetPresence("away", "");
   ASSERT_TRUE(eventually([&] { return account("alice").ListContacts().at(0).get<2>() == "away"; }));
-  auto heard = commands_before_a_message_from("bob");
+  auto heard = commands_before_a_message_from(bob);
   std::cout << "The robot's server received, for bob's arrival:\n";
   for (auto& target : heard)
     std::cout << "  GET " << target << '\n';
@@ -123,17 +137,27 @@ TEST_F(tuxdroid, bob_coming_online_reaches_the_robot_as_these_exact_requests) {
 }
 
 TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
-  start_with_robot({"--tux-react-on-message", "true"});
+  start_with_robot({"--tux-react-on-message", "true", "--listen", "127.0.0.1:0"});
   join("alice", "Alice");
-  // Online, so that being added is an arrival (an offline contact's is not).
+  // The twenty on a host of their own (joined to this daemon's hub), and
+  // online, so that being accepted is an arrival (an offline contact's is
+  // not); on this daemon, each of their accounts would greet alice too.
+  test::member_host others;
+  ASSERT_TRUE(
+    others.start(test::hub_args("127.0.0.1", test::printed_hub_port(daemon_->log_file()))));
+  std::vector<std::unique_ptr<client::account_client>> them;
   for (int i = 0; i < 20; ++i) {
-    manager_->Register("u" + std::to_string(i), "pw-u" + std::to_string(i), {});
-    manager_->Login("u" + std::to_string(i), "pw-u" + std::to_string(i));
+    auto name = "u" + std::to_string(i);
+    others.manager->Register(name, "pw-" + name, {});
+    others.manager->Login(name, "pw-" + name);
+    them.push_back(
+      std::make_unique<client::account_client>(*others.conn, client::account_path(name)));
+    account("alice").AddContact(name);
   }
   robot_.clear();
   auto burst_start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 20; ++i)
-    account("alice").AddContact("u" + std::to_string(i));
+  for (auto& u : them)
+    u->AcceptContact("alice");
   auto burst = std::chrono::steady_clock::now() - burst_start;
   // Everyone named once: "u0, u1 and 18 others are here", or a few such.
   auto named = [](const std::vector<std::string>& commands) {
@@ -159,7 +183,7 @@ TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
              return c.template get<2>() == "online";
            });
   }));
-  auto commands = commands_before_a_message_from("u0");
+  auto commands = commands_before_a_message_from(*them[0]);
   auto said = test::fake_tux_server::speeches(commands);
   for (auto& s : said)
     std::cout << "  GET " << s << '\n';
@@ -177,6 +201,7 @@ TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
   start_with_robot({"--tux-react-on-message", "true"});
   join("alice", "Alice");
   join("bob", "Bob");
+  befriend("alice", "bob");  // a stranger's messages are not read out
   std::mutex m;
   size_t bob_received = 0;
   account("bob").on_message_received = [&](auto&&...) {
@@ -195,8 +220,8 @@ TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
   robot_.set_delay(1000ms);
   auto reads_out_alice = [](const std::vector<std::string>& c) {
     for (auto& s : test::fake_tux_server::speeches(c))
-      if (s.find("from%20alice") != std::string::npos
-          || s.find("alice%20says") != std::string::npos)
+      if (s.find("from%20alice") != std::string::npos || s.find("from%20Alice") != std::string::npos
+          || s.find("lice%20says") != std::string::npos)
         return true;
     return false;
   };
@@ -207,7 +232,7 @@ TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
   EXPECT_FALSE(reads_out_alice(robot_.commands()))
     << "the messages reached bob only after the slow robot had read them out";
   // The robot reads them out all the same, merged: "alice says: ..." or
-  // "N new messages from alice" (a stranger to bob: her user name).
+  // "N new messages from Alice".
   EXPECT_TRUE(robot_.wait_for(reads_out_alice, 20s)) << testing::PrintToString(robot_.commands());
 
   robot_.stop();  // dead

@@ -52,6 +52,12 @@ protected:
     manager_->Login(user, "pw-" + user);
   }
 
+  // `a` asks `b` to be a contact and `b` accepts: presence flows both ways.
+  void befriend(const std::string& a, const std::string& b) {
+    account(a).RequestContact(b, "");
+    account(b).AcceptContact(a);
+  }
+
   world world_;
   std::vector<std::string> args_;
   std::unique_ptr<chatterd_process> daemon_;

@@ -76,6 +76,8 @@ event_sink_actor::behavior_type recording_sink(event_sink_actor::pointer,
     [](keychange_atom, const std::string&, const std::string&, const std::string&) {},
     [](presence_atom, const std::string&, const presence_info&) {},
     [](arrived_atom, const std::string&, const std::string&, const std::string&) {},
+    [](requested_atom, const std::string&, const std::string&, const std::string&) {},
+    [](consent_atom, const std::string&, const std::string&, const std::string&) {},
     [out](stats_atom, const std::string&, uint64_t dropped) {
       std::lock_guard<std::mutex> g(out->m);
       out->dropped = dropped;

@@ -31,7 +31,7 @@ signup_request make_request(const std::string& user) {
 TEST(hub_store, new_file_is_migrated_to_the_current_schema) {
   test::temp_dir dir;
   store::hub_database s{(dir.path() / "hub" / "hub.db").string()};
-  EXPECT_EQ(s.version(), 5);
+  EXPECT_EQ(s.version(), 6);
   SQLite::Database db((dir.path() / "hub" / "hub.db").string());
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
@@ -74,7 +74,7 @@ TEST(hub_store, survives_reopening) {
   }
   store::directory_store again{path};
   EXPECT_EQ(again.find_credentials("alice")->stored_key, req.stored_key);
-  EXPECT_EQ(again.version(), 5);
+  EXPECT_EQ(again.version(), 6);
 }
 
 TEST(hub_store, refuses_a_newer_schema) {
@@ -174,4 +174,34 @@ TEST(hub_store, one_time_prekeys_are_handed_out_once_each_and_capped) {
   ASSERT_TRUE(s.find_signed_prekey("bob"));
   EXPECT_EQ(s.find_signed_prekey("bob")->public_key, spk.public_key);
   EXPECT_FALSE(s.find_signed_prekey("alice"));
+}
+
+// Consent rows: each setter writes one field; a row left with no intent on
+// either side is gone.
+TEST(hub_store, consent_rows_keep_two_fields_and_vanish_when_empty) {
+  test::temp_dir dir;
+  store::directory_store s{(dir.path() / "hub.db").string()};
+  s.add_user(make_request("alice"), 1);
+  s.add_user(make_request("bob"), 1);
+  using consent::intent;
+  EXPECT_TRUE(s.consent_of("alice", "bob").empty());
+  s.set_mine("alice", "bob", intent::wants, 2);
+  s.set_theirs("alice", "bob", intent::declined, 3);
+  auto row = s.consent_of("alice", "bob");
+  EXPECT_EQ(row.mine, intent::wants);
+  EXPECT_EQ(row.theirs, intent::declined);
+  EXPECT_TRUE(s.consent_of("bob", "alice").empty()) << "each user's row is their own";
+  s.set_mine("alice", "carol", intent::blocked, 4);
+  auto rows = s.consents_of("alice");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].first, "bob");
+  EXPECT_EQ(rows[1].first, "carol");
+  EXPECT_EQ(rows[1].second.mine, intent::blocked);
+  EXPECT_EQ(s.consent_count("alice"), 2u);
+  s.set_mine("alice", "carol", intent::none, 5);
+  EXPECT_EQ(s.consent_count("alice"), 1u) << "a row with no intent left is deleted";
+  s.set_mine("alice", "bob", intent::none, 6);
+  EXPECT_EQ(s.consent_count("alice"), 1u) << "bob's copy still holds it";
+  s.set_theirs("alice", "bob", intent::none, 7);
+  EXPECT_EQ(s.consent_count("alice"), 0u);
 }

@@ -36,6 +36,8 @@ event_sink_actor::behavior_type deaf_sink(event_sink_actor::pointer, int /*unuse
     [](keychange_atom, const std::string&, const std::string&, const std::string&) {},
     [](presence_atom, const std::string&, const presence_info&) {},
     [](arrived_atom, const std::string&, const std::string&, const std::string&) {},
+    [](requested_atom, const std::string&, const std::string&, const std::string&) {},
+    [](consent_atom, const std::string&, const std::string&, const std::string&) {},
     [](stats_atom, const std::string&, uint64_t) {},
     [](health_atom, const std::string&, const std::string&) {},
     [](hubup_atom, const std::string&) {},

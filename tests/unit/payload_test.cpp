@@ -65,6 +65,23 @@ TEST(payload, malformed_shapes_are_refused) {
   EXPECT_FALSE(decode_payload(encode_payload({payload_kind::refusal, 0, "", "", {"a"}})));
   EXPECT_FALSE(decode_payload(encode_payload({payload_kind::refusal, 0, "", "x", {"a", "b"}})));
   EXPECT_FALSE(decode_payload(encode_payload({payload_kind::text, 1, "x", "", {"a"}})));
+  // A contact request carries its words only.
+  EXPECT_FALSE(decode_payload(encode_payload({payload_kind::request, 1, "hi", "", {}})));
+  EXPECT_FALSE(decode_payload(encode_payload({payload_kind::request, 0, "hi", "x", {}})));
+  EXPECT_FALSE(decode_payload(encode_payload({payload_kind::request, 0, "hi", "", {"a"}})));
+}
+
+TEST(payload, a_contact_request_round_trips_with_its_words_up_to_1_kib) {
+  auto back =
+    decode_payload(encode_payload({payload_kind::request, 0, "Alice from the lab", "", {}}));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, payload_kind::request);
+  EXPECT_EQ(back->text, "Alice from the lab");
+  EXPECT_TRUE(decode_payload(encode_payload({payload_kind::request, 0, "", "", {}})));
+  EXPECT_TRUE(decode_payload(encode_payload(
+    {payload_kind::request, 0, std::string(max_request_message_bytes, 'a'), "", {}})));
+  EXPECT_FALSE(decode_payload(encode_payload(
+    {payload_kind::request, 0, std::string(max_request_message_bytes + 1, 'a'), "", {}})));
 }
 
 TEST(payload, bounds_are_enforced) {

@@ -49,7 +49,7 @@ _chatterctl() {
     return
   fi
   case $command in
-    contacts) [[ -z $sub ]] && COMPREPLY=($(compgen -W "list add remove" -- "$cur")) ;;
+    contacts) [[ -z $sub ]] && COMPREPLY=($(compgen -W "list request accept decline add remove block unblock blocked" -- "$cur")) ;;
     room) [[ -z $sub ]] && COMPREPLY=($(compgen -W "create invite leave list" -- "$cur")) ;;
     session) [[ -z $sub ]] && COMPREPLY=($(compgen -W "reset" -- "$cur")) ;;
     tux) [[ -z $sub ]] && COMPREPLY=($(compgen -W "speak do status react" -- "$cur"))

@@ -46,7 +46,7 @@ complete -c chatterctl -n "__fish_seen_subcommand_from history search" -l limit 
 complete -c chatterctl -n "__fish_seen_subcommand_from watch" -l for -x -d 'stop after this many seconds'
 complete -c chatterctl -n "__fish_seen_subcommand_from send-many" -l batch -x -d 'messages per call (1-1000)'
 complete -c chatterctl -n "__fish_seen_subcommand_from presence" -a 'online away busy'
-complete -c chatterctl -n "__fish_seen_subcommand_from contacts" -a 'list add remove'
+complete -c chatterctl -n "__fish_seen_subcommand_from contacts" -a 'list request accept decline add remove block unblock blocked'
 complete -c chatterctl -n "__fish_seen_subcommand_from room" -a 'create invite leave list'
 complete -c chatterctl -n "__fish_seen_subcommand_from session" -a reset
 complete -c chatterctl -n "__fish_seen_subcommand_from tux" -a 'speak do status react'
