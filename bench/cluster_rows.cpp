@@ -55,8 +55,8 @@ struct pair_flow {
 
 // A member's actor at the hub: acknowledges what it is delivered.
 caf::behavior synthetic_peer(caf::event_based_actor* self, counters* c,
-                             std::shared_ptr<std::pair<caf::actor, std::string>> link,
-                             std::shared_ptr<pair_flow> flow) {
+                             const std::shared_ptr<std::pair<caf::actor, std::string>>& link,
+                             const std::shared_ptr<pair_flow>& flow) {
   return {
     [=](challenge_atom, const std::string&, const std::string&) {},
     [=](revoked_atom, const std::string&, const std::string&) {},
@@ -222,10 +222,11 @@ void sign_up_members(const relay_load& load, synthetic_members& m, counters* c) 
 
 // A sender's pump: keeps its window full; started and woken by a message
 // (from its receiver, in pairs) or by the hub's acks.
-caf::behavior relay_pump(caf::event_based_actor* self, int count, caf::actor router,
-                         std::shared_ptr<std::pair<caf::actor, std::string>> link, std::string name,
-                         std::vector<std::string> to, std::shared_ptr<pair_flow> flow, int window,
-                         size_t batch, counters* c) {
+caf::behavior relay_pump(caf::event_based_actor* self, int count, const caf::actor& router,
+                         const std::shared_ptr<std::pair<caf::actor, std::string>>& link,
+                         const std::string& name, const std::vector<std::string>& to,
+                         const std::shared_ptr<pair_flow>& flow, int window, size_t batch,
+                         counters* c) {
   auto sent = std::make_shared<long>(0);
   auto pending = std::make_shared<int>(0);
   auto open = [=] {
@@ -320,8 +321,8 @@ double search_us(synthetic_user& from, int searches) {
                 uint32_t{20})
       .receive([](std::vector<presence_info>&) {}, [](caf::error&) {});
   }
-  auto search_wall =
-    duration<double>(steady_clock::now() - t1).count() - 5.0 * ((searches - 1) / 90);
+  const int pauses = (searches - 1) / 90;  // the 5 s waits above, whole
+  auto search_wall = duration<double>(steady_clock::now() - t1).count() - 5.0 * pauses;
   return search_wall * 1e6 / searches;
 }
 
@@ -457,13 +458,22 @@ std::vector<row> cluster_rows(const settings& s) {
       runs[n].push_back(measure_cluster(n, s.iterations(8000), s.iterations(200)));
   for (size_t n : {1, 2, 3}) {
     auto label = std::to_string(n) + " node" + (n > 1 ? "s" : "");
-    row rate{"cluster relay, " + label + ", aggregate msgs/s" + caveat,
-             "the same load on a 1-node cluster",
-             {},
-             {}};
-    row cpu{
-      "cluster, " + label + ", CPU per node, share of one core" + caveat, "1-node cluster", {}, {}};
-    row per_msg{"cluster, " + label + ", CPU per message over all nodes, us" + caveat,
+    row rate{
+      std::string("cluster relay, ").append(label).append(", aggregate msgs/s").append(caveat),
+      "the same load on a 1-node cluster",
+      {},
+      {}};
+    row cpu{std::string("cluster, ")
+              .append(label)
+              .append(", CPU per node, share of one core")
+              .append(caveat),
+            "1-node cluster",
+            {},
+            {}};
+    row per_msg{std::string("cluster, ")
+                  .append(label)
+                  .append(", CPU per message over all nodes, us")
+                  .append(caveat),
                 "1-node cluster",
                 {},
                 {}};

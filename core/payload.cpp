@@ -7,7 +7,7 @@ namespace chatter {
 namespace {
 
 constexpr uint8_t payload_version = 1;
-constexpr size_t max_text_bytes = 64 * 1024;
+constexpr size_t max_text_bytes = size_t{64} * 1024;
 constexpr size_t max_id_bytes = 64;
 
 bool kind_known(uint8_t kind) {

@@ -49,7 +49,7 @@ using account_call = std::function<void(client::account_client&, const std::stri
 // A subcommand that takes a user, calls `call`, and says `done` (the JSON
 // key and the word printed: "requested alice").
 void user_command(CLI::App* cmd, context& ctx, const char* name, const char* help, const char* done,
-                  account_call call) {
+                  const account_call& call) {
   auto user = std::make_shared<std::string>();
   auto* sub = cmd->add_subcommand(name, help);
   sub->add_option("user", *user, "their user name")->required();

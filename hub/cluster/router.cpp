@@ -89,7 +89,7 @@ caf::error hub_error(const caf::error& err, const std::string& node) {
 // Sends `xs` to where `key` lives now and hands the answer to `done`;
 // while `key` moves to another node, holds them until it is there.
 template <class Result, class Done, class... Ts>
-void at_home_then(router_actor* self, std::string key, std::string from, caf::actor local,
+void at_home_then(router_actor* self, std::string key, const std::string& from, caf::actor local,
                   Done done, Ts... xs) {
   auto& st = self->state;
   auto where = st.owner_of(key, from);

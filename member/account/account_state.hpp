@@ -91,7 +91,7 @@ namespace social {
 // contacts' presence (they arrive as they are found online), then `then`
 // (also when the hub did not answer: the rows come with later changes).
 void start_session(account_actor::pointer self, const account_state_ptr& st,
-                   std::function<void()> then);
+                   const std::function<void()>& then);
 // Our row about a user as the hub last said ("none" when there is none),
 // and whether it is accepted.
 std::string state_of(const account_state_ptr& st, const std::string& user);

@@ -86,11 +86,11 @@ bool stale(account_pointer self, const attempt_ptr& a) {
   return a->generation != self->state.login_generation;
 }
 
-void step_prove(account_pointer self, attempt_ptr a);
-void step_unlock(account_pointer self, attempt_ptr a);
-void step_open(account_pointer self, attempt_ptr a);
-void step_publish(account_pointer self, attempt_ptr a);
-void step_finish(account_pointer self, attempt_ptr a);
+void step_prove(account_pointer self, const attempt_ptr& a);
+void step_unlock(account_pointer self, const attempt_ptr& a);
+void step_open(account_pointer self, const attempt_ptr& a);
+void step_publish(account_pointer self, const attempt_ptr& a);
+void step_finish(account_pointer self, const attempt_ptr& a);
 
 // Fails the attempt: the phase goes back to where it was.
 void fail(account_pointer self, const attempt_ptr& a, const caf::error& err) {
@@ -100,7 +100,7 @@ void fail(account_pointer self, const attempt_ptr& a, const caf::error& err) {
   a->done(err);
 }
 
-void step_challenge(account_pointer self, attempt_ptr a) {
+void step_challenge(account_pointer self, const attempt_ptr& a) {
   auto& st = self->state;
   self->request(st.config.hub.gateway, hub_timeout, login_atom_v, st.config.user, a->client_nonce)
     .then(
@@ -121,7 +121,7 @@ void step_challenge(account_pointer self, attempt_ptr a) {
 }
 
 // Our SCRAM proof; the hub answers with the grant and its own proof.
-void step_prove(account_pointer self, attempt_ptr a) {
+void step_prove(account_pointer self, const attempt_ptr& a) {
   auto& st = self->state;
   const auto& c = a->challenge;
   a->auth_message =
@@ -161,7 +161,7 @@ void step_prove(account_pointer self, attempt_ptr a) {
 }
 
 // A Login only: the private keys, unlocked with the password.
-void step_unlock(account_pointer self, attempt_ptr a) {
+void step_unlock(account_pointer self, const attempt_ptr& a) {
   if (stale(self, a)) {
     end_hub_session(self, a->grant.session);
     return fail(self, a, make_error(errc::not_logged_in, "the login was cancelled by a logout"));
@@ -178,7 +178,7 @@ void step_unlock(account_pointer self, attempt_ptr a) {
 }
 
 // The granted session becomes ours, and our public key goes to the hub.
-void step_open(account_pointer self, attempt_ptr a) {
+void step_open(account_pointer self, const attempt_ptr& a) {
   auto& st = self->state;
   if (stale(self, a) || !st.identity) {
     end_hub_session(self, a->grant.session);
@@ -202,7 +202,7 @@ void step_open(account_pointer self, attempt_ptr a) {
 
 // The display name (the Login reply carries it), then our prekeys (a first
 // message right after the login finds them at the hub), then our contacts.
-void step_publish(account_pointer self, attempt_ptr a) {
+void step_publish(account_pointer self, const attempt_ptr& a) {
   auto& st = self->state;
   auto opened = [=] {
     auto& st = self->state;
@@ -225,7 +225,7 @@ void step_publish(account_pointer self, attempt_ptr a) {
       [=](const caf::error&) { opened(); });
 }
 
-void step_finish(account_pointer self, attempt_ptr a) {
+void step_finish(account_pointer self, const attempt_ptr& a) {
   auto& st = self->state;
   st.phase = session_phase::online;
   a->password.reset();

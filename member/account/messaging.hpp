@@ -90,7 +90,8 @@ private:
   void open_in_pool(const arrival_ptr& a, const public_identity& sender_key);
   void not_opened(const arrival_ptr& a, const std::string& why);
   void accept(const arrival_ptr& a, const std::string& plaintext,
-              std::optional<store::sealed_session> session, std::optional<uint32_t> one_time);
+              const std::optional<store::sealed_session>& session,
+              std::optional<uint32_t> one_time);
   void show(const arrival_ptr& a, const inner_payload& p,
             const std::optional<store::sealed_session>& session, std::optional<uint32_t> one_time);
   std::optional<store::received_sequence> sequence_of(const arrival_ptr& a, const inner_payload& p,

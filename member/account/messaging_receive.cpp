@@ -168,7 +168,7 @@ void messaging::refuse(const arrival_ptr& a, const std::string& why) {
 }
 
 void messaging::accept(const arrival_ptr& a, const std::string& plaintext,
-                       std::optional<store::sealed_session> session,
+                       const std::optional<store::sealed_session>& session,
                        std::optional<uint32_t> one_time) {
   auto p = decode_payload(plaintext);
   if (!p)

@@ -167,7 +167,7 @@ std::string state_of(const account_state_ptr& st, const std::string& user) {
 }
 
 void start_session(account_actor::pointer self, const account_state_ptr& st,
-                   std::function<void()> then) {
+                   const std::function<void()>& then) {
   auto session = st->session;
   self->request(st->config.hub.gateway, hub_timeout, consents_atom_v, session)
     .then(

@@ -56,8 +56,9 @@ struct session_keys {
 // daemon does, and records every message with whether its sender was the
 // gateway (no other actor of the hub may ever reach it).
 session_peer_actor::behavior_type recorder(session_peer_actor::pointer self,
-                                           std::shared_ptr<heard> out, member_gateway_actor gateway,
-                                           std::shared_ptr<session_keys> keys) {
+                                           const std::shared_ptr<heard>& out,
+                                           const member_gateway_actor& gateway,
+                                           const std::shared_ptr<session_keys>& keys) {
   auto note = [=](const char* kind) {
     std::lock_guard<std::mutex> g(out->m);
     out->kinds.emplace_back(kind);
@@ -323,6 +324,7 @@ TEST_F(front_door, a_hostile_peer_hears_only_its_gateway_and_cannot_act_as_bob) 
   start_member(bob_, "bob");
   bob_.account->Logout();
   std::vector<std::string> ids;
+  ids.reserve(5);
   for (int i = 0; i < 5; ++i)
     ids.push_back(alice_.account->SendMessage("bob", "for bob's eyes " + std::to_string(i)));
 
@@ -464,6 +466,7 @@ TEST_F(front_door, a_lockout_holds_at_proof_time_and_only_for_that_address) {
     collected.emplace_back(nonce, c);
   }
   std::vector<std::string> answers;
+  answers.reserve(9);
   for (int i = 0; i < 9; ++i)
     answers.push_back(name_of(mallory
                                 .prove("vic", "guess " + std::to_string(i), collected[i].first,
@@ -509,6 +512,7 @@ TEST_F(front_door, sign_ups_per_address_are_limited_per_hour) {
   start_hub({"--signups-per-hour", "3"});
   hostile_node mallory(port_);
   std::vector<std::string> signups;
+  signups.reserve(5);
   for (int i = 0; i < 5; ++i)
     signups.push_back(name_of(mallory.sign_up("sock" + std::to_string(i), "pw")));
   EXPECT_EQ(signups, (std::vector<std::string>{"ok", "ok", "ok", "RateLimited", "RateLimited"}));
@@ -540,6 +544,7 @@ TEST_F(front_door, floods_of_envelopes_receipts_and_sessions_are_bounded) {
   auto& session = sessions.back()->session;
 
   std::vector<std::string> sent;
+  sent.reserve(25);
   for (int i = 0; i < 25; ++i)
     sent.push_back(
       name_of(mallory
@@ -550,6 +555,7 @@ TEST_F(front_door, floods_of_envelopes_receipts_and_sessions_are_bounded) {
   EXPECT_EQ(sent.back(), "QuotaExceeded");
 
   std::vector<std::string> made_up;
+  made_up.reserve(1000);
   for (int i = 0; i < 1000; ++i)
     made_up.push_back("made-up-" + std::to_string(i));
   EXPECT_FALSE(mallory

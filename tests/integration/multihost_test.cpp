@@ -193,7 +193,7 @@ TEST_F(multihost, garbage_on_the_hub_port_harms_nobody) {
   for (int round = 0; round < 3; ++round) {
     int fd = connect_loopback(port_);
     ASSERT_GE(fd, 0);
-    std::vector<uint8_t> junk(256 * 1024);
+    std::vector<uint8_t> junk(size_t{256} * 1024);
     for (auto& b : junk)
       b = static_cast<uint8_t>(rng());
     // The hub may close on us mid-way: that is its right.
@@ -257,13 +257,14 @@ TEST_F(multihost, a_flood_of_connections_leaves_memory_bounded_and_members_serve
 TEST_F(multihost, tls_admits_the_group_and_nobody_else) {
   test::temp_dir certs;
   auto dir = certs.path().string();
-  auto made =
-    test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "hub", "alice", "bob"});
+  auto made = test::run_command(
+    {std::string(CHATTER_SOURCE_DIR) + "/scripts/group-certs", dir, "hub", "alice", "bob"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto stranger_dir = (certs.path() / "other").string();
-  ASSERT_EQ(
-    test::run_command({CHATTER_SOURCE_DIR "/scripts/group-certs", stranger_dir, "eve"}).exit_code,
-    0);
+  ASSERT_EQ(test::run_command(
+              {std::string(CHATTER_SOURCE_DIR) + "/scripts/group-certs", stranger_dir, "eve"})
+              .exit_code,
+            0);
   auto tls = [&](const std::string& d, const std::string& name) {
     return std::vector<std::string>{"--tls-cert", d + "/" + name + ".pem",
                                     "--tls-key",  d + "/" + name + ".key",

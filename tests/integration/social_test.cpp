@@ -457,6 +457,7 @@ TEST_F(social, a_blocked_users_messages_never_reach_the_blocker) {
   EXPECT_EQ(error_of([&] { account("bob").RequestContact("mallory", ""); }),
             err("InvalidArgument"));
   std::vector<std::string> ids;
+  ids.reserve(100);
   for (int i = 0; i < 100; ++i)
     ids.push_back(account("mallory").SendMessage("bob", "message " + std::to_string(i)));
   account("eve").RequestContact("bob", "let me in");

@@ -27,7 +27,9 @@ inline uint16_t free_port() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  // Port 0: the kernel picks; getsockname reads it back (a failed bind
+  // leaves port 0, which the caller's start then reports).
+  (void)::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   socklen_t len = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
@@ -80,7 +82,7 @@ public:
   // Starts node `i` (again, after a kill: same port, same data) as one of
   // `count` nodes; `join` for a node added to the running cluster.
   void start(size_t i, size_t count, bool join = false, std::vector<std::string> extra = {},
-             std::filesystem::path secret = {}) {
+             const std::filesystem::path& secret = {}) {
     std::vector<std::string> args{"--hub-node",
                                   "--listen",
                                   address(i),
@@ -99,7 +101,7 @@ public:
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
-  void start_all(std::vector<std::string> extra = {}) {
+  void start_all(const std::vector<std::string>& extra = {}) {
     for (size_t i = 0; i < initial_; ++i)
       start(i, initial_, false, extra);
     wait_linked(initial_);

@@ -55,7 +55,7 @@ struct shown {
 };
 
 event_sink_actor::behavior_type recording_sink(event_sink_actor::pointer,
-                                               std::shared_ptr<shown> out) {
+                                               const std::shared_ptr<shown>& out) {
   return {
     [](known_atom, const std::string&) {},
     [](authed_atom, const account_status&) {},
@@ -229,7 +229,7 @@ TEST_F(hostile_sender, forged_tampered_and_replayed_envelopes_are_dropped_counte
   ASSERT_TRUE(eventually([&] { return bob_sees_->count() == 1; }));
 
   uint64_t expected_drops = 0;
-  auto send_bad = [&](envelope env, const char* what) {
+  auto send_bad = [&](const envelope& env, const char* what) {
     ASSERT_EQ(enqueue(env), "") << what;
     ++expected_drops;
     ASSERT_TRUE(eventually([&] { return bob_sees_->drops() == expected_drops; })) << what;
@@ -306,7 +306,7 @@ TEST_F(hostile_sender, forged_tampered_and_replayed_envelopes_are_dropped_counte
 TEST_F(hostile_sender, a_genuine_message_with_a_skewed_clock_is_shown_at_its_arrival) {
   auto before = now_ms();
   auto month_ago = before - 31LL * 24 * 3600 * 1000;
-  auto hour_ahead = before + 3600 * 1000;
+  auto hour_ahead = before + int64_t{3600} * 1000;
   ASSERT_EQ(enqueue(sealed("old-1", "from a month ago", month_ago)), "");
   ASSERT_EQ(enqueue(sealed("ahead-1", "from a fast clock", hour_ahead)), "");
   ASSERT_TRUE(eventually([&] { return bob_sees_->count() == 2; }));
@@ -382,8 +382,9 @@ TEST_F(hostile_sender, a_batch_is_each_envelope_alone_and_one_ack_takes_many) {
   // alone, one outcome each; bob's daemon takes the batch, shows them all
   // and acknowledges them, and mallory hears the hub's receipts.
   std::vector<envelope> batch;
+  batch.reserve(10);
   for (int i = 0; i < 10; ++i)
-    batch.push_back(numbered("batch-" + std::to_string(i), static_cast<uint64_t>(i + 1),
+    batch.push_back(numbered("batch-" + std::to_string(i), static_cast<uint64_t>(i) + 1,
                              "number " + std::to_string(i)));
   auto not_hers = header("batch-forged");
   not_hers.from = "bob";

@@ -85,7 +85,7 @@ TEST(payload, a_contact_request_round_trips_with_its_words_up_to_1_kib) {
 }
 
 TEST(payload, bounds_are_enforced) {
-  EXPECT_TRUE(decode_payload(encode_payload(text(1, std::string(64 * 1024, 'a')))));
+  EXPECT_TRUE(decode_payload(encode_payload(text(1, std::string(size_t{64} * 1024, 'a')))));
   EXPECT_FALSE(decode_payload(encode_payload(text(1, std::string(64 * 1024 + 1, 'a')))));
   std::vector<std::string> many(max_receipt_ids + 1, "id");
   EXPECT_FALSE(decode_payload(encode_payload({payload_kind::receipt, 0, "", "read", many})));
@@ -96,7 +96,7 @@ TEST(payload, bounds_are_enforced) {
 }
 
 TEST(payload, a_full_size_text_fits_an_envelope_of_every_pool_suite) {
-  auto payload = encode_payload(text(7, std::string(64 * 1024, 'a')));
+  auto payload = encode_payload(text(7, std::string(size_t{64} * 1024, 'a')));
   for (auto suite : {crypto::suite_id::x25519_chacha20poly1305_ed25519,
                      crypto::suite_id::ratchet_x25519_chacha20poly1305}) {
     auto alice = crypto::generate_identity(suite), bob = crypto::generate_identity(suite);
