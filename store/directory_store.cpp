@@ -209,7 +209,16 @@ directory_store::consents_of(const std::string& owner) {
 
 size_t directory_store::consent_count(const std::string& owner) {
   return on_file(*db_, [&] {
-    auto q = sql_("SELECT count(*) FROM consent WHERE owner = ?");
+    auto q = sql_("SELECT count(*) FROM consent WHERE owner = ? AND mine <> 'none'");
+    q->bind(1, owner);
+    q->executeStep();
+    return static_cast<size_t>(q->getColumn(0).getInt64());
+  });
+}
+
+size_t directory_store::requests_to(const std::string& owner) {
+  return on_file(*db_, [&] {
+    auto q = sql_("SELECT count(*) FROM consent WHERE owner = ? AND mine = 'none'");
     q->bind(1, owner);
     q->executeStep();
     return static_cast<size_t>(q->getColumn(0).getInt64());

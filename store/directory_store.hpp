@@ -40,7 +40,11 @@ public:
                   int64_t now_ms);
   // `owner`'s rows, by peer.
   std::vector<std::pair<std::string, consent::row>> consents_of(const std::string& owner);
+  // Rows where `owner` set an intent of their own (the limit on what they
+  // do), and rows that are only others' requests to them (the limit on
+  // what others can make them hold).
   size_t consent_count(const std::string& owner);
+  size_t requests_to(const std::string& owner);
 
 private:
   void write_consent(const std::string& owner, const std::string& peer, const consent::row& row,

@@ -357,10 +357,13 @@ caf::typed_response_promise<std::vector<presence_info>> fan_out_search(router_ac
   return rp;
 }
 
-// A consent action (core/consent.hpp) from a member of this node: its copy
-// first, at the peer's home (which answers NotFound for a user it does not
-// have), then the action itself at the member's home. From a peer node, it
-// is the second step only.
+// A consent action (core/consent.hpp) from a member of this node, in three
+// steps: the peer exists (a lookup at its home, NotFound if not); the action
+// at the member's home, which may refuse it; then its copy at the peer's
+// home. From a peer node, it is the second step only. A copy that does not
+// arrive (the peer's node is away) leaves the peer's row as it was until
+// the next action: the member's own row, which is what it was answered,
+// holds.
 caf::typed_response_promise<consent_entry> route_consent(router_actor* self,
                                                          const std::string& session,
                                                          const std::string& peer,
@@ -376,16 +379,30 @@ caf::typed_response_promise<consent_entry> route_consent(router_actor* self,
     at_home<consent_entry>(self, rp, c.user, c.from, local, consent_atom_v, session, peer, action);
     return rp;
   }
-  auto then_own = [=](caf::expected<caf::ok_atom> copied) mutable {
-    if (!copied) {
-      rp.deliver(copied.error());
+  auto copy = [=](caf::expected<consent_entry> own) mutable {
+    if (!own) {
+      rp.deliver(own.error());
       return;
     }
-    at_home<consent_entry>(self, rp, c.user, std::string{}, local, consent_atom_v, session, peer,
-                           action);
+    auto entry = *own;
+    auto copied = [=](caf::expected<caf::ok_atom> done) mutable {
+      if (!done)
+        spdlog::warn("cluster: the copy of {}'s contact change for {} did not arrive: {}", c.user,
+                     peer, describe(done.error()).sentence);
+      rp.deliver(entry);
+    };
+    at_home_then<caf::ok_atom>(self, peer, std::string{}, local, copied, consentcp_atom_v, session,
+                               peer, action);
   };
-  at_home_then<caf::ok_atom>(self, peer, std::string{}, local, then_own, consentcp_atom_v, session,
-                             peer, action);
+  auto act = [=](caf::expected<user_record> found) mutable {
+    if (!found) {
+      rp.deliver(found.error());
+      return;
+    }
+    at_home_then<consent_entry>(self, c.user, std::string{}, local, copy, consent_atom_v, session,
+                                peer, action);
+  };
+  at_home_then<user_record>(self, peer, std::string{}, local, act, lookup_atom_v, session, peer);
   return rp;
 }
 

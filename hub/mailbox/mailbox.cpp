@@ -273,6 +273,7 @@ caf::error take(mailbox_ptr self, const std::string& user, const envelope& env, 
   // told, and its message stays "sent".
   if (st.store->consent_of(header->to, user).mine == consent::intent::blocked) {
     spdlog::debug("mailbox: dropped an envelope {} blocked ({} so far)", header->to, ++st.blocked);
+    in.waits = true;  // answered after the commit, as a stored one: no tell in the timing
     return {};
   }
   auto key = envelope_key(header->to, header->from, header->id);

@@ -34,7 +34,8 @@ caf::result<consent_entry> consent_book::act(registry_actor::pointer self, const
   if (!here && !clustered_)
     return make_error(errc::not_found, "no user named '" + peer + "'");
   auto row = store_->consent_of(me, peer);
-  if (row.empty() && store_->consent_count(me) >= max_consents_per_user)
+  if (row.mine == consent::intent::none && *a != consent::action::block
+      && store_->consent_count(me) >= max_consents_per_user)
     return make_error(errc::rate_limited,
                       "you have reached the limit of contacts, requests and blocks; remove some");
   auto next = consent::step(row, *a, peer);
@@ -65,11 +66,13 @@ caf::result<caf::ok_atom> consent_book::copy(registry_actor::pointer self, const
 void consent_book::apply_copy(registry_actor::pointer self, const std::string& owner,
                               const std::string& from, consent::action a) {
   auto copy = consent::copy_of(a);
-  if (!copy || store_->consent_of(owner, from).theirs == *copy)
+  auto row = store_->consent_of(owner, from);
+  if (!copy || row.theirs == *copy)
     return;
-  if (*copy == consent::intent::wants && store_->consent_of(owner, from).empty()
-      && store_->consent_count(owner) >= max_consents_per_user)
-    return;  // a request past the owner's limit is not kept
+  // Only a request makes a row; requests past the limit are not kept.
+  if (row.empty()
+      && (*copy != consent::intent::wants || store_->requests_to(owner) >= max_consents_per_user))
+    return;
   store_->set_theirs(owner, from, *copy, now_ms());
   withdraw_presence(self, owner, from);
   auto news = entry(owner, from);
@@ -89,6 +92,10 @@ std::vector<consent_entry> consent_book::rows_of(const std::string& owner) {
 
 bool consent_book::may_watch(const std::string& watched, const std::string& watcher) {
   return consent::shares_presence(store_->consent_of(watched, watcher));
+}
+
+bool consent_book::hides_from(const std::string& watched, const std::string& watcher) {
+  return store_->consent_of(watched, watcher).mine == consent::intent::blocked;
 }
 
 consent_entry consent_book::entry(const std::string& owner, const std::string& peer) {

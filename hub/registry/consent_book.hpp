@@ -40,6 +40,9 @@ public:
 
   // Presence of `watched` goes to `watcher` only while the pair is accepted.
   bool may_watch(const std::string& watched, const std::string& watcher);
+  // `watched` blocked `watcher`, who believes the pair accepted: they are
+  // shown offline, as a contact who is away, never told why.
+  bool hides_from(const std::string& watched, const std::string& watcher);
 
 private:
   consent_entry entry(const std::string& owner, const std::string& peer);

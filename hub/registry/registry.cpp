@@ -111,7 +111,8 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
   auto seen_by = [=](const user_record& u, const std::string& asker) {
     if (u.user == asker || consents->may_watch(u.user, asker))
       return info_of(u);
-    return presence_info{u.user, u.display_name, "unknown", ""};
+    auto shown = consents->hides_from(u.user, asker) ? "offline" : "unknown";
+    return presence_info{u.user, u.display_name, shown, ""};
   };
 
   // Tells every session watching `user` of its presence now.
@@ -274,6 +275,8 @@ registry_actor::behavior_type registry(registry_actor::stateful_pointer<registry
           // Presence is for accepted contacts only.
           if (!consents->may_watch(user, *watcher)) {
             ++*refused;
+            if (consents->hides_from(user, *watcher))
+              out.push_back({user, rec->display_name, "offline", ""});
             continue;
           }
           if (!presence->watch(session, user))

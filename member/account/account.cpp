@@ -79,6 +79,8 @@ void init(account_pointer self, account_config config) {
 void on_timer(account_pointer self) {
   auto& st = self->state;
   health::retry(self, st);
+  if (st.phase == session_phase::online && !st.consents_read)
+    social::start_session(self, &st, [] {});
   if (st.logged_in())
     health::event(self, st, [&] { st.messenger->flush_outbox(); });
   else

@@ -25,6 +25,9 @@ namespace chatter {
 
 class messaging;
 
+// Request words kept while the hub's news of the request is on its way.
+inline constexpr size_t max_early_requests = 100;
+
 // Where the account's session stands (login.cpp moves it).
 enum class session_phase : uint8_t {
   locked,      // no keys in memory: Login with the password is the way in
@@ -58,7 +61,12 @@ struct account_state {
   uint64_t ignored_system_messages = 0;           // exits and downs not from our manager
   std::map<std::string, presence_info> presence;  // contacts, as the hub last said
   std::map<std::string, consent_entry> consents;  // our consent rows, as the hub last said
-  std::set<std::string> arrived;                  // interlocutors announced in this session
+  bool consents_read = false;  // this session has read them (else the timer asks again)
+  // A request's words that came before the hub said "pending-in" (at most
+  // max_early_requests), and who has rung since they asked.
+  std::map<std::string, std::string> early_requests;
+  std::set<std::string> rung;
+  std::set<std::string> arrived;  // interlocutors announced in this session
   std::set<std::pair<std::string, std::string>> in_flight;  // (id, recipient) at the hub's door
   messaging_state messages;                                 // messaging.cpp's queues
 

@@ -213,7 +213,12 @@ void step_publish(account_pointer self, const attempt_ptr& a) {
     // Consent before the first envelope: what a contact sent while we were
     // away is not taken for a stranger's.
     ratchet_sessions(self, &self->state).publish_prekeys([=] {
-      social::start_session(self, &self->state, [=] { step_finish(self, a); });
+      social::start_session(self, &self->state, [=] {
+        if (stale(self, a))
+          return fail(self, a,
+                      make_error(errc::not_logged_in, "the login was cancelled by a logout"));
+        step_finish(self, a);
+      });
     });
   };
   self->request(st.config.hub.gateway, hub_timeout, lookup_atom_v, st.session, st.config.user)

@@ -198,6 +198,13 @@ void messaging::show(const arrival_ptr& a, const inner_payload& p,
     m.extras["clock_skew_ms"] = std::to_string(h.timestamp_ms - now);
     m.timestamp_ms = now;
   }
+  // From someone we blocked (sent before the block reached the hub): gone,
+  // and acknowledged so the hub forgets it, with no receipt.
+  if (social::state_of(st_, h.from) == "blocked") {
+    drop("from " + h.from + ", who is blocked");
+    ack(h.from, h.id);
+    return done(a);
+  }
   // From someone who is not an accepted contact, outside a room we share:
   // a message request, kept and listed, that rings nothing.
   bool stranger = h.room.empty() && !social::accepted(st_, h.from);

@@ -93,6 +93,12 @@ void learn(account_actor::pointer self, const account_state_ptr& st, const conse
     st->consents[e.user] = e;
   if (before != e.state)
     self->send(st->config.events, consent_atom_v, st->config.user, e.user, e.state);
+  if (e.state != "pending-in")
+    st->rung.erase(e.user);  // a later request rings again
+  else if (auto words = st->early_requests.find(e.user); words != st->early_requests.end()) {
+    contact_requested(self, st, e.user, words->second);
+    st->early_requests.erase(words);
+  }
   if (e.state == "pending-out" || e.state == "accepted")
     keep_in_book(st, e);
   if (e.state != "accepted")
@@ -139,6 +145,7 @@ void reconcile(account_actor::pointer self, const account_state_ptr& st,
   st->consents.clear();
   for (auto& e : rows)
     st->consents[e.user] = e;
+  st->consents_read = true;
   for (auto& [name, display] : st->store->address_book())
     if (state_of(st, name) == "none")
       act_at_hub(self, st, name, "request", {});
@@ -169,19 +176,20 @@ std::string state_of(const account_state_ptr& st, const std::string& user) {
 void start_session(account_actor::pointer self, const account_state_ptr& st,
                    const std::function<void()>& then) {
   auto session = st->session;
+  st->consents_read = false;
+  st->rung.clear();
   self->request(st->config.hub.gateway, hub_timeout, consents_atom_v, session)
     .then(
       [self, st, session, then](const std::vector<consent_entry>& rows) {
-        if (st->session != session)
-          return;
-        health::event(self, *st, [&] { reconcile(self, st, rows); });
+        if (st->session == session)
+          health::event(self, *st, [&] { reconcile(self, st, rows); });
         then();
       },
-      [st, session, then](const caf::error& err) {
+      [st, then](const caf::error& err) {
+        // The retry timer asks again; until then contacts read as strangers.
         spdlog::warn("{}: cannot read contacts from the hub: {}", st->config.user,
                      describe(err).sentence);
-        if (st->session == session)
-          then();
+        then();
       });
 }
 
@@ -195,11 +203,16 @@ void consent_pushed(account_actor::pointer self, const account_state_ptr& st,
 
 void contact_requested(account_actor::pointer self, const account_state_ptr& st,
                        const std::string& from, const std::string& message) {
+  // Only a request the hub has (pending-in) rings, once: words sent without
+  // asking at the hub, or again and again, ring nothing. Words that come
+  // before the hub's news wait for it.
   auto state = state_of(st, from);
-  // Asked before and answered, or blocked (the hub drops those): no ring.
-  if (state == "accepted" || state == "declined" || state == "blocked")
-    return;
-  self->send(st->config.events, requested_atom_v, st->config.user, from, message);
+  if (state == "pending-in") {
+    if (st->rung.insert(from).second)
+      self->send(st->config.events, requested_atom_v, st->config.user, from, message);
+  } else if (state == "none" && st->early_requests.size() < max_early_requests) {
+    st->early_requests[from] = message;
+  }
 }
 
 bool accepted(const account_state_ptr& st, const std::string& user) {
@@ -264,7 +277,10 @@ caf::result<caf::ok_atom> change_consent(account_actor::pointer self, const acco
         st->messenger->send_request(user, message);
     };
   else if (action == "block")
-    done = [st, user](const consent_entry&) { st->store->remove_from_address_book(user); };
+    done = [st, user](const consent_entry&) {
+      st->messenger->commit_batch();  // the answer that follows means "on disk"
+      st->store->remove_from_address_book(user);
+    };
   act_at_hub(self, st, user, action, rp, std::move(done));
   return rp;
 }

@@ -229,6 +229,25 @@ TEST_F(cluster_test, users_on_different_nodes_chat_and_a_killed_node_loses_nothi
     names.insert(f.get<0>());
   EXPECT_EQ(names, std::set<std::string>(users.begin(), users.end()));
 
+  // Consent across homes (a on node 0, b on node 1): the request is copied
+  // to b's home, the acceptance to a's, and presence then flows; a user no
+  // node has is NotFound, as on one hub.
+  account(a).RequestContact(b, "across the cluster");
+  account(b).AcceptContact(a);
+  auto state_of = [&](const std::string& who, const std::string& other) {
+    for (auto& c : account(who).ListContacts())
+      if (c.get<0>() == other)
+        return c.get<5>() + "/" + c.get<2>();
+    return std::string("absent");
+  };
+  EXPECT_TRUE(eventually([&] { return state_of(a, b) == "accepted/online"; }, 10s))
+    << state_of(a, b) << "\n"
+    << logs();
+  EXPECT_TRUE(eventually([&] { return state_of(b, a) == "accepted/online"; }, 10s))
+    << state_of(b, a);
+  EXPECT_EQ(error_of([&] { account(a).RequestContact("nobody-here", ""); }), err("NotFound"));
+  EXPECT_EQ(error_of([&] { account(d).AcceptContact(b); }), err("NotFound")) << "b never asked d";
+
   // Re-challenges reach members through the relays (every 2 s).
   expect_rechallenges_answered(users, 2, 15s);
 

@@ -112,10 +112,12 @@ TEST_F(notify, a_stranger_gets_one_quiet_request_notification_with_accept_and_bl
   daemon_test::join("mallory", {{"display_name", sdbus::Variant(std::string("Mallory"))}});
   start_notifier(false, 3);
   account("mallory").RequestContact("bob", "Mallory, from the third floor");
+  ASSERT_TRUE(eventually([&] { return !calls_with("Message request from mallory").empty(); }));
   account("mallory").SendMessage("bob", "may I borrow your stapler?");
   account("mallory").SendMessage("bob", "please?");
-  // The marker: alice, a contact, writes after; her Notify comes after any
-  // mallory's could cause.
+  ASSERT_TRUE(eventually([&] { return account("bob").GetHistory("mallory", 0, 10).size() == 2; }));
+  // The marker: alice, a contact, writes after; bob's signals reach
+  // chatter-notify in order, so her Notify comes after any of mallory's.
   account("alice").SendMessage("bob", "the marker");
   ASSERT_TRUE(eventually([&] { return !calls_with("alice").empty(); }));
   auto asked = calls_with("Message request from mallory");

@@ -472,6 +472,9 @@ TEST_F(social, a_blocked_users_messages_never_reach_the_blocker) {
   auto marker = account("alice").SendMessage("bob", "the marker");
   ASSERT_TRUE(eventually([&] { return bob_sees.has(marker); }));
   EXPECT_EQ(bob_sees.received_count(), 1u);
+  // (eve's words are not ordered before the marker: this one shows that
+  // nothing rang by then; mallory's 100, acknowledged before it, are the
+  // proof that the hub drops.)
   EXPECT_EQ(bob_sees.asked_by("eve", "let me in"), 0u);
   EXPECT_TRUE(account("bob").GetHistory("mallory", 0, 10).empty());
   for (auto& m : account("mallory").GetHistory("bob", 0, 200))
@@ -488,6 +491,8 @@ TEST_F(social, a_blocked_users_messages_never_reach_the_blocker) {
     if (c.get<0>() == "bob")
       seen = c.get<2>();
   EXPECT_EQ(seen, "offline");
+  EXPECT_EQ(account("mallory").SearchDirectory("bob", 1).at(0).get<2>(), "offline")
+    << "to mallory, bob looks away, not hidden";
 
   account("bob").UnblockUser("mallory");
   EXPECT_EQ(account("bob").ListBlocked(), std::vector<std::string>{"eve"});

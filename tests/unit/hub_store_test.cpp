@@ -199,9 +199,12 @@ TEST(hub_store, consent_rows_keep_two_fields_and_vanish_when_empty) {
   EXPECT_EQ(rows[1].second.mine, intent::blocked);
   EXPECT_EQ(s.consent_count("alice"), 2u);
   s.set_mine("alice", "carol", intent::none, 5);
-  EXPECT_EQ(s.consent_count("alice"), 1u) << "a row with no intent left is deleted";
+  EXPECT_EQ(s.consents_of("alice").size(), 1u) << "a row with no intent left is deleted";
   s.set_mine("alice", "bob", intent::none, 6);
-  EXPECT_EQ(s.consent_count("alice"), 1u) << "bob's copy still holds it";
-  s.set_theirs("alice", "bob", intent::none, 7);
-  EXPECT_EQ(s.consent_count("alice"), 0u);
+  EXPECT_EQ(s.consents_of("alice").size(), 1u) << "bob's copy still holds it";
+  EXPECT_EQ(s.consent_count("alice"), 0u) << "none of it alice's own";
+  s.set_theirs("alice", "bob", intent::wants, 7);
+  EXPECT_EQ(s.requests_to("alice"), 1u);
+  s.set_theirs("alice", "bob", intent::none, 8);
+  EXPECT_TRUE(s.consents_of("alice").empty());
 }
