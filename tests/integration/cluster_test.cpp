@@ -80,8 +80,12 @@ protected:
   }
   // Every message sent arrived exactly once, and its sender knows.
   void expect_exactly_once(std::chrono::seconds wait) {
-    for (auto& [pair, ids] : sent_) {
-      auto& [from, to] = pair;
+    // Named copies, not structured bindings: a lambda may not capture those
+    // in C++17 (GCC allows it, clang does not).
+    for (auto& entry : sent_) {
+      const auto& from = entry.first.first;
+      const auto& to = entry.first.second;
+      const auto& ids = entry.second;
       ASSERT_TRUE(eventually([&] { return received(to, from).size() >= ids.size(); }, wait))
         << to << " has " << received(to, from).size() << " of " << ids.size() << " from " << from
         << "\n"
@@ -99,20 +103,25 @@ protected:
   // node, the recipient's home, the recipient's entry node, each hop in
   // order), so once the markers are there, a copy shown twice would be too.
   void expect_no_copy_to_come(std::chrono::seconds wait) {
-    for (auto& [user, m] : members_)
+    for (auto& entry : members_) {
+      const auto& user = entry.first;
+      const auto& m = entry.second;
       ASSERT_TRUE(eventually(
         [&] { return test::unconfirmed_envelopes(m->world.data_home(), user) == 0; }, wait))
         << user << "'s outbox still holds envelopes\n"
         << logs();
+    }
     std::vector<std::pair<std::string, std::string>> pairs;
     for (auto& [pair, ids] : sent_)
       pairs.push_back(pair);
     std::map<std::pair<std::string, std::string>, std::string> markers;
     for (auto& pair : pairs)
       markers[pair] = send(pair.first, pair.second, -1);
-    for (auto& [pair, ids] : sent_) {
-      auto& [from, to] = pair;
-      auto marker = markers[pair];
+    for (auto& entry : sent_) {
+      const auto& from = entry.first.first;
+      const auto& to = entry.first.second;
+      const auto& ids = entry.second;
+      auto marker = markers[entry.first];
       ASSERT_TRUE(eventually(
         [&] {
           auto got = received(to, from);
@@ -394,7 +403,7 @@ TEST_F(cluster_test, nodes_and_members_speak_tls_and_a_node_without_the_secret_c
   test::temp_dir certs;
   auto dir = certs.path().string();
   auto made = test::run_command(
-    {CHATTER_SOURCE_DIR "/scripts/group-certs", dir, "n0", "n1", "n2", "m0", "m1"});
+    {std::string(CHATTER_SOURCE_DIR) + "/scripts/group-certs", dir, "n0", "n1", "n2", "m0", "m1"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto tls = [&](const std::string& name) {
     return std::vector<std::string>{"--tls-cert", dir + "/" + name + ".pem",
