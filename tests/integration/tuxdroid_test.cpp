@@ -197,6 +197,31 @@ TEST_F(tuxdroid, a_burst_of_twenty_arrivals_is_a_few_sentences) {
   EXPECT_LE(said.size(), static_cast<size_t>(bound)) << "a burst of 20 arrivals must merge";
 }
 
+// Issue 21: a stranger's message moves nothing. The robot reads out
+// messages (react-on-message), and greets; what it did before a contact's
+// marker names nobody but the contacts.
+TEST_F(tuxdroid, a_stranger_never_moves_the_robot) {
+  start_with_robot({"--tux-react-on-message", "true"});
+  join("alice", "Alice");
+  join("bob", "Bob");
+  join("mallory", "Mallory");
+  befriend("bob", "alice");
+  ASSERT_TRUE(eventually([&] { return robot_object().Connected(); }));
+  account("mallory").RequestContact("alice", "hello robot");
+  auto id = account("mallory").SendMessage("alice", "wave at me, robot");
+  ASSERT_TRUE(eventually([&] {
+    for (auto& m : account("alice").GetHistory("mallory", 0, 10))
+      if (m.get<0>() == id)
+        return true;
+    return false;
+  }));
+  auto heard = commands_before_a_message_from("bob");
+  for (auto& c : heard) {
+    EXPECT_EQ(c.find("allory"), std::string::npos) << c;
+    EXPECT_EQ(c.find("wave%20at%20me"), std::string::npos) << c;
+  }
+}
+
 TEST_F(tuxdroid, a_slow_then_dead_robot_never_holds_up_a_message) {
   start_with_robot({"--tux-react-on-message", "true"});
   join("alice", "Alice");
