@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sdbus-c++/Error.h>
 #include <spdlog/spdlog.h>
 
 namespace chatter::dbus {
@@ -108,7 +109,16 @@ void bus_loop::run_tasks() {
 
 void bus_loop::run() {
   while (!stopping_) {
-    auto data = connection_->getEventLoopPollData();
+    sdbus::IConnection::PollData data{};
+    if (!lost_reported_) {
+      try {
+        data = connection_->getEventLoopPollData();
+      } catch (const std::exception& ex) {
+        // A bus that reset the connection has no poll data: it is gone.
+        spdlog::error("D-Bus loop: {}", ex.what());
+        report_lost();
+      }
+    }
     // Once the bus is gone only the tasks are served (the owner's shutdown
     // runs some here), without spinning on a closed socket.
     int bus_fd = lost_reported_ ? -1 : data.fd;
@@ -125,20 +135,28 @@ void bus_loop::run() {
     run_tasks();
     if (lost_reported_)
       continue;
+    bool hung_up = (fds[1].revents & (POLLHUP | POLLERR)) != 0;
     try {
       while (connection_->processPendingRequest()) {
       }
+    } catch (const sdbus::Error& ex) {
+      // A reset connection may show no HUP yet: the read found it.
+      hung_up = hung_up || ex.getName() == "org.freedesktop.DBus.Error.Disconnected";
+      if (!hung_up)
+        spdlog::error("D-Bus loop: {}", ex.what());
     } catch (const std::exception& ex) {
-      if (!(fds[1].revents & (POLLHUP | POLLERR)))
+      if (!hung_up)
         spdlog::error("D-Bus loop: {}", ex.what());
     }
     // What the bus sent before it hung up has been read above.
-    if (fds[1].revents & (POLLHUP | POLLERR))
+    if (hung_up)
       report_lost();
   }
 }
 
 void bus_loop::report_lost() {
+  if (lost_reported_)
+    return;
   lost_reported_ = true;
   spdlog::critical("lost the connection to the D-Bus bus, and with it the name; stopping");
   if (lost_)
