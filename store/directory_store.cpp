@@ -198,27 +198,22 @@ directory_store::consents_of(const std::string& owner) {
     auto q = sql_("SELECT peer, mine, theirs FROM consent WHERE owner = ? ORDER BY peer");
     q->bind(1, owner);
     while (q->executeStep())
-      out.emplace_back(
-        q->getColumn(0).getString(),
-        consent::row{
-          consent::intent_named(q->getColumn(1).getString()).value_or(consent::intent::none),
-          consent::intent_named(q->getColumn(2).getString()).value_or(consent::intent::none)});
+      out.emplace_back(q->getColumn(0).getString(), consent_row_at(*q, 1));
     return out;
   });
 }
 
 size_t directory_store::consent_count(const std::string& owner) {
-  return on_file(*db_, [&] {
-    auto q = sql_("SELECT count(*) FROM consent WHERE owner = ? AND mine <> 'none'");
-    q->bind(1, owner);
-    q->executeStep();
-    return static_cast<size_t>(q->getColumn(0).getInt64());
-  });
+  return count_rows("SELECT count(*) FROM consent WHERE owner = ? AND mine <> 'none'", owner);
 }
 
 size_t directory_store::requests_to(const std::string& owner) {
+  return count_rows("SELECT count(*) FROM consent WHERE owner = ? AND mine = 'none'", owner);
+}
+
+size_t directory_store::count_rows(const char* sql, const std::string& owner) {
   return on_file(*db_, [&] {
-    auto q = sql_("SELECT count(*) FROM consent WHERE owner = ? AND mine = 'none'");
+    auto q = sql_(sql);
     q->bind(1, owner);
     q->executeStep();
     return static_cast<size_t>(q->getColumn(0).getInt64());

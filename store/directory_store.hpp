@@ -49,6 +49,8 @@ public:
 private:
   void write_consent(const std::string& owner, const std::string& peer, const consent::row& row,
                      int64_t now_ms);
+  // `sql` counts rows with one parameter, the owner.
+  size_t count_rows(const char* sql, const std::string& owner);
 };
 
 }  // namespace chatter::store

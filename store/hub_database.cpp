@@ -163,6 +163,13 @@ bool hub_database::is_member(const std::string& room, const std::string& user) {
   });
 }
 
+consent::row consent_row_at(SQLite::Statement& q, int first) {
+  auto at = [&](int i) {
+    return consent::intent_named(q.getColumn(i).getString()).value_or(consent::intent::none);
+  };
+  return {at(first), at(first + 1)};
+}
+
 consent::row hub_database::consent_of(const std::string& owner, const std::string& peer) {
   return on_file(*db_, [&]() -> consent::row {
     auto q = sql_("SELECT mine, theirs FROM consent WHERE owner = ? AND peer = ?");
@@ -170,8 +177,7 @@ consent::row hub_database::consent_of(const std::string& owner, const std::strin
     q->bind(2, peer);
     if (!q->executeStep())
       return {};
-    return {consent::intent_named(q->getColumn(0).getString()).value_or(consent::intent::none),
-            consent::intent_named(q->getColumn(1).getString()).value_or(consent::intent::none)};
+    return consent_row_at(*q, 0);
   });
 }
 

@@ -31,6 +31,10 @@ struct credential_record {
   bytes server_key;
 };
 
+// The consent row held in columns `first` (mine) and `first + 1` (theirs)
+// of the current row of `q`; an unknown name reads as none.
+consent::row consent_row_at(SQLite::Statement& q, int first);
+
 class hub_database {
 public:
   // Opens hub.db, creating or migrating its schema.
