@@ -362,40 +362,34 @@ void account_object::AddContact(sdbus::Result<>&& result, std::string user) {
   bridge_.forward_account(user_, std::move(result), ok, addcont_atom_v, user);
 }
 
-void account_object::RequestContact(sdbus::Result<>&& result, std::string user,
-                                    std::string message) {
+// The consent methods differ only in the action they name (core/consent).
+void account_object::change_consent(sdbus::Result<>&& result, const std::string& user,
+                                    const char* action, const std::string& message) {
   if (refused(result, check_username(user)) || refused(result, check_request_message(message)))
     return;
-  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user,
-                          std::string("request"), message);
+  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user, std::string(action),
+                          message);
+}
+
+void account_object::RequestContact(sdbus::Result<>&& result, std::string user,
+                                    std::string message) {
+  change_consent(std::move(result), user, "request", message);
 }
 
 void account_object::AcceptContact(sdbus::Result<>&& result, std::string user) {
-  if (refused(result, check_username(user)))
-    return;
-  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user, std::string("accept"),
-                          std::string());
+  change_consent(std::move(result), user, "accept");
 }
 
 void account_object::DeclineContact(sdbus::Result<>&& result, std::string user) {
-  if (refused(result, check_username(user)))
-    return;
-  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user,
-                          std::string("decline"), std::string());
+  change_consent(std::move(result), user, "decline");
 }
 
 void account_object::BlockUser(sdbus::Result<>&& result, std::string user) {
-  if (refused(result, check_username(user)))
-    return;
-  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user, std::string("block"),
-                          std::string());
+  change_consent(std::move(result), user, "block");
 }
 
 void account_object::UnblockUser(sdbus::Result<>&& result, std::string user) {
-  if (refused(result, check_username(user)))
-    return;
-  bridge_.forward_account(user_, std::move(result), ok, consent_atom_v, user,
-                          std::string("unblock"), std::string());
+  change_consent(std::move(result), user, "unblock");
 }
 
 void account_object::ListBlocked(sdbus::Result<std::vector<std::string>>&& result) {

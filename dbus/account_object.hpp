@@ -104,6 +104,10 @@ private:
   std::string Fingerprint() override;
   std::string Suite() override;
 
+  // Validates and forwards RequestContact, AcceptContact, ... (`action`).
+  void change_consent(sdbus::Result<>&& result, const std::string& user, const char* action,
+                      const std::string& message = {});
+
   bridge& bridge_;
   std::string user_;
   account_status status_;
